@@ -1,0 +1,19 @@
+// rtreview case-template (placeholder until its module lands)
+#include <iostream>
+
+#include "commands.h"
+
+namespace rtreview::cli {
+
+void add_case_template_command(CLI::App& app, CommandAction& action) {
+  auto* sub = app.add_subcommand("case-template", "(not yet available)");
+  sub->allow_extras();
+  sub->callback([&action] {
+    action = [] {
+      std::cerr << "rtreview case-template: not available in this build yet\n";
+      return exit_usage;
+    };
+  });
+}
+
+}  // namespace rtreview::cli

@@ -1,0 +1,19 @@
+// rtreview evaluate (placeholder until its module lands)
+#include <iostream>
+
+#include "commands.h"
+
+namespace rtreview::cli {
+
+void add_evaluate_command(CLI::App& app, CommandAction& action) {
+  auto* sub = app.add_subcommand("evaluate", "(not yet available)");
+  sub->allow_extras();
+  sub->callback([&action] {
+    action = [] {
+      std::cerr << "rtreview evaluate: not available in this build yet\n";
+      return exit_usage;
+    };
+  });
+}
+
+}  // namespace rtreview::cli

@@ -1,0 +1,30 @@
+// Sub-commands of the rtreview tool. Each lives in its own cli/cmd_<name>.cpp,
+// registers its options on the CLI11 app and, when chosen, sets `action`,
+// which main() runs and whose return value is the process exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace rtreview::cli {
+
+// Exit codes shared by all sub-commands (documented in the README).
+enum ExitCode : int {
+  exit_ok = 0,            // all determinations MEETS / no finding at or above --fail-on
+  exit_findings = 1,      // something failed (a check, a determination)
+  exit_usage = 2,         // bad command line, ruleset or case-file error
+  exit_no_input = 3,      // no readable plan set / object in the inputs
+};
+
+using CommandAction = std::function<int()>;
+
+void add_inspect_command(CLI::App& app, CommandAction& action);
+void add_dvh_command(CLI::App& app, CommandAction& action);
+void add_check_command(CLI::App& app, CommandAction& action);
+void add_evaluate_command(CLI::App& app, CommandAction& action);
+void add_case_template_command(CLI::App& app, CommandAction& action);
+void add_review_command(CLI::App& app, CommandAction& action);
+void add_make_samples_command(CLI::App& app, CommandAction& action);
+
+}  // namespace rtreview::cli
