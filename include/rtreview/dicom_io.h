@@ -1,0 +1,48 @@
+// Reading DICOM RT files into the plain model (the only module that uses DCMTK),
+// and assembling what was read into plan sets.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rtreview/model.h"
+
+namespace rtreview {
+
+// Reads one file and adds what it holds to `inventory`: an RT Plan / RT Ion Plan /
+// brachy plan, an RT Dose, an RT Structure Set, another DICOM object (listed in
+// `others`), or an entry in `unreadable` naming the file and the reason.
+// Never throws on bad input; never modifies the file.
+void read_file(const std::filesystem::path& path, Inventory& inventory);
+
+// Reads every path: files directly, folders recursively (sorted, deterministic order).
+// A path that does not exist becomes an `unreadable` entry.
+Inventory read_paths(const std::vector<std::filesystem::path>& paths);
+
+// Groups the inventory's objects into plan sets by references (plan → structure set,
+// dose → plan) and frames of reference; each set carries its assembly findings
+// (orphan objects, dangling references, FoR / PatientID mismatch, duplicate UIDs).
+// Sets are ordered by plan label then SOP Instance UID (deterministic).
+std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory);
+
+// Findings about the inputs as a whole: one FILE_UNREADABLE per unreadable file,
+// one FILE_NOT_RT per ignored non-RT object.
+std::vector<Finding> inventory_findings(const Inventory& inventory);
+
+// Lowercase hex SHA-256 of a file's bytes ("" if it cannot be read).
+std::string sha256_file(const std::filesystem::path& path);
+
+// Writing (used by the sample generator and by tests that build DICOM in code).
+// Each returns "" on success or a message naming the path and the reason.
+// UIDs, dates and all attributes come from the model object; nothing is invented
+// except File Meta. `transfer_syntax` is one of "implicit", "explicit",
+// "big_endian", "rle" (RLE applies to RT Dose pixel data only).
+std::string write_plan(const Plan& plan, const std::filesystem::path& path,
+                       const std::string& transfer_syntax = "explicit");
+std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
+                       const std::string& transfer_syntax = "explicit");
+std::string write_structure_set(const StructureSet& structure_set, const std::filesystem::path& path,
+                                const std::string& transfer_syntax = "explicit");
+
+}  // namespace rtreview
