@@ -126,6 +126,7 @@ struct Compensator {
   std::optional<double> source_to_compensator_distance_mm;
   std::size_t thickness_value_count = 0;  // CompensatorThicknessData length
   std::optional<double> max_thickness_mm;
+  std::vector<double> thickness_data_mm;  // CompensatorThicknessData, rows × columns, row-major
 };
 
 struct Beam {
