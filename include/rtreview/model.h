@@ -356,6 +356,9 @@ struct OtherObject {
 struct UnreadableFile {
   std::string path;
   std::string reason;
+  // True when the file is not DICOM at all (a case file, a README beside the DICOM):
+  // listed as info. False for files that claim to be DICOM and cannot be read (error).
+  bool not_dicom = false;
 };
 
 // Everything found in the inputs, before assembly into plan sets.

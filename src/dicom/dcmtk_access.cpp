@@ -1,0 +1,165 @@
+#include "dicom/dcmtk_access.h"
+
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmdata/dcvr.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace rtreview::dicom {
+namespace {
+
+std::string trim(const std::string& s) {
+  std::size_t begin = 0, end = s.size();
+  while (begin < end && (s[begin] == ' ' || s[begin] == '\0')) ++begin;
+  while (end > begin && (s[end - 1] == ' ' || s[end - 1] == '\0')) --end;
+  return s.substr(begin, end - begin);
+}
+
+// Parses one DS/IS component; locale-independent (std::from_chars).
+std::optional<double> parse_number(const char* begin, const char* end) {
+  while (begin < end && (*begin == ' ' || *begin == '\0')) ++begin;
+  while (end > begin && (end[-1] == ' ' || end[-1] == '\0')) --end;
+  if (begin < end && *begin == '+') ++begin;
+  if (begin == end) return std::nullopt;
+  double value = 0.0;
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+DcmElement* find_element(DcmItem& item, const DcmTagKey& tag) {
+  DcmElement* element = nullptr;
+  if (item.findAndGetElement(tag, element, OFFalse /*searchIntoSub*/).bad()) return nullptr;
+  return element;
+}
+
+}  // namespace
+
+void ensure_dcmtk_ready() {
+  static const bool ready = [] {
+    // DCMTK would otherwise print warnings about every vendor quirk on stderr.
+    OFLog::configure(OFLogger::OFF_LOG_LEVEL);
+    // pydicom's rtdose_rle.dcm stores every element as UN: re-type them from the dictionary.
+    dcmEnableUnknownVRConversion.set(OFTrue);
+    DcmRLEDecoderRegistration::registerCodecs();
+    return true;
+  }();
+  (void)ready;
+}
+
+std::string get_string(DcmItem& item, const DcmTagKey& tag) {
+  DcmElement* element = find_element(item, tag);
+  if (!element || element->getLength() == 0) return {};
+  char* raw = nullptr;
+  Uint32 raw_length = 0;
+  if (element->getString(raw, raw_length).good() && raw) return trim(std::string(raw, raw_length));
+  OFString value;  // non-string VRs (US, FD, ...) rendered as text
+  if (element->getOFStringArray(value).bad()) return {};
+  return trim(std::string(value.c_str(), value.length()));
+}
+
+std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
+  std::vector<double> out;
+  DcmElement* element = find_element(item, tag);
+  if (!element || element->getLength() == 0) return out;
+  switch (element->ident()) {
+    case EVR_FD: case EVR_OD: {
+      Float64* values = nullptr;
+      if (element->getFloat64Array(values).good() && values)
+        out.assign(values, values + element->getLength() / sizeof(Float64));
+      return out;
+    }
+    case EVR_FL: case EVR_OF: {
+      Float32* values = nullptr;
+      if (element->getFloat32Array(values).good() && values)
+        out.assign(values, values + element->getLength() / sizeof(Float32));
+      return out;
+    }
+    case EVR_US: {
+      Uint16* values = nullptr;
+      if (element->getUint16Array(values).good() && values)
+        out.assign(values, values + element->getLength() / sizeof(Uint16));
+      return out;
+    }
+    case EVR_SS: {
+      Sint16* values = nullptr;
+      if (element->getSint16Array(values).good() && values)
+        out.assign(values, values + element->getLength() / sizeof(Sint16));
+      return out;
+    }
+    case EVR_UL: {
+      Uint32* values = nullptr;
+      if (element->getUint32Array(values).good() && values)
+        out.assign(values, values + element->getLength() / sizeof(Uint32));
+      return out;
+    }
+    case EVR_SL: {
+      Sint32* values = nullptr;
+      if (element->getSint32Array(values).good() && values)
+        out.assign(values, values + element->getLength() / sizeof(Sint32));
+      return out;
+    }
+    default: break;
+  }
+  // DS, IS and anything textual: split the raw value ourselves (linear time even for
+  // contours with 100k components).
+  // (getOFStringArray is quadratic in the number of components in DCMTK 3.6.7.)
+  char* raw = nullptr;
+  Uint32 raw_length = 0;
+  if (element->getString(raw, raw_length).bad() || !raw) return out;
+  const char* p = raw;
+  const char* end = raw + raw_length;
+  while (p <= end) {
+    const char* q = p;
+    while (q < end && *q != '\\') ++q;
+    if (auto v = parse_number(p, q)) out.push_back(*v);
+    p = q + 1;
+  }
+  return out;
+}
+
+std::optional<double> get_number(DcmItem& item, const DcmTagKey& tag, std::size_t index) {
+  std::vector<double> values = get_numbers(item, tag);
+  if (index >= values.size()) return std::nullopt;
+  return values[index];
+}
+
+std::optional<int> get_int(DcmItem& item, const DcmTagKey& tag) {
+  auto value = get_number(item, tag);
+  if (!value || std::fabs(*value) > 2.0e9) return std::nullopt;
+  return static_cast<int>(std::lround(*value));
+}
+
+std::optional<Point3> get_point(DcmItem& item, const DcmTagKey& tag) {
+  std::vector<double> values = get_numbers(item, tag);
+  if (values.size() != 3) return std::nullopt;
+  return Point3{values[0], values[1], values[2]};
+}
+
+std::vector<DcmItem*> get_items(DcmItem& item, const DcmTagKey& sequence) {
+  std::vector<DcmItem*> out;
+  DcmSequenceOfItems* seq = nullptr;
+  if (item.findAndGetSequence(sequence, seq, OFFalse).bad() || !seq) return out;
+  const unsigned long count = seq->card();
+  out.reserve(count);
+  // Walk with nextInContainer (O(1) per step): getItem(i) seeks from the first item,
+  // which is quadratic for a TomoTherapy beam's 6579 control points.
+  DcmObject* object = seq->nextInContainer(nullptr);
+  for (unsigned long i = 0; i < count && object; ++i, object = seq->nextInContainer(object))
+    if (auto* child = dynamic_cast<DcmItem*>(object)) out.push_back(child);
+  return out;
+}
+
+bool has_tag(DcmItem& item, const DcmTagKey& tag) { return item.tagExists(tag, OFFalse); }
+
+std::string tag_text(const DcmTagKey& tag) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "(%04X,%04X)", tag.getGroup(), tag.getElement());
+  return buffer;
+}
+
+}  // namespace rtreview::dicom

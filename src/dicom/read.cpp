@@ -1,0 +1,265 @@
+// Loading files with DCMTK, provenance, and dispatch to the per-object readers.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcstack.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <system_error>
+
+#include "dicom/dcmtk_access.h"
+#include "dicom/read_internal.h"
+#include "rtreview/dicom_io.h"
+
+namespace fs = std::filesystem;
+
+namespace rtreview {
+namespace {
+
+constexpr const char* kRtPlan = "1.2.840.10008.5.1.4.1.1.481.5";
+constexpr const char* kRtIonPlan = "1.2.840.10008.5.1.4.1.1.481.8";
+constexpr const char* kRtDose = "1.2.840.10008.5.1.4.1.1.481.2";
+constexpr const char* kRtStructureSet = "1.2.840.10008.5.1.4.1.1.481.3";
+
+void add_unreadable(Inventory& inventory, const fs::path& path, std::string reason) {
+  inventory.unreadable.push_back({path.string(), std::move(reason)});
+}
+
+// Cheap gate before DCMTK: DCMTK's auto-detection happily parses arbitrary bytes as an
+// implicit-VR dataset, so insist on "DICM" at 128 or a plausible first tag (group 0002-0008,
+// as written by exporters that omit the preamble).
+std::string dicom_signature_problem(const fs::path& path, std::uint64_t size) {
+  if (size == 0) return "empty file (0 bytes)";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "cannot open file for reading";
+  std::array<unsigned char, 132> head{};
+  in.read(reinterpret_cast<char*>(head.data()), head.size());
+  const auto got = static_cast<std::size_t>(in.gcount());
+  if (got == head.size() && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
+    return {};
+  if (got >= 8) {
+    const unsigned group_le = head[0] | (head[1] << 8);
+    const unsigned group_be = (head[0] << 8) | head[1];
+    auto plausible = [](unsigned g) { return g >= 0x0002 && g <= 0x0008; };
+    if (plausible(group_le) || plausible(group_be)) return {};
+  }
+  return "not a DICOM file (no 'DICM' prefix at byte 128 and no DICOM data element at the start)";
+}
+
+// After a failed load: the last element DCMTK managed to place in the dataset, so the
+// message can say where the file stops making sense.
+std::string last_element_text(DcmDataset& dataset) {
+  DcmStack stack;
+  DcmObject* last = nullptr;
+  while (dataset.nextObject(stack, OFTrue).good()) {
+    DcmObject* object = stack.top();
+    if (object && object->ident() != EVR_item && object->ident() != EVR_dataset) last = object;
+  }
+  if (!last) return {};
+  DcmTag tag = last->getTag();
+  return dicom::tag_text(tag) + " " + tag.getTagName();
+}
+
+std::string sop_class_name(const std::string& uid) {
+  if (uid.empty()) return "no SOP Class UID";
+  const char* name = dcmFindNameOfUID(uid.c_str(), nullptr);
+  return name ? std::string(name) : "SOP Class " + uid;
+}
+
+void read_object_info(DcmDataset& ds, ObjectInfo& info) {
+  using dicom::get_string;
+  info.sop_class_uid = get_string(ds, DCM_SOPClassUID);
+  info.sop_instance_uid = get_string(ds, DCM_SOPInstanceUID);
+  info.modality = get_string(ds, DCM_Modality);
+  info.study_instance_uid = get_string(ds, DCM_StudyInstanceUID);
+  info.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
+  info.frame_of_reference_uid = get_string(ds, DCM_FrameOfReferenceUID);
+  info.manufacturer = get_string(ds, DCM_Manufacturer);
+  info.manufacturer_model_name = get_string(ds, DCM_ManufacturerModelName);
+  info.software_versions = get_string(ds, DCM_SoftwareVersions);
+  info.station_name = get_string(ds, DCM_StationName);
+  info.series_description = get_string(ds, DCM_SeriesDescription);
+  info.instance_creation_date = get_string(ds, DCM_InstanceCreationDate);
+  info.patient.name = get_string(ds, DCM_PatientName);
+  info.patient.id = get_string(ds, DCM_PatientID);
+  info.patient.birth_date = get_string(ds, DCM_PatientBirthDate);
+  info.patient.sex = get_string(ds, DCM_PatientSex);
+}
+
+}  // namespace
+
+std::string sha256_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return {};
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const std::streamsize got = in.gcount();
+    if (got > 0 && EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(got)) != 1) return {};
+  }
+  if (in.bad()) return {};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) return {};
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+namespace {
+
+void read_file_unguarded(const fs::path& path, Inventory& inventory) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return add_unreadable(inventory, path, "no such file or directory");
+  if (!fs::is_regular_file(path, ec)) return add_unreadable(inventory, path, "not a regular file");
+  const std::uint64_t size = fs::file_size(path, ec);
+  if (ec) return add_unreadable(inventory, path, "cannot determine file size: " + ec.message());
+  if (std::string problem = dicom_signature_problem(path, size); !problem.empty()) {
+    add_unreadable(inventory, path, problem);
+    // A file named like DICOM that is not DICOM is a damaged export; anything else
+    // (case.xml, README.txt) merely shares the folder.
+    std::string ext = path.extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    inventory.unreadable.back().not_dicom = size > 0 && ext != ".dcm" && ext != ".dicom" && !ext.empty();
+    return;
+  }
+
+  DcmFileFormat file;
+  // Load values up to 256 MiB at once: with DCMTK's default (4 KiB) every large ContourData
+  // is fetched later by reopening the file, which made a 2.8 MB structure set take 3.7 s.
+  constexpr Uint32 kMaxEagerValueBytes = 256u << 20;
+  OFCondition cond = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxEagerValueBytes, ERM_autoDetect);
+  DcmDataset* ds = file.getDataset();
+  if (cond.bad() || !ds) {
+    std::string reason = std::string("cannot parse DICOM: ") + cond.text();
+    if (ds) {
+      if (std::string last = last_element_text(*ds); !last.empty())
+        reason = "truncated or corrupt: reading stopped at element " + last + " (DCMTK: " + cond.text() + ")";
+    }
+    return add_unreadable(inventory, path, reason);
+  }
+
+  SourceFile source;
+  source.path = path.string();
+  source.size_bytes = size;
+  source.sha256 = sha256_file(path);
+  const E_TransferSyntax original_xfer = ds->getOriginalXfer();
+  DcmMetaInfo* meta = file.getMetaInfo();
+  source.has_file_meta = meta && meta->card() > 0;
+  if (source.has_file_meta) source.transfer_syntax_uid = dicom::get_string(*meta, DCM_TransferSyntaxUID);
+  if (source.transfer_syntax_uid.empty() && original_xfer != EXS_Unknown)
+    source.transfer_syntax_uid = DcmXfer(original_xfer).getXferID();
+
+  ObjectInfo info;
+  info.source = source;
+  read_object_info(*ds, info);
+  if (info.sop_class_uid.empty() && source.has_file_meta)  // some exporters put it in File Meta only
+    info.sop_class_uid = dicom::get_string(*meta, DCM_MediaStorageSOPClassUID);
+  const std::string sop = info.sop_class_uid;  // copies: info is moved below
+  const std::string modality = info.modality;
+
+  if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())
+    return add_unreadable(inventory, path, "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
+
+  if (sop == kRtPlan || sop == kRtIonPlan || (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet)) {
+    auto plan = std::make_shared<Plan>();
+    plan->info = std::move(info);
+    dicom::read_plan(*ds, *plan);
+    if (sop != kRtPlan && sop != kRtIonPlan)
+      plan->notes.push_back((sop.empty() ? std::string("no SOP Class UID") : "vendor SOP Class " + sop) +
+                            " with Modality RTPLAN: read as an RT Plan");
+    inventory.plans.push_back(std::move(plan));
+    return;
+  }
+  if (sop == kRtDose || (sop.empty() && modality == "RTDOSE")) {
+    auto dose = std::make_shared<DoseGrid>();
+    dose->info = std::move(info);
+    const DcmXfer xfer(original_xfer);
+    if (xfer.isEncapsulated()) {
+      OFCondition decoded = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
+      if (decoded.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit))
+        return add_unreadable(inventory, path,
+                              std::string("cannot decode pixel data in transfer syntax ") + xfer.getXferName() +
+                                  ": " + (decoded.bad() ? decoded.text() : "no decoder for this codec"));
+    }
+    std::string problem = dicom::read_dose(*ds, xfer.isBigEndian(), *dose);
+    if (!problem.empty()) return add_unreadable(inventory, path, problem);
+    inventory.doses.push_back(std::move(dose));
+    return;
+  }
+  if (sop == kRtStructureSet || (sop.empty() && modality == "RTSTRUCT")) {
+    auto structure_set = std::make_shared<StructureSet>();
+    structure_set->info = std::move(info);
+    dicom::read_structure_set(*ds, *structure_set);
+    inventory.structure_sets.push_back(std::move(structure_set));
+    return;
+  }
+  OtherObject other;
+  other.reason = sop_class_name(sop) + (modality.empty() ? "" : " (Modality " + modality + ")") +
+                 ": not an RT Plan, RT Dose or RT Structure Set; ignored";
+  other.info = std::move(info);
+  inventory.others.push_back(std::move(other));
+}
+
+}  // namespace
+
+void read_file(const fs::path& path, Inventory& inventory) {
+  dicom::ensure_dcmtk_ready();
+  // Bad input is reported as data; this only catches what should never happen
+  // (e.g. allocation failure on an absurd file) so one file cannot end the run.
+  try {
+    read_file_unguarded(path, inventory);
+  } catch (const std::exception& e) {
+    add_unreadable(inventory, path, std::string("internal error while reading: ") + e.what());
+  }
+}
+
+Inventory read_paths(const std::vector<fs::path>& paths) {
+  Inventory inventory;
+  std::set<std::string> seen;  // the same file named twice is read once
+  auto read_once = [&](const fs::path& file) {
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(file, ec);
+    if (!seen.insert((ec ? file : canonical).string()).second) return;
+    read_file(file, inventory);
+  };
+  for (const fs::path& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> files;
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+      if (ec) {
+        add_unreadable(inventory, path, "cannot list folder: " + ec.message());
+        continue;
+      }
+      for (; it != end; it.increment(ec)) {
+        if (ec) break;
+        std::error_code file_ec;
+        if (it->is_regular_file(file_ec)) files.push_back(it->path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const fs::path& file : files) read_once(file);
+    } else {
+      read_once(path);
+    }
+  }
+  return inventory;
+}
+
+}  // namespace rtreview

@@ -1,0 +1,25 @@
+// Private to src/dicom: one reader per RT object type. Each fills the object's
+// type-specific fields from a loaded dataset (ObjectInfo is filled by read.cpp).
+#pragma once
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdatset.h>
+
+#include <string>
+
+#include "rtreview/model.h"
+
+namespace rtreview::dicom {
+
+// RT Plan, RT Ion Plan or brachy plan; sets `plan.kind`. Never fails: quirks go to notes.
+void read_plan(DcmDataset& dataset, Plan& plan);
+
+// RT Dose header, DVHs and voxels (dataset must already be in an uncompressed
+// representation). `big_endian_source` marks files read from Explicit VR Big Endian,
+// whose 32-bit pixels DCMTK leaves word-swapped. Returns "" or why the dose is unusable.
+std::string read_dose(DcmDataset& dataset, bool big_endian_source, DoseGrid& dose);
+
+// RT Structure Set: ROIs joined from the three ROI sequences. Never fails.
+void read_structure_set(DcmDataset& dataset, StructureSet& structure_set);
+
+}  // namespace rtreview::dicom

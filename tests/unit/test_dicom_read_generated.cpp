@@ -1,0 +1,272 @@
+// Reader behaviour on files built in code with write_plan / write_dose /
+// write_structure_set: carry-forward, ROI 0, empty ROIs, negative GFOV, orientations.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "rtreview/dicom_io.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace rtreview;
+
+namespace {
+
+ObjectInfo make_info(const std::string& uid, const std::string& modality, const std::string& sop_class) {
+  ObjectInfo info;
+  info.sop_class_uid = sop_class;
+  info.sop_instance_uid = uid;
+  info.modality = modality;
+  info.study_instance_uid = "1.2.826.0.1.3680043.10.1.1";
+  info.series_instance_uid = uid + ".1";
+  info.frame_of_reference_uid = "1.2.826.0.1.3680043.10.1.9";
+  info.patient = {"Test^Patient", "RT001", "19700101", "O"};
+  return info;
+}
+
+Plan make_plan() {
+  Plan plan;
+  plan.info = make_info("1.2.826.0.1.3680043.10.1.2", "RTPLAN", "1.2.840.10008.5.1.4.1.1.481.5");
+  plan.label = "ARC";
+  plan.kind = PlanKind::photon_electron;
+  plan.patient_positions = {"HFS"};
+  Beam beam;
+  beam.number = 1;
+  beam.name = "arc1";
+  beam.beam_type = "DYNAMIC";
+  beam.radiation_type = "PHOTON";
+  beam.treatment_delivery_type = "TREATMENT";
+  beam.final_cumulative_meterset_weight = 1.0;
+  for (int i = 0; i < 3; ++i) {
+    ControlPoint cp;
+    cp.index = i;
+    cp.cumulative_meterset_weight = i / 2.0;
+    cp.nominal_energy_mev = 6.0;
+    cp.gantry_angle_deg = i == 2 ? 90.0 : 180.0;  // CP 1 repeats CP 0: not written
+    cp.gantry_rotation_direction = "CW";
+    cp.collimator_angle_deg = 30.0;
+    cp.couch_angle_deg = 10.0;
+    cp.isocenter_mm = Point3{1, 2, 3};
+    cp.device_positions = {{"ASYMX", {-50, 50}}, {"ASYMY", {-40, 40}}};
+    if (i == 2) cp.device_positions[0].positions_mm = {-20, 20};
+    beam.control_points.push_back(cp);
+  }
+  beam.declared_control_point_count = 3;
+  plan.beams.push_back(beam);
+  FractionGroup group;
+  group.number = 1;
+  group.fractions_planned = 5;
+  group.beams.push_back({1, 250.0, 2.0, std::nullopt});
+  plan.fraction_groups.push_back(group);
+  return plan;
+}
+
+DoseGrid make_dose() {
+  DoseGrid dose;
+  dose.info = make_info("1.2.826.0.1.3680043.10.1.3", "RTDOSE", "1.2.840.10008.5.1.4.1.1.481.2");
+  dose.columns = 4;
+  dose.rows = 3;
+  dose.frames = 2;
+  dose.origin_mm = {10, 20, 30};
+  dose.row_spacing_mm = 2.5;
+  dose.column_spacing_mm = 2.0;
+  dose.frame_offsets_mm = {0.0, -3.0};  // negative GFOV
+  dose.units = "GY";
+  dose.dose_type = "PHYSICAL";
+  dose.summation_type = "PLAN";
+  dose.dose_grid_scaling = 0.001;
+  dose.bits_allocated = 16;
+  for (int i = 0; i < 24; ++i) dose.dose.push_back(static_cast<float>(i * 0.001));
+  return dose;
+}
+
+StructureSet make_structure_set() {
+  StructureSet ss;
+  ss.info = make_info("1.2.826.0.1.3680043.10.1.4", "RTSTRUCT", "1.2.840.10008.5.1.4.1.1.481.3");
+  ss.label = "SS";
+  ss.referenced_frame_of_reference_uids = {ss.info.frame_of_reference_uid};
+  Roi body;
+  body.number = 0;  // ROI number 0 is legal
+  body.name = "BODY";
+  body.interpreted_type = "EXTERNAL";
+  body.frame_of_reference_uid = ss.info.frame_of_reference_uid;
+  body.in_roi_contour_sequence = true;
+  body.contours.push_back({"CLOSED_PLANAR", {{0, 0, 0}, {10, 0, 0}, {10, 10, 0}}, std::nullopt});
+  Roi empty;
+  empty.number = 7;
+  empty.name = "Areola";
+  empty.interpreted_type = "AVOIDANCE";
+  empty.frame_of_reference_uid = ss.info.frame_of_reference_uid;
+  empty.in_roi_contour_sequence = true;  // listed in ROIContourSequence with no contours
+  ss.rois = {body, empty};
+  return ss;
+}
+
+template <class T>
+std::shared_ptr<const T> read_back(const fs::path& path, std::vector<std::shared_ptr<const T>> Inventory::*member) {
+  Inventory inventory;
+  read_file(path, inventory);
+  EXPECT_TRUE(inventory.unreadable.empty()) << (inventory.unreadable.empty() ? "" : inventory.unreadable[0].reason);
+  auto& list = inventory.*member;
+  EXPECT_EQ(list.size(), 1u);
+  return list.empty() ? nullptr : list.front();
+}
+
+class dicom_read_generated : public ::testing::Test {
+ protected:
+  fs::path dir = rtreview::test::make_temp_dir("rtreview-read");
+  void TearDown() override { fs::remove_all(dir); }
+};
+
+}  // namespace
+
+TEST_F(dicom_read_generated, control_points_carry_forward) {
+  ASSERT_EQ(write_plan(make_plan(), dir / "plan.dcm"), "");
+  auto plan = read_back(dir / "plan.dcm", &Inventory::plans);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->beams.size(), 1u);
+  const auto& cps = plan->beams[0].control_points;
+  ASSERT_EQ(cps.size(), 3u);
+  EXPECT_TRUE(cps[0].gantry_explicit);
+  EXPECT_FALSE(cps[1].gantry_explicit);
+  EXPECT_DOUBLE_EQ(cps[1].gantry_angle_deg, 180.0);  // inherited
+  EXPECT_EQ(cps[1].gantry_rotation_direction, "CW");
+  EXPECT_DOUBLE_EQ(cps[2].gantry_angle_deg, 90.0);
+  for (const auto& cp : cps) {
+    EXPECT_DOUBLE_EQ(cp.collimator_angle_deg, 30.0);
+    EXPECT_DOUBLE_EQ(cp.couch_angle_deg, 10.0);
+    ASSERT_TRUE(cp.isocenter_mm);
+    EXPECT_EQ(*cp.isocenter_mm, (Point3{1, 2, 3}));
+    ASSERT_TRUE(cp.nominal_energy_mev);
+    EXPECT_DOUBLE_EQ(*cp.nominal_energy_mev, 6.0);
+    ASSERT_EQ(cp.device_positions.size(), 2u);
+  }
+  EXPECT_FALSE(cps[1].device_positions_explicit);
+  EXPECT_EQ(cps[1].device_positions[0].positions_mm, (std::vector<double>{-50, 50}));
+  EXPECT_EQ(cps[2].device_positions[0].positions_mm, (std::vector<double>{-20, 20}));
+  EXPECT_EQ(cps[2].device_positions[1].positions_mm, (std::vector<double>{-40, 40}));  // carried per device
+  EXPECT_EQ(plan->fraction_groups.at(0).fractions_planned, 5);
+  EXPECT_EQ(plan->fraction_groups.at(0).beams.at(0).meterset, 250.0);
+  EXPECT_EQ(plan->kind, PlanKind::photon_electron);
+  EXPECT_TRUE(plan->notes.empty()) << plan->notes.front();
+}
+
+TEST_F(dicom_read_generated, declared_control_point_count_mismatch_is_noted) {
+  Plan plan = make_plan();
+  plan.beams[0].declared_control_point_count = 4;
+  ASSERT_EQ(write_plan(plan, dir / "plan.dcm"), "");
+  auto read = read_back(dir / "plan.dcm", &Inventory::plans);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->notes.size(), 1u);
+  EXPECT_NE(read->notes[0].find("NumberOfControlPoints 4 but 3"), std::string::npos) << read->notes[0];
+}
+
+TEST_F(dicom_read_generated, roi_number_zero_and_roi_without_contours) {
+  ASSERT_EQ(write_structure_set(make_structure_set(), dir / "ss.dcm"), "");
+  auto ss = read_back(dir / "ss.dcm", &Inventory::structure_sets);
+  ASSERT_TRUE(ss);
+  ASSERT_EQ(ss->rois.size(), 2u);
+  const Roi* body = ss->find_roi(0);
+  ASSERT_NE(body, nullptr);
+  EXPECT_EQ(body->name, "BODY");
+  EXPECT_EQ(body->interpreted_type, "EXTERNAL");
+  ASSERT_EQ(body->contours.size(), 1u);
+  EXPECT_EQ(body->contours[0].points_mm.size(), 3u);
+  EXPECT_TRUE(body->has_closed_contours());
+  const Roi* empty = ss->find_roi(7);
+  ASSERT_NE(empty, nullptr);
+  EXPECT_TRUE(empty->contours.empty());
+  EXPECT_EQ(empty->interpreted_type, "AVOIDANCE");
+  EXPECT_FALSE(empty->has_closed_contours());
+}
+
+TEST_F(dicom_read_generated, negative_gfov_and_voxels_in_every_transfer_syntax) {
+  const DoseGrid original = make_dose();
+  for (const char* syntax : {"implicit", "explicit", "big_endian", "rle"}) {
+    const fs::path path = dir / (std::string("dose_") + syntax + ".dcm");
+    ASSERT_EQ(write_dose(original, path, syntax), "") << syntax;
+    auto dose = read_back(path, &Inventory::doses);
+    ASSERT_TRUE(dose) << syntax;
+    EXPECT_EQ(dose->columns, 4) << syntax;
+    EXPECT_EQ(dose->rows, 3) << syntax;
+    EXPECT_EQ(dose->frames, 2) << syntax;
+    EXPECT_EQ(dose->frame_offsets_mm, (std::vector<double>{0.0, -3.0})) << syntax;
+    EXPECT_DOUBLE_EQ(dose->row_spacing_mm, 2.5);
+    EXPECT_DOUBLE_EQ(dose->column_spacing_mm, 2.0);
+    ASSERT_EQ(dose->dose.size(), 24u) << syntax;
+    for (std::size_t i = 0; i < 24; ++i) EXPECT_NEAR(dose->dose[i], original.dose[i], 1e-6) << syntax << " " << i;
+  }
+}
+
+// (The writer has no 32-bit big endian; pydicom's rtdose_expb.dcm covers that on read.)
+TEST_F(dicom_read_generated, thirty_two_bit_voxels) {
+  DoseGrid original = make_dose();
+  original.bits_allocated = 32;
+  original.dose_grid_scaling = 1e-6;
+  for (std::size_t i = 0; i < original.dose.size(); ++i) original.dose[i] = static_cast<float>(70000 + i) * 1e-6f;
+  for (const char* syntax : {"implicit", "explicit", "rle"}) {
+    const fs::path path = dir / (std::string("dose32_") + syntax + ".dcm");
+    ASSERT_EQ(write_dose(original, path, syntax), "") << syntax;
+    auto dose = read_back(path, &Inventory::doses);
+    ASSERT_TRUE(dose);
+    ASSERT_EQ(dose->dose.size(), original.dose.size());
+    for (std::size_t i = 0; i < original.dose.size(); ++i)
+      EXPECT_NEAR(dose->dose[i], original.dose[i], 1e-7) << syntax << " voxel " << i;
+  }
+}
+
+TEST_F(dicom_read_generated, non_hfs_orientation_is_kept) {
+  DoseGrid original = make_dose();
+  original.row_direction = {-1, 0, 0};  // HFP
+  original.column_direction = {0, -1, 0};
+  ASSERT_EQ(write_dose(original, dir / "hfp.dcm"), "");
+  auto dose = read_back(dir / "hfp.dcm", &Inventory::doses);
+  ASSERT_TRUE(dose);
+  EXPECT_EQ(dose->row_direction, (Point3{-1, 0, 0}));
+  EXPECT_EQ(dose->column_direction, (Point3{0, -1, 0}));
+  EXPECT_TRUE(dose->notes.empty());
+
+  original.row_direction = {0, 1, 0};  // decubitus: rows run along y
+  original.column_direction = {0, 0, -1};
+  ASSERT_EQ(write_dose(original, dir / "decub.dcm"), "");
+  dose = read_back(dir / "decub.dcm", &Inventory::doses);
+  ASSERT_TRUE(dose);
+  EXPECT_EQ(dose->row_direction, (Point3{0, 1, 0}));
+  EXPECT_EQ(dose->column_direction, (Point3{0, 0, -1}));
+}
+
+TEST_F(dicom_read_generated, oblique_orientation_is_modelled_with_a_note) {
+  DoseGrid original = make_dose();
+  const double c = std::sqrt(0.5);
+  original.row_direction = {c, c, 0};
+  original.column_direction = {-c, c, 0};
+  ASSERT_EQ(write_dose(original, dir / "oblique.dcm"), "");
+  auto dose = read_back(dir / "oblique.dcm", &Inventory::doses);
+  ASSERT_TRUE(dose);
+  ASSERT_EQ(dose->notes.size(), 1u);
+  EXPECT_NE(dose->notes[0].find("oblique"), std::string::npos);
+}
+
+TEST_F(dicom_read_generated, garbage_and_empty_files_are_unreadable_never_crash) {
+  { std::ofstream(dir / "empty.dcm"); }
+  { std::ofstream(dir / "text.dcm") << "hello, this is not DICOM\n"; }
+  {
+    // A DICM preamble followed by garbage.
+    std::ofstream out(dir / "garbage.dcm", std::ios::binary);
+    out << std::string(128, '\0') << "DICM" << std::string(40, '\xff');
+  }
+  ASSERT_EQ(write_plan(make_plan(), dir / "plan.dcm"), "");
+  {
+    // Cut a valid plan in half.
+    std::ifstream in(dir / "plan.dcm", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(dir / "half.dcm", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  }
+  Inventory inventory = read_paths({dir});
+  EXPECT_EQ(inventory.plans.size(), 1u);
+  ASSERT_EQ(inventory.unreadable.size(), 4u);
+  for (const auto& u : inventory.unreadable) EXPECT_FALSE(u.reason.empty()) << u.path;
+  EXPECT_NE(inventory.unreadable[0].reason.find("empty file"), std::string::npos);  // sorted: empty, garbage, half, text
+}
