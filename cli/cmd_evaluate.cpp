@@ -1,19 +1,215 @@
-// rtreview evaluate (placeholder until its module lands)
+// rtreview evaluate PATH... --case FILE [--policy ID|FILE]... [--rulesets DIR] [--json]:
+// reads the plan sets, runs the technical checks and prints each policy's determination
+// with its criteria tree. Exit: 0 all MEETS, 1 otherwise, 2 ruleset/case/usage, 3 no plan set.
+#include <filesystem>
 #include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "commands.h"
+#include "rtreview/checks.h"
+#include "rtreview/dicom_io.h"
+#include "rtreview/policy.h"
 
 namespace rtreview::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct EvaluateArgs {
+  std::vector<std::string> paths;
+  std::string case_file;
+  std::vector<std::string> policies;
+  std::string ruleset_dir;
+  bool json_output = false;
+};
+
+const char* mark(Truth t) { return t == Truth::met ? "[met]    " : t == Truth::not_met ? "[not met]" : "[unknown]"; }
+
+std::string group_label(const EvaluatedNode& n) {
+  if (n.kind == "at-least") return "at least " + std::to_string(n.at_least) + " of";
+  if (n.kind == "criterion" || n.kind.empty()) return "";
+  return n.kind + (n.kind == "all" || n.kind == "any" || n.kind == "none" ? " of" : "");
+}
+
+void print_node(std::ostream& out, const EvaluatedNode& n, int depth) {
+  std::string indent(2 * depth + 4, ' ');
+  out << indent << mark(n.result) << " " << (n.outline_id.empty() ? "" : n.outline_id + " ");
+  std::string label = group_label(n);
+  if (!label.empty() && n.kind != "criterion" && !n.outline_id.empty()) out << "(" << label << ") ";
+  else if (!label.empty() && n.outline_id.empty()) out << label << ": ";
+  out << n.text;
+  bool leaf = n.children.empty();
+  if (leaf || n.kind == "criterion") out << "\n" << indent << "          " << n.evidence << " [" << to_string(n.origin) << "]";
+  out << "\n";
+  for (const auto& s : n.supporting)
+    out << indent << "          supporting (not deciding): " << s.check_id << " " << to_string(s.status) << ": " << s.message << "\n";
+  if (n.kind == "criterion") {
+    // A criterion's tests show only when there is more than one (else the line above says it all).
+    if (n.children.size() > 1 || (n.children.size() == 1 && !n.children[0].children.empty()))
+      for (const auto& c : n.children) print_node(out, c, depth + 1);
+    return;
+  }
+  for (const auto& c : n.children) print_node(out, c, depth + 1);
+}
+
+void print_determination(std::ostream& out, const Determination& d) {
+  out << "\n== " << d.policy.id << " - " << d.policy.title << " (" << d.policy.payer << ", revision "
+      << d.policy.revision_date << ")\n";
+  out << "   determination: " << to_string(d.outcome) << (d.manual_review ? " (manual review required)" : "") << "\n";
+  out << "   " << d.summary << "\n";
+  out << "   applies: " << d.applicability << "\n";
+  if (!d.deciding.empty()) {
+    out << "   deciding:\n";
+    for (const auto& n : d.deciding)
+      out << "     " << n.outline_id << " " << to_string(n.result) << ": " << n.text << " - " << n.evidence << "\n";
+  }
+  if (!d.missing.empty()) {
+    out << "   missing to decide:\n";
+    for (const auto& m : d.missing) out << "     - " << m << "\n";
+  }
+  out << "   criteria:\n";
+  print_node(out, d.criteria, 0);
+  if (d.exclusions) {
+    out << "   exclusions (any met = not medically necessary):\n";
+    print_node(out, *d.exclusions, 0);
+  }
+  if (!d.documentation.empty()) {
+    out << "   documentation checklist:\n";
+    for (const auto& item : d.documentation) {
+      out << "    " << mark(item.result) << " " << item.outline_id << " " << item.text << "\n";
+      out << "              " << item.node.evidence;
+      if (!item.window.empty()) out << " | window " << item.window;
+      if (!item.required_signers.empty()) {
+        out << " | signers required: ";
+        for (std::size_t i = 0; i < item.required_signers.size(); ++i) out << (i ? ", " : "") << item.required_signers[i];
+      }
+      out << "\n";
+    }
+  }
+  for (const auto& n : d.code_notes) out << "   code note: " << n << "\n";
+  for (const auto& n : d.notes) out << "   note: " << n << "\n";
+}
+
+json strings(const std::vector<std::string>& v) {
+  json a = json::array();
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+json node_json(const EvaluatedNode& n) {
+  json supporting = json::array();
+  for (const auto& s : n.supporting) {
+    json ev = json::array();
+    for (const auto& e : s.evidence) ev.push_back(json{{"label", e.label}, {"value", e.value}});
+    supporting.push_back(json{{"check_id", s.check_id}, {"status", to_string(s.status)}, {"message", s.message}, {"evidence", ev}});
+  }
+  json children = json::array();
+  for (const auto& c : n.children) children.push_back(node_json(c));
+  return json{{"outline_id", n.outline_id}, {"text", n.text}, {"kind", n.kind}, {"at_least", n.at_least},
+              {"result", to_string(n.result)}, {"evidence", n.evidence}, {"origin", to_string(n.origin)},
+              {"citation", n.citation}, {"supporting", supporting}, {"children", children}};
+}
+
+json determination_json(const Determination& d) {
+  json docs = json::array();
+  for (const auto& item : d.documentation)
+    docs.push_back(json{{"outline_id", item.outline_id}, {"text", item.text}, {"result", to_string(item.result)},
+                        {"supplied", item.supplied}, {"document_date", item.document_date}, {"window", item.window},
+                        {"required_signers", strings(item.required_signers)}, {"signed_by", strings(item.signed_by)},
+                        {"missing_signers", strings(item.missing_signers)}, {"evidence", item.node.evidence}});
+  json deciding = json::array();
+  for (const auto& n : d.deciding) deciding.push_back(json{{"outline_id", n.outline_id}, {"result", to_string(n.result)}, {"evidence", n.evidence}});
+  json sources = json::array();
+  for (const auto& s : d.policy.sources) sources.push_back(json{{"label", s.label}, {"url", s.url}});
+  return json{{"policy", json{{"id", d.policy.id}, {"title", d.policy.title}, {"payer", d.policy.payer},
+                              {"revision_date", d.policy.revision_date}, {"effective_from", d.policy.effective_from},
+                              {"effective_to", d.policy.effective_to}, {"lines_of_business", strings(d.policy.lines_of_business)},
+                              {"ruleset_file", d.policy.file}, {"ruleset_version", d.policy.ruleset_version}, {"sources", sources}}},
+              {"outcome", to_string(d.outcome)}, {"summary", d.summary}, {"manual_review", d.manual_review},
+              {"date_of_service", d.date_of_service}, {"applicability", d.applicability},
+              {"deciding", deciding}, {"missing", strings(d.missing)},
+              {"criteria", node_json(d.criteria)},
+              {"exclusions", d.exclusions ? node_json(*d.exclusions) : json(nullptr)},
+              {"documentation", docs}, {"code_notes", strings(d.code_notes)}, {"notes", strings(d.notes)}};
+}
+
+int run_evaluate(const EvaluateArgs& args) {
+  auto loaded = load_case_file(args.case_file);
+  if (!loaded.result) {
+    std::cerr << "rtreview evaluate: " << loaded.result.message() << "\n";
+    return exit_usage;
+  }
+  const CaseFile& case_file = loaded.case_file;
+  std::filesystem::path dir = args.ruleset_dir.empty() ? default_ruleset_dir() : std::filesystem::path(args.ruleset_dir);
+  PolicySelection selection = select_policies(args.policies, case_file, dir);
+  if (!selection.errors.empty()) {
+    for (const auto& e : selection.errors) std::cerr << "rtreview evaluate: " << e.message() << "\n";
+    return exit_usage;
+  }
+
+  std::vector<std::filesystem::path> paths(args.paths.begin(), args.paths.end());
+  Inventory inventory = read_paths(paths);
+  std::vector<PlanSet> sets = assemble_plan_sets(inventory);
+  for (const auto& u : inventory.unreadable) std::cerr << "rtreview evaluate: " << u.path << ": " << u.reason << "\n";
+  if (sets.empty()) {
+    std::cerr << "rtreview evaluate: no readable RT plan set in the given paths\n";
+    return exit_no_input;
+  }
+
+  bool all_meet = !selection.rulesets.empty();
+  json out_sets = json::array();
+  if (!args.json_output) {
+    std::cout << "case " << case_file.file << ": date of service " << case_file.date_of_service << ", line of business "
+              << case_file.line_of_business << "\n";
+    if (selection.rulesets.empty()) std::cout << "no policy applies to this case\n";
+    for (const auto& s : selection.skipped) std::cout << "not applicable: " << s << "\n";
+  }
+  for (const auto& set : sets) {
+    CheckReport report = run_checks(set);
+    std::vector<Finding> findings = report.findings;
+    findings.insert(findings.end(), set.findings.begin(), set.findings.end());
+    DicomFacts facts = dicom_facts_from(set);
+    std::string label = set.plan ? (set.plan->label.empty() ? set.id : set.plan->label) : set.id;
+    if (!args.json_output) std::cout << "\nplan set " << label << " (" << set.id << ")\n";
+    json dets = json::array();
+    for (std::size_t i = 0; i < selection.rulesets.size(); ++i) {
+      Determination d = evaluate_policy(selection.rulesets[i], case_file, findings, facts);
+      d.applicability = selection.reasons[i];
+      if (d.outcome != Outcome::meets) all_meet = false;
+      if (args.json_output) dets.push_back(determination_json(d));
+      else print_determination(std::cout, d);
+    }
+    out_sets.push_back(json{{"plan_set_id", set.id}, {"plan_label", label}, {"determinations", dets}});
+  }
+  if (args.json_output) {
+    json skipped = strings(selection.skipped);
+    json root{{"tool_version", RTREVIEW_VERSION},
+              {"case_file", case_file.file},
+              {"date_of_service", case_file.date_of_service},
+              {"line_of_business", case_file.line_of_business},
+              {"not_applicable", skipped},
+              {"plan_sets", out_sets},
+              {"exit_code", all_meet ? 0 : 1}};
+    std::cout << root.dump(2) << "\n";
+  }
+  return all_meet ? exit_ok : exit_findings;
+}
+
+}  // namespace
 
 void add_evaluate_command(CLI::App& app, CommandAction& action) {
-  auto* sub = app.add_subcommand("evaluate", "(not yet available)");
-  sub->allow_extras();
-  sub->callback([&action] {
-    action = [] {
-      std::cerr << "rtreview evaluate: not available in this build yet\n";
-      return exit_usage;
-    };
-  });
+  auto args = std::make_shared<EvaluateArgs>();
+  auto* sub = app.add_subcommand("evaluate", "Evaluate payer policies for a case: determination per policy with the criteria tree");
+  sub->add_option("paths", args->paths, "DICOM files or folders (RT Plan, RT Dose, RT Structure Set)")->required();
+  sub->add_option("--case", args->case_file, "case file (XML; `rtreview case-template` prints one)")->required();
+  sub->add_option("--policy", args->policies,
+                  "policy id (e.g. MC.CP.MP.69) or ruleset file; repeatable; default: every policy that applies to the case");
+  sub->add_option("--rulesets", args->ruleset_dir, "folder of rulesets (default: the shipped rulesets/)");
+  sub->add_flag("--json", args->json_output, "print JSON instead of text");
+  sub->callback([&action, args] { action = [args] { return run_evaluate(*args); }; });
 }
 
 }  // namespace rtreview::cli

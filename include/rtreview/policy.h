@@ -1,0 +1,319 @@
+// Payer policies: rulesets (XML, rulesets/README.md), case files (the clinical facts
+// DICOM cannot hold) and the three-valued evaluation of one policy into a Determination.
+// Plain structs only: the XML reader (pugixml) stays inside src/policy/.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtreview/finding.h"
+#include "rtreview/model.h"
+
+namespace rtreview {
+
+// ------------------------------------------------------------------ loading results
+
+// Outcome of loading a ruleset or case file, like pugixml's xml_parse_result:
+// `ok` or the file, the 1-based line (0 if not tied to a line) and the problem.
+struct LoadResult {
+  bool ok = true;
+  std::string file;
+  int line = 0;
+  std::string description;  // lower case, e.g. "unknown element <critrion>"
+  explicit operator bool() const { return ok; }
+  // "file:line: error: description" ("file: error: ..." when line is 0); "" when ok.
+  std::string message() const;
+};
+
+// ------------------------------------------------------------------ rulesets
+
+struct SourceReference {
+  std::string label;  // e.g. "LCD L36711"
+  std::string url;    // may be ""
+};
+
+struct PolicyHeader {
+  std::string id;                // e.g. "MC.CP.MP.69"
+  std::string payer;             // e.g. "Centene Corporation (Medicare plans)"
+  std::string payer_key;         // short matching key, e.g. "centene"; "" matches any payer
+  std::string title;
+  std::string revision_date;     // as the source gives it, e.g. "2023-08"
+  std::string effective_from;    // YYYY-MM-DD or "" (open)
+  std::string effective_to;      // YYYY-MM-DD (exclusive) or "" (open)
+  std::vector<std::string> lines_of_business;  // e.g. {"medicare"}; "any" = every line
+  std::vector<std::string> excluded_lines;     // e.g. {"fep"} for Florida Blue
+  std::vector<SourceReference> sources;
+  bool manual_review = false;    // the policy's criteria are not public: never MEETS automatically
+  std::string file;              // the ruleset file it was read from
+  std::string ruleset_version;   // <ruleset version="...">
+};
+
+// An ICD-10-CM or procedure code set: prefix matches ("C50") and category ranges
+// ("C00-C14": every code whose first three characters fall in the range).
+struct CodeRange {
+  std::string from;
+  std::string to;  // "" for a prefix
+};
+
+struct ValueSet {
+  std::string id;     // e.g. "head-neck"
+  std::string label;  // e.g. "Head and neck malignancies"
+  std::vector<CodeRange> ranges;
+  bool contains(std::string_view code) const;  // code with or without the dot, any case
+};
+
+// One node of a criteria tree as written in the ruleset.
+struct RuleNode {
+  std::string outline_id;  // the policy's own id, e.g. "I.A.4"; tests inside a criterion: ""
+  std::string text;        // short quote or paraphrase of the source
+  std::string kind;        // all | any | none | at-least | criterion | check | fact | diagnosis
+                           // | age | document | asserted | line-of-business | manual
+  int at_least = 0;        // for kind at-least
+  // Test parameters (leaf kinds): check id + status, fact name + value, value-set id,
+  // age comparison, document kinds/LOINC/window/signers, asserted criterion id, lines.
+  std::string check_id, check_status;
+  std::string fact, fact_value;
+  std::string value_set;
+  std::string age_op;  // lt | le | gt | ge
+  double age_years = 0.0;
+  std::vector<std::string> document_kinds;   // kind names or LOINC codes accepted
+  int window_months = 0;                     // 0: no window
+  std::vector<std::string> signer_roles;     // every role must have signed
+  std::string asserted_id;                   // criterion id the case file asserts
+  std::vector<std::string> lines;            // for line-of-business
+  bool negate = false;                       // line-of-business not-in="..."
+  std::vector<std::string> support_check_ids;  // supporting evidence shown beside this node
+  std::string citation;
+  int line = 0;
+  std::vector<RuleNode> children;
+};
+
+// A documentation requirement (checklist item): its tests combine like a criterion.
+struct DocumentationRequirement {
+  RuleNode node;                          // kind "criterion"; outline id, text, tests
+  bool required = true;                   // false: listed on the checklist, never decides
+  std::vector<std::string> only_lines;    // required only for these lines of business ("" = all)
+  std::vector<std::string> except_lines;  // not required for these lines of business
+};
+
+struct ProcedureCode {
+  std::string code;
+  std::string description;
+};
+
+struct Ruleset {
+  PolicyHeader header;
+  std::vector<ValueSet> value_sets;     // own value sets plus the shared disease-site table
+  RuleNode criteria;                    // the medical-necessity tree (root)
+  std::optional<RuleNode> exclusions;   // met means "not medically necessary"
+  std::vector<DocumentationRequirement> documentation;
+  std::vector<ProcedureCode> procedure_codes;
+  std::vector<std::string> notes;       // ruleset author's remarks shown in the packet
+};
+
+struct RulesetLoad {
+  Ruleset ruleset;  // valid only when result.ok
+  LoadResult result;
+};
+
+// The folder of the shipped rulesets: $RTREVIEW_RULESET_DIR if set, else the build's
+// RTREVIEW_DEFAULT_RULESET_DIR.
+std::filesystem::path default_ruleset_dir();
+
+// Reads the shared disease-site table (rulesets/disease-sites.xml format).
+struct ValueSetsLoad {
+  std::vector<ValueSet> value_sets;
+  LoadResult result;
+};
+ValueSetsLoad load_value_sets(const std::filesystem::path& file);
+ValueSetsLoad parse_value_sets(std::string_view xml, const std::string& file_label);
+
+// Reads one ruleset file. Value sets it references but does not define come from
+// `shared` (pass load_value_sets(...) of disease-sites.xml). Never throws on bad input.
+RulesetLoad load_ruleset(const std::filesystem::path& file, const std::vector<ValueSet>& shared = {});
+// Same, from text; `file_label` names it in messages.
+RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label,
+                          const std::vector<ValueSet>& shared = {});
+
+// Every *.xml ruleset of a folder except disease-sites.xml (which is read first and
+// shared), sorted by file name. A broken file yields its own failed RulesetLoad only.
+std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir);
+
+// ------------------------------------------------------------------ case files
+
+struct Signature {
+  std::string name;
+  std::string role;  // e.g. "radiation oncologist", "medical physicist"
+  std::string date;  // YYYY-MM-DD or ""
+};
+
+struct SuppliedDocument {
+  std::string kind;   // e.g. "clinical-note", "dosimetric-verification"
+  std::string loinc;  // e.g. "28626-0" or ""
+  std::string date;   // YYYY-MM-DD
+  std::string title;
+  std::vector<Signature> signed_by;
+  int line = 0;
+};
+
+// An indication or exclusion asserted (or explicitly denied) by someone, by criterion id.
+struct Assertion {
+  std::string criterion;  // outline id, e.g. "I.A.4"; may be prefixed "POLICY-ID:" to target one policy
+  bool present = true;    // false: explicitly "does not apply"
+  std::string by;
+  std::string role;
+  std::string note;
+  int line = 0;
+};
+
+struct CaseFact {
+  std::string name;   // one of known_case_facts()
+  std::string value;  // "true"/"false" or text
+  int line = 0;
+};
+
+struct CaseFile {
+  std::string file;
+  std::string date_of_service;      // YYYY-MM-DD (required)
+  std::string line_of_business;     // medicare | commercial | medicaid | marketplace | fep | ...
+  std::string payer;                // optional payer key, e.g. "centene"
+  std::optional<double> patient_age_years;
+  std::string birth_date;           // YYYY-MM-DD or ""
+  std::string sex;
+  std::vector<std::string> diagnoses;        // ICD-10-CM as written (dots allowed)
+  std::vector<std::string> procedure_codes;  // CPT/HCPCS requested
+  std::vector<Assertion> indications;
+  std::vector<Assertion> exclusions;
+  std::optional<Signature> exclusions_reviewed;  // "none of the exclusions apply", attested
+  std::vector<SuppliedDocument> documents;
+  std::vector<CaseFact> facts;
+  std::string rationale;            // free text
+};
+
+struct CaseFileLoad {
+  CaseFile case_file;
+  LoadResult result;
+};
+
+CaseFileLoad load_case_file(const std::filesystem::path& file);
+CaseFileLoad parse_case_file(std::string_view xml, const std::string& file_label);
+
+// Names accepted in <fact name="..."> (case file) and tested by <fact> leaves (ruleset).
+const std::vector<std::string>& known_case_facts();
+
+// A commented case file showing every element (what `rtreview case-template` prints).
+std::string case_file_template();
+
+// ------------------------------------------------------------------ DICOM facts
+
+// Facts taken from the plan set for eligibility (all optional: "" / nullopt if absent).
+struct DicomFacts {
+  std::string patient_birth_date;   // YYYYMMDD
+  std::string patient_sex;
+  std::string plan_date;            // YYYYMMDD (RTPlanDate)
+  std::optional<bool> prior_plan_present;
+  std::optional<double> prescription_dose_gy;
+  std::optional<int> fractions;
+  std::optional<double> dose_per_fraction_gy;
+  std::optional<bool> compensator_based;  // any beam carries a compensator
+  std::string source;               // e.g. "plan RTPLAN_1"
+};
+
+// Extracts DicomFacts from an assembled plan set (null plan: everything absent).
+DicomFacts dicom_facts_from(const PlanSet& plan_set);
+
+// ------------------------------------------------------------------ evaluation
+
+enum class Truth { met, not_met, unknown };
+enum class Origin { dicom_check, case_file, derived, none };
+enum class Outcome { meets, does_not_meet, insufficient_documentation };
+
+const char* to_string(Truth truth);      // "met", "not met", "unknown"
+const char* to_string(Origin origin);    // "dicom_check", "case_file", "derived", "none"
+const char* to_string(Outcome outcome);  // "MEETS", "DOES NOT MEET", "INSUFFICIENT DOCUMENTATION"
+
+// Supporting evidence from a technical check, shown beside a criterion: never decides it.
+struct SupportingEvidence {
+  std::string check_id;     // e.g. SUPPORT_PTV_OAR_PROXIMITY
+  Status status = Status::info;
+  std::string message;      // the finding's message, or why absent
+  std::vector<Evidence> evidence;
+};
+
+struct EvaluatedNode {
+  std::string outline_id;
+  std::string text;
+  std::string kind;         // as RuleNode::kind
+  int at_least = 0;
+  Truth result = Truth::unknown;
+  std::string evidence;     // what the result rests on, one sentence
+  Origin origin = Origin::none;
+  std::string citation;     // policy id + outline id
+  std::vector<SupportingEvidence> supporting;
+  std::vector<EvaluatedNode> children;
+};
+
+// One line of the documentation checklist.
+struct DocumentationItem {
+  std::string outline_id;
+  std::string text;
+  Truth result = Truth::unknown;
+  bool supplied = false;                    // a matching document / passing check exists
+  std::string document_date;                // date of the document used, or ""
+  std::string window;                       // e.g. "2025-09-01 .. 2026-03-01 (6 months)", or ""
+  std::vector<std::string> required_signers;
+  std::vector<std::string> signed_by;       // roles (names) that signed the document used
+  std::vector<std::string> missing_signers;
+  EvaluatedNode node;                       // the evaluated tests of this item
+};
+
+struct Determination {
+  PolicyHeader policy;
+  Outcome outcome = Outcome::insufficient_documentation;
+  std::string summary;                      // one sentence giving the reason
+  bool manual_review = false;               // policy criteria not public: manual review required
+  std::string date_of_service;
+  std::string applicability;                // why this policy applies (or "selected explicitly")
+  EvaluatedNode criteria;
+  std::optional<EvaluatedNode> exclusions;
+  std::vector<DocumentationItem> documentation;
+  std::vector<EvaluatedNode> deciding;      // the leaves that decided the outcome (copies)
+  std::vector<std::string> missing;         // what is missing to decide, one line each
+  std::vector<std::string> code_notes;      // procedure-code notes for the date of service
+  std::vector<std::string> notes;           // ruleset notes and evaluation remarks
+};
+
+// Whether a ruleset applies to the case (line of business, payer, effective dates);
+// `reason` says why or why not.
+struct Applicability {
+  bool applies = false;
+  std::string reason;
+};
+Applicability applicability(const PolicyHeader& policy, const CaseFile& case_file);
+
+// The policies to evaluate for a case: `requested` holds policy ids (found in `dir`) or
+// ruleset file paths, evaluated in that order whether or not they apply (the reason says
+// so); empty `requested` = every ruleset in `dir` that applies to the case, by file name.
+struct PolicySelection {
+  std::vector<Ruleset> rulesets;
+  std::vector<std::string> reasons;  // parallel to rulesets: why each is evaluated
+  std::vector<LoadResult> errors;    // rulesets that failed to load, unknown ids
+  std::vector<std::string> skipped;  // automatic choice: "ID: why it does not apply"
+};
+PolicySelection select_policies(const std::vector<std::string>& requested, const CaseFile& case_file,
+                                const std::filesystem::path& dir = default_ruleset_dir());
+
+// Evaluates one policy. Findings are looked up by Finding::id (check_ids.h); several
+// findings with one id combine (any fail → not met, all pass → met, else unknown).
+// Never throws; anything it cannot judge is `unknown` and listed in `missing`.
+Determination evaluate_policy(const Ruleset& ruleset, const CaseFile& case_file,
+                              const std::vector<Finding>& findings, const DicomFacts& dicom);
+
+// Procedure-code notes for the date of service (codes deleted 2026-01-01, 77387
+// professional-only, codes not listed by the policy). Sorted, deterministic.
+std::vector<std::string> procedure_code_notes(const Ruleset& ruleset, const CaseFile& case_file);
+
+}  // namespace rtreview

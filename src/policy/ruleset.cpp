@@ -1,0 +1,451 @@
+// Reading rulesets and the shared value-set table (format: rulesets/README.md).
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "policy/xml_support.h"
+#include "rtreview/check_ids.h"
+#include "rtreview/policy.h"
+
+namespace rtreview {
+
+using namespace policy_detail;
+
+std::string LoadResult::message() const {
+  if (ok) return {};
+  if (line > 0) return file + ":" + std::to_string(line) + ": error: " + description;
+  return file + ": error: " + description;
+}
+
+bool ValueSet::contains(std::string_view code) const {
+  std::string c = normalize_code(code);
+  if (c.empty()) return false;
+  for (const auto& r : ranges) {
+    if (r.to.empty()) {
+      if (c.rfind(r.from, 0) == 0) return true;
+    } else if (c.size() >= r.from.size()) {
+      std::string head = c.substr(0, r.from.size());
+      if (head >= r.from && head <= r.to) return true;
+    }
+  }
+  return false;
+}
+
+std::filesystem::path default_ruleset_dir() {
+  if (const char* env = std::getenv("RTREVIEW_RULESET_DIR"); env && *env) return env;
+  return RTREVIEW_DEFAULT_RULESET_DIR;
+}
+
+namespace {
+
+const std::set<std::string, std::less<>>& known_check_ids() {
+  namespace id = check_id;
+  static const std::set<std::string, std::less<>> ids = {
+      std::string(id::dose_grid_spacing), std::string(id::dose_object_fit), std::string(id::gtv_contoured),
+      std::string(id::ptv_contoured), std::string(id::oar_contoured), std::string(id::empty_rois),
+      std::string(id::dvh_computable), std::string(id::dvh_matches_file), std::string(id::beam_description),
+      std::string(id::technique_imrt), std::string(id::compensator_design), std::string(id::prescription),
+      std::string(id::dose_constraints), std::string(id::plan_approval), std::string(id::structure_set_approval),
+      std::string(id::support_ptv_oar_proximity), std::string(id::support_target_concavity),
+      std::string(id::support_dose_escalation), std::string(id::support_prior_plan)};
+  return ids;
+}
+
+bool is_code_token(const std::string& s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
+// Parses "C00-C14 C410 D05" into ranges; "" on success, else the problem.
+std::string parse_codes(const std::string& text, std::vector<CodeRange>& out) {
+  for (const auto& token : split_list(text, ' ')) {
+    auto dash = token.find('-');
+    if (dash == std::string::npos) {
+      std::string code = normalize_code(token);
+      if (!is_code_token(code)) return "bad code '" + token + "'";
+      out.push_back({code, ""});
+      continue;
+    }
+    std::string from = normalize_code(token.substr(0, dash)), to = normalize_code(token.substr(dash + 1));
+    if (!is_code_token(from) || !is_code_token(to) || from.size() != to.size() || from > to)
+      return "bad range '" + token + "' (expected FROM-TO, same length, FROM <= TO)";
+    out.push_back({from, to});
+  }
+  if (out.empty()) return "value set has no codes";
+  return {};
+}
+
+bool parse_value_set(const XmlSource& src, pugi::xml_node el, ValueSet& vs, LoadResult& r) {
+  vs.id = trim(el.attribute("id").value());
+  vs.label = trim(el.attribute("label").value());
+  if (vs.id.empty()) { r = fail(src, el, "<value-set> without id"); return false; }
+  std::string codes = std::string(el.attribute("codes").value()) + " " + el.child_value();
+  if (std::string problem = parse_codes(codes, vs.ranges); !problem.empty()) {
+    r = fail(src, el, "value set '" + vs.id + "': " + problem);
+    return false;
+  }
+  return true;
+}
+
+// Reads a ruleset's elements; stops at the first problem (its line is in `r`).
+class RulesetReader {
+ public:
+  RulesetReader(const XmlSource& src, Ruleset& rs, const std::vector<ValueSet>& shared)
+      : src_(src), rs_(rs), shared_(shared) {}
+
+  LoadResult read(pugi::xml_node root) {
+    LoadResult r;
+    if (std::string(root.name()) != "ruleset") return fail(src_, root, "root element must be <ruleset>, found <" + std::string(root.name()) + ">");
+    rs_.header.ruleset_version = root.attribute("version").value();
+    rs_.header.file = src_.label();
+    bool have_policy = false, have_criteria = false;
+    for (auto el : root.children()) {
+      if (el.type() != pugi::node_element) continue;
+      std::string name = el.name();
+      if (name == "policy") {
+        if (have_policy) return fail(src_, el, "second <policy> header");
+        if (!read_header(el, r)) return r;
+        have_policy = true;
+      } else if (name == "value-set") {
+        ValueSet vs;
+        if (!parse_value_set(src_, el, vs, r)) return r;
+        rs_.value_sets.push_back(std::move(vs));
+      } else if (name == "criteria" || name == "exclusions") {
+        if ((name == "criteria" && have_criteria) || (name == "exclusions" && rs_.exclusions))
+          return fail(src_, el, "second <" + name + ">");
+        RuleNode node;
+        if (!read_group(el, node, name == "criteria" ? "all" : "any", r)) return r;
+        if (name == "criteria") { rs_.criteria = std::move(node); have_criteria = true; }
+        else rs_.exclusions = std::move(node);
+      } else if (name == "documentation") {
+        for (auto item : el.children()) {
+          if (item.type() != pugi::node_element) continue;
+          if (std::string(item.name()) != "item") return fail(src_, item, "unknown element <" + std::string(item.name()) + "> in <documentation> (expected <item>)");
+          DocumentationRequirement req;
+          if (!read_criterion(item, req.node, r)) return r;
+          std::string required = item.attribute("required").as_string("true");
+          if (required != "true" && required != "false") return fail(src_, item, "required must be true or false");
+          req.required = required == "true";
+          req.only_lines = split_list(lower(item.attribute("lines").value()), ' ');
+          req.except_lines = split_list(lower(item.attribute("except-lines").value()), ' ');
+          rs_.documentation.push_back(std::move(req));
+        }
+      } else if (name == "procedure-codes") {
+        for (auto code : el.children()) {
+          if (code.type() != pugi::node_element) continue;
+          if (std::string(code.name()) != "code") return fail(src_, code, "unknown element <" + std::string(code.name()) + "> in <procedure-codes> (expected <code>)");
+          std::string value = normalize_code(code.attribute("value").value());
+          if (!is_code_token(value)) return fail(src_, code, "<code> without a valid value");
+          rs_.procedure_codes.push_back({value, trim(code.child_value())});
+        }
+      } else if (name == "note") {
+        rs_.notes.push_back(trim(el.child_value()));
+      } else {
+        return fail(src_, el, "unknown element <" + name + "> in <ruleset>");
+      }
+    }
+    if (!have_policy) return fail(src_, root, "missing <policy> header");
+    if (!have_criteria) return fail(src_, root, "missing <criteria>");
+    // Shared value sets fill in what the ruleset does not define itself.
+    for (const auto& vs : shared_)
+      if (!has_value_set(vs.id)) rs_.value_sets.push_back(vs);
+    for (const auto& [id, line] : value_set_refs_)
+      if (!has_value_set(id)) return {false, src_.label(), line, "unknown value set '" + id + "'"};
+    return r;
+  }
+
+ private:
+  bool has_value_set(const std::string& id) const {
+    return std::any_of(rs_.value_sets.begin(), rs_.value_sets.end(), [&](const ValueSet& v) { return v.id == id; });
+  }
+
+  bool read_header(pugi::xml_node el, LoadResult& r) {
+    auto& h = rs_.header;
+    h.id = trim(el.attribute("id").value());
+    if (h.id.empty()) { r = fail(src_, el, "<policy> without id"); return false; }
+    h.payer = trim(el.attribute("payer").value());
+    h.payer_key = lower(trim(el.attribute("payer-key").value()));
+    h.title = trim(el.attribute("title").value());
+    h.revision_date = trim(el.attribute("revision").value());
+    h.effective_from = trim(el.attribute("effective-from").value());
+    h.effective_to = trim(el.attribute("effective-to").value());
+    for (const auto* d : {&h.effective_from, &h.effective_to})
+      if (!d->empty() && !is_iso_date(*d)) { r = fail(src_, el, "bad date '" + *d + "' (expected YYYY-MM-DD)"); return false; }
+    h.lines_of_business = split_list(lower(el.attribute("lines-of-business").value()), ' ');
+    if (h.lines_of_business.empty()) { r = fail(src_, el, "<policy> without lines-of-business"); return false; }
+    h.excluded_lines = split_list(lower(el.attribute("excluded-lines").value()), ' ');
+    std::string manual = el.attribute("manual-review").as_string("false");
+    if (manual != "true" && manual != "false") { r = fail(src_, el, "manual-review must be true or false"); return false; }
+    h.manual_review = manual == "true";
+    for (auto s : el.children()) {
+      if (s.type() != pugi::node_element) continue;
+      if (std::string(s.name()) != "source") { r = fail(src_, s, "unknown element <" + std::string(s.name()) + "> in <policy> (expected <source>)"); return false; }
+      h.sources.push_back({trim(s.attribute("label").value()), trim(s.attribute("url").value())});
+    }
+    return true;
+  }
+
+  bool register_id(pugi::xml_node el, const std::string& id, LoadResult& r) {
+    if (id.empty()) { r = fail(src_, el, "<" + std::string(el.name()) + "> without id (every criterion carries the policy's outline id)"); return false; }
+    if (!ids_.insert(id).second) { r = fail(src_, el, "duplicate outline id '" + id + "'"); return false; }
+    return true;
+  }
+
+  bool read_group_type(pugi::xml_node el, RuleNode& node, const std::string& def, LoadResult& r) {
+    node.kind = el.attribute("type").as_string(def.c_str());
+    if (node.kind == "at-least") {
+      node.at_least = el.attribute("n").as_int(0);
+      if (node.at_least < 1) { r = fail(src_, el, "at-least needs n >= 1"); return false; }
+    } else if (node.kind != "all" && node.kind != "any" && node.kind != "none") {
+      r = fail(src_, el, "unknown group type '" + node.kind + "' (expected all, any, none or at-least)");
+      return false;
+    }
+    return true;
+  }
+
+  void common(pugi::xml_node el, RuleNode& node) {
+    node.outline_id = trim(el.attribute("id").value());
+    node.text = trim(el.attribute("text").value());
+    node.citation = trim(el.attribute("cite").value());
+    if (node.citation.empty() && !node.outline_id.empty()) node.citation = rs_.header.id + " " + node.outline_id;
+    node.line = src_.line_of(el);
+  }
+
+  // <criteria>, <exclusions>, <group>: children are groups and criteria.
+  bool read_group(pugi::xml_node el, RuleNode& node, const std::string& def, LoadResult& r) {
+    common(el, node);
+    if (!register_id(el, node.outline_id, r)) return false;
+    if (!read_group_type(el, node, def, r)) return false;
+    for (auto c : el.children()) {
+      if (c.type() != pugi::node_element) continue;
+      std::string name = c.name();
+      RuleNode child;
+      if (name == "group") {
+        if (!read_group(c, child, "all", r)) return false;
+      } else if (name == "criterion") {
+        if (!read_criterion(c, child, r)) return false;
+      } else if (name == "support") {
+        if (!read_support(c, node, r)) return false;
+        continue;
+      } else {
+        r = fail(src_, c, "unknown element <" + name + "> in <" + std::string(el.name()) + "> (expected <group>, <criterion> or <support>)");
+        return false;
+      }
+      node.children.push_back(std::move(child));
+    }
+    if (node.children.empty()) { r = fail(src_, el, "group '" + node.outline_id + "' has no criteria"); return false; }
+    if (node.kind == "at-least" && node.at_least > static_cast<int>(node.children.size())) {
+      r = fail(src_, el, "at-least n=" + std::to_string(node.at_least) + " but only " + std::to_string(node.children.size()) + " children");
+      return false;
+    }
+    return true;
+  }
+
+  // <criterion> / <item>: an outline id, text, and tests (all by default).
+  bool read_criterion(pugi::xml_node el, RuleNode& node, LoadResult& r) {
+    common(el, node);
+    if (!register_id(el, node.outline_id, r)) return false;
+    node.kind = "criterion";
+    RuleNode combo;
+    if (!read_group_type(el, combo, "all", r)) return false;
+    node.at_least = combo.kind == "at-least" ? combo.at_least : 0;
+    std::string type = combo.kind;
+    if (!read_tests(el, node, r)) return false;
+    if (node.children.empty()) { r = fail(src_, el, "criterion '" + node.outline_id + "' has no test"); return false; }
+    // A criterion keeps kind "criterion"; how its tests combine is stored in a wrapper
+    // only when it is not the default.
+    if (type != "all") {
+      RuleNode wrapper;
+      wrapper.kind = type;
+      wrapper.at_least = combo.at_least;
+      wrapper.line = node.line;
+      wrapper.children = std::move(node.children);
+      node.children.clear();
+      node.children.push_back(std::move(wrapper));
+    }
+    return true;
+  }
+
+  bool read_support(pugi::xml_node c, RuleNode& node, LoadResult& r) {
+    std::string id = trim(c.attribute("check").value());
+    if (!known_check_ids().count(id)) { r = fail(src_, c, "unknown check id '" + id + "' in <support>"); return false; }
+    node.support_check_ids.push_back(id);
+    return true;
+  }
+
+  bool read_tests(pugi::xml_node el, RuleNode& node, LoadResult& r) {
+    for (auto c : el.children()) {
+      if (c.type() != pugi::node_element) continue;
+      std::string name = c.name();
+      if (name == "support") {
+        if (!read_support(c, node, r)) return false;
+        continue;
+      }
+      RuleNode t;
+      t.kind = name;
+      t.line = src_.line_of(c);
+      t.text = trim(c.attribute("text").value());
+      if (name == "all" || name == "any" || name == "none" || name == "at-least") {
+        if (name == "at-least") {
+          t.at_least = c.attribute("n").as_int(0);
+          if (t.at_least < 1) { r = fail(src_, c, "at-least needs n >= 1"); return false; }
+        }
+        if (!read_tests(c, t, r)) return false;
+        if (t.children.empty()) { r = fail(src_, c, "<" + name + "> has no test"); return false; }
+      } else if (name == "check") {
+        t.check_id = trim(c.attribute("id").value());
+        if (!known_check_ids().count(t.check_id)) { r = fail(src_, c, "unknown check id '" + t.check_id + "'"); return false; }
+        t.check_status = lower(c.attribute("status").as_string("pass"));
+        for (const auto& s : split_list(t.check_status, ' '))
+          if (s != "pass" && s != "fail" && s != "not_evaluable" && s != "info") { r = fail(src_, c, "unknown check status '" + s + "'"); return false; }
+      } else if (name == "fact") {
+        t.fact = trim(c.attribute("name").value());
+        const auto& facts = known_case_facts();
+        if (std::find(facts.begin(), facts.end(), t.fact) == facts.end()) { r = fail(src_, c, "unknown fact '" + t.fact + "'"); return false; }
+        t.fact_value = lower(c.attribute("value").as_string("true"));
+      } else if (name == "diagnosis") {
+        t.value_set = trim(c.attribute("in").value());
+        if (t.value_set.empty()) { r = fail(src_, c, "<diagnosis> without in=\"value-set-id\""); return false; }
+        value_set_refs_.emplace_back(t.value_set, t.line);
+      } else if (name == "age") {
+        for (const char* op : {"lt", "le", "gt", "ge"})
+          if (c.attribute(op)) { t.age_op = op; t.age_years = c.attribute(op).as_double(-1); }
+        if (t.age_op.empty() || t.age_years < 0) { r = fail(src_, c, "<age> needs one of lt, le, gt, ge with a number of years"); return false; }
+      } else if (name == "document") {
+        t.document_kinds = split_list(lower(c.attribute("kinds").value()), ' ');
+        if (t.document_kinds.empty()) { r = fail(src_, c, "<document> without kinds"); return false; }
+        t.window_months = c.attribute("within-months").as_int(0);
+        if (t.window_months < 0) { r = fail(src_, c, "within-months must be >= 0"); return false; }
+        t.signer_roles = split_list(lower(c.attribute("signers").value()), ';');
+      } else if (name == "asserted") {
+        t.asserted_id = trim(c.attribute("criterion").value());
+        if (t.asserted_id.empty()) t.asserted_id = node.outline_id;
+      } else if (name == "line-of-business") {
+        t.negate = c.attribute("not-in");
+        t.lines = split_list(lower(c.attribute(t.negate ? "not-in" : "in").value()), ' ');
+        if (t.lines.empty()) { r = fail(src_, c, "<line-of-business> needs in=\"...\" or not-in=\"...\""); return false; }
+      } else if (name == "manual") {
+        if (t.text.empty()) t.text = trim(c.child_value());
+      } else {
+        r = fail(src_, c, "unknown element <" + name + "> in <" + std::string(el.name()) + ">");
+        return false;
+      }
+      node.children.push_back(std::move(t));
+    }
+    return true;
+  }
+
+  const XmlSource& src_;
+  Ruleset& rs_;
+  const std::vector<ValueSet>& shared_;
+  std::set<std::string> ids_;
+  std::vector<std::pair<std::string, int>> value_set_refs_;
+};
+
+}  // namespace
+
+ValueSetsLoad parse_value_sets(std::string_view xml, const std::string& file_label) {
+  ValueSetsLoad out;
+  XmlSource src(std::string(xml), file_label);
+  pugi::xml_document doc;
+  if (!src.parse(doc, out.result)) return out;
+  auto root = doc.document_element();
+  if (std::string(root.name()) != "value-sets") {
+    out.result = fail(src, root, "root element must be <value-sets>");
+    return out;
+  }
+  for (auto el : root.children()) {
+    if (el.type() != pugi::node_element) continue;
+    if (std::string(el.name()) != "value-set") {
+      out.result = fail(src, el, "unknown element <" + std::string(el.name()) + "> in <value-sets>");
+      out.value_sets.clear();
+      return out;
+    }
+    ValueSet vs;
+    if (!parse_value_set(src, el, vs, out.result)) { out.value_sets.clear(); return out; }
+    out.value_sets.push_back(std::move(vs));
+  }
+  return out;
+}
+
+ValueSetsLoad load_value_sets(const std::filesystem::path& file) {
+  ValueSetsLoad out;
+  std::string text;
+  if (!read_text_file(file, text, out.result)) return out;
+  return parse_value_sets(text, file.string());
+}
+
+RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label, const std::vector<ValueSet>& shared) {
+  RulesetLoad out;
+  XmlSource src(std::string(xml), file_label);
+  pugi::xml_document doc;
+  if (!src.parse(doc, out.result)) return out;
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> allowed = {
+      {"ruleset", {"version"}},
+      {"policy", {"id", "payer", "payer-key", "title", "revision", "effective-from", "effective-to",
+                  "lines-of-business", "excluded-lines", "manual-review"}},
+      {"source", {"label", "url"}},
+      {"value-set", {"id", "label", "codes"}},
+      {"criteria", {"id", "type", "n", "text", "cite"}},
+      {"exclusions", {"id", "type", "n", "text", "cite"}},
+      {"group", {"id", "type", "n", "text", "cite"}},
+      {"criterion", {"id", "type", "n", "text", "cite"}},
+      {"item", {"id", "type", "n", "text", "cite", "required", "lines", "except-lines"}},
+      {"support", {"check"}},
+      {"all", {"text"}}, {"any", {"text"}}, {"none", {"text"}}, {"at-least", {"n", "text"}},
+      {"check", {"id", "status", "text"}},
+      {"fact", {"name", "value", "text"}},
+      {"diagnosis", {"in", "text"}},
+      {"age", {"lt", "le", "gt", "ge", "text"}},
+      {"document", {"kinds", "within-months", "signers", "text"}},
+      {"asserted", {"criterion", "text"}},
+      {"line-of-business", {"in", "not-in", "text"}},
+      {"manual", {"text"}},
+      {"documentation", {}}, {"procedure-codes", {}}, {"code", {"value"}}, {"note", {}},
+  };
+  if (!check_attributes(src, doc.document_element(), allowed, out.result)) return out;
+  RulesetReader reader(src, out.ruleset, shared);
+  out.result = reader.read(doc.document_element());
+  if (!out.result) out.ruleset = Ruleset{};
+  return out;
+}
+
+RulesetLoad load_ruleset(const std::filesystem::path& file, const std::vector<ValueSet>& shared) {
+  RulesetLoad out;
+  std::string text;
+  if (!read_text_file(file, text, out.result)) return out;
+  return parse_ruleset(text, file.string(), shared);
+}
+
+std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir) {
+  std::vector<RulesetLoad> out;
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.is_regular_file() && entry.path().extension() == ".xml") files.push_back(entry.path());
+  if (ec) {
+    RulesetLoad failed;
+    failed.result = {false, dir.string(), 0, "cannot list ruleset folder: " + ec.message()};
+    out.push_back(std::move(failed));
+    return out;
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<ValueSet> shared;
+  const auto shared_file = dir / "disease-sites.xml";
+  if (std::filesystem::exists(shared_file)) {
+    auto loaded = load_value_sets(shared_file);
+    if (!loaded.result) {
+      RulesetLoad failed;
+      failed.result = loaded.result;
+      out.push_back(std::move(failed));
+    }
+    shared = std::move(loaded.value_sets);
+  }
+  for (const auto& f : files) {
+    if (f.filename() == "disease-sites.xml") continue;
+    out.push_back(load_ruleset(f, shared));
+  }
+  return out;
+}
+
+}  // namespace rtreview

@@ -1,0 +1,116 @@
+#include "policy/xml_support.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace rtreview::policy_detail {
+
+bool XmlSource::parse(pugi::xml_document& doc, LoadResult& result) const {
+  pugi::xml_parse_result parsed = doc.load_buffer(text_.data(), text_.size(), pugi::parse_default);
+  if (parsed) return true;
+  result.ok = false;
+  result.file = label_;
+  result.line = line_at(parsed.offset);
+  result.description = std::string("malformed XML: ") + lower(parsed.description());
+  return false;
+}
+
+int XmlSource::line_at(std::ptrdiff_t offset) const {
+  if (offset < 0) return 0;
+  auto end = text_.begin() + std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(text_.size()));
+  return 1 + static_cast<int>(std::count(text_.begin(), end, '\n'));
+}
+
+bool read_text_file(const std::filesystem::path& file, std::string& text, LoadResult& result) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    result = {false, file.string(), 0, "cannot read file: not found or not a regular file"};
+    return false;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (!in.good() && !in.eof()) {
+    result = {false, file.string(), 0, "cannot read file"};
+    return false;
+  }
+  text = buffer.str();
+  return true;
+}
+
+LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description) {
+  return {false, src.label(), src.line_of(node), std::move(description)};
+}
+
+bool check_attributes(const XmlSource& src, pugi::xml_node root,
+                      const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed,
+                      LoadResult& result) {
+  for (auto el = root; el; ) {
+    if (el.type() == pugi::node_element) {
+      auto it = std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) { return a.first == el.name(); });
+      if (it != allowed.end())
+        for (auto a : el.attributes())
+          if (std::find(it->second.begin(), it->second.end(), a.name()) == it->second.end()) {
+            result = fail(src, el, "unknown attribute '" + std::string(a.name()) + "' on <" + el.name() + ">");
+            return false;
+          }
+    }
+    // Depth-first walk without recursion (deep nesting in a bad file cannot overflow the stack).
+    if (el.first_child()) { el = el.first_child(); continue; }
+    while (el && el != root && !el.next_sibling()) el = el.parent();
+    if (!el || el == root) break;
+    el = el.next_sibling();
+  }
+  return true;
+}
+
+std::string trim(std::string_view s) {
+  auto begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) return {};
+  auto end = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(begin, end - begin + 1));
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string> split_list(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::string current;
+  auto flush = [&] {
+    std::string t = trim(current);
+    if (!t.empty()) out.push_back(t);
+    current.clear();
+  };
+  for (char c : s) {
+    if (c == sep || (sep == ' ' && (c == '\t' || c == '\n' || c == '\r'))) flush();
+    else current += c;
+  }
+  flush();
+  return out;
+}
+
+bool is_iso_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  int month = (s[5] - '0') * 10 + (s[6] - '0');
+  int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+std::string normalize_code(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '.' || std::isspace(static_cast<unsigned char>(c))) continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace rtreview::policy_detail

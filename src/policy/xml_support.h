@@ -1,0 +1,52 @@
+// Private helpers shared by the ruleset and case-file readers: pugixml stays here.
+#pragma once
+
+// GCC 12 reports a false -Wrestrict on "literal" + std::string at -O2 (GCC bug 105329).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
+#include <pugixml.hpp>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtreview/policy.h"
+
+namespace rtreview::policy_detail {
+
+// A loaded XML text with the means to turn pugixml offsets into 1-based line numbers.
+class XmlSource {
+ public:
+  XmlSource(std::string text, std::string label) : text_(std::move(text)), label_(std::move(label)) {}
+  const std::string& label() const { return label_; }
+  // Parses; on failure fills `result` (file, line, description) and returns false.
+  bool parse(pugi::xml_document& doc, LoadResult& result) const;
+  int line_of(pugi::xml_node node) const { return line_at(node.offset_debug()); }
+  int line_at(std::ptrdiff_t offset) const;
+
+ private:
+  std::string text_;
+  std::string label_;
+};
+
+// Reads a whole file; false and a message (no line) if it cannot be read.
+bool read_text_file(const std::filesystem::path& file, std::string& text, LoadResult& result);
+
+LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description);
+
+// Walks every element under `root`; the first attribute not allowed for its element
+// (elements absent from `allowed` are left to the reader) fails with file and line.
+bool check_attributes(const XmlSource& src, pugi::xml_node root,
+                      const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed,
+                      LoadResult& result);
+
+std::string trim(std::string_view s);
+std::string lower(std::string_view s);
+std::vector<std::string> split_list(std::string_view s, char sep);  // trimmed, empty items dropped
+bool is_iso_date(std::string_view s);          // YYYY-MM-DD with a plausible month/day
+std::string normalize_code(std::string_view code);  // upper case, dots and spaces removed
+
+}  // namespace rtreview::policy_detail
