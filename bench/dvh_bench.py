@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""DVH benchmark: rtreview vs dicompyler-core 0.5.5 vs plastimatch 1.9.4 on the same inputs.
+
+usage: /usr/bin/python3 bench/dvh_bench.py [--rtreview PATH] [--skip-dicompyler] [CASE_DIR ...]
+
+Default inputs: the large generated case (written by `rtreview make-samples --large
+bench/work` when missing) and the corpus's BrainSRSRaystationIMRT when present. For each
+input every tool computes all ROIs' DVHs in its own process under /usr/bin/time -v; the
+script prints wall time, peak memory (max RSS), the ratios to rtreview, and the largest
+metric differences between the tools (per metric, over the ROIs all tools computed).
+Generated files stay in bench/work/ (git-ignored).
+"""
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+METRICS = ["mean_gy", "d98_gy", "d95_gy", "d50_gy", "d2_gy", "max_gy"]
+
+
+def timed(cmd, log):
+    """Runs cmd under /usr/bin/time -v; returns (wall s, max RSS MB, exit code)."""
+    with open(log, "w") as f:
+        p = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=f, stderr=subprocess.PIPE, text=True)
+    wall = rss = None
+    for line in p.stderr.splitlines():
+        m = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", line)
+        if m:
+            wall = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", line)
+        if m:
+            rss = int(m.group(1)) / 1024.0
+    return wall, rss, p.returncode
+
+
+def find_files(case):
+    rs = rd = None
+    for name in sorted(os.listdir(case)):
+        path = os.path.join(case, name)
+        if name.startswith("RS"):
+            rs = path
+        elif name.startswith("RD"):
+            rd = path
+    return rs, rd
+
+
+def curve_metrics(doses, fractions):
+    """Metrics from a cumulative curve in fractions (plastimatch's CSV)."""
+    def dose_at(v):
+        for i in range(1, len(doses)):
+            if fractions[i] < v:
+                f0, f1 = fractions[i - 1], fractions[i]
+                return doses[i - 1] + (f0 - v) / (f0 - f1) * (doses[i] - doses[i - 1]) if f0 > f1 else doses[i - 1]
+        return doses[-1]
+    mean = sum(0.5 * (fractions[i] + fractions[i + 1]) * (doses[i + 1] - doses[i]) for i in range(len(doses) - 1))
+    maxd = next((doses[i + 1] for i in range(len(doses) - 2, -1, -1) if fractions[i] > 0), 0.0)
+    return {"mean_gy": mean, "d98_gy": dose_at(0.98), "d95_gy": dose_at(0.95), "d50_gy": dose_at(0.50),
+            "d2_gy": dose_at(0.02), "max_gy": maxd}
+
+
+def run_case(case, rtreview, skip_dicompyler):
+    name = os.path.basename(os.path.normpath(case))
+    rs, rd = find_files(case)
+    out = os.path.join(WORK, "out_" + name)
+    os.makedirs(out, exist_ok=True)
+    results, metrics = {}, {}
+
+    j = os.path.join(out, "rtreview.json")
+    results["rtreview"] = timed([rtreview, "dvh", case, "--json"], j)
+    doc = json.load(open(j))[0]
+    metrics["rtreview"] = {r["roi_name"]: r for r in doc["rois"] if r["computed"]}
+    max_dose = max(r["max_gy"] for r in metrics["rtreview"].values())
+
+    c = os.path.join(out, "plastimatch.csv")
+    results["plastimatch"] = timed(["plastimatch", "dvh", "--input", case, "--output-csv", c, "--bin-width", "0.01",
+                                    "--num-bins", str(int(max_dose / 0.01) + 50)], os.path.join(out, "plastimatch.log"))
+    rows = list(csv.reader(open(c)))
+    doses = [float(r[0]) for r in rows[1:]]
+    metrics["plastimatch"] = {}
+    for k, roi in enumerate(rows[0][1:], start=1):
+        fr = [float(r[k]) for r in rows[1:]]
+        if fr[0] > 0:
+            metrics["plastimatch"][roi] = curve_metrics(doses, fr)
+
+    if not skip_dicompyler:
+        jd = os.path.join(out, "dicompyler.json")
+        results["dicompyler-core"] = timed(["/usr/bin/python3", os.path.join(HERE, "dicompyler_dvh.py"), rs, rd, jd],
+                                           os.path.join(out, "dicompyler.log"))
+        metrics["dicompyler-core"] = {k: v for k, v in json.load(open(jd)).items() if "error" not in v}
+
+    print(f"\n== {name}: {len(metrics['rtreview'])} ROIs computed by rtreview")
+    base_wall, base_rss, _ = results["rtreview"]
+    print(f"{'tool':<16} {'wall s':>8} {'peak MB':>9} {'wall ×':>8} {'mem ×':>7}  exit")
+    for tool, (wall, rss, code) in results.items():
+        print(f"{tool:<16} {wall:8.2f} {rss:9.1f} {wall / base_wall:8.1f} {rss / base_rss:7.2f}  {code}")
+    for tool in metrics:
+        if tool == "rtreview":
+            continue
+        common = sorted(set(metrics[tool]) & set(metrics["rtreview"]))
+        print(f"largest |difference| rtreview vs {tool} over {len(common)} ROIs (Gy, and % of rtreview's value):")
+        for m in METRICS + (["volume_cc"] if tool == "dicompyler-core" else []):
+            worst = None
+            for roi in common:
+                a, b = metrics["rtreview"][roi].get(m), metrics[tool][roi].get(m)
+                if a is None or b is None:
+                    continue
+                d = abs(a - b)
+                if worst is None or d > worst[0]:
+                    worst = (d, roi, a, b)
+            if worst:
+                d, roi, a, b = worst
+                pct = 100.0 * d / abs(a) if a else float("nan")
+                print(f"  {m:<10} {d:9.3f} ({pct:6.1f} %)  ROI {roi}: rtreview {a:.3f}, {tool} {b:.3f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rtreview", default=os.path.join(ROOT, "build", "rtreview"))
+    ap.add_argument("--skip-dicompyler", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    if not os.path.exists(a.rtreview):
+        sys.exit(f"error: {a.rtreview} not found; build it or pass --rtreview")
+    os.makedirs(WORK, exist_ok=True)
+    cases = a.cases
+    if not cases:
+        large = os.path.join(WORK, "large_breast_imrt")
+        if not os.path.isdir(large):
+            subprocess.run([a.rtreview, "make-samples", "--large", WORK], check=True)
+        cases = [large]
+        corpus = os.environ.get("RTREVIEW_CORPUS", os.path.join(ROOT, "..", "shared", "corpus"))
+        srs = os.path.join(corpus, "pps_hist", "BrainSRSRaystationIMRT")
+        if os.path.isdir(srs):
+            cases.append(srs)
+    print(f"cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f} (timings are wall clock)")
+    for case in cases:
+        run_case(case, a.rtreview, a.skip_dicompyler)
+
+
+if __name__ == "__main__":
+    main()

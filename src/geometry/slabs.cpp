@@ -1,0 +1,181 @@
+#include "geometry/slabs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace rtreview::geometry {
+namespace {
+
+constexpr double plane_tolerance_mm = 0.05;   // contours closer than this in z share a plane
+constexpr double planarity_tolerance_mm = 0.1;
+constexpr double gap_factor = 1.5;            // a plane gap wider than this × typical spacing is a gap
+
+struct PlanarContour {
+  double z_mm;
+  Polygon2 polygon;
+};
+
+bool point_in_polygon(const Polygon2& p, double x, double y) {
+  bool inside = false;
+  const std::size_t n = p.x_mm.size();
+  for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+    const double yi = p.y_mm[i], yj = p.y_mm[j];
+    if ((yi <= y) != (yj <= y)) {
+      const double xc = p.x_mm[i] + (y - yi) * (p.x_mm[j] - p.x_mm[i]) / (yj - yi);
+      if (xc < x) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+// Area of the parity region of the plane's polygons, assuming contours do not cross
+// (nested or disjoint): a polygon at odd nesting depth is a hole.
+double xor_area_mm2(const std::vector<Polygon2>& polygons) {
+  double area = 0.0;
+  for (std::size_t i = 0; i < polygons.size(); ++i) {
+    int depth = 0;
+    for (std::size_t j = 0; j < polygons.size(); ++j)
+      if (j != i && point_in_polygon(polygons[j], polygons[i].x_mm[0], polygons[i].y_mm[0])) ++depth;
+    const double a = std::abs(signed_area_mm2(polygons[i]));
+    area += depth % 2 == 0 ? a : -a;
+  }
+  return std::max(area, 0.0);
+}
+
+}  // namespace
+
+double signed_area_mm2(const Polygon2& p) {
+  const std::size_t n = p.x_mm.size();
+  if (n < 3) return 0.0;
+  // Relative to the first vertex: keeps precision for contours far from the origin.
+  const double x0 = p.x_mm[0], y0 = p.y_mm[0];
+  double twice = 0.0;
+  for (std::size_t i = 1; i + 1 < n; ++i)
+    twice += (p.x_mm[i] - x0) * (p.y_mm[i + 1] - y0) - (p.x_mm[i + 1] - x0) * (p.y_mm[i] - y0);
+  return 0.5 * twice;
+}
+
+bool plane_contains(const RoiPlane& plane, double x_mm, double y_mm) {
+  bool inside = false;
+  for (const auto& p : plane.polygons)
+    if (point_in_polygon(p, x_mm, y_mm)) inside = !inside;
+  return inside;
+}
+
+void scanline_crossings(const RoiPlane& plane, double y, std::vector<double>& xs) {
+  xs.clear();
+  for (const auto& p : plane.polygons) {
+    const std::size_t n = p.x_mm.size();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+      const double yi = p.y_mm[i], yj = p.y_mm[j];
+      if ((yi <= y) != (yj <= y))
+        xs.push_back(p.x_mm[i] + (y - yi) * (p.x_mm[j] - p.x_mm[i]) / (yj - yi));
+    }
+  }
+  std::sort(xs.begin(), xs.end());
+}
+
+double RoiSlabs::volume_mm3() const {
+  double v = 0.0;
+  for (const auto& p : planes) v += p.area_mm2 * p.thickness_mm();
+  return v;
+}
+
+Bounds3 RoiSlabs::bounds() const {
+  Bounds3 b{{planes[0].x_min_mm, planes[0].y_min_mm, planes.front().z_lo_mm},
+            {planes[0].x_max_mm, planes[0].y_max_mm, planes.back().z_hi_mm}};
+  for (const auto& p : planes) {
+    b.min_mm[0] = std::min(b.min_mm[0], p.x_min_mm);
+    b.min_mm[1] = std::min(b.min_mm[1], p.y_min_mm);
+    b.max_mm[0] = std::max(b.max_mm[0], p.x_max_mm);
+    b.max_mm[1] = std::max(b.max_mm[1], p.y_max_mm);
+  }
+  return b;
+}
+
+RoiSlabs build_slabs(const Roi& roi, EndCaps end_caps, double fallback_spacing_mm) {
+  RoiSlabs out;
+  std::vector<PlanarContour> contours;
+  double slab_thickness_hint = 0.0;
+  for (const auto& c : roi.contours) {
+    if (c.geometric_type != "CLOSED_PLANAR") continue;
+    if (c.points_mm.size() < 3) {
+      ++out.ignored_contours;
+      continue;
+    }
+    double z_min = std::numeric_limits<double>::infinity(), z_max = -z_min, z_sum = 0.0;
+    bool finite = true;
+    PlanarContour pc;
+    pc.polygon.x_mm.reserve(c.points_mm.size());
+    pc.polygon.y_mm.reserve(c.points_mm.size());
+    for (const auto& pt : c.points_mm) {
+      if (!std::isfinite(pt[0]) || !std::isfinite(pt[1]) || !std::isfinite(pt[2])) finite = false;
+      pc.polygon.x_mm.push_back(pt[0]);
+      pc.polygon.y_mm.push_back(pt[1]);
+      z_min = std::min(z_min, pt[2]);
+      z_max = std::max(z_max, pt[2]);
+      z_sum += pt[2];
+    }
+    if (!finite || z_max - z_min > planarity_tolerance_mm) {
+      ++out.ignored_contours;
+      continue;
+    }
+    pc.z_mm = z_sum / static_cast<double>(c.points_mm.size());
+    if (c.slab_thickness_mm && *c.slab_thickness_mm > 0) slab_thickness_hint = *c.slab_thickness_mm;
+    contours.push_back(std::move(pc));
+  }
+  if (contours.empty()) return out;
+  // Stable sort keeps the file's contour order within a plane (deterministic).
+  std::stable_sort(contours.begin(), contours.end(),
+                   [](const PlanarContour& a, const PlanarContour& b) { return a.z_mm < b.z_mm; });
+
+  for (auto& c : contours) {
+    if (out.planes.empty() || c.z_mm - out.planes.back().z_mm > plane_tolerance_mm) {
+      RoiPlane plane;
+      plane.z_mm = c.z_mm;
+      out.planes.push_back(std::move(plane));
+    }
+    out.planes.back().polygons.push_back(std::move(c.polygon));
+  }
+
+  const std::size_t n = out.planes.size();
+  if (n >= 2) {
+    std::vector<double> gaps;
+    for (std::size_t k = 1; k < n; ++k) gaps.push_back(out.planes[k].z_mm - out.planes[k - 1].z_mm);
+    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+    out.typical_spacing_mm = gaps[gaps.size() / 2];
+  } else {
+    out.typical_spacing_mm = slab_thickness_hint > 0 ? slab_thickness_hint : std::max(fallback_spacing_mm, 0.0);
+  }
+  const double typ = out.typical_spacing_mm;
+  for (std::size_t k = 0; k < n; ++k) {
+    auto& p = out.planes[k];
+    double below = 0.5 * typ, above = 0.5 * typ;
+    if (k > 0) {
+      const double gap = p.z_mm - out.planes[k - 1].z_mm;
+      if (gap <= gap_factor * typ) below = 0.5 * gap;
+    } else if (end_caps == EndCaps::none) {
+      below = 0.0;
+    }
+    if (k + 1 < n) {
+      const double gap = out.planes[k + 1].z_mm - p.z_mm;
+      if (gap <= gap_factor * typ) above = 0.5 * gap;
+    } else if (end_caps == EndCaps::none) {
+      above = 0.0;
+    }
+    p.z_lo_mm = p.z_mm - below;
+    p.z_hi_mm = p.z_mm + above;
+    p.area_mm2 = xor_area_mm2(p.polygons);
+    p.x_min_mm = p.y_min_mm = std::numeric_limits<double>::infinity();
+    p.x_max_mm = p.y_max_mm = -std::numeric_limits<double>::infinity();
+    for (const auto& poly : p.polygons) {
+      for (double x : poly.x_mm) p.x_min_mm = std::min(p.x_min_mm, x), p.x_max_mm = std::max(p.x_max_mm, x);
+      for (double y : poly.y_mm) p.y_min_mm = std::min(p.y_min_mm, y), p.y_max_mm = std::max(p.y_max_mm, y);
+    }
+  }
+  std::erase_if(out.planes, [](const RoiPlane& p) { return !(p.thickness_mm() > 0.0); });
+  return out;
+}
+
+}  // namespace rtreview::geometry

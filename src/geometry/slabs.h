@@ -1,0 +1,53 @@
+// Internal: an ROI as a stack of planar slabs, the shared representation behind
+// volumes, DVH sampling, distances and hulls. See include/rtreview/geometry.h for the
+// end-cap convention.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rtreview/geometry.h"
+
+namespace rtreview::geometry {
+
+// One closed contour projected onto its axial plane (implicitly closed: last -> first).
+struct Polygon2 {
+  std::vector<double> x_mm, y_mm;
+};
+
+// All contours of one axial plane and the slab that plane stands for.
+struct RoiPlane {
+  double z_mm = 0.0;
+  double z_lo_mm = 0.0, z_hi_mm = 0.0;  // slab extent (z_lo <= z <= z_hi)
+  std::vector<Polygon2> polygons;
+  double area_mm2 = 0.0;                 // area of the XOR of the polygons (nesting-depth rule)
+  double x_min_mm = 0.0, x_max_mm = 0.0, y_min_mm = 0.0, y_max_mm = 0.0;
+  double thickness_mm() const { return z_hi_mm - z_lo_mm; }
+};
+
+struct RoiSlabs {
+  std::vector<RoiPlane> planes;          // ascending z; only planes with a slab thickness > 0
+  double typical_spacing_mm = 0.0;       // median distance between adjacent planes
+  int ignored_contours = 0;              // not axial-planar, non-finite, < 3 points
+  bool empty() const { return planes.empty(); }
+  double volume_mm3() const;
+  Bounds3 bounds() const;                // of the slabs (end caps included); planes must be non-empty
+};
+
+// Builds the slab stack of an ROI's closed planar contours. A single-plane ROI takes its
+// thickness from ContourSlabThickness, else from `fallback_spacing_mm` (e.g. the structure
+// set's typical spacing), else it has no volume.
+RoiSlabs build_slabs(const Roi& roi, EndCaps end_caps, double fallback_spacing_mm = 0.0);
+
+// Signed shoelace area (counter-clockwise positive), mm².
+double signed_area_mm2(const Polygon2& polygon);
+
+// Even-odd (parity) test over all polygons of a plane.
+bool plane_contains(const RoiPlane& plane, double x_mm, double y_mm);
+
+// x of every crossing of the plane's polygon edges with the line y = y_mm, sorted; the
+// region is where an odd number of crossings lie to the left (half-open rule on y so
+// shared vertices count once).
+void scanline_crossings(const RoiPlane& plane, double y_mm, std::vector<double>& xs_mm);
+
+}  // namespace rtreview::geometry
