@@ -1,0 +1,259 @@
+// Technical documentation checks: pure functions of a PlanSet that answer the
+// payers' IMRT documentation requirements (dose grid <= 1 cm, GTV/PTV/OARs
+// contoured, DVHs for all targets and critical structures, number and location
+// of each portal, prescription with constraints, approval, compensator design).
+// Every result is a Finding (id from check_ids.h); nothing here throws on bad input.
+// The rules, thresholds and policy text of each id are documented in src/checks/CHECKS.md.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rtreview/dvh.h"
+#include "rtreview/finding.h"
+#include "rtreview/model.h"
+
+namespace rtreview {
+
+// ------------------------------------------------------------------ options
+
+struct CheckOptions {
+  double max_grid_spacing_mm = 10.0;               // inclusive limit: 10.0 mm passes
+  double target_min_inside_grid_fraction = 0.995;  // 100 % less a tolerance for edge sampling
+  double oar_min_inside_grid_fraction = 0.95;      // OARs may extend beyond the dose grid a little
+  double conventional_dose_per_fraction_min_gy = 1.8;
+  double conventional_dose_per_fraction_max_gy = 2.0;
+  // Field-in-field vs step-and-shoot: a photon plan whose treatment beams have at most
+  // this many segments each (and few beams) is forward-planned field-in-field.
+  int field_in_field_max_segments_per_beam = 6;
+  // Clinic vocabulary file added to the default one (same format); "" = default only.
+  std::filesystem::path structure_vocabulary;
+  // The default TG-263 vocabulary; "" = <ruleset dir>/structure-names.tsv.
+  std::filesystem::path default_structure_vocabulary;
+  bool compute_dvhs = true;      // false: DVH_COMPUTABLE judges contours/FoR only
+  bool compute_geometry = true;  // false: no PTV-OAR distances / convex hulls
+  DvhOptions dvh_options;
+};
+
+// --------------------------------------------------------------- structures
+
+// What an ROI is. Only gtv..oar, external and support enclose anatomy or devices;
+// the rest are "not a structure" kinds (helpers, points, channels).
+enum class StructureCategory {
+  // structures: enclose anatomy or a device
+  gtv,
+  ctv,
+  itv,
+  ptv,
+  oar,
+  external,
+  support,
+  // not structures: planning aids, points, channels
+  avoidance,
+  control,
+  marker,
+  isocenter,
+  brachy_channel,
+  other  // unknown: reported, not counted
+};
+
+const char* to_string(StructureCategory category);
+// GTV, CTV, ITV or PTV.
+bool is_target(StructureCategory category);
+// Anatomy or a device with a volume: targets, OAR, external, support.
+bool is_structure(StructureCategory category);
+
+// One vocabulary entry: TG-263 canonical name, its category and accepted aliases.
+struct VocabularyEntry {
+  std::string canonical_name;
+  StructureCategory category = StructureCategory::other;
+  std::vector<std::string> aliases;  // compared case- and separator-insensitively
+};
+
+struct StructureVocabulary {
+  std::vector<VocabularyEntry> entries;
+  std::vector<std::string> sources;   // files loaded, in order
+  std::vector<std::string> problems;  // "file:line: reason" for skipped lines / unreadable files
+};
+
+// Parses the tab-separated vocabulary text (format in rulesets/structure-names.tsv);
+// bad lines are skipped and listed in `problems` with `source_name:line`.
+StructureVocabulary parse_structure_vocabulary(const std::string& text, const std::string& source_name);
+// Loads the default vocabulary then the clinic's (options), entries appended in that order.
+StructureVocabulary load_structure_vocabulary(const CheckOptions& options);
+
+struct RoiClassification {
+  int roi_number = 0;
+  std::string roi_name;
+  std::string interpreted_type;  // RTROIInterpretedType as stored ("" if empty)
+  StructureCategory category = StructureCategory::other;
+  std::string canonical_name;    // TG-263 name when matched by the vocabulary, else ""
+  std::string rule;              // how: "RTROIInterpretedType PTV", "name prefix PTV (TG-263)", ...
+  bool by_type = false;          // true: decided by RTROIInterpretedType, false: by name
+  int closed_contour_count = 0;  // CLOSED_PLANAR with >= 3 points
+  int open_contour_count = 0;    // OPEN_PLANAR / OPEN_NONPLANAR
+  int point_contour_count = 0;   // POINT
+  bool has_volume() const { return closed_contour_count > 0; }
+};
+
+// Classifies one ROI: by RTROIInterpretedType when specific, else by its name.
+RoiClassification classify_roi(const Roi& roi, const StructureVocabulary& vocabulary);
+// Classifies every ROI of the structure set, in structure-set order.
+std::vector<RoiClassification> classify_structures(const StructureSet& structure_set,
+                                                   const StructureVocabulary& vocabulary);
+
+// -------------------------------------------------------------------- beams
+
+// One beam of the plan, as the packet's beam/portal table shows it.
+struct BeamSummary {
+  int number = 0;
+  std::string name;
+  std::string description;
+  std::string delivery_type;         // TreatmentDeliveryType ("" treated as TREATMENT)
+  bool is_treatment = true;          // false for SETUP / portal-film / imaging beams
+  std::string radiation_type;        // PHOTON, ELECTRON, PROTON, ...
+  std::optional<double> energy_mev;  // nominal energy of control point 0
+  std::string machine;
+  std::string beam_type;  // STATIC, DYNAMIC
+  bool is_arc = false;    // gantry rotates (CW/CC) while delivering
+  double gantry_start_deg = 0.0;
+  double gantry_stop_deg = 0.0;
+  std::string rotation_direction;  // CW, CC or NONE
+  double arc_length_deg = 0.0;     // along the rotation direction, wraps through 0/360
+  double collimator_deg = 0.0;     // of control point 0
+  double couch_deg = 0.0;          // of control point 0
+  std::optional<Point3> isocenter_mm;
+  int control_point_count = 0;
+  int segment_count = 0;                 // distinct apertures delivering meterset (see CHECKS.md)
+  int energy_layer_count = 0;            // ion beams: distinct nominal energies (0 for photons/electrons)
+  bool mlc_moves_while_beam_on = false;  // leaves move between points with meterset increasing
+  bool has_mlc = false;
+  std::optional<double> meterset_mu;  // BeamMeterset from the fraction group(s)
+  std::string dosimeter_unit;         // MU, MINUTE, NP
+  std::vector<std::string> wedges;    // "id TYPE angle°"
+  int compensator_count = 0;
+  bool compensator_has_thickness_data = false;  // every compensator carries thickness data
+  int block_count = 0;
+};
+
+struct PlanSummary {
+  std::string label;
+  std::string sop_instance_uid;
+  PlanKind kind = PlanKind::unknown;
+  int treatment_portal_count = 0;  // treatment beams (arcs included)
+  int static_portal_count = 0;
+  int arc_count = 0;
+  int setup_beam_count = 0;
+  int isocenter_count = 0;                      // distinct isocentres of treatment beams (0.1 mm)
+  std::optional<double> total_mu_per_fraction;  // sum of treatment BeamMeterset
+  int fraction_group_count = 0;
+  std::optional<int> fractions_planned;        // summed over fraction groups
+  std::optional<double> prescription_dose_gy;  // total
+  std::optional<double> dose_per_fraction_gy;
+  std::string prescription_source;  // where the Rx came from, "" if none
+};
+
+// Summaries of every beam of a photon/electron or ion plan (brachy: empty), in plan order.
+std::vector<BeamSummary> summarize_beams(const Plan& plan);
+// Plan-level counts (portals, arcs, isocentres, MU, prescription).
+PlanSummary summarize_plan(const Plan& plan, const std::vector<BeamSummary>& beams);
+
+enum class Technique {
+  unknown,
+  conformal_3d,
+  field_in_field,
+  imrt_step_and_shoot,
+  imrt_sliding_window,
+  vmat,
+  helical,
+  compensator_imrt,
+  proton,
+  brachytherapy,
+  electron
+};
+const char* to_string(Technique technique);
+// Whether payers count the technique as IMRT (VMAT and helical are IMRT deliveries).
+bool is_imrt(Technique technique);
+
+struct TechniqueResult {
+  Technique technique = Technique::unknown;
+  std::string rule;  // the rule that decided, in words
+  std::vector<Evidence> evidence;
+};
+
+// Classifies the plan's delivery technique from its treatment beams.
+TechniqueResult classify_technique(const Plan& plan, const std::vector<BeamSummary>& beams,
+                                   const CheckOptions& options = {});
+
+// ---------------------------------------------------------- the checks
+
+// DOSE_GRID_SPACING: one finding per dose object (the plan dose named as such).
+std::vector<Finding> check_dose_grid_spacing(const PlanSet& plan_set, const CheckOptions& options = {});
+// DOSE_OBJECT_FIT: summation type, units, frame of reference, referenced plan.
+Finding check_dose_object_fit(const PlanSet& plan_set);
+// GTV_CONTOURED, PTV_CONTOURED, OAR_CONTOURED and ROI_WITHOUT_VOLUME.
+std::vector<Finding> check_structures(const PlanSet& plan_set,
+                                      const std::vector<RoiClassification>& structures);
+// DVH_COMPUTABLE over `dvhs` (computed on `dose`, may be null when no usable dose).
+Finding check_dvh_computable(const PlanSet& plan_set, const std::vector<RoiClassification>& structures,
+                             const DoseGrid* dose, const std::vector<RoiDvh>& dvhs, bool dvhs_attempted,
+                             const CheckOptions& options = {});
+// DVH_MATCHES_FILE: ours vs the dose file's DVHSequence (info when nothing to compare).
+Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& dvhs);
+// BEAM_DESCRIPTION: the number and location of each portal / arc.
+Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSummary>& beams,
+                               const PlanSummary& summary);
+// TECHNIQUE_IMRT: pass when the technique is IMRT, fail otherwise (incl. field-in-field).
+Finding check_technique_imrt(const PlanSet& plan_set, const TechniqueResult& technique);
+// COMPENSATOR_DESIGN: per portal when compensator-based, else info.
+Finding check_compensator_design(const PlanSet& plan_set, const std::vector<BeamSummary>& beams,
+                                 const TechniqueResult& technique);
+// PRESCRIPTION: Rx dose, fractions, dose per fraction and where they came from.
+Finding check_prescription(const PlanSet& plan_set, const PlanSummary& summary);
+// DOSE_CONSTRAINTS: target and OAR constraint doses in the DoseReferenceSequence.
+Finding check_dose_constraints(const PlanSet& plan_set, const std::vector<RoiClassification>& structures);
+// PLAN_APPROVAL: ApprovalStatus APPROVED with reviewer and date.
+Finding check_plan_approval(const PlanSet& plan_set);
+// STRUCTURE_SET_APPROVAL: same for the structure set.
+Finding check_structure_set_approval(const PlanSet& plan_set);
+// PLAN_KIND_UNSUPPORTED: one info finding for ion / brachy / unknown plans, else none.
+std::vector<Finding> check_plan_kind(const PlanSet& plan_set);
+
+// Supporting evidence (status info, never a decision).
+std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
+                                               const std::vector<RoiClassification>& structures,
+                                               const CheckOptions& options = {});
+std::vector<Finding> support_target_concavity(const PlanSet& plan_set,
+                                              const std::vector<RoiClassification>& structures,
+                                              const CheckOptions& options = {});
+Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& summary,
+                                  const CheckOptions& options = {});
+Finding support_prior_plan(const PlanSet& plan_set);
+
+// The dose object a DVH is computed on: the PLAN-summation dose in GY if any, else the
+// first dose in GY, else the first dose; null when the set has none.
+const DoseGrid* select_plan_dose(const PlanSet& plan_set);
+
+// ------------------------------------------------------------------- report
+
+struct CheckReport {
+  std::string plan_set_id;
+  std::vector<Finding> findings;  // check order, deterministic
+  std::vector<RoiDvh> dvhs;       // on `dvh_dose_uid`, empty when not computed
+  std::string dvh_dose_uid;       // SOP Instance UID of the dose the DVHs used
+  std::vector<RoiClassification> structures;
+  std::vector<BeamSummary> beams;
+  PlanSummary plan_summary;
+  TechniqueResult technique;
+  std::vector<std::string> vocabulary_problems;
+};
+
+// Runs every check on one plan set. Never throws on bad input.
+CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options = {});
+// Same, with an already loaded vocabulary (saves reloading it per plan set).
+CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
+                       const StructureVocabulary& vocabulary);
+
+}  // namespace rtreview

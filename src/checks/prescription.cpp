@@ -1,0 +1,266 @@
+// Prescription, constraints, approval, plan kind and the non-geometric supporting
+// evidence: PRESCRIPTION, DOSE_CONSTRAINTS, PLAN_APPROVAL, STRUCTURE_SET_APPROVAL,
+// PLAN_KIND_UNSUPPORTED, SUPPORT_DOSE_PER_FRACTION, SUPPORT_PRIOR_PLAN.
+#include <algorithm>
+#include <set>
+
+#include "checks/check_util.h"
+#include "rtreview/check_ids.h"
+#include "rtreview/checks.h"
+
+namespace rtreview {
+
+using namespace checks_detail;
+
+namespace {
+
+bool has_target_constraint(const DoseReference& r) {
+  return r.target_minimum_dose_gy || r.target_prescription_dose_gy || r.target_maximum_dose_gy ||
+         r.target_underdose_volume_fraction;
+}
+
+bool has_oar_constraint(const DoseReference& r) {
+  return r.organ_at_risk_full_volume_dose_gy || r.organ_at_risk_limit_dose_gy ||
+         r.organ_at_risk_maximum_dose_gy || r.organ_at_risk_overdose_volume_fraction ||
+         r.delivery_maximum_dose_gy;
+}
+
+std::string reference_label(const DoseReference& r, const StructureSet* ss) {
+  std::string label = "dose reference " + std::to_string(r.number);
+  if (!r.description.empty()) label += " '" + r.description + "'";
+  if (r.referenced_roi_number && ss)
+    if (const Roi* roi = ss->find_roi(*r.referenced_roi_number)) label += " -> ROI '" + roi->name + "'";
+  return label;
+}
+
+std::string constraint_text(const DoseReference& r) {
+  std::vector<std::string> parts;
+  auto add = [&](const char* name, const std::optional<double>& v, const char* unit) {
+    if (v) parts.push_back(std::string(name) + " " + num(*v, 3) + unit);
+  };
+  add("Rx", r.target_prescription_dose_gy, " Gy");
+  add("min", r.target_minimum_dose_gy, " Gy");
+  add("max", r.target_maximum_dose_gy, " Gy");
+  add("underdose volume fraction", r.target_underdose_volume_fraction, "");
+  add("full-volume dose", r.organ_at_risk_full_volume_dose_gy, " Gy");
+  add("limit dose", r.organ_at_risk_limit_dose_gy, " Gy");
+  add("max dose", r.organ_at_risk_maximum_dose_gy, " Gy");
+  add("overdose volume fraction", r.organ_at_risk_overdose_volume_fraction, "");
+  add("delivery max", r.delivery_maximum_dose_gy, " Gy");
+  return parts.empty() ? "no constraint dose" : join(parts);
+}
+
+Finding approval_finding(std::string_view id, const std::string& subject, const std::string& what,
+                         const std::string& status, const std::string& reviewer, const std::string& date,
+                         Severity absent_severity) {
+  const std::string rule =
+      "ApprovalStatus APPROVED with ReviewerName and ReviewDate (a TPS approval, not the "
+      "physician's signed review: the packet lists both)";
+  Finding f = make_finding(id, Status::pass, Severity::info, subject, "", rule, cite_lcd_doc_3);
+  f.evidence.push_back({"ApprovalStatus", status.empty() ? "absent" : status});
+  f.evidence.push_back({"ReviewerName", reviewer.empty() ? "absent" : reviewer});
+  f.evidence.push_back({"ReviewDate", date.empty() ? "absent" : date});
+  if (status.empty()) {
+    f.status = Status::not_evaluable;
+    f.severity = absent_severity;
+    f.message = what + " carries no approval status";
+  } else if (status != "APPROVED") {
+    f.status = Status::fail;
+    f.severity = Severity::error;
+    f.message = what + " is " + status;
+  } else if (reviewer.empty() || date.empty()) {
+    f.status = Status::fail;
+    f.severity = Severity::warning;
+    f.message = what + " APPROVED but without " +
+                std::string(reviewer.empty() && date.empty() ? "reviewer and date"
+                            : reviewer.empty()               ? "reviewer"
+                                                             : "date");
+  } else {
+    f.message = what + " APPROVED by " + reviewer + " on " + date;
+  }
+  return f;
+}
+
+}  // namespace
+
+Finding check_prescription(const PlanSet& plan_set, const PlanSummary& summary) {
+  const std::string rule =
+      "prescribed dose, number of fractions and dose per fraction: DoseReferenceSequence "
+      "TargetPrescriptionDose, else the fraction groups' BeamDose";
+  const std::string subject = plan_subject(plan_set);
+  if (!plan_set.plan)
+    return make_finding(check_id::prescription, Status::not_evaluable, Severity::error, subject,
+                        "no RT Plan in the plan set", rule, cite_lcd_doc_1);
+  Finding f =
+      make_finding(check_id::prescription, Status::pass, Severity::info, subject, "", rule, cite_lcd_doc_1);
+  f.evidence.push_back({"prescribed dose", summary.prescription_dose_gy
+                                               ? num_unit(*summary.prescription_dose_gy, "Gy", 3)
+                                               : std::string("absent")});
+  f.evidence.push_back({"fractions planned", summary.fractions_planned
+                                                 ? std::to_string(*summary.fractions_planned)
+                                                 : std::string("absent")});
+  f.evidence.push_back({"dose per fraction", summary.dose_per_fraction_gy
+                                                 ? num_unit(*summary.dose_per_fraction_gy, "Gy", 3)
+                                                 : std::string("absent")});
+  f.evidence.push_back(
+      {"source", summary.prescription_source.empty() ? "none" : summary.prescription_source});
+  if (summary.fraction_group_count > 1)
+    f.evidence.push_back(
+        {"fraction groups", std::to_string(summary.fraction_group_count) + " (fractions summed)"});
+  std::vector<std::string> missing;
+  if (!summary.prescription_dose_gy) missing.push_back("prescribed dose");
+  if (!summary.fractions_planned || *summary.fractions_planned <= 0) missing.push_back("number of fractions");
+  if (!summary.dose_per_fraction_gy) missing.push_back("dose per fraction");
+  if (!missing.empty()) {
+    f.status = Status::fail;
+    f.severity = Severity::error;
+    f.message = "prescription incomplete in the plan: " + join(missing) + " absent";
+    return f;
+  }
+  const bool from_dose_reference = summary.prescription_source.rfind("DoseReferenceSequence", 0) == 0;
+  f.message = num_unit(*summary.prescription_dose_gy, "Gy", 3) + " in " +
+              std::to_string(*summary.fractions_planned) + " fractions (" +
+              num_unit(*summary.dose_per_fraction_gy, "Gy", 3) + "/fx), from " +
+              (from_dose_reference ? "the target prescription" : "beam doses (no TargetPrescriptionDose)");
+  if (!from_dose_reference) f.severity = Severity::warning;
+  return f;
+}
+
+Finding check_dose_constraints(const PlanSet& plan_set, const std::vector<RoiClassification>& structures) {
+  const std::string rule =
+      "DoseReferenceSequence holds >= 1 target constraint (TARGET with prescription/min/max dose) "
+      "and >= 1 organ-at-risk constraint (ORGAN_AT_RISK with limit/max dose)";
+  const std::string subject = plan_subject(plan_set);
+  if (!plan_set.plan)
+    return make_finding(check_id::dose_constraints, Status::not_evaluable, Severity::error, subject,
+                        "no RT Plan in the plan set", rule, cite_lcd_doc_1);
+  const StructureSet* ss = plan_set.structure_set.get();
+  Finding f = make_finding(check_id::dose_constraints, Status::pass, Severity::info, subject, "", rule,
+                           cite_lcd_doc_1);
+  int target_constraints = 0, oar_constraints = 0;
+  std::set<int> constrained_rois;
+  for (const auto& r : plan_set.plan->dose_references) {
+    const bool target = upper(r.type) == "TARGET" && has_target_constraint(r);
+    const bool oar = upper(r.type) == "ORGAN_AT_RISK" && has_oar_constraint(r);
+    target_constraints += target;
+    oar_constraints += oar;
+    if ((target || oar) && r.referenced_roi_number) constrained_rois.insert(*r.referenced_roi_number);
+    f.evidence.push_back({reference_label(r, ss), (r.type.empty() ? std::string("type absent") : r.type) +
+                                                      ": " + constraint_text(r)});
+  }
+  std::vector<std::string> unconstrained_oars;
+  for (const auto& c : structures)
+    if (c.category == StructureCategory::oar && c.has_volume() && !constrained_rois.count(c.roi_number))
+      unconstrained_oars.push_back(c.roi_name);
+  if (!unconstrained_oars.empty())
+    f.evidence.push_back({"OARs without a constraint in the plan", join(unconstrained_oars)});
+  if (target_constraints > 0 && oar_constraints > 0) {
+    f.message = std::to_string(target_constraints) + " target and " + std::to_string(oar_constraints) +
+                " organ-at-risk constraint(s) in the plan";
+    return f;
+  }
+  // Optimisation objectives usually stay in the planning system: absence from DICOM does not
+  // prove absence from the record, so this is "not verifiable", not "not met".
+  std::vector<std::string> missing;
+  if (target_constraints == 0) missing.push_back("target");
+  if (oar_constraints == 0) missing.push_back("organ-at-risk");
+  f.status = Status::not_evaluable;
+  f.severity = Severity::warning;
+  f.message =
+      join(missing, " and ") + " dose constraints not found in the plan: supply the prescription document";
+  return f;
+}
+
+Finding check_plan_approval(const PlanSet& plan_set) {
+  if (!plan_set.plan)
+    return make_finding(check_id::plan_approval, Status::not_evaluable, Severity::warning,
+                        plan_subject(plan_set), "no RT Plan in the plan set",
+                        "ApprovalStatus APPROVED with ReviewerName and ReviewDate", cite_lcd_doc_3);
+  const Plan& p = *plan_set.plan;
+  return approval_finding(check_id::plan_approval, plan_subject(plan_set), "the plan",
+                          upper(p.approval_status), p.reviewer_name, p.review_date, Severity::warning);
+}
+
+Finding check_structure_set_approval(const PlanSet& plan_set) {
+  if (!plan_set.structure_set)
+    return make_finding(check_id::structure_set_approval, Status::not_evaluable, Severity::info,
+                        plan_subject(plan_set), "no structure set in the plan set",
+                        "ApprovalStatus APPROVED with ReviewerName and ReviewDate", cite_lcd_doc_3);
+  const StructureSet& ss = *plan_set.structure_set;
+  // The Approval Module is optional in an RT Structure Set: its absence is only a remark.
+  return approval_finding(check_id::structure_set_approval, structure_set_subject(ss), "the structure set",
+                          upper(ss.approval_status), ss.reviewer_name, ss.review_date, Severity::info);
+}
+
+std::vector<Finding> check_plan_kind(const PlanSet& plan_set) {
+  if (!plan_set.plan) return {};
+  const PlanKind kind = plan_set.plan->kind;
+  const std::string rule =
+      "photon/electron external-beam plans are fully checked; other plan kinds get the dose, "
+      "structure and approval checks only";
+  const std::string subject = plan_subject(plan_set);
+  if (kind == PlanKind::photon_electron) return {};
+  std::string what;
+  if (kind == PlanKind::ion)
+    what = "RT Ion Plan: technique (IMRT) classification, segments and MU do not apply";
+  else if (kind == PlanKind::brachy)
+    what = "brachytherapy plan: beam, technique and compensator checks do not apply";
+  else
+    what = "plan kind unknown: beam checks may be incomplete";
+  return {make_finding(check_id::plan_kind_unsupported, Status::info, Severity::warning, subject, what, rule,
+                       cite_mc_background)};
+}
+
+Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& summary,
+                                  const CheckOptions& options) {
+  const double lo = options.conventional_dose_per_fraction_min_gy;
+  const double hi = options.conventional_dose_per_fraction_max_gy;
+  const std::string rule = "supporting evidence only: dose per fraction vs conventional " + num(lo, 2) + "-" +
+                           num(hi, 2) +
+                           " Gy; whether the total is an escalation for the site is a clinical judgement";
+  const std::string citation = "MC.CP.MP.69 I.A.2; CP.MP.69 I.B";
+  const std::string subject = plan_subject(plan_set);
+  if (!summary.dose_per_fraction_gy)
+    return make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject,
+                        "supporting evidence: dose per fraction not available from the plan", rule, citation);
+  const double dpf = *summary.dose_per_fraction_gy;
+  std::string regime = dpf > hi + 1e-9   ? "hypofractionated (above conventional)"
+                       : dpf < lo - 1e-9 ? "below conventional (hyperfractionated or low dose)"
+                                         : "conventional";
+  Finding f = make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject,
+                           "supporting evidence: " + num_unit(dpf, "Gy", 3) + " per fraction, " + regime,
+                           rule, citation);
+  f.evidence.push_back({"dose per fraction", num_unit(dpf, "Gy", 3)});
+  if (summary.prescription_dose_gy)
+    f.evidence.push_back({"total dose", num_unit(*summary.prescription_dose_gy, "Gy", 3)});
+  if (summary.fractions_planned)
+    f.evidence.push_back({"fractions", std::to_string(*summary.fractions_planned)});
+  f.evidence.push_back({"source", summary.prescription_source});
+  return f;
+}
+
+Finding support_prior_plan(const PlanSet& plan_set) {
+  const std::string rule =
+      "supporting evidence only: a plan referenced as PRIOR/PREDECESSOR, or a dose of another "
+      "plan in the set, suggests previous irradiation";
+  const std::string citation = "MC.CP.MP.69 I.A.1; CP.MP.69 I.D";
+  const std::string subject = plan_subject(plan_set);
+  Finding f =
+      make_finding(check_id::support_prior_plan, Status::info, Severity::info, subject, "", rule, citation);
+  if (plan_set.plan)
+    for (const auto& ref : plan_set.plan->referenced_plans)
+      f.evidence.push_back(
+          {"referenced plan (" +
+               (ref.relationship.empty() ? std::string("relationship absent") : ref.relationship) + ")",
+           ref.sop_instance_uid});
+  const std::string plan_uid = plan_set.plan ? plan_set.plan->info.sop_instance_uid : "";
+  for (const auto& d : plan_set.doses)
+    if (d && !d->referenced_plan_uid.empty() && !plan_uid.empty() && d->referenced_plan_uid != plan_uid)
+      f.evidence.push_back({dose_subject(*d), "dose of another plan (" + d->referenced_plan_uid + ")"});
+  f.message = f.evidence.empty() ? "supporting evidence: no prior plan or dose referenced or present"
+                                 : "supporting evidence: " + std::to_string(f.evidence.size()) +
+                                       " prior/other plan reference(s): possible re-irradiation";
+  return f;
+}
+
+}  // namespace rtreview

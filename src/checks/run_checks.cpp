@@ -1,0 +1,58 @@
+// run_checks: every check on one plan set, in a fixed order.
+#include "checks/check_util.h"
+#include "rtreview/checks.h"
+
+namespace rtreview {
+
+CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options) {
+  return run_checks(plan_set, options, load_structure_vocabulary(options));
+}
+
+CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
+                       const StructureVocabulary& vocabulary) {
+  CheckReport report;
+  report.plan_set_id = plan_set.id;
+  report.vocabulary_problems = vocabulary.problems;
+  auto add = [&](Finding f) { report.findings.push_back(std::move(f)); };
+  auto add_all = [&](std::vector<Finding> fs) {
+    for (auto& f : fs) report.findings.push_back(std::move(f));
+  };
+
+  if (plan_set.structure_set) report.structures = classify_structures(*plan_set.structure_set, vocabulary);
+  if (plan_set.plan) {
+    report.beams = summarize_beams(*plan_set.plan);
+    report.plan_summary = summarize_plan(*plan_set.plan, report.beams);
+    report.technique = classify_technique(*plan_set.plan, report.beams, options);
+  }
+
+  // DVHs on the plan dose even when the frames differ: DVH_COMPUTABLE judges the frame
+  // itself and does not use the DVH of an ROI in another frame.
+  const DoseGrid* dose = select_plan_dose(plan_set);
+  bool dvhs_attempted = false;
+  if (options.compute_dvhs && dose && plan_set.structure_set && dose->has_pixels()) {
+    report.dvhs = compute_dvhs(*plan_set.structure_set, *dose, options.dvh_options);
+    report.dvh_dose_uid = dose->info.sop_instance_uid;
+    dvhs_attempted = true;
+  }
+
+  add_all(check_plan_kind(plan_set));
+  add_all(check_dose_grid_spacing(plan_set, options));
+  add(check_dose_object_fit(plan_set));
+  add_all(check_structures(plan_set, report.structures));
+  add(check_dvh_computable(plan_set, report.structures, dose, report.dvhs, dvhs_attempted, options));
+  add(check_dvh_matches_file(dose, report.dvhs));
+  add(check_beam_description(plan_set, report.beams, report.plan_summary));
+  add(check_technique_imrt(plan_set, report.technique));
+  add(check_compensator_design(plan_set, report.beams, report.technique));
+  add(check_prescription(plan_set, report.plan_summary));
+  add(check_dose_constraints(plan_set, report.structures));
+  add(check_plan_approval(plan_set));
+  add(check_structure_set_approval(plan_set));
+  add_all(support_ptv_oar_proximity(plan_set, report.structures, options));
+  add_all(support_target_concavity(plan_set, report.structures, options));
+  add(support_dose_per_fraction(plan_set, report.plan_summary, options));
+  add(support_prior_plan(plan_set));
+  return report;
+}
+
+}  // namespace rtreview

@@ -1,0 +1,251 @@
+// Beam summaries, technique classification, BEAM_DESCRIPTION, TECHNIQUE_IMRT, COMPENSATOR_DESIGN.
+#include <gtest/gtest.h>
+
+#include "rtreview/check_ids.h"
+#include "test_checks_fixtures.h"
+
+using namespace rtreview;
+using namespace rtreview::test;
+
+namespace {
+
+TechniqueResult technique_of(const Plan& plan) { return classify_technique(plan, summarize_beams(plan)); }
+
+PlanSet set_with(std::shared_ptr<Plan> plan) {
+  PlanSet set = make_good_plan_set();
+  set.plan = std::move(plan);
+  return set;
+}
+
+}  // namespace
+
+TEST(summarize_beams, segments_mu_and_isocentre) {
+  auto plan = make_plan({segmented_beam(1, 0, 3, {0.6, 0.3, 0.1})}, 25, 180.0);
+  auto beams = summarize_beams(*plan);
+  ASSERT_EQ(beams.size(), 1u);
+  EXPECT_EQ(beams[0].segment_count, 3);
+  EXPECT_EQ(beams[0].control_point_count, 6);
+  EXPECT_FALSE(beams[0].mlc_moves_while_beam_on);
+  EXPECT_FALSE(beams[0].is_arc);
+  ASSERT_TRUE(beams[0].meterset_mu);
+  EXPECT_DOUBLE_EQ(*beams[0].meterset_mu, 180.0);
+  ASSERT_TRUE(beams[0].energy_mev);
+  EXPECT_DOUBLE_EQ(*beams[0].energy_mev, 6.0);
+}
+
+TEST(summarize_beams, arc_length_wraps_through_zero) {
+  auto plan =
+      make_plan({arc_beam(1, 181, 179, "CW"), arc_beam(2, 179, 181, "CC"), arc_beam(3, 330, 30, "CW")});
+  auto beams = summarize_beams(*plan);
+  EXPECT_TRUE(beams[0].is_arc);
+  EXPECT_NEAR(beams[0].arc_length_deg, 358.0, 1e-6);
+  EXPECT_EQ(beams[0].rotation_direction, "CW");
+  EXPECT_NEAR(beams[1].arc_length_deg, 358.0, 1e-6);
+  EXPECT_EQ(beams[1].rotation_direction, "CC");
+  EXPECT_NEAR(beams[2].arc_length_deg, 60.0, 1e-6);
+  EXPECT_NEAR(beams[2].gantry_start_deg, 330.0, 1e-6);
+  EXPECT_NEAR(beams[2].gantry_stop_deg, 30.0, 1e-6);
+}
+
+TEST(summarize_plan, counts_portals_arcs_setup_isocentres_mu) {
+  Beam setup = base_beam(101, "Setup");
+  setup.treatment_delivery_type = "SETUP";
+  setup.control_points = {control_point(0, 0, 0, "NONE", -10, 10), control_point(1, 1, 0, "NONE", -10, 10)};
+  auto plan = make_plan({arc_beam(1, 181, 179, "CW"), arc_beam(2, 179, 181, "CC"), setup}, 30, 250.0);
+  plan->beams[1].control_points[0].isocenter_mm = Point3{10, 0, 0};
+  auto beams = summarize_beams(*plan);
+  auto s = summarize_plan(*plan, beams);
+  EXPECT_EQ(s.treatment_portal_count, 2);
+  EXPECT_EQ(s.arc_count, 2);
+  EXPECT_EQ(s.static_portal_count, 0);
+  EXPECT_EQ(s.setup_beam_count, 1);
+  EXPECT_EQ(s.isocenter_count, 2);
+  ASSERT_TRUE(s.total_mu_per_fraction);
+  EXPECT_DOUBLE_EQ(*s.total_mu_per_fraction, 500.0);
+}
+
+TEST(classify_technique, step_and_shoot_many_segments) {
+  std::vector<Beam> beams;
+  for (int i = 0; i < 7; ++i) beams.push_back(segmented_beam(i + 1, i * 51.0, 9));
+  auto t = technique_of(*make_plan(beams));
+  EXPECT_EQ(t.technique, Technique::imrt_step_and_shoot);
+  EXPECT_NE(t.rule.find("up to 9 on a beam (> 6)"), std::string::npos);
+}
+
+TEST(classify_technique, field_in_field_few_segments_few_beams) {
+  auto t = technique_of(
+      *make_plan({segmented_beam(1, 300, 3, {0.8, 0.15, 0.05}), segmented_beam(2, 120, 2, {0.9, 0.1})}));
+  EXPECT_EQ(t.technique, Technique::field_in_field);
+  EXPECT_NE(t.rule.find("forward-planned field-in-field"), std::string::npos);
+  auto one = technique_of(*make_plan({segmented_beam(1, 0, 2, {0.5, 0.5})}));  // like Eclipse RP_FiF
+  EXPECT_EQ(one.technique, Technique::field_in_field);
+}
+
+TEST(classify_technique, planner_flags_break_the_tie) {
+  auto plan = make_plan({segmented_beam(1, 300, 4), segmented_beam(2, 120, 4)});
+  plan->label = "Pros IMRT";
+  EXPECT_EQ(technique_of(*plan).technique, Technique::imrt_step_and_shoot);
+  std::vector<Beam> five;
+  for (int i = 0; i < 5; ++i) five.push_back(segmented_beam(i + 1, i * 72.0, 4));
+  auto box = make_plan(five);
+  EXPECT_EQ(technique_of(*box).technique, Technique::imrt_step_and_shoot);
+  box->label = "Pelvis FiF";
+  EXPECT_EQ(technique_of(*box).technique, Technique::field_in_field);
+}
+
+TEST(classify_technique, sliding_window_vmat_3d_helical) {
+  auto sw = technique_of(*make_plan({sliding_window_beam(1, 0), sliding_window_beam(2, 90)}));
+  EXPECT_EQ(sw.technique, Technique::imrt_sliding_window);
+  EXPECT_NE(sw.rule.find("MLC moving while meterset accumulates"), std::string::npos);
+  EXPECT_EQ(technique_of(*make_plan({arc_beam(1, 181, 179, "CW"), arc_beam(2, 179, 181, "CC")})).technique,
+            Technique::vmat);
+  EXPECT_EQ(technique_of(*make_plan({arc_beam(1, 181, 179, "CW", 30, false)})).technique,
+            Technique::conformal_3d);
+  EXPECT_EQ(technique_of(*make_plan({segmented_beam(1, 0, 1), segmented_beam(2, 180, 1)})).technique,
+            Technique::conformal_3d);
+  auto tomo = make_plan({arc_beam(1, 0, 359, "CW", 50)});
+  tomo->info.manufacturer = "TomoTherapy Incorporated";
+  EXPECT_EQ(technique_of(*tomo).technique, Technique::helical);
+}
+
+TEST(classify_technique, helical_by_rotation_count) {
+  Beam b = base_beam(1, "helix");
+  for (int i = 0; i < 200; ++i)
+    b.control_points.push_back(control_point(i, i / 199.0, std::fmod(i * 10.0, 360.0), "CW", -10, 10));
+  EXPECT_EQ(technique_of(*make_plan({b})).technique, Technique::helical);
+}
+
+TEST(classify_technique, electron_proton_brachy_compensator) {
+  Beam e = segmented_beam(1, 0, 1);
+  e.radiation_type = "ELECTRON";
+  EXPECT_EQ(technique_of(*make_plan({e})).technique, Technique::electron);
+  auto ion = make_plan({segmented_beam(1, 0, 1)});
+  ion->kind = PlanKind::ion;
+  EXPECT_EQ(technique_of(*ion).technique, Technique::proton);
+  auto brachy = make_plan({});
+  brachy->kind = PlanKind::brachy;
+  EXPECT_EQ(technique_of(*brachy).technique, Technique::brachytherapy);
+  Beam c = segmented_beam(1, 0, 1);
+  c.compensators.push_back(Compensator{});
+  EXPECT_EQ(technique_of(*make_plan({c})).technique, Technique::compensator_imrt);
+}
+
+TEST(technique_imrt, pass_fail_not_evaluable) {
+  std::vector<Beam> beams;
+  for (int i = 0; i < 7; ++i) beams.push_back(segmented_beam(i + 1, i * 51.0, 9));
+  auto imrt = make_plan(beams);
+  auto set = set_with(imrt);
+  EXPECT_EQ(check_technique_imrt(set, technique_of(*imrt)).status, Status::pass);
+
+  auto fif = make_plan({segmented_beam(1, 300, 3, {0.8, 0.15, 0.05}), segmented_beam(2, 120, 2, {0.9, 0.1})});
+  auto f = check_technique_imrt(set_with(fif), technique_of(*fif));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_EQ(f.message, "technique: field-in-field (forward-planned), not IMRT");
+  EXPECT_TRUE(evidence_contains(f, "rule used"));
+
+  auto ion = make_plan({segmented_beam(1, 0, 1)});
+  ion->kind = PlanKind::ion;
+  auto n = check_technique_imrt(set_with(ion), technique_of(*ion));
+  EXPECT_EQ(n.status, Status::not_evaluable);
+  EXPECT_EQ(n.message, "plan kind proton/ion: not supported for IMRT classification");
+  PlanSet no_plan = make_good_plan_set();
+  no_plan.plan.reset();
+  EXPECT_EQ(check_technique_imrt(no_plan, {}).status, Status::not_evaluable);
+}
+
+TEST(beam_description, lists_every_beam_with_location) {
+  Beam setup = base_beam(101, "Setup");
+  setup.treatment_delivery_type = "SETUP";
+  setup.control_points = {control_point(0, 0, 0, "NONE", -10, 10), control_point(1, 1, 0, "NONE", -10, 10)};
+  auto plan = make_plan({arc_beam(1, 181, 179, "CW"), segmented_beam(2, 90, 5), setup});
+  auto set = set_with(plan);
+  auto beams = summarize_beams(*plan);
+  auto f = check_beam_description(set, beams, summarize_plan(*plan, beams));
+  EXPECT_EQ(f.status, Status::pass) << f.message;
+  EXPECT_EQ(f.message, "2 treatment portal(s) (1 static, 1 arc), 1 setup/imaging beam(s), 1 isocentre(s)");
+  EXPECT_TRUE(evidence_contains(f, "arc 181 -> 179 deg CW (358 deg)"));
+  EXPECT_TRUE(evidence_contains(f, "gantry 90 deg"));
+  EXPECT_TRUE(evidence_contains(f, "200 MU"));
+  EXPECT_TRUE(evidence_contains(f, "non-treatment (SETUP)"));
+}
+
+TEST(beam_description, beam_without_isocentre_fails_no_plan_not_evaluable) {
+  auto plan = make_plan({segmented_beam(1, 0, 2)});
+  plan->beams[0].control_points[0].isocenter_mm.reset();
+  auto beams = summarize_beams(*plan);
+  auto f = check_beam_description(set_with(plan), beams, summarize_plan(*plan, beams));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_EQ(f.message, "treatment beam(s) without location: 1 (no isocentre)");
+  PlanSet none = make_good_plan_set();
+  none.plan.reset();
+  EXPECT_EQ(check_beam_description(none, {}, {}).status, Status::not_evaluable);
+}
+
+TEST(compensator_design, per_portal_when_compensator_based) {
+  Beam a = segmented_beam(1, 0, 1);
+  Beam b = segmented_beam(2, 90, 1);
+  Compensator c;
+  c.rows = 2;
+  c.columns = 2;
+  c.thickness_value_count = 4;
+  a.compensators = {c};
+  b.compensators = {c};
+  auto plan = make_plan({a, b});
+  auto beams = summarize_beams(*plan);
+  auto t = classify_technique(*plan, beams);
+  EXPECT_EQ(check_compensator_design(set_with(plan), beams, t).status, Status::pass);
+  plan->beams[1].compensators[0].thickness_value_count = 0;
+  beams = summarize_beams(*plan);
+  auto f = check_compensator_design(set_with(plan), beams, t);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_EQ(f.message, "treatment beam(s) without compensator design: 2");
+  auto imrt = make_plan({sliding_window_beam(1, 0)});
+  auto info = check_compensator_design(set_with(imrt), summarize_beams(*imrt), technique_of(*imrt));
+  EXPECT_EQ(info.status, Status::info);
+  PlanSet none = make_good_plan_set();
+  none.plan.reset();
+  EXPECT_EQ(check_compensator_design(none, {}, {}).status, Status::not_evaluable);
+}
+
+TEST(summarize_beams, jaws_moving_with_beam_on_are_not_segments) {
+  // A dynamic-wedge-like beam: the Y jaw sweeps while the meterset accumulates, MLC fixed.
+  Beam b = base_beam(1, "EDW");
+  for (int i = 0; i < 10; ++i) {
+    ControlPoint cp = control_point(i, i / 9.0, 90, "NONE", -30, 30);
+    cp.device_positions[1] = jaws("ASYMY", -50 + 5.0 * i, 50);
+    b.control_points.push_back(cp);
+  }
+  auto beams = summarize_beams(*make_plan({b}));
+  EXPECT_EQ(beams[0].segment_count, 1);
+  EXPECT_FALSE(beams[0].mlc_moves_while_beam_on);
+  EXPECT_EQ(technique_of(*make_plan({b})).technique, Technique::conformal_3d);
+}
+
+TEST(summarize_beams, ion_beams_count_energy_layers) {
+  Beam b = segmented_beam(1, 90, 1);
+  b.radiation_type = "PROTON";
+  b.is_ion = true;
+  b.control_points.clear();
+  for (int i = 0; i < 6; ++i) {
+    ControlPoint cp = control_point(i, i / 5.0, 90, "NONE", -10, 10);
+    cp.nominal_energy_mev = 150.0 - 5.0 * (i / 2);  // 3 layers, 2 control points each
+    b.control_points.push_back(cp);
+  }
+  auto plan = make_plan({b});
+  plan->kind = PlanKind::ion;
+  auto beams = summarize_beams(*plan);
+  EXPECT_EQ(beams[0].energy_layer_count, 3);
+  auto f = check_beam_description(set_with(plan), beams, summarize_plan(*plan, beams));
+  EXPECT_TRUE(evidence_contains(f, "3 energy layer(s)"));
+}
+
+TEST(beam_description, multi_turn_rotation_counts_rotations) {
+  Beam b = base_beam(1, "helix");
+  for (int i = 0; i < 73; ++i)
+    b.control_points.push_back(control_point(i, i / 72.0, std::fmod(i * 10.0, 360.0), "CW", -10, 10));
+  auto plan = make_plan({b});
+  auto beams = summarize_beams(*plan);
+  EXPECT_NEAR(beams[0].arc_length_deg, 720.0, 1e-6);
+  auto f = check_beam_description(set_with(plan), beams, summarize_plan(*plan, beams));
+  EXPECT_TRUE(evidence_contains(f, "(720 deg, 2 rotations)"));
+}
