@@ -3,7 +3,7 @@
 // contoured, DVHs for all targets and critical structures, number and location
 // of each portal, prescription with constraints, approval, compensator design).
 // Every result is a Finding (id from check_ids.h); nothing here throws on bad input.
-// The rules, thresholds and policy text of each id are documented in src/checks/CHECKS.md.
+// The rules, thresholds and policy text of each id are documented in README.md ("Technical checks").
 #pragma once
 
 #include <filesystem>
@@ -126,7 +126,7 @@ struct BeamSummary {
   double couch_deg = 0.0;          // of control point 0
   std::optional<Point3> isocenter_mm;
   int control_point_count = 0;
-  int segment_count = 0;                 // distinct apertures delivering meterset (see CHECKS.md)
+  int segment_count = 0;                 // distinct apertures delivering meterset (see README, Technical checks)
   int energy_layer_count = 0;            // ion beams: distinct nominal energies (0 for photons/electrons)
   bool mlc_moves_while_beam_on = false;  // leaves move between points with meterset increasing
   bool has_mlc = false;
