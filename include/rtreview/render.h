@@ -1,0 +1,43 @@
+// Renderers of a ReviewPacket (packet.h): HTML (one self-contained file), PDF
+// (cairo + pango, paginated) and JSON (versioned schema, byte-stable), plus the
+// batch index page and summary JSON. Renderers are pure functions of their input
+// except render_pdf, which writes the file it is given.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "rtreview/packet.h"
+
+namespace rtreview {
+
+// The packet as JSON text (keys in a fixed order, numbers rounded to 4 decimals,
+// NaN as null, 2-space indent, trailing newline). Same packet → same bytes.
+std::string render_json(const ReviewPacket& packet);
+
+// The packet as one self-contained HTML5 document (inline CSS and SVG, no scripts,
+// no external resources), with print CSS for A4/Letter.
+std::string render_html(const ReviewPacket& packet);
+
+// The DVH plot of the packet as a standalone SVG document (axes, grid, legend,
+// one curve per ROI, prescription lines); a framed "no DVH" note when there are no curves.
+std::string render_dvh_svg(const PacketDvh& dvh, int width_px = 760, int height_px = 420);
+
+enum class PaperSize { a4, letter };
+
+// Writes the packet as a paginated PDF (header and footer on every page). Returns ""
+// on success, else a message naming the path and the reason. The only bytes that
+// can differ between runs on the same packet are cairo's /CreationDate (cairo 1.16).
+std::string render_pdf(const ReviewPacket& packet, const std::filesystem::path& path,
+                       PaperSize paper = PaperSize::a4);
+
+// summary.json of a run (same formatting rules as render_json).
+std::string render_summary_json(const BatchSummary& summary);
+
+// index.html of a run: one row per packet with links to its files.
+std::string render_index_html(const BatchSummary& summary);
+
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(const std::string& text);
+
+}  // namespace rtreview

@@ -1,0 +1,634 @@
+// PDF rendering with cairo (drawing, PDF surface) and pango (text layout), the DVH
+// plot rendered from the same SVG as the HTML through librsvg. A small flow layout:
+// a cursor moves down the page; headings keep with what follows; table rows never
+// split and the header row repeats on each page. Two passes: the first counts the
+// pages so the footer can say "page N of M".
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+
+#include "render/text_util.h"
+#include "rtreview/render.h"
+
+namespace rtreview {
+
+namespace {
+
+using render_detail::display_person_name;
+using render_detail::join;
+
+struct Rgb {
+  double r = 0.11, g = 0.11, b = 0.12;
+};
+constexpr Rgb black{};
+constexpr Rgb muted{0.37, 0.39, 0.41};
+constexpr Rgb green{0.11, 0.50, 0.23};
+constexpr Rgb red{0.70, 0.15, 0.12};
+constexpr Rgb amber{0.63, 0.36, 0.0};
+
+Rgb outcome_color(const std::string& text) {
+  if (text == "MEETS" || text == "pass" || text == "met") return green;
+  if (text == "DOES NOT MEET" || text == "fail" || text == "not met" || text == "NO POLICY") return red;
+  if (text == "INSUFFICIENT DOCUMENTATION" || text == "not_evaluable" || text == "unknown") return amber;
+  return black;
+}
+
+struct Cell {
+  std::string text;
+  Rgb color = black;
+  bool bold = false;
+};
+Cell cell(std::string text) { return Cell{std::move(text)}; }
+Cell status_cell(const std::string& text) { return Cell{text, outcome_color(text), true}; }
+
+struct Column {
+  std::string title;
+  double weight = 1.0;  // share of the table width
+  bool right = false;
+};
+
+cairo_status_t stream_to_string(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+class PdfWriter {
+ public:
+  PdfWriter(std::string* out, PaperSize paper, std::string header_left, std::string footer_left,
+            int total_pages)
+      : header_left_(std::move(header_left)),
+        footer_left_(std::move(footer_left)),
+        total_pages_(total_pages) {
+    page_w_ = paper == PaperSize::a4 ? 595.28 : 612.0;
+    page_h_ = paper == PaperSize::a4 ? 841.89 : 792.0;
+    surface_ = cairo_pdf_surface_create_for_stream(stream_to_string, out, page_w_, page_h_);
+    cr_ = cairo_create(surface_);
+    // Fixed metadata: no wall clock in the document info (cairo 1.16 still adds
+    // /CreationDate of its own when this is unsupported; see render.h).
+    cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
+    cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_MOD_DATE, "2000-01-01T00:00:00Z");
+    cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_CREATOR, "rtreview " RTREVIEW_VERSION);
+    cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, valid(header_left_).c_str());
+    layout_ = pango_cairo_create_layout(cr_);
+    cairo_font_options_t* fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);  // same metrics in both passes
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(pango_layout_get_context(layout_), fo);
+    cairo_font_options_destroy(fo);
+    pango_layout_context_changed(layout_);
+    start_page();
+  }
+  ~PdfWriter() {
+    g_object_unref(layout_);
+    cairo_destroy(cr_);
+    cairo_surface_destroy(surface_);
+  }
+  PdfWriter(const PdfWriter&) = delete;
+  PdfWriter& operator=(const PdfWriter&) = delete;
+
+  // Ends the document; returns cairo's status text ("" when fine) and the page count.
+  std::string finish(int& pages) {
+    end_page();
+    cairo_surface_finish(surface_);
+    pages = page_;
+    cairo_status_t st = cairo_surface_status(surface_);
+    return st == CAIRO_STATUS_SUCCESS ? "" : cairo_status_to_string(st);
+  }
+
+  double content_width() const { return page_w_ - 2 * margin_; }
+
+  void heading(const std::string& text, int level) {
+    double size = level == 1 ? 14 : 11;
+    ensure_space(level == 1 ? 90 : 60);
+    y_ += level == 1 ? 10 : 6;
+    double h = draw_text(text, margin_, y_, content_width(), size, true, black, true);
+    y_ += h + 2;
+    if (level == 1) {
+      cairo_set_source_rgb(cr_, black.r, black.g, black.b);
+      cairo_set_line_width(cr_, 1.2);
+      cairo_move_to(cr_, margin_, y_);
+      cairo_line_to(cr_, page_w_ - margin_, y_);
+      cairo_stroke(cr_);
+      y_ += 5;
+    }
+  }
+
+  void paragraph(const std::string& text, double size = 8.5, Rgb color = black, bool bold = false,
+                 double indent = 0) {
+    if (text.empty()) return;
+    double w = content_width() - indent;
+    double h = draw_text(text, margin_ + indent, y_, w, size, bold, color, false);
+    if (y_ + h > bottom()) {
+      new_page();
+    }
+    draw_text(text, margin_ + indent, y_, w, size, bold, color, true);
+    y_ += h + 2;
+  }
+
+  void space(double pts) { y_ += pts; }
+
+  void table(const std::vector<Column>& columns, const std::vector<std::vector<Cell>>& rows,
+             double size = 7.5) {
+    double total = 0;
+    for (const auto& c : columns) total += c.weight;
+    std::vector<double> widths;
+    for (const auto& c : columns) widths.push_back(content_width() * c.weight / total);
+    std::vector<Cell> header;
+    for (const auto& c : columns) header.push_back(Cell{c.title, black, true});
+    auto row_height = [&](const std::vector<Cell>& row) {
+      double h = 0;
+      for (std::size_t i = 0; i < columns.size() && i < row.size(); ++i)
+        h = std::max(h, draw_text(row[i].text, 0, 0, widths[i] - 2 * pad_, size, row[i].bold, black, false));
+      return h + 2 * pad_;
+    };
+    bool has_header =
+        std::any_of(columns.begin(), columns.end(), [](const Column& c) { return !c.title.empty(); });
+    double header_h = has_header ? row_height(header) : 0;
+    ensure_space(header_h + (rows.empty() ? 0 : row_height(rows.front())));
+    if (has_header) draw_row(columns, widths, header, header_h, size, true);
+    for (const auto& row : rows) {
+      double h = row_height(row);
+      if (y_ + h > bottom() && y_ > top() + header_h + 1) {  // a row never splits; header repeats
+        new_page();
+        if (has_header) draw_row(columns, widths, header, header_h, size, true);
+      }
+      draw_row(columns, widths, row, h, size, false);
+    }
+    y_ += 6;
+  }
+
+  // Draws an SVG document scaled to `width` points (keeping its aspect ratio).
+  void svg(const std::string& svg_text, double width) {
+    GError* error = nullptr;
+    RsvgHandle* handle =
+        rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg_text.data()), svg_text.size(), &error);
+    if (!handle) {
+      paragraph(std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
+                8.5, red);
+      if (error) g_error_free(error);
+      return;
+    }
+    gboolean has_w, has_h, has_vb;
+    RsvgLength w, h;
+    RsvgRectangle vb;
+    rsvg_handle_get_intrinsic_dimensions(handle, &has_w, &w, &has_h, &h, &has_vb, &vb);
+    double aspect = has_vb && vb.width > 0 ? vb.height / vb.width : 0.55;
+    double height = width * aspect;
+    ensure_space(height + 4);
+    RsvgRectangle viewport{margin_, y_, width, height};
+    if (!rsvg_handle_render_document(handle, cr_, &viewport, &error)) {
+      paragraph(std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
+                8.5, red);
+      if (error) g_error_free(error);
+    } else {
+      y_ += height + 6;
+    }
+    g_object_unref(handle);
+  }
+
+  void ensure_space(double h) {
+    if (y_ + h > bottom() && y_ > top() + 1) new_page();
+  }
+
+ private:
+  double top() const { return margin_ + 22; }
+  double bottom() const { return page_h_ - margin_ - 16; }
+
+  static std::string valid(const std::string& s) {
+    gchar* v = g_utf8_make_valid(s.c_str(), static_cast<gssize>(s.size()));
+    std::string out = v;
+    g_free(v);
+    return out;
+  }
+
+  // Lays out (and draws when `draw`) text at (x, y) within `width`; returns its height.
+  double draw_text(const std::string& text, double x, double y, double width, double size, bool bold,
+                   Rgb color, bool draw) {
+    PangoFontDescription* fd = pango_font_description_new();
+    pango_font_description_set_family(fd, "DejaVu Sans");
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(layout_, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_width(layout_, static_cast<int>(std::max(10.0, width) * PANGO_SCALE));
+    pango_layout_set_wrap(layout_, PANGO_WRAP_WORD_CHAR);
+    std::string v = valid(text);
+    pango_layout_set_text(layout_, v.c_str(), -1);
+    int w = 0, h = 0;
+    pango_layout_get_size(layout_, &w, &h);
+    if (draw) {
+      cairo_set_source_rgb(cr_, color.r, color.g, color.b);
+      cairo_move_to(cr_, x, y);
+      pango_cairo_show_layout(cr_, layout_);
+    }
+    return static_cast<double>(h) / PANGO_SCALE;
+  }
+
+  void draw_row(const std::vector<Column>& columns, const std::vector<double>& widths,
+                const std::vector<Cell>& row, double h, double size, bool header) {
+    double x = margin_;
+    if (header) {
+      cairo_set_source_rgb(cr_, 0.945, 0.953, 0.957);
+      cairo_rectangle(cr_, margin_, y_, content_width(), h);
+      cairo_fill(cr_);
+    }
+    cairo_set_line_width(cr_, 0.4);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      cairo_set_source_rgb(cr_, 0.75, 0.77, 0.79);
+      cairo_rectangle(cr_, x, y_, widths[i], h);
+      cairo_stroke(cr_);
+      if (i < row.size()) {
+        double tw = widths[i] - 2 * pad_;
+        double tx = x + pad_;
+        if (columns[i].right && !header) {
+          double natural = natural_width(row[i].text, size, row[i].bold);
+          if (natural < tw) tx += tw - natural;
+        }
+        draw_text(row[i].text, tx, y_ + pad_, tw, size, row[i].bold, row[i].color, true);
+      }
+      x += widths[i];
+    }
+    y_ += h;
+  }
+
+  double natural_width(const std::string& text, double size, bool bold) {
+    draw_text(text, 0, 0, 10000, size, bold, black, false);
+    int w = 0, h = 0;
+    pango_layout_get_size(layout_, &w, &h);
+    return static_cast<double>(w) / PANGO_SCALE;
+  }
+
+  void start_page() {
+    ++page_;
+    y_ = margin_;
+    draw_text(header_left_, margin_, y_, content_width() - 90, 8, true, muted, true);
+    std::string right = "rtreview " RTREVIEW_VERSION;
+    double rw = natural_width(right, 8, false);
+    draw_text(right, page_w_ - margin_ - rw, y_, rw + 1, 8, false, muted, true);
+    cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr_, 0.5);
+    cairo_move_to(cr_, margin_, y_ + 14);
+    cairo_line_to(cr_, page_w_ - margin_, y_ + 14);
+    cairo_stroke(cr_);
+    y_ = top();
+  }
+
+  void end_page() {
+    double fy = page_h_ - margin_ - 6;
+    cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr_, 0.5);
+    cairo_move_to(cr_, margin_, fy - 3);
+    cairo_line_to(cr_, page_w_ - margin_, fy - 3);
+    cairo_stroke(cr_);
+    draw_text(footer_left_, margin_, fy, content_width() - 90, 7.5, false, muted, true);
+    std::string right =
+        "page " + std::to_string(page_) + (total_pages_ > 0 ? " of " + std::to_string(total_pages_) : "");
+    double rw = natural_width(right, 7.5, false);
+    draw_text(right, page_w_ - margin_ - rw, fy, rw + 1, 7.5, false, muted, true);
+    cairo_show_page(cr_);
+  }
+
+  void new_page() {
+    end_page();
+    start_page();
+  }
+
+  cairo_surface_t* surface_ = nullptr;
+  cairo_t* cr_ = nullptr;
+  PangoLayout* layout_ = nullptr;
+  std::string header_left_, footer_left_;
+  int total_pages_ = 0;
+  int page_ = 0;
+  double page_w_ = 0, page_h_ = 0, margin_ = 40, y_ = 0, pad_ = 2.5;
+};
+
+std::string evidence_text(const std::vector<Evidence>& evidence) {
+  std::string s;
+  for (const auto& e : evidence) s += "\n• " + e.label + ": " + e.value;
+  return s;
+}
+
+void tree(PdfWriter& w, const EvaluatedNode& n, int depth) {
+  std::string kind = n.kind == "at-least" ? "at least " + std::to_string(n.at_least) + " of" : n.kind;
+  std::string line = "[";
+  line += to_string(n.result);
+  line += "] ";
+  if (!n.outline_id.empty()) line.append(n.outline_id).append(" ");
+  if (!n.children.empty()) line.append("(").append(kind).append(") ");
+  line += n.text;
+  double indent = std::min(depth, 8) * 12.0;
+  w.paragraph(line, 8, outcome_color(to_string(n.result)), !n.children.empty(), indent);
+  std::string meta;
+  if (!n.evidence.empty()) meta += "evidence: " + n.evidence;
+  if (n.origin != Origin::none)
+    meta += std::string(meta.empty() ? "" : " · ") + "origin: " + to_string(n.origin);
+  if (!n.citation.empty()) meta += std::string(meta.empty() ? "" : " · ") + "cite: " + n.citation;
+  w.paragraph(meta, 7, muted, false, indent + 10);
+  for (const auto& s : n.supporting)
+    w.paragraph("supporting evidence (does not decide): " + s.check_id + " [" + to_string(s.status) + "] " +
+                    s.message + evidence_text(s.evidence),
+                7, Rgb{0.15, 0.3, 0.6}, false, indent + 10);
+  for (const auto& c : n.children) tree(w, c, depth + 1);
+}
+
+void write_packet(PdfWriter& w, const ReviewPacket& p) {
+  w.heading(p.title, 1);
+  std::string age = p.patient.age_years
+                        ? format_number(*p.patient.age_years, 0) + " y (" + p.patient.age_source + ")"
+                        : "-";
+  auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+  std::string approval = p.plan.approval_status;
+  if (!p.plan.reviewer_name.empty()) approval += " by " + display_person_name(p.plan.reviewer_name);
+  if (!p.plan.review_date.empty()) approval += " on " + p.plan.review_date;
+  std::vector<std::vector<Cell>> header_rows = {
+      {Cell{"Patient", black, true},
+       cell(dash(display_person_name(p.patient.name)) + " · ID " + dash(p.patient.id) + " · born " +
+            dash(p.patient.birth_date) + " · age " + age + " · sex " + dash(p.patient.sex))},
+      {Cell{"Plan", black, true}, cell(dash(p.plan.label) + " · date " + dash(p.plan.date) + " · approval " +
+                                       dash(approval) + " · technique " + dash(p.plan.technique) +
+                                       (p.plan.technique_is_imrt ? " (IMRT)" : " (not IMRT)"))},
+      {Cell{"Request", black, true},
+       cell("date of service " + dash(p.case_info.date_of_service) + " · line of business " +
+            dash(p.case_info.line_of_business) + " · codes " + dash(join(p.case_info.procedure_codes)) +
+            " · diagnoses " + dash(join(p.case_info.diagnoses)))},
+  };
+  if (!p.case_info.rationale.empty())
+    header_rows.push_back({Cell{"Rationale", black, true}, cell(p.case_info.rationale)});
+  for (const auto& r : p.policies)
+    header_rows.push_back(
+        {Cell{"Policy", black, true}, cell(r.id + " rev. " + dash(r.revision_date) + " · " + r.payer +
+                                           " · ruleset " + dash(r.ruleset_version))});
+  header_rows.push_back(
+      {Cell{"Tool", black, true}, cell("rtreview " + p.tool_version + " · packet schema " +
+                                       std::to_string(p.schema_version) + " · plan set " + p.plan_set_id)});
+  w.table({{"", 1.2}, {"", 8.8}}, header_rows, 8);
+
+  w.heading("Determination", 1);
+  w.paragraph("Overall: " + p.overall, 11, outcome_color(p.overall), true);
+  if (p.determinations.empty())
+    w.paragraph(
+        "No policy applies to this case's line of business and date of service; nothing was determined.");
+  std::vector<std::vector<Cell>> summary;
+  for (const auto& d : p.determinations)
+    summary.push_back({Cell{d.policy.id, black, true}, status_cell(to_string(d.outcome)),
+                       cell(dash(d.summary)), cell(d.missing.empty() ? "-" : join(d.missing, "; "))});
+  if (!summary.empty())
+    w.table({{"Policy", 1.2}, {"Outcome", 1.3}, {"Reason", 3.5}, {"Missing", 4}}, summary, 7.5);
+  for (const auto& d : p.determinations) {
+    w.heading(d.policy.id + ": " + to_string(d.outcome), 2);
+    w.paragraph(d.policy.title + " (" + d.policy.payer + ", rev. " + dash(d.policy.revision_date) + ")", 8,
+                muted);
+    w.paragraph("Reason: " + dash(d.summary), 8.5, black, true);
+    if (d.manual_review)
+      w.paragraph(
+          "Manual review required: the policy's criteria are not public; this packet lists what was "
+          "supplied.",
+          8.5, amber, true);
+    w.paragraph("Applies because: " + dash(d.applicability), 8, muted);
+    if (!d.missing.empty()) {
+      w.paragraph("What is missing:", 8.5, black, true);
+      for (const auto& m : d.missing) w.paragraph("• " + m, 8, black, false, 8);
+    }
+    if (!d.deciding.empty()) {
+      w.paragraph("Deciding criteria:", 8.5, black, true);
+      for (const auto& n : d.deciding) {
+        EvaluatedNode leaf = n;
+        leaf.children.clear();
+        tree(w, leaf, 1);
+      }
+    }
+    for (const auto& n : d.code_notes) w.paragraph("Procedure codes: " + n, 8, muted);
+    for (const auto& n : d.notes) w.paragraph("Note: " + n, 8, muted);
+  }
+
+  w.heading("Technical checks", 1);
+  std::vector<std::vector<Cell>> rows;
+  for (const auto& f : p.findings)
+    rows.push_back({status_cell(to_string(f.status)), cell(f.id), cell(f.subject),
+                    cell(f.message + evidence_text(f.evidence)), cell(f.rule), cell(f.citation)});
+  w.table({{"Status", 1.0},
+           {"Check", 1.9},
+           {"Subject", 1.5},
+           {"Result and measured values", 3.6},
+           {"Rule", 2.0},
+           {"Citation", 1.4}},
+          rows, 7);
+
+  w.heading("Criteria", 1);
+  for (const auto& d : p.determinations) {
+    w.heading(d.policy.id + ": medical necessity", 2);
+    tree(w, d.criteria, 0);
+    if (d.exclusions) {
+      w.heading(d.policy.id + ": exclusions (met means not medically necessary)", 2);
+      tree(w, *d.exclusions, 0);
+    }
+  }
+  if (p.determinations.empty()) w.paragraph("No policy: no criteria were evaluated.");
+
+  w.heading("Documentation checklist", 1);
+  for (const auto& d : p.determinations) {
+    w.heading(d.policy.id, 2);
+    rows.clear();
+    for (const auto& item : d.documentation)
+      rows.push_back({cell(dash(item.outline_id)),
+                      cell(item.text + (item.node.evidence.empty() ? "" : "\n" + item.node.evidence)),
+                      status_cell(to_string(item.result)), cell(item.supplied ? "yes" : "no"),
+                      cell(dash(item.document_date)), cell(dash(item.window)),
+                      cell(dash(join(item.required_signers))), cell(dash(join(item.signed_by))),
+                      Cell{dash(join(item.missing_signers)), item.missing_signers.empty() ? black : red,
+                           !item.missing_signers.empty()}});
+    if (rows.empty())
+      w.paragraph("The policy lists no documentation requirement.");
+    else
+      w.table({{"Item", 0.8},
+               {"Requirement", 3.2},
+               {"Result", 0.9},
+               {"Supplied", 0.8},
+               {"Date", 1.1},
+               {"Window", 1.6},
+               {"Signers required", 1.4},
+               {"Signed by", 1.4},
+               {"Missing", 1.2}},
+              rows, 7);
+  }
+
+  w.heading("Dose-volume histograms", 1);
+  if (!p.dvh.dose_uid.empty())
+    w.paragraph("Computed by rtreview on dose " + p.dvh.dose_uid +
+                    "; targets solid, organs at risk dashed, prescription dashed black.",
+                7.5, muted);
+  w.svg(render_dvh_svg(p.dvh), w.content_width());
+  w.paragraph(p.dvh.note);
+  rows.clear();
+  for (const auto& r : p.dvh.rows) {
+    if (!r.computed) {
+      rows.push_back({cell(r.roi_name), cell(r.category), cell("not computed: " + r.not_computed_reason)});
+      continue;
+    }
+    rows.push_back({cell(r.roi_name), cell(r.category), cell(format_number(r.volume_cc, 1)),
+                    cell(format_number(r.in_grid_percent, 1)), cell(format_number(r.min_gy, 2)),
+                    cell(format_number(r.mean_gy, 2)), cell(format_number(r.max_gy, 2)),
+                    cell(format_number(r.d98_gy, 2)), cell(format_number(r.d95_gy, 2)),
+                    cell(format_number(r.d50_gy, 2)), cell(format_number(r.d2_gy, 2)),
+                    cell(format_number(r.d0_03cc_gy, 2)), cell(format_number(r.homogeneity_index, 3)),
+                    cell(format_number(r.paddick_ci, 3))});
+  }
+  w.table({{"ROI", 1.8},
+           {"Type", 0.9},
+           {"Vol (cc)", 1, true},
+           {"In grid %", 0.9, true},
+           {"Dmin", 0.8, true},
+           {"Dmean", 0.8, true},
+           {"Dmax", 0.8, true},
+           {"D98%", 0.8, true},
+           {"D95%", 0.8, true},
+           {"D50%", 0.8, true},
+           {"D2%", 0.8, true},
+           {"D0.03cc", 0.9, true},
+           {"HI", 0.7, true},
+           {"CI", 0.7, true}},
+          rows, 7);
+  w.paragraph("Doses in " + (p.dvh.dose_units.empty() ? std::string("Gy") : p.dvh.dose_units) +
+                  ". HI = (D2% − D98%) / D50% (ICRU 83); CI (Paddick) = (TV∩PIV)² / (TV × PIV) at the "
+                  "prescription dose.",
+              7, muted);
+
+  w.heading("Beams and portals", 1);
+  const auto& ps = p.plan_summary;
+  w.paragraph(std::to_string(ps.treatment_portal_count) +
+              " treatment portal(s): " + std::to_string(ps.static_portal_count) + " static, " +
+              std::to_string(ps.arc_count) + " arc(s); " + std::to_string(ps.setup_beam_count) +
+              " setup beam(s); " + std::to_string(ps.isocenter_count) + " isocentre(s). Prescription " +
+              format_number(ps.prescription_dose_gy, 2) + " Gy in " +
+              (ps.fractions_planned ? std::to_string(*ps.fractions_planned) : std::string("-")) +
+              " fractions (" + format_number(ps.dose_per_fraction_gy, 2) + " Gy/fx); " +
+              format_number(ps.total_mu_per_fraction, 1) + " MU per fraction.");
+  if (!p.plan.technique_rule.empty())
+    w.paragraph("Technique " + p.plan.technique + ": " + p.plan.technique_rule, 7.5, muted);
+  rows.clear();
+  for (const auto& b : p.beams) {
+    std::string gantry = b.is_arc ? format_number(b.gantry_start_deg, 1) + "→" +
+                                        format_number(b.gantry_stop_deg, 1) + " " + b.rotation_direction +
+                                        " (" + format_number(b.arc_length_deg, 1) + "°)"
+                                  : format_number(b.gantry_start_deg, 1);
+    std::string iso = b.isocenter_mm ? format_number((*b.isocenter_mm)[0], 1) + ", " +
+                                           format_number((*b.isocenter_mm)[1], 1) + ", " +
+                                           format_number((*b.isocenter_mm)[2], 1)
+                                     : "-";
+    std::vector<std::string> mods = b.wedges;
+    if (b.compensator_count) mods.push_back(std::to_string(b.compensator_count) + " compensator(s)");
+    if (b.block_count) mods.push_back(std::to_string(b.block_count) + " block(s)");
+    if (b.has_mlc) mods.push_back(b.mlc_moves_while_beam_on ? "MLC (moving)" : "MLC");
+    rows.push_back({cell(std::to_string(b.number)), cell(b.name),
+                    cell(b.is_treatment ? "treatment" : dash(b.delivery_type)),
+                    cell(b.radiation_type + " " + b.beam_type),
+                    cell(b.energy_mev ? format_number(*b.energy_mev, 0) + " MV" : "-"), cell(gantry),
+                    cell(format_number(b.collimator_deg, 1)), cell(format_number(b.couch_deg, 1)), cell(iso),
+                    cell(std::to_string(b.control_point_count)), cell(std::to_string(b.segment_count)),
+                    cell(format_number(b.meterset_mu, 1)), cell(dash(join(mods)))});
+  }
+  if (rows.empty())
+    w.paragraph("No beams (no plan, or a brachytherapy plan).");
+  else
+    w.table({{"#", 0.4, true},
+             {"Name", 1.2},
+             {"Use", 0.9},
+             {"Type", 1.2},
+             {"Energy", 0.7},
+             {"Gantry (°)", 1.6},
+             {"Coll.", 0.6, true},
+             {"Couch", 0.6, true},
+             {"Isocentre (mm)", 1.5},
+             {"CPs", 0.5, true},
+             {"Segs", 0.5, true},
+             {"MU", 0.7, true},
+             {"Modifiers", 1.3}},
+            rows, 7);
+
+  w.heading("Structures", 1);
+  rows.clear();
+  for (const auto& r : p.structures)
+    rows.push_back({cell(std::to_string(r.roi_number)), cell(r.roi_name), cell(to_string(r.category)),
+                    cell(dash(r.canonical_name)), cell(r.rule), cell(std::to_string(r.closed_contour_count)),
+                    cell(std::to_string(r.open_contour_count)), cell(std::to_string(r.point_contour_count))});
+  if (rows.empty())
+    w.paragraph("No structure set.");
+  else
+    w.table({{"#", 0.4, true},
+             {"Name", 1.6},
+             {"Classification", 1.1},
+             {"TG-263", 1.1},
+             {"How", 2.6},
+             {"Closed", 0.6, true},
+             {"Open", 0.6, true},
+             {"Points", 0.6, true}},
+            rows, 7);
+
+  w.heading("Appendix: inputs", 1);
+  rows.clear();
+  for (const auto& f : p.inputs)
+    rows.push_back({cell(f.role), cell(f.path), cell(f.sop_instance_uid), cell(f.sha256),
+                    cell(std::to_string(f.size_bytes))});
+  w.table({{"Role", 0.8}, {"File", 2.2}, {"SOP Instance UID", 2.6}, {"SHA-256", 3.0}, {"Bytes", 0.8, true}},
+          rows, 6.5);
+  w.heading("Unreadable or ignored files", 2);
+  if (p.unreadable.empty())
+    w.paragraph("none");
+  else {
+    rows.clear();
+    for (const auto& u : p.unreadable) rows.push_back({cell(u.path), cell(u.reason)});
+    w.table({{"File", 1}, {"Reason", 1.4}}, rows, 7);
+  }
+  w.heading("Rulesets", 2);
+  rows.clear();
+  for (const auto& r : p.policies)
+    rows.push_back({cell(r.id), cell(r.title), cell(dash(r.revision_date)), cell(dash(r.ruleset_version)),
+                    cell(r.file)});
+  if (rows.empty())
+    w.paragraph("none");
+  else
+    w.table({{"Policy", 1}, {"Title", 2.5}, {"Revision", 0.8}, {"Ruleset", 0.8}, {"File", 1.5}}, rows, 7);
+  if (!p.notes.empty()) {
+    w.heading("Reader notes", 2);
+    for (const auto& n : p.notes) w.paragraph("• " + n, 7.5);
+  }
+}
+
+}  // namespace
+
+std::string render_pdf(const ReviewPacket& packet, const std::filesystem::path& path, PaperSize paper) {
+  std::string header = packet.title;
+  std::string footer = "patient " + (packet.patient.id.empty() ? std::string("-") : packet.patient.id) +
+                       " · plan " + (packet.plan.label.empty() ? std::string("-") : packet.plan.label) +
+                       " · overall " + packet.overall;
+  int pages = 0;
+  std::string status;
+  {
+    std::string scratch;  // pass 1: count pages
+    PdfWriter w(&scratch, paper, header, footer, 0);
+    write_packet(w, packet);
+    status = w.finish(pages);
+  }
+  if (!status.empty()) return path.string() + ": cairo: " + status;
+  std::string bytes;
+  {
+    PdfWriter w(&bytes, paper, header, footer, pages);
+    write_packet(w, packet);
+    int pages2 = 0;
+    status = w.finish(pages2);
+  }
+  if (!status.empty()) return path.string() + ": cairo: " + status;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return path.string() + ": cannot open for writing";
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return path.string() + ": write failed";
+  return "";
+}
+
+}  // namespace rtreview

@@ -1,0 +1,125 @@
+// The DVH plot as SVG: shared by the HTML (inline) and the PDF (via librsvg), so
+// both show the same picture. Fixed-precision coordinates keep it byte-stable.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "render/text_util.h"
+#include "rtreview/render.h"
+
+namespace rtreview {
+
+namespace {
+
+std::string f1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+// Tick step giving about `target` intervals over [0, range]: 1, 2 or 5 × 10^k.
+double nice_step(double range, int target) {
+  double raw = range / target, mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double n = raw / mag;
+  return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+}
+
+}  // namespace
+
+std::string render_dvh_svg(const PacketDvh& dvh, int width_px, int height_px) {
+  const double w = width_px, h = height_px;
+  const double left = 58, right = 190, top = 16, bottom = 46;
+  const double pw = w - left - right, ph = h - top - bottom;
+  std::string s;
+  s += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dvh-plot\" role=\"img\" aria-label=\"Cumulative "
+       "DVH\" width=\"" +
+       std::to_string(width_px) + "\" height=\"" + std::to_string(height_px) + "\" viewBox=\"0 0 " +
+       std::to_string(width_px) + " " + std::to_string(height_px) +
+       "\" font-family=\"DejaVu Sans, Liberation Sans, Arial, sans-serif\" font-size=\"11\">\n";
+  s += "<rect x=\"0\" y=\"0\" width=\"" + f1(w) + "\" height=\"" + f1(h) + "\" fill=\"#ffffff\"/>\n";
+  if (dvh.curves.empty()) {
+    s += "<rect x=\"" + f1(left) + "\" y=\"" + f1(top) + "\" width=\"" + f1(pw) + "\" height=\"" + f1(ph) +
+         "\" fill=\"none\" stroke=\"#888888\"/>\n";
+    s += "<text x=\"" + f1(left + pw / 2) + "\" y=\"" + f1(top + ph / 2) +
+         "\" text-anchor=\"middle\" fill=\"#444444\">" + html_escape(dvh.note.empty() ? "no DVH" : dvh.note) +
+         "</text>\n</svg>\n";
+    return s;
+  }
+  double max_dose = 0;
+  for (const auto& c : dvh.curves)
+    for (std::size_t i = 0; i < c.dose_gy.size(); ++i)
+      if (c.volume_percent[i] > 0) max_dose = std::max(max_dose, c.dose_gy[i]);
+  for (double rx : dvh.prescription_gy) max_dose = std::max(max_dose, rx);
+  if (!(max_dose > 0)) max_dose = 1;
+  double xstep = nice_step(max_dose * 1.05, 8);
+  double xmax = std::ceil(max_dose * 1.05 / xstep) * xstep;
+  auto X = [&](double d) { return left + pw * std::clamp(d / xmax, 0.0, 1.0); };
+  auto Y = [&](double v) { return top + ph * (1.0 - std::clamp(v / 100.0, 0.0, 1.0)); };
+
+  // grid and axes
+  s += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
+  for (double x = 0; x <= xmax + 1e-9; x += xstep)
+    s += "<line x1=\"" + f1(X(x)) + "\" y1=\"" + f1(top) + "\" x2=\"" + f1(X(x)) + "\" y2=\"" + f1(top + ph) +
+         "\"/>\n";
+  for (int v = 0; v <= 100; v += 10)
+    s += "<line x1=\"" + f1(left) + "\" y1=\"" + f1(Y(v)) + "\" x2=\"" + f1(left + pw) + "\" y2=\"" +
+         f1(Y(v)) + "\"/>\n";
+  s += "</g>\n<g fill=\"#333333\">\n";
+  for (double x = 0; x <= xmax + 1e-9; x += xstep)
+    s += "<text x=\"" + f1(X(x)) + "\" y=\"" + f1(top + ph + 15) + "\" text-anchor=\"middle\">" +
+         format_number(x, xstep < 1 ? 1 : 0) + "</text>\n";
+  for (int v = 0; v <= 100; v += 20)
+    s += "<text x=\"" + f1(left - 6) + "\" y=\"" + f1(Y(v) + 4) + "\" text-anchor=\"end\">" +
+         std::to_string(v) + "</text>\n";
+  std::string unit = dvh.dose_units == "RELATIVE" ? "relative dose" : "Dose (Gy)";
+  s += "<text x=\"" + f1(left + pw / 2) + "\" y=\"" + f1(h - 8) + "\" text-anchor=\"middle\">" + unit +
+       "</text>\n";
+  s += "<text x=\"14\" y=\"" + f1(top + ph / 2) + "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " +
+       f1(top + ph / 2) + ")\">Volume (%)</text>\n</g>\n";
+  s += "<rect x=\"" + f1(left) + "\" y=\"" + f1(top) + "\" width=\"" + f1(pw) + "\" height=\"" + f1(ph) +
+       "\" fill=\"none\" stroke=\"#333333\"/>\n";
+
+  // prescription lines
+  for (double rx : dvh.prescription_gy) {
+    s += "<line x1=\"" + f1(X(rx)) + "\" y1=\"" + f1(top) + "\" x2=\"" + f1(X(rx)) + "\" y2=\"" +
+         f1(top + ph) + "\" stroke=\"#000000\" stroke-width=\"1.2\" stroke-dasharray=\"6 3\"/>\n";
+    s += "<text x=\"" + f1(X(rx) - 3) + "\" y=\"" + f1(top + 11) +
+         "\" text-anchor=\"end\" fill=\"#000000\">Rx " + format_number(rx, 2) + " Gy</text>\n";
+  }
+
+  // curves: targets solid and thicker, OARs dashed (tells them apart in greyscale print)
+  for (const auto& c : dvh.curves) {
+    s += "<polyline fill=\"none\" stroke=\"" + c.color + "\" stroke-width=\"" +
+         (c.is_target ? "2.2" : "1.5") + "\"" + (c.is_target ? "" : " stroke-dasharray=\"5 2\"") +
+         " points=\"";
+    for (std::size_t i = 0; i < c.dose_gy.size() && i < c.volume_percent.size(); ++i) {
+      if (i) s += ' ';
+      s += f1(X(c.dose_gy[i])) + "," + f1(Y(c.volume_percent[i]));
+    }
+    s += "\"><title>" + html_escape(c.roi_name) + "</title></polyline>\n";
+  }
+
+  // legend (right of the plot); past the available height: "+ N more"
+  double lx = left + pw + 14, ly = top + 6;
+  int capacity = std::max(1, static_cast<int>((ph - 10) / 16));
+  int shown = 0;
+  for (const auto& c : dvh.curves) {
+    if (shown + 1 == capacity && static_cast<int>(dvh.curves.size()) > capacity) {
+      s += "<text x=\"" + f1(lx) + "\" y=\"" + f1(ly + 4) + "\" fill=\"#333333\">+ " +
+           std::to_string(dvh.curves.size() - shown) + " more (see table)</text>\n";
+      break;
+    }
+    s += "<line x1=\"" + f1(lx) + "\" y1=\"" + f1(ly) + "\" x2=\"" + f1(lx + 22) + "\" y2=\"" + f1(ly) +
+         "\" stroke=\"" + c.color + "\" stroke-width=\"" + (c.is_target ? "2.2" : "1.5") + "\"" +
+         (c.is_target ? "" : " stroke-dasharray=\"5 2\"") + "/>\n";
+    std::string name = render_detail::truncate_utf8(c.roi_name, 24);
+    s += "<text x=\"" + f1(lx + 28) + "\" y=\"" + f1(ly + 4) + "\" fill=\"#222222\">" + html_escape(name) +
+         "</text>\n";
+    ly += 16;
+    ++shown;
+  }
+  s += "</svg>\n";
+  return s;
+}
+
+}  // namespace rtreview

@@ -1,0 +1,92 @@
+#include "render/text_util.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "rtreview/render.h"
+
+namespace rtreview {
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\0':
+        break;  // never valid in HTML text
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+namespace render_detail {
+
+std::string format_number(double v, int decimals) {
+  if (!std::isfinite(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  // "-0.00" → "0.00": a rounded-away sign only confuses readers and diffs.
+  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
+std::string format_number(const std::optional<double>& v, int decimals) {
+  return v ? format_number(*v, decimals) : "-";
+}
+
+std::string truncate_utf8(const std::string& text, std::size_t max_chars) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (chars == max_chars) return text.substr(0, i) + "…";
+      ++chars;
+    }
+  }
+  return text;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
+  return out;
+}
+
+std::string display_person_name(const std::string& pn) {
+  // Only the alphabetic group (before '='): family^given^middle^prefix^suffix.
+  std::string alpha = pn.substr(0, pn.find('='));
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t caret = alpha.find('^', start);
+    parts.push_back(alpha.substr(start, caret == std::string::npos ? std::string::npos : caret - start));
+    if (caret == std::string::npos) break;
+    start = caret + 1;
+  }
+  if (parts.size() == 1) return parts[0];
+  std::string rest;
+  for (std::size_t i = 1; i < parts.size(); ++i)
+    if (!parts[i].empty()) rest += (rest.empty() ? "" : " ") + parts[i];
+  if (parts[0].empty()) return rest;
+  return rest.empty() ? parts[0] : parts[0] + ", " + rest;
+}
+
+}  // namespace render_detail
+}  // namespace rtreview

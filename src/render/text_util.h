@@ -1,0 +1,25 @@
+// Small text helpers shared by the renderers (private to src/render).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rtreview::render_detail {
+
+// Fixed-point text of `v` with `decimals` digits ("-" when not finite); never "-0".
+std::string format_number(double v, int decimals);
+// Same for an optional value ("-" when absent).
+std::string format_number(const std::optional<double>& v, int decimals);
+// At most `max_chars` code points of UTF-8 `text`, "…" appended when cut.
+std::string truncate_utf8(const std::string& text, std::size_t max_chars);
+// "a, b, c" ("" for none).
+std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
+// DICOM PN "Doe^Jane^^Dr" → "Doe, Jane Dr" for display ("" stays "").
+std::string display_person_name(const std::string& pn);
+
+}  // namespace rtreview::render_detail
+
+namespace rtreview {
+using render_detail::format_number;
+}

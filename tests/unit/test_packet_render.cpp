@@ -1,0 +1,196 @@
+// Packet building and rendering on a small packet made in code: overall outcome and
+// exit rules, JSON determinism and number formatting, HTML escaping, the DVH SVG, the
+// PDF (cairo) and the batch index.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "rtreview/packet.h"
+#include "rtreview/render.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace rtreview;
+
+namespace {
+
+Determination determination(const std::string& id, Outcome outcome) {
+  Determination d;
+  d.policy.id = id;
+  d.policy.title = "IMRT";
+  d.outcome = outcome;
+  d.summary = "because";
+  d.criteria.outline_id = "I";
+  d.criteria.kind = "all";
+  d.criteria.result = outcome == Outcome::meets ? Truth::met : Truth::unknown;
+  EvaluatedNode leaf;
+  leaf.outline_id = "I.A";
+  leaf.text = "target <near> cord & brainstem";
+  leaf.result = Truth::met;
+  leaf.origin = Origin::case_file;
+  d.criteria.children.push_back(leaf);
+  return d;
+}
+
+ReviewPacket sample_packet() {
+  ReviewPacket p;
+  p.tool_version = "test";
+  p.plan_set_id = "1.2.3";
+  p.title = "Review packet: plan <b>&";
+  p.patient.name = "O'Brien^<script>alert(1)</script>";
+  p.patient.id = "P&1";
+  p.plan.label = "HN";
+  p.determinations = {determination("A", Outcome::meets)};
+  p.overall = overall_outcome(p.determinations);
+  Finding f;
+  f.id = "DOSE_GRID_SPACING";
+  f.status = Status::pass;
+  f.message = "largest step 3 mm <= 10 mm";
+  f.evidence = {{"row spacing", "3 mm"}};
+  p.findings.push_back(f);
+  PacketDvhCurve c;
+  c.roi_name = "PTV<70>";
+  c.is_target = true;
+  c.color = "#ff0000";
+  c.dose_gy = {0, 35, 70, 75};
+  c.volume_percent = {100, 100, 95.123456, 0};
+  p.dvh.curves.push_back(c);
+  p.dvh.prescription_gy = {70};
+  PacketDvhRow row;
+  row.roi_name = "PTV<70>";
+  row.is_target = true;
+  row.computed = true;
+  row.mean_gy = 70.123456789;
+  row.min_gy = std::nan("");
+  p.dvh.rows.push_back(row);
+  return p;
+}
+
+TEST(packet, overall_outcome_orders_by_badness) {
+  EXPECT_EQ(overall_outcome({}), "NO POLICY");
+  EXPECT_EQ(overall_outcome({determination("A", Outcome::meets)}), "MEETS");
+  EXPECT_EQ(overall_outcome({determination("A", Outcome::meets),
+                             determination("B", Outcome::insufficient_documentation)}),
+            "INSUFFICIENT DOCUMENTATION");
+  EXPECT_EQ(overall_outcome({determination("A", Outcome::does_not_meet),
+                             determination("B", Outcome::insufficient_documentation)}),
+            "DOES NOT MEET");
+}
+
+TEST(packet, fail_on_levels) {
+  Finding warning;
+  warning.status = Status::not_evaluable;
+  warning.severity = Severity::warning;
+  Finding failure;
+  failure.status = Status::fail;
+  failure.severity = Severity::error;
+  EXPECT_FALSE(has_finding_at_or_above({warning}, "fail"));
+  EXPECT_TRUE(has_finding_at_or_above({warning}, "warning"));
+  EXPECT_TRUE(has_finding_at_or_above({failure}, "fail"));
+
+  ReviewPacket p = sample_packet();
+  EXPECT_EQ(batch_entry(p, "", "fail").exit_code, 0);
+  p.findings.push_back(warning);
+  p.findings.back().id = "X";
+  EXPECT_EQ(batch_entry(p, "", "fail").exit_code, 0);
+  BatchEntry strict = batch_entry(p, "", "warning");
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_EQ(strict.failing_checks, std::vector<std::string>{"X"});
+}
+
+TEST(packet, build_packet_without_plan_set_objects_does_not_throw) {
+  PlanSet empty;
+  empty.id = "nothing";
+  CheckReport report;
+  PacketInputs inputs;
+  ReviewPacket p = build_packet(empty, report, inputs);
+  EXPECT_EQ(p.overall, "NO POLICY");
+  EXPECT_FALSE(p.dvh.note.empty());
+  EXPECT_NO_THROW(render_html(p));
+  EXPECT_NO_THROW(render_json(p));
+}
+
+TEST(packet, json_is_stable_rounded_and_nan_free) {
+  ReviewPacket p = sample_packet();
+  std::string a = render_json(p), b = render_json(p);
+  EXPECT_EQ(a, b);
+  auto j = nlohmann::json::parse(a);
+  EXPECT_EQ(j["schema_version"], packet_schema_version);
+  EXPECT_DOUBLE_EQ(j["dvh"]["rows"][0]["mean_gy"].get<double>(), 70.1235);
+  EXPECT_TRUE(j["dvh"]["rows"][0]["min_gy"].is_null());
+  EXPECT_DOUBLE_EQ(j["dvh"]["curves"][0]["volume_percent"][2].get<double>(), 95.1235);
+  EXPECT_EQ(a.find("NaN"), std::string::npos);
+  EXPECT_EQ(a.back(), '\n');
+  // Keys come in a fixed order: schema_version first.
+  EXPECT_EQ(a.rfind("{\n  \"schema_version\"", 0), 0u);
+}
+
+TEST(packet, html_escapes_every_text) {
+  std::string html = render_html(sample_packet());
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("O&#39;Brien"), std::string::npos);
+  EXPECT_NE(html.find("P&amp;1"), std::string::npos);
+  EXPECT_NE(html.find("target &lt;near&gt; cord &amp; brainstem"), std::string::npos);
+  EXPECT_NE(html.find("PTV&lt;70&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(html_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+}
+
+TEST(packet, dvh_svg_has_axes_curve_legend_and_prescription) {
+  ReviewPacket p = sample_packet();
+  std::string svg = render_dvh_svg(p.dvh);
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_NE(svg.find("width=\"760\""), std::string::npos);
+  EXPECT_NE(svg.find("<polyline"), std::string::npos);
+  EXPECT_NE(svg.find("Rx 70.00 Gy"), std::string::npos);
+  EXPECT_NE(svg.find("Dose (Gy)"), std::string::npos);
+  EXPECT_NE(svg.find("Volume (%)"), std::string::npos);
+  EXPECT_NE(svg.find("PTV&lt;70&gt;"), std::string::npos);
+  PacketDvh none;
+  none.note = "no dose";
+  std::string empty = render_dvh_svg(none);
+  EXPECT_NE(empty.find("no dose"), std::string::npos);
+  EXPECT_EQ(empty.find("<polyline"), std::string::npos);
+}
+
+TEST(packet, pdf_is_written_paginated_and_stable) {
+  fs::path dir = rtreview::test::make_temp_dir("rtreview-packet-pdf");
+  ReviewPacket p = sample_packet();
+  for (int i = 0; i < 200; ++i) p.findings.push_back(p.findings.front());  // forces several pages
+  ASSERT_EQ(render_pdf(p, dir / "a.pdf"), "");
+  ASSERT_EQ(render_pdf(p, dir / "b.pdf", PaperSize::a4), "");
+  ASSERT_EQ(render_pdf(p, dir / "letter.pdf", PaperSize::letter), "");
+  auto slurp = [](const fs::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string a = slurp(dir / "a.pdf");
+  EXPECT_EQ(a.rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(a, slurp(dir / "b.pdf"));
+  EXPECT_NE(a.find("/Count "), std::string::npos);
+  EXPECT_EQ(a.find("/Count 1\n"), std::string::npos) << "200 findings need more than one page";
+  EXPECT_NE(render_pdf(p, dir / "missing-dir" / "x.pdf"), "");
+  fs::remove_all(dir);
+}
+
+TEST(packet, index_lists_packets_and_unreadable_files) {
+  BatchSummary s;
+  s.tool_version = "test";
+  s.formats = {"html", "json"};
+  s.packets.push_back(batch_entry(sample_packet(), "01-HN", "fail"));
+  s.unreadable.push_back({"bad<1>.dcm", "not DICOM"});
+  std::string html = render_index_html(s);
+  EXPECT_NE(html.find("href=\"01-HN/packet.html\""), std::string::npos);
+  EXPECT_NE(html.find("bad&lt;1&gt;.dcm"), std::string::npos);
+  auto j = nlohmann::json::parse(render_summary_json(s));
+  EXPECT_EQ(j["packets"][0]["folder"], "01-HN");
+  EXPECT_EQ(packet_folder_name(3, 12, "../HN plan/1"), "03-_HN_plan_1");  // no hidden or parent folder
+  EXPECT_EQ(packet_folder_name(1, 1, "x"), "");
+  EXPECT_EQ(packet_folder_name(1, 2, ""), "1-plan");
+}
+
+}  // namespace
