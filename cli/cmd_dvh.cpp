@@ -163,7 +163,8 @@ void print_json(const std::vector<DoseResult>& results, bool curves) {
 int run_dvh(const DvhArgs& args) {
   std::vector<std::filesystem::path> paths(args.paths.begin(), args.paths.end());
   const Inventory inventory = read_paths(paths);
-  for (const auto& u : inventory.unreadable) std::cerr << "rtreview dvh: " << u.path << ": " << u.reason << "\n";
+  for (const auto& u : inventory.unreadable)
+    if (!u.not_dicom) std::cerr << "rtreview dvh: " << u.path << ": " << u.reason << "\n";
   const std::vector<PlanSet> sets = assemble_plan_sets(inventory);
   DvhOptions options;
   options.end_caps = args.no_end_caps ? EndCaps::none : EndCaps::half_slab;

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+
+#include "rtreview/render.h"
 #include <string>
 #include <vector>
 
@@ -99,43 +101,6 @@ json strings(const std::vector<std::string>& v) {
   return a;
 }
 
-json node_json(const EvaluatedNode& n) {
-  json supporting = json::array();
-  for (const auto& s : n.supporting) {
-    json ev = json::array();
-    for (const auto& e : s.evidence) ev.push_back(json{{"label", e.label}, {"value", e.value}});
-    supporting.push_back(json{{"check_id", s.check_id}, {"status", to_string(s.status)}, {"message", s.message}, {"evidence", ev}});
-  }
-  json children = json::array();
-  for (const auto& c : n.children) children.push_back(node_json(c));
-  return json{{"outline_id", n.outline_id}, {"text", n.text}, {"kind", n.kind}, {"at_least", n.at_least},
-              {"result", to_string(n.result)}, {"evidence", n.evidence}, {"origin", to_string(n.origin)},
-              {"citation", n.citation}, {"supporting", supporting}, {"children", children}};
-}
-
-json determination_json(const Determination& d) {
-  json docs = json::array();
-  for (const auto& item : d.documentation)
-    docs.push_back(json{{"outline_id", item.outline_id}, {"text", item.text}, {"result", to_string(item.result)},
-                        {"supplied", item.supplied}, {"document_date", item.document_date}, {"window", item.window},
-                        {"required_signers", strings(item.required_signers)}, {"signed_by", strings(item.signed_by)},
-                        {"missing_signers", strings(item.missing_signers)}, {"evidence", item.node.evidence}});
-  json deciding = json::array();
-  for (const auto& n : d.deciding) deciding.push_back(json{{"outline_id", n.outline_id}, {"result", to_string(n.result)}, {"evidence", n.evidence}});
-  json sources = json::array();
-  for (const auto& s : d.policy.sources) sources.push_back(json{{"label", s.label}, {"url", s.url}});
-  return json{{"policy", json{{"id", d.policy.id}, {"title", d.policy.title}, {"payer", d.policy.payer},
-                              {"revision_date", d.policy.revision_date}, {"effective_from", d.policy.effective_from},
-                              {"effective_to", d.policy.effective_to}, {"lines_of_business", strings(d.policy.lines_of_business)},
-                              {"ruleset_file", d.policy.file}, {"ruleset_version", d.policy.ruleset_version}, {"sources", sources}}},
-              {"outcome", to_string(d.outcome)}, {"summary", d.summary}, {"manual_review", d.manual_review},
-              {"date_of_service", d.date_of_service}, {"applicability", d.applicability},
-              {"deciding", deciding}, {"missing", strings(d.missing)},
-              {"criteria", node_json(d.criteria)},
-              {"exclusions", d.exclusions ? node_json(*d.exclusions) : json(nullptr)},
-              {"documentation", docs}, {"code_notes", strings(d.code_notes)}, {"notes", strings(d.notes)}};
-}
-
 int run_evaluate(const EvaluateArgs& args) {
   auto loaded = load_case_file(args.case_file);
   if (!loaded.result) {
@@ -153,7 +118,8 @@ int run_evaluate(const EvaluateArgs& args) {
   std::vector<std::filesystem::path> paths(args.paths.begin(), args.paths.end());
   Inventory inventory = read_paths(paths);
   std::vector<PlanSet> sets = assemble_plan_sets(inventory);
-  for (const auto& u : inventory.unreadable) std::cerr << "rtreview evaluate: " << u.path << ": " << u.reason << "\n";
+  for (const auto& u : inventory.unreadable)
+    if (!u.not_dicom) std::cerr << "rtreview evaluate: " << u.path << ": " << u.reason << "\n";
   if (sets.empty()) {
     std::cerr << "rtreview evaluate: no readable RT plan set in the given paths\n";
     return exit_no_input;
@@ -179,7 +145,7 @@ int run_evaluate(const EvaluateArgs& args) {
       Determination d = evaluate_policy(selection.rulesets[i], case_file, findings, facts);
       d.applicability = selection.reasons[i];
       if (d.outcome != Outcome::meets) all_meet = false;
-      if (args.json_output) dets.push_back(determination_json(d));
+      if (args.json_output) dets.push_back(determination_to_json(d));
       else print_determination(std::cout, d);
     }
     out_sets.push_back(json{{"plan_set_id", set.id}, {"plan_label", label}, {"determinations", dets}});

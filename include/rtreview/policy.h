@@ -267,6 +267,10 @@ struct DocumentationItem {
   std::vector<std::string> required_signers;
   std::vector<std::string> signed_by;       // roles (names) that signed the document used
   std::vector<std::string> missing_signers;
+  // False when the item is listed but cannot decide: optional in the policy, or not
+  // required for the case's line of business (`not_required_reason` says which).
+  bool required = true;
+  std::string not_required_reason;
   EvaluatedNode node;                       // the evaluated tests of this item
 };
 

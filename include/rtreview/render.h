@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "rtreview/packet.h"
@@ -14,6 +15,10 @@ namespace rtreview {
 // The packet as JSON text (keys in a fixed order, numbers rounded to 4 decimals,
 // NaN as null, 2-space indent, trailing newline). Same packet → same bytes.
 std::string render_json(const ReviewPacket& packet);
+
+// One policy's determination as the packet JSON writes it (`determinations[]` items of
+// packet.schema.json); also used by `rtreview evaluate --json`.
+nlohmann::ordered_json determination_to_json(const Determination& determination);
 
 // The packet as one self-contained HTML5 document (inline CSS and SVG, no scripts,
 // no external resources), with print CSS for A4/Letter.

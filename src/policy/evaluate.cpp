@@ -643,7 +643,13 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     };
     roles(req.node);
     if (ev.last_documents.empty() && item.result == Truth::met) item.supplied = true;  // technical evidence
+    if (!req.required) {
+      item.required = false;
+      item.not_required_reason = "optional in the policy: listed, never decides";
+    }
     if (!applies) {
+      item.required = false;
+      item.not_required_reason = "not required for line of business '" + c.line_of_business + "'";
       item.node.evidence = "not required for line of business '" + c.line_of_business + "'; " + item.node.evidence;
     } else if (req.required && item.result != Truth::met) {
       documentation_complete = false;

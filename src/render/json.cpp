@@ -82,13 +82,15 @@ json policy_json(const PolicyHeader& h) {
               {"sources", sources}};
 }
 
-json determination_json(const Determination& d) {
+json determination_json_impl(const Determination& d) {
   json docs = json::array();
   for (const auto& item : d.documentation)
     docs.push_back(json{{"outline_id", item.outline_id},
                         {"text", item.text},
                         {"result", to_string(item.result)},
                         {"supplied", item.supplied},
+                        {"required", item.required},
+                        {"not_required_reason", item.not_required_reason},
                         {"document_date", item.document_date},
                         {"window", item.window},
                         {"required_signers", strings(item.required_signers)},
@@ -230,6 +232,10 @@ std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handl
 
 }  // namespace
 
+nlohmann::ordered_json determination_to_json(const Determination& determination) {
+  return determination_json_impl(determination);
+}
+
 std::string render_json(const ReviewPacket& p) {
   json policies = json::array();
   for (const auto& r : p.policies)
@@ -240,7 +246,7 @@ std::string render_json(const ReviewPacket& p) {
                             {"ruleset_version", r.ruleset_version},
                             {"file", r.file}});
   json determinations = json::array();
-  for (const auto& d : p.determinations) determinations.push_back(determination_json(d));
+  for (const auto& d : p.determinations) determinations.push_back(determination_to_json(d));
   json findings = json::array();
   for (const auto& f : p.findings) findings.push_back(finding_json(f));
   json beams = json::array();

@@ -437,7 +437,9 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
     for (const auto& item : d.documentation)
       rows.push_back({cell(dash(item.outline_id)),
                       cell(item.text + (item.node.evidence.empty() ? "" : "\n" + item.node.evidence)),
-                      status_cell(to_string(item.result)), cell(item.supplied ? "yes" : "no"),
+                      item.required ? status_cell(to_string(item.result))
+                                    : cell(std::string(to_string(item.result)) + "\n" + item.not_required_reason),
+                      cell(item.supplied ? "yes" : "no"),
                       cell(dash(item.document_date)), cell(dash(item.window)),
                       cell(dash(join(item.required_signers))), cell(dash(join(item.signed_by))),
                       Cell{dash(join(item.missing_signers)), item.missing_signers.empty() ? black : red,

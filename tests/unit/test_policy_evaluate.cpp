@@ -259,6 +259,18 @@ TEST(policy_evaluate, lcd_fl_meets) {
       EXPECT_EQ(item.result, Truth::met) << item.outline_id;
     }
   }
+  // Verification.1 is optional in the LCD: listed with its reason, never counted as required.
+  bool saw_optional = false;
+  for (const auto& item : d.documentation) {
+    if (item.outline_id == "Verification.1") {
+      saw_optional = true;
+      EXPECT_FALSE(item.required);
+      EXPECT_NE(item.not_required_reason.find("optional"), std::string::npos) << item.not_required_reason;
+    } else {
+      EXPECT_TRUE(item.required) << item.outline_id;
+    }
+  }
+  EXPECT_TRUE(saw_optional);
   // 2025 date of service: G6015 was still valid.
   EXPECT_TRUE(d.code_notes.empty()) << ::testing::PrintToString(d.code_notes);
 }
