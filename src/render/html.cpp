@@ -326,20 +326,9 @@ void beams_html(std::string& s, const ReviewPacket& p) {
        "<th class=\"num\">CPs</th><th class=\"num\">Segs</th><th "
        "class=\"num\">MU</th><th>Modifiers</th></tr></thead><tbody>";
   for (const auto& b : p.beams) {
-    std::string gantry = b.is_arc ? format_number(b.gantry_start_deg, 1) + "→" +
-                                        format_number(b.gantry_stop_deg, 1) + " " + b.rotation_direction +
-                                        " (" + format_number(b.arc_length_deg, 1) + "°)"
-                                  : format_number(b.gantry_start_deg, 1);
-    std::string iso = b.isocenter_mm ? format_number((*b.isocenter_mm)[0], 1) + ", " +
-                                           format_number((*b.isocenter_mm)[1], 1) + ", " +
-                                           format_number((*b.isocenter_mm)[2], 1)
-                                     : "-";
-    std::vector<std::string> mods = b.wedges;
-    if (b.compensator_count)
-      mods.push_back(std::to_string(b.compensator_count) + " compensator(s)" +
-                     (b.compensator_has_thickness_data ? " with thickness data" : " without thickness data"));
-    if (b.block_count) mods.push_back(std::to_string(b.block_count) + " block(s)");
-    if (b.has_mlc) mods.push_back(b.mlc_moves_while_beam_on ? "MLC (moving)" : "MLC");
+    const std::string gantry = render_detail::beam_gantry_text(b);
+    const std::string iso = render_detail::beam_isocenter_text(b);
+    const std::vector<std::string> mods = render_detail::beam_modifiers(b);
     s += "<tr><td class=\"num\">" + std::to_string(b.number) + "</td><td>" + esc(b.name) +
          (b.description.empty() ? "" : "<br><span class=\"muted\">" + esc(b.description) + "</span>") +
          "</td><td>" +

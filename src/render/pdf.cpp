@@ -514,18 +514,9 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
     w.paragraph("Technique " + p.plan.technique + ": " + p.plan.technique_rule, 7.5, muted);
   rows.clear();
   for (const auto& b : p.beams) {
-    std::string gantry = b.is_arc ? format_number(b.gantry_start_deg, 1) + "→" +
-                                        format_number(b.gantry_stop_deg, 1) + " " + b.rotation_direction +
-                                        " (" + format_number(b.arc_length_deg, 1) + "°)"
-                                  : format_number(b.gantry_start_deg, 1);
-    std::string iso = b.isocenter_mm ? format_number((*b.isocenter_mm)[0], 1) + ", " +
-                                           format_number((*b.isocenter_mm)[1], 1) + ", " +
-                                           format_number((*b.isocenter_mm)[2], 1)
-                                     : "-";
-    std::vector<std::string> mods = b.wedges;
-    if (b.compensator_count) mods.push_back(std::to_string(b.compensator_count) + " compensator(s)");
-    if (b.block_count) mods.push_back(std::to_string(b.block_count) + " block(s)");
-    if (b.has_mlc) mods.push_back(b.mlc_moves_while_beam_on ? "MLC (moving)" : "MLC");
+    const std::string gantry = render_detail::beam_gantry_text(b);
+    const std::string iso = render_detail::beam_isocenter_text(b);
+    const std::vector<std::string> mods = render_detail::beam_modifiers(b);
     rows.push_back({cell(std::to_string(b.number)), cell(b.name),
                     cell(b.is_treatment ? "treatment" : dash(b.delivery_type)),
                     cell(b.radiation_type + " " + b.beam_type),

@@ -89,4 +89,30 @@ std::string display_person_name(const std::string& pn) {
 }
 
 }  // namespace render_detail
+namespace render_detail {
+
+std::string beam_gantry_text(const BeamSummary& b) {
+  if (!b.is_arc) return format_number(b.gantry_start_deg, 1);
+  return format_number(b.gantry_start_deg, 1) + "→" + format_number(b.gantry_stop_deg, 1) + " " +
+         b.rotation_direction + " (" + format_number(b.arc_length_deg, 1) + "°)";
+}
+
+std::string beam_isocenter_text(const BeamSummary& b) {
+  if (!b.isocenter_mm) return "-";
+  const Point3& p = *b.isocenter_mm;
+  return format_number(p[0], 1) + ", " + format_number(p[1], 1) + ", " + format_number(p[2], 1);
+}
+
+std::vector<std::string> beam_modifiers(const BeamSummary& b) {
+  std::vector<std::string> mods = b.wedges;
+  if (b.compensator_count)
+    mods.push_back(std::to_string(b.compensator_count) + " compensator(s)" +
+                   (b.compensator_has_thickness_data ? " with thickness data" : " without thickness data"));
+  if (b.block_count) mods.push_back(std::to_string(b.block_count) + " block(s)");
+  if (b.has_mlc) mods.push_back(b.mlc_moves_while_beam_on ? "MLC (moving)" : "MLC");
+  return mods;
+}
+
+}  // namespace render_detail
+
 }  // namespace rtreview

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "rtreview/checks.h"
+
 namespace rtreview::render_detail {
 
 // Fixed-point text of `v` with `decimals` digits ("-" when not finite); never "-0".
@@ -17,6 +19,14 @@ std::string truncate_utf8(const std::string& text, std::size_t max_chars);
 std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 // DICOM PN "Doe^Jane^^Dr" → "Doe, Jane Dr" for display ("" stays "").
 std::string display_person_name(const std::string& pn);
+
+// Beam/portal table cells, identical in the HTML and the PDF:
+// "0.0" for a static portal, "181.0→179.0 CW (358.0°)" for an arc.
+std::string beam_gantry_text(const BeamSummary& beam);
+// "x, y, z" in mm with one decimal, "-" when the beam has no isocentre.
+std::string beam_isocenter_text(const BeamSummary& beam);
+// Wedges, compensators (with or without thickness data), blocks and the MLC.
+std::vector<std::string> beam_modifiers(const BeamSummary& beam);
 
 }  // namespace rtreview::render_detail
 
