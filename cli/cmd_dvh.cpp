@@ -47,22 +47,24 @@ struct DoseResult {
 
 void print_text(const std::vector<DoseResult>& results) {
   for (const auto& r : results) {
-    std::printf("plan set %s\ndose %s (%s, %dx%dx%d)\n", r.plan_set_id.c_str(), r.dose->info.source.path.c_str(),
-                r.dose->units.c_str(), r.dose->columns, r.dose->rows, r.dose->frames);
+    std::printf("plan set %s\ndose %s (%s, %dx%dx%d)\n", r.plan_set_id.c_str(),
+                r.dose->info.source.path.c_str(), r.dose->units.c_str(), r.dose->columns, r.dose->rows,
+                r.dose->frames);
     std::printf("%-4s %-24s %10s %7s %8s %8s %8s %8s %8s %8s %8s %9s %6s\n", "#", "ROI", "vol cc", "in grid",
                 "Dmin", "Dmean", "Dmax", "D98%", "D95%", "D50%", "D2%", "D0.03cc", "HI");
     for (const auto& d : r.dvhs) {
       if (!d.computed) {
-        std::printf("%-4d %-24s %10s   not computed: %s\n", d.roi_number, d.roi_name.c_str(), fmt(d.volume_cc).c_str(),
-                    d.not_computed_reason.c_str());
+        std::printf("%-4d %-24s %10s   not computed: %s\n", d.roi_number, d.roi_name.c_str(),
+                    fmt(d.volume_cc).c_str(), d.not_computed_reason.c_str());
         continue;
       }
       const DvhMetrics m = standard_metrics(d);
       const double in_pct = d.volume_cc > 0 ? 100.0 * d.volume_in_grid_cc / d.volume_cc : NAN;
-      std::printf("%-4d %-24s %10s %6s%% %8s %8s %8s %8s %8s %8s %8s %9s %6s\n", d.roi_number, d.roi_name.c_str(),
-                  fmt(d.volume_cc).c_str(), fmt(in_pct, 1).c_str(), fmt(m.min_gy).c_str(), fmt(m.mean_gy).c_str(),
-                  fmt(m.max_gy).c_str(), fmt(m.d98_gy).c_str(), fmt(m.d95_gy).c_str(), fmt(m.d50_gy).c_str(),
-                  fmt(m.d2_gy).c_str(), fmt(m.d0_03cc_gy).c_str(), fmt(m.homogeneity_index).c_str());
+      std::printf("%-4d %-24s %10s %6s%% %8s %8s %8s %8s %8s %8s %8s %9s %6s\n", d.roi_number,
+                  d.roi_name.c_str(), fmt(d.volume_cc).c_str(), fmt(in_pct, 1).c_str(), fmt(m.min_gy).c_str(),
+                  fmt(m.mean_gy).c_str(), fmt(m.max_gy).c_str(), fmt(m.d98_gy).c_str(), fmt(m.d95_gy).c_str(),
+                  fmt(m.d50_gy).c_str(), fmt(m.d2_gy).c_str(), fmt(m.d0_03cc_gy).c_str(),
+                  fmt(m.homogeneity_index).c_str());
     }
     if (!r.file_comparisons.empty()) {
       std::printf("\nDVHs stored in the RT Dose vs ours (ours / file):\n");
@@ -92,9 +94,9 @@ void print_csv(const std::vector<DoseResult>& results) {
       for (auto& ch : name)
         if (ch == '"') ch = '\'';
       for (std::size_t i = 0; i < c.dose_gy.size(); ++i)
-        std::printf("%s,\"%s\",%d,\"%s\",%.4f,%.6f,%.4f\n", r.plan_set_id.c_str(), r.dose->info.source.path.c_str(),
-                    d.roi_number, name.c_str(), c.dose_gy[i], c.volume_cc[i],
-                    total > 0 ? 100.0 * c.volume_cc[i] / total : 0.0);
+        std::printf("%s,\"%s\",%d,\"%s\",%.4f,%.6f,%.4f\n", r.plan_set_id.c_str(),
+                    r.dose->info.source.path.c_str(), d.roi_number, name.c_str(), c.dose_gy[i],
+                    c.volume_cc[i], total > 0 ? 100.0 * c.volume_cc[i] / total : 0.0);
     }
 }
 
@@ -200,7 +202,8 @@ int run_dvh(const DvhArgs& args) {
 
 void add_dvh_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<DvhArgs>();
-  auto* sub = app.add_subcommand("dvh", "Compute DVHs and metrics for every plan set with a structure set and a dose");
+  auto* sub = app.add_subcommand(
+      "dvh", "Compute DVHs and metrics for every plan set with a structure set and a dose");
   sub->add_option("paths", args->paths, "DICOM files or folders")->required();
   auto* json = sub->add_flag("--json", args->json, "JSON: metrics per ROI (and file-DVH comparisons)");
   sub->add_flag("--csv", args->csv, "CSV of the cumulative curves")->excludes(json);

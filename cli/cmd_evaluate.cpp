@@ -5,8 +5,6 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-
-#include "rtreview/render.h"
 #include <string>
 #include <vector>
 
@@ -14,6 +12,7 @@
 #include "rtreview/checks.h"
 #include "rtreview/dicom_io.h"
 #include "rtreview/policy.h"
+#include "rtreview/render.h"
 
 namespace rtreview::cli {
 namespace {
@@ -28,7 +27,9 @@ struct EvaluateArgs {
   bool json_output = false;
 };
 
-const char* mark(Truth t) { return t == Truth::met ? "[met]    " : t == Truth::not_met ? "[not met]" : "[unknown]"; }
+const char* mark(Truth t) {
+  return t == Truth::met ? "[met]    " : t == Truth::not_met ? "[not met]" : "[unknown]";
+}
 
 std::string group_label(const EvaluatedNode& n) {
   if (n.kind == "at-least") return "at least " + std::to_string(n.at_least) + " of";
@@ -40,14 +41,18 @@ void print_node(std::ostream& out, const EvaluatedNode& n, int depth) {
   std::string indent(2 * depth + 4, ' ');
   out << indent << mark(n.result) << " " << (n.outline_id.empty() ? "" : n.outline_id + " ");
   std::string label = group_label(n);
-  if (!label.empty() && n.kind != "criterion" && !n.outline_id.empty()) out << "(" << label << ") ";
-  else if (!label.empty() && n.outline_id.empty()) out << label << ": ";
+  if (!label.empty() && n.kind != "criterion" && !n.outline_id.empty())
+    out << "(" << label << ") ";
+  else if (!label.empty() && n.outline_id.empty())
+    out << label << ": ";
   out << n.text;
   bool leaf = n.children.empty();
-  if (leaf || n.kind == "criterion") out << "\n" << indent << "          " << n.evidence << " [" << to_string(n.origin) << "]";
+  if (leaf || n.kind == "criterion")
+    out << "\n" << indent << "          " << n.evidence << " [" << to_string(n.origin) << "]";
   out << "\n";
   for (const auto& s : n.supporting)
-    out << indent << "          supporting (not deciding): " << s.check_id << " " << to_string(s.status) << ": " << s.message << "\n";
+    out << indent << "          supporting (not deciding): " << s.check_id << " " << to_string(s.status)
+        << ": " << s.message << "\n";
   if (n.kind == "criterion") {
     // A criterion's tests show only when there is more than one (else the line above says it all).
     if (n.children.size() > 1 || (n.children.size() == 1 && !n.children[0].children.empty()))
@@ -60,13 +65,15 @@ void print_node(std::ostream& out, const EvaluatedNode& n, int depth) {
 void print_determination(std::ostream& out, const Determination& d) {
   out << "\n== " << d.policy.id << " - " << d.policy.title << " (" << d.policy.payer << ", revision "
       << d.policy.revision_date << ")\n";
-  out << "   determination: " << to_string(d.outcome) << (d.manual_review ? " (manual review required)" : "") << "\n";
+  out << "   determination: " << to_string(d.outcome) << (d.manual_review ? " (manual review required)" : "")
+      << "\n";
   out << "   " << d.summary << "\n";
   out << "   applies: " << d.applicability << "\n";
   if (!d.deciding.empty()) {
     out << "   deciding:\n";
     for (const auto& n : d.deciding)
-      out << "     " << n.outline_id << " " << to_string(n.result) << ": " << n.text << " - " << n.evidence << "\n";
+      out << "     " << n.outline_id << " " << to_string(n.result) << ": " << n.text << " - " << n.evidence
+          << "\n";
   }
   if (!d.missing.empty()) {
     out << "   missing to decide:\n";
@@ -86,7 +93,8 @@ void print_determination(std::ostream& out, const Determination& d) {
       if (!item.window.empty()) out << " | window " << item.window;
       if (!item.required_signers.empty()) {
         out << " | signers required: ";
-        for (std::size_t i = 0; i < item.required_signers.size(); ++i) out << (i ? ", " : "") << item.required_signers[i];
+        for (std::size_t i = 0; i < item.required_signers.size(); ++i)
+          out << (i ? ", " : "") << item.required_signers[i];
       }
       out << "\n";
     }
@@ -108,7 +116,8 @@ int run_evaluate(const EvaluateArgs& args) {
     return exit_usage;
   }
   const CaseFile& case_file = loaded.case_file;
-  std::filesystem::path dir = args.ruleset_dir.empty() ? default_ruleset_dir() : std::filesystem::path(args.ruleset_dir);
+  std::filesystem::path dir =
+      args.ruleset_dir.empty() ? default_ruleset_dir() : std::filesystem::path(args.ruleset_dir);
   PolicySelection selection = select_policies(args.policies, case_file, dir);
   if (!selection.errors.empty()) {
     for (const auto& e : selection.errors) std::cerr << "rtreview evaluate: " << e.message() << "\n";
@@ -128,8 +137,8 @@ int run_evaluate(const EvaluateArgs& args) {
   bool all_meet = !selection.rulesets.empty();
   json out_sets = json::array();
   if (!args.json_output) {
-    std::cout << "case " << case_file.file << ": date of service " << case_file.date_of_service << ", line of business "
-              << case_file.line_of_business << "\n";
+    std::cout << "case " << case_file.file << ": date of service " << case_file.date_of_service
+              << ", line of business " << case_file.line_of_business << "\n";
     if (selection.rulesets.empty()) std::cout << "no policy applies to this case\n";
     for (const auto& s : selection.skipped) std::cout << "not applicable: " << s << "\n";
   }
@@ -145,8 +154,10 @@ int run_evaluate(const EvaluateArgs& args) {
       Determination d = evaluate_policy(selection.rulesets[i], case_file, findings, facts);
       d.applicability = selection.reasons[i];
       if (d.outcome != Outcome::meets) all_meet = false;
-      if (args.json_output) dets.push_back(determination_to_json(d));
-      else print_determination(std::cout, d);
+      if (args.json_output)
+        dets.push_back(determination_to_json(d));
+      else
+        print_determination(std::cout, d);
     }
     out_sets.push_back(json{{"plan_set_id", set.id}, {"plan_label", label}, {"determinations", dets}});
   }
@@ -168,11 +179,15 @@ int run_evaluate(const EvaluateArgs& args) {
 
 void add_evaluate_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<EvaluateArgs>();
-  auto* sub = app.add_subcommand("evaluate", "Evaluate payer policies for a case: determination per policy with the criteria tree");
-  sub->add_option("paths", args->paths, "DICOM files or folders (RT Plan, RT Dose, RT Structure Set)")->required();
-  sub->add_option("--case", args->case_file, "case file (XML; `rtreview case-template` prints one)")->required();
+  auto* sub = app.add_subcommand(
+      "evaluate", "Evaluate payer policies for a case: determination per policy with the criteria tree");
+  sub->add_option("paths", args->paths, "DICOM files or folders (RT Plan, RT Dose, RT Structure Set)")
+      ->required();
+  sub->add_option("--case", args->case_file, "case file (XML; `rtreview case-template` prints one)")
+      ->required();
   sub->add_option("--policy", args->policies,
-                  "policy id (e.g. MC.CP.MP.69) or ruleset file; repeatable; default: every policy that applies to the case");
+                  "policy id (e.g. MC.CP.MP.69) or ruleset file; repeatable; default: every policy that "
+                  "applies to the case");
   sub->add_option("--rulesets", args->ruleset_dir, "folder of rulesets (default: the shipped rulesets/)");
   sub->add_flag("--json", args->json_output, "print JSON instead of text");
   sub->callback([&action, args] { action = [args] { return run_evaluate(*args); }; });

@@ -1,8 +1,8 @@
 // rtreview inspect PATH... [--json]: what was read, how it was assembled, what is wrong.
-#include <cstdio>
-#include <filesystem>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -30,10 +30,11 @@ void print_notes(std::ostream& out, const std::vector<std::string>& notes, const
 }
 
 void print_plan(std::ostream& out, const Plan& p) {
-  out << "  RT Plan '" << p.label << "'" << (p.name.empty() ? "" : " (" + p.name + ")") << " [" << to_string(p.kind)
-      << "]  " << p.info.source.path << "\n";
-  out << "    patient " << text_or(p.info.patient.id, "?") << ", intent " << text_or(p.intent, "-") << ", approval "
-      << text_or(p.approval_status, "-") << (p.reviewer_name.empty() ? "" : " by " + p.reviewer_name)
+  out << "  RT Plan '" << p.label << "'" << (p.name.empty() ? "" : " (" + p.name + ")") << " ["
+      << to_string(p.kind) << "]  " << p.info.source.path << "\n";
+  out << "    patient " << text_or(p.info.patient.id, "?") << ", intent " << text_or(p.intent, "-")
+      << ", approval " << text_or(p.approval_status, "-")
+      << (p.reviewer_name.empty() ? "" : " by " + p.reviewer_name)
       << (p.review_date.empty() ? "" : " on " + p.review_date) << "\n";
   for (const auto& r : p.dose_references)
     if (r.target_prescription_dose_gy)
@@ -45,7 +46,8 @@ void print_plan(std::ostream& out, const Plan& p) {
     out << "    fraction group " << g.number << ": "
         << (g.fractions_planned ? std::to_string(*g.fractions_planned) : std::string("?")) << " fractions, "
         << g.beams.size() << " beams, " << num(total) << " meterset total";
-    if (g.brachy_application_setup_count) out << ", " << g.brachy_application_setup_count << " application setups";
+    if (g.brachy_application_setup_count)
+      out << ", " << g.brachy_application_setup_count << " application setups";
     out << "\n";
   }
   for (const auto& b : p.beams) {
@@ -73,20 +75,21 @@ void print_plan(std::ostream& out, const Plan& p) {
     out << "\n";
   }
   for (const auto& s : p.application_setups)
-    out << "    application setup " << s.number << " '" << s.name << "' " << s.type << ": " << s.channels.size()
-        << " channels\n";
+    out << "    application setup " << s.number << " '" << s.name << "' " << s.type << ": "
+        << s.channels.size() << " channels\n";
   print_notes(out, p.notes, "    ");
 }
 
 void print_structure_set(std::ostream& out, const StructureSet& s) {
-  out << "  RT Structure Set '" << s.label << "': " << s.rois.size() << " ROIs  " << s.info.source.path << "\n";
+  out << "  RT Structure Set '" << s.label << "': " << s.rois.size() << " ROIs  " << s.info.source.path
+      << "\n";
   for (const auto& r : s.rois) {
     std::set<std::string> types;
     for (const auto& c : r.contours) types.insert(c.geometric_type);
     std::string type_list;
     for (const auto& t : types) type_list += (type_list.empty() ? "" : ",") + t;
-    out << "    ROI " << r.number << " '" << r.name << "' " << text_or(r.interpreted_type, "(no type)") << ": "
-        << r.contours.size() << " contours" << (type_list.empty() ? "" : " " + type_list) << "\n";
+    out << "    ROI " << r.number << " '" << r.name << "' " << text_or(r.interpreted_type, "(no type)")
+        << ": " << r.contours.size() << " contours" << (type_list.empty() ? "" : " " + type_list) << "\n";
   }
   print_notes(out, s.notes, "    ");
 }
@@ -131,8 +134,9 @@ int run_inspect(const std::vector<std::string>& args, bool json) {
   } else {
     std::ostringstream out;
     out << "read " << inventory.plans.size() << " plans, " << inventory.doses.size() << " doses, "
-        << inventory.structure_sets.size() << " structure sets; " << inventory.others.size() << " other objects, "
-        << inventory.unreadable.size() << " unreadable files; " << sets.size() << " plan sets\n";
+        << inventory.structure_sets.size() << " structure sets; " << inventory.others.size()
+        << " other objects, " << inventory.unreadable.size() << " unreadable files; " << sets.size()
+        << " plan sets\n";
     int n = 0;
     for (const auto& s : sets) {
       out << "\nplan set " << ++n << ": " << s.id << (s.complete() ? " (complete)" : " (incomplete)") << "\n";
@@ -151,14 +155,16 @@ int run_inspect(const std::vector<std::string>& args, bool json) {
     }
     std::cout << out.str();
   }
-  const bool any_rt = !inventory.plans.empty() || !inventory.doses.empty() || !inventory.structure_sets.empty();
+  const bool any_rt =
+      !inventory.plans.empty() || !inventory.doses.empty() || !inventory.structure_sets.empty();
   return any_rt ? exit_ok : exit_no_input;
 }
 
 }  // namespace
 
 void add_inspect_command(CLI::App& app, CommandAction& action) {
-  auto* sub = app.add_subcommand("inspect", "Read DICOM RT files/folders and list plan sets, objects and problems");
+  auto* sub =
+      app.add_subcommand("inspect", "Read DICOM RT files/folders and list plan sets, objects and problems");
   auto paths = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
   sub->add_option("paths", *paths, "DICOM files or folders (folders are read recursively)")->required();

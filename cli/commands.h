@@ -4,17 +4,16 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 
 namespace rtreview::cli {
 
 // Exit codes shared by all sub-commands (documented in the README).
 enum ExitCode : int {
-  exit_ok = 0,            // all determinations MEETS / no finding at or above --fail-on
-  exit_findings = 1,      // something failed (a check, a determination)
-  exit_usage = 2,         // bad command line, ruleset or case-file error
-  exit_no_input = 3,      // no readable plan set / object in the inputs
+  exit_ok = 0,        // all determinations MEETS / no finding at or above --fail-on
+  exit_findings = 1,  // something failed (a check, a determination)
+  exit_usage = 2,     // bad command line, ruleset or case-file error
+  exit_no_input = 3,  // no readable plan set / object in the inputs
 };
 
 using CommandAction = std::function<int()>;

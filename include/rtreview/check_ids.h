@@ -8,23 +8,29 @@
 namespace rtreview::check_id {
 
 // Dose grid and dose object
-inline constexpr std::string_view dose_grid_spacing = "DOSE_GRID_SPACING";      // max(row, col, slice) <= 10 mm
-inline constexpr std::string_view dose_object_fit = "DOSE_OBJECT_FIT";          // PLAN summation, GY, same FoR, plan referenced
+inline constexpr std::string_view dose_grid_spacing = "DOSE_GRID_SPACING";  // max(row, col, slice) <= 10 mm
+inline constexpr std::string_view dose_object_fit =
+    "DOSE_OBJECT_FIT";  // PLAN summation, GY, same FoR, plan referenced
 // Structures
-inline constexpr std::string_view gtv_contoured = "GTV_CONTOURED";              // >= 1 GTV with closed contours
-inline constexpr std::string_view ptv_contoured = "PTV_CONTOURED";              // >= 1 PTV with closed contours
-inline constexpr std::string_view oar_contoured = "OAR_CONTOURED";              // >= 1 OAR with closed contours
-inline constexpr std::string_view empty_rois = "ROI_WITHOUT_VOLUME";            // empty / open / point-only ROIs reported
-inline constexpr std::string_view dvh_computable = "DVH_COMPUTABLE";            // every target and OAR has a DVH
-inline constexpr std::string_view dvh_matches_file = "DVH_MATCHES_FILE";        // ours vs the dose file's DVHSequence
+inline constexpr std::string_view gtv_contoured = "GTV_CONTOURED";  // >= 1 GTV with closed contours
+inline constexpr std::string_view ptv_contoured = "PTV_CONTOURED";  // >= 1 PTV with closed contours
+inline constexpr std::string_view oar_contoured = "OAR_CONTOURED";  // >= 1 OAR with closed contours
+inline constexpr std::string_view empty_rois =
+    "ROI_WITHOUT_VOLUME";  // empty / open / point-only ROIs reported
+inline constexpr std::string_view dvh_computable = "DVH_COMPUTABLE";  // every target and OAR has a DVH
+inline constexpr std::string_view dvh_matches_file =
+    "DVH_MATCHES_FILE";  // ours vs the dose file's DVHSequence
 // Beams
-inline constexpr std::string_view beam_description = "BEAM_DESCRIPTION";        // number & location of each portal/arc
-inline constexpr std::string_view technique_imrt = "TECHNIQUE_IMRT";            // technique classified; IMRT or not
-inline constexpr std::string_view compensator_design = "COMPENSATOR_DESIGN";    // per portal when compensator-based
+inline constexpr std::string_view beam_description =
+    "BEAM_DESCRIPTION";                                               // number & location of each portal/arc
+inline constexpr std::string_view technique_imrt = "TECHNIQUE_IMRT";  // technique classified; IMRT or not
+inline constexpr std::string_view compensator_design =
+    "COMPENSATOR_DESIGN";  // per portal when compensator-based
 // Prescription and approval
-inline constexpr std::string_view prescription = "PRESCRIPTION";                // Rx dose, fractions, dose/fx
-inline constexpr std::string_view dose_constraints = "DOSE_CONSTRAINTS";        // target and OAR constraints present
-inline constexpr std::string_view plan_approval = "PLAN_APPROVAL";              // APPROVED, reviewer, date
+inline constexpr std::string_view prescription = "PRESCRIPTION";  // Rx dose, fractions, dose/fx
+inline constexpr std::string_view dose_constraints =
+    "DOSE_CONSTRAINTS";                                             // target and OAR constraints present
+inline constexpr std::string_view plan_approval = "PLAN_APPROVAL";  // APPROVED, reviewer, date
 inline constexpr std::string_view structure_set_approval = "STRUCTURE_SET_APPROVAL";
 // Supporting evidence for clinical criteria (status info; never decides a criterion)
 inline constexpr std::string_view support_ptv_oar_proximity = "SUPPORT_PTV_OAR_PROXIMITY";

@@ -126,8 +126,8 @@ struct BeamSummary {
   double couch_deg = 0.0;          // of control point 0
   std::optional<Point3> isocenter_mm;
   int control_point_count = 0;
-  int segment_count = 0;                 // distinct apertures delivering meterset (see README, Technical checks)
-  int energy_layer_count = 0;            // ion beams: distinct nominal energies (0 for photons/electrons)
+  int segment_count = 0;       // distinct apertures delivering meterset (see README, Technical checks)
+  int energy_layer_count = 0;  // ion beams: distinct nominal energies (0 for photons/electrons)
   bool mlc_moves_while_beam_on = false;  // leaves move between points with meterset increasing
   bool has_mlc = false;
   std::optional<double> meterset_mu;  // BeamMeterset from the fraction group(s)

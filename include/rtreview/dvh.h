@@ -26,12 +26,13 @@ namespace rtreview {
 
 struct DvhOptions {
   EndCaps end_caps = EndCaps::half_slab;
-  double bin_width_gy = 0.01;           // curve resolution (1 cGy; widened only past 1 M bins); Dx/Vx interpolate within bins
-  int threads = 0;                      // 0: hardware concurrency; results do not depend on it
-  std::optional<double> sample_spacing_mm;    // override the per-ROI lattice spacing h
-  std::optional<int> inplane_supersampling;   // h = finest voxel spacing / this (overrides the per-ROI choice)
-  std::optional<int> slab_supersampling;      // sub-slabs per contour slab (default: slab thickness / h)
-  std::vector<std::string> roi_names;   // empty: every ROI with closed contours
+  double bin_width_gy =
+      0.01;         // curve resolution (1 cGy; widened only past 1 M bins); Dx/Vx interpolate within bins
+  int threads = 0;  // 0: hardware concurrency; results do not depend on it
+  std::optional<double> sample_spacing_mm;   // override the per-ROI lattice spacing h
+  std::optional<int> inplane_supersampling;  // h = finest voxel spacing / this (overrides the per-ROI choice)
+  std::optional<int> slab_supersampling;     // sub-slabs per contour slab (default: slab thickness / h)
+  std::vector<std::string> roi_names;        // empty: every ROI with closed contours
 };
 
 // A cumulative DVH: volume_cc[i] is the volume receiving at least dose_gy[i].
@@ -44,16 +45,16 @@ struct RoiDvh {
   int roi_number = 0;
   std::string roi_name;
   bool computed = false;
-  std::string not_computed_reason;      // when !computed: "no closed contours", "outside dose grid", ...
-  double volume_cc = 0.0;               // contoured volume (end-cap convention applied)
-  double volume_in_grid_cc = 0.0;       // part of it inside the dose grid (the DVH is over this part)
+  std::string not_computed_reason;  // when !computed: "no closed contours", "outside dose grid", ...
+  double volume_cc = 0.0;           // contoured volume (end-cap convention applied)
+  double volume_in_grid_cc = 0.0;   // part of it inside the dose grid (the DVH is over this part)
   double volume_outside_grid_cc = 0.0;
   double min_gy = 0.0, mean_gy = 0.0, max_gy = 0.0;  // over the samples inside the grid
-  std::string dose_units;               // the dose grid's units (GY or RELATIVE)
-  DvhCurve cumulative;                  // dose_gy ascending from 0 in bin steps, volume_cc descending
-  DvhCurve differential;                // volume_cc in [dose_gy[i], dose_gy[i] + bin)
+  std::string dose_units;                            // the dose grid's units (GY or RELATIVE)
+  DvhCurve cumulative;    // dose_gy ascending from 0 in bin steps, volume_cc descending
+  DvhCurve differential;  // volume_cc in [dose_gy[i], dose_gy[i] + bin)
   long sample_count = 0;
-  double sample_spacing_mm = 0.0;       // lattice spacing h used
+  double sample_spacing_mm = 0.0;  // lattice spacing h used
   double bin_width_gy = 0.0;
 };
 
@@ -67,18 +68,18 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& structure_set, const DoseGr
 // Metrics, all by linear interpolation on the cumulative curve (never nearest bin).
 // Each returns NaN when the DVH was not computed or has no volume in the grid.
 double dose_at_volume_percent(const RoiDvh& dvh, double volume_percent);  // D{x}% in Gy (% of volume_in_grid)
-double dose_at_volume_cc(const RoiDvh& dvh, double volume_cc);            // D{x}cc in Gy; NaN if x > volume_in_grid
-double volume_at_dose_cc(const RoiDvh& dvh, double dose_gy);              // V{x}Gy in cc
-double volume_at_dose_percent(const RoiDvh& dvh, double dose_gy);         // V{x}Gy in % of volume_in_grid
-double generalized_eud_gy(const RoiDvh& dvh, double a);                   // (Σ vᵢ/V · Dᵢᵃ)^(1/a) over bin centres
+double dose_at_volume_cc(const RoiDvh& dvh, double volume_cc);     // D{x}cc in Gy; NaN if x > volume_in_grid
+double volume_at_dose_cc(const RoiDvh& dvh, double dose_gy);       // V{x}Gy in cc
+double volume_at_dose_percent(const RoiDvh& dvh, double dose_gy);  // V{x}Gy in % of volume_in_grid
+double generalized_eud_gy(const RoiDvh& dvh, double a);  // (Σ vᵢ/V · Dᵢᵃ)^(1/a) over bin centres
 
 // The metrics users expect for any ROI (ICRU 83/91). NaN where undefined.
 struct DvhMetrics {
   double volume_cc = 0, volume_in_grid_cc = 0;
   double min_gy = 0, mean_gy = 0, max_gy = 0;
   double d98_gy = 0, d95_gy = 0, d50_gy = 0, d2_gy = 0;
-  double d0_03cc_gy = 0;    // near-max for OARs (ICRU 91)
-  double d35mm3_gy = 0;     // near-max for targets < 2 cc (ICRU 91); computed for every ROI
+  double d0_03cc_gy = 0;         // near-max for OARs (ICRU 91)
+  double d35mm3_gy = 0;          // near-max for targets < 2 cc (ICRU 91); computed for every ROI
   double homogeneity_index = 0;  // ICRU 83: (D2% − D98%) / D50%
 };
 DvhMetrics standard_metrics(const RoiDvh& dvh);
@@ -88,13 +89,13 @@ DvhMetrics standard_metrics(const RoiDvh& dvh);
 // ROI when one is given (its DVH: V_Rx), else in the whole dose grid (voxel footprints).
 struct ConformityMetrics {
   double rx_gy = 0;
-  double target_volume_cc = 0;          // in grid
-  double target_covered_cc = 0;         // TV ∩ PIV: target volume ≥ Rx
-  double piv_cc = 0, piv50_cc = 0;      // ≥ Rx, ≥ Rx/2
-  std::string piv_region;               // "external ROI <name>" or "whole dose grid"
-  double rtog_ci = 0;                   // PIV / TV
-  double paddick_ci = 0;                // (TV∩PIV)² / (TV × PIV)
-  double gradient_index = 0;            // PIV50 / PIV
+  double target_volume_cc = 0;      // in grid
+  double target_covered_cc = 0;     // TV ∩ PIV: target volume ≥ Rx
+  double piv_cc = 0, piv50_cc = 0;  // ≥ Rx, ≥ Rx/2
+  std::string piv_region;           // "external ROI <name>" or "whole dose grid"
+  double rtog_ci = 0;               // PIV / TV
+  double paddick_ci = 0;            // (TV∩PIV)² / (TV × PIV)
+  double gradient_index = 0;        // PIV50 / PIV
 };
 ConformityMetrics conformity_metrics(const RoiDvh& target, double rx_gy, const DoseGrid& dose,
                                      const RoiDvh* external = nullptr);
@@ -113,15 +114,16 @@ struct FileDvhComparison {
   int roi_number = 0;
   std::string roi_name;
   bool comparable = false;
-  std::string note;                     // quirks met: bin count mismatch, PERCENT volumes, differential, ...
-  bool volume_in_percent = false;       // the file's volumes were PERCENT: volumes below are % too
+  std::string note;                // quirks met: bin count mismatch, PERCENT volumes, differential, ...
+  bool volume_in_percent = false;  // the file's volumes were PERCENT: volumes below are % too
   struct Metric {
-    std::string name;                   // volume_in_grid_cc (or volume_percent), volume_cc (whole ROI), mean_gy, max_gy,
-                                        // min_gy, d98_gy, d95_gy, d90_gy, d50_gy, d2_gy
+    std::string name;  // volume_in_grid_cc (or volume_percent), volume_cc (whole ROI), mean_gy, max_gy,
+                       // min_gy, d98_gy, d95_gy, d90_gy, d50_gy, d2_gy
     double ours = 0, theirs = 0;
   };
   std::vector<Metric> metrics;
-  double max_curve_difference_percent = 0;  // max over dose of |V_ours − V_theirs|, % of the file's total volume
+  double max_curve_difference_percent =
+      0;  // max over dose of |V_ours − V_theirs|, % of the file's total volume
   double max_curve_difference_at_gy = 0;
 };
 

@@ -27,14 +27,14 @@ struct Evidence {
 };
 
 struct Finding {
-  std::string id;          // stable id, e.g. DOSE_GRID_SPACING, FILE_UNREADABLE
+  std::string id;  // stable id, e.g. DOSE_GRID_SPACING, FILE_UNREADABLE
   Status status = Status::info;
   Severity severity = Severity::info;
-  std::string subject;     // what it is about: a file path, "plan RTPLAN_1", "ROI PTV_70", ...
-  std::string message;     // one sentence a physicist reads, e.g. "largest dose grid step 2.5 mm <= 10 mm"
+  std::string subject;  // what it is about: a file path, "plan RTPLAN_1", "ROI PTV_70", ...
+  std::string message;  // one sentence a physicist reads, e.g. "largest dose grid step 2.5 mm <= 10 mm"
   std::vector<Evidence> evidence;
-  std::string rule;        // how it was judged, e.g. "max(row, column, slice spacing) <= 10 mm"
-  std::string citation;    // policy id + section, e.g. "MC.CP.MP.69 Background"
+  std::string rule;      // how it was judged, e.g. "max(row, column, slice spacing) <= 10 mm"
+  std::string citation;  // policy id + section, e.g. "MC.CP.MP.69 Background"
 };
 
 const char* to_string(Status status);

@@ -32,7 +32,8 @@ struct Bounds3 {
 std::optional<Bounds3> roi_bounds(const Roi& roi);
 
 struct RoiPairMetrics {
-  double min_distance_mm = 0.0;  // closest approach of the contours (planes and in-plane regions, end caps not included); 0 when overlapping
+  double min_distance_mm = 0.0;  // closest approach of the contours (planes and in-plane regions, end caps
+                                 // not included); 0 when overlapping
   double overlap_cc = 0.0;       // volume inside both (half-slab end caps)
 };
 

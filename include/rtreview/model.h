@@ -25,15 +25,15 @@ using Point3 = std::array<double, 3>;  // x, y, z in mm (patient LPS)
 
 // Where an object came from: enough to cite it in a packet appendix.
 struct SourceFile {
-  std::string path;                // as given on the command line / found in the folder
-  std::string sha256;              // lowercase hex of the file bytes
+  std::string path;    // as given on the command line / found in the folder
+  std::string sha256;  // lowercase hex of the file bytes
   std::uint64_t size_bytes = 0;
-  std::string transfer_syntax_uid; // empty if unknown
-  bool has_file_meta = false;      // false for files without preamble / File Meta
+  std::string transfer_syntax_uid;  // empty if unknown
+  bool has_file_meta = false;       // false for files without preamble / File Meta
 };
 
 struct Patient {
-  std::string name;        // PN as stored, e.g. "Doe^Jane"
+  std::string name;  // PN as stored, e.g. "Doe^Jane"
   std::string id;
   std::string birth_date;  // YYYYMMDD or ""
   std::string sex;         // M, F, O or ""
@@ -68,23 +68,23 @@ struct DevicePositions {
 // A control point with every inherited value carried forward from earlier
 // control points (DICOM only repeats values when they change).
 struct ControlPoint {
-  int index = 0;                                    // ControlPointIndex
-  std::optional<double> cumulative_meterset_weight; // absent only in broken files
+  int index = 0;                                     // ControlPointIndex
+  std::optional<double> cumulative_meterset_weight;  // absent only in broken files
   std::optional<double> nominal_energy_mev;
   std::optional<double> dose_rate_mu_per_min;
   double gantry_angle_deg = 0.0;
-  std::string gantry_rotation_direction;            // CW, CC, NONE or ""
-  double collimator_angle_deg = 0.0;                // BeamLimitingDeviceAngle
+  std::string gantry_rotation_direction;  // CW, CC, NONE or ""
+  double collimator_angle_deg = 0.0;      // BeamLimitingDeviceAngle
   std::string collimator_rotation_direction;
-  double couch_angle_deg = 0.0;                     // PatientSupportAngle
+  double couch_angle_deg = 0.0;  // PatientSupportAngle
   std::string couch_rotation_direction;
   std::optional<double> table_top_pitch_deg;
   std::optional<double> table_top_roll_deg;
   std::optional<Point3> isocenter_mm;
-  std::vector<DevicePositions> device_positions;    // carried forward per device type
+  std::vector<DevicePositions> device_positions;  // carried forward per device type
   // Ion control points (RT Ion Plan only).
   std::optional<double> meterset_rate;
-  int scan_spot_count = 0;                          // NumberOfScanSpotPositions
+  int scan_spot_count = 0;  // NumberOfScanSpotPositions
   // Which of the angle/position attributes were present in this item (not inherited);
   // lets tests and the technique classifier tell carried values from explicit ones.
   bool gantry_explicit = false;
@@ -92,15 +92,15 @@ struct ControlPoint {
 };
 
 struct BeamLimitingDevice {
-  std::string device_type;                // X, ASYMX, Y, ASYMY, MLCX, MLCY
-  int leaf_pair_count = 0;                // NumberOfLeafJawPairs
-  std::vector<double> leaf_boundaries_mm; // for MLCs
+  std::string device_type;                 // X, ASYMX, Y, ASYMY, MLCX, MLCY
+  int leaf_pair_count = 0;                 // NumberOfLeafJawPairs
+  std::vector<double> leaf_boundaries_mm;  // for MLCs
 };
 
 struct Wedge {
   int number = 0;
   std::string id;
-  std::string type;         // STANDARD, DYNAMIC, MOTORIZED
+  std::string type;  // STANDARD, DYNAMIC, MOTORIZED
   std::optional<double> angle_deg;
   std::optional<double> orientation_deg;
 };
@@ -108,7 +108,7 @@ struct Wedge {
 struct Block {
   int number = 0;
   std::string name;
-  std::string type;         // SHIELDING, APERTURE
+  std::string type;  // SHIELDING, APERTURE
   std::string divergence;
   std::string material_id;
   int point_count = 0;
@@ -117,7 +117,7 @@ struct Block {
 struct Compensator {
   int number = 0;
   std::string id;
-  std::string type;         // STANDARD, DYNAMIC
+  std::string type;  // STANDARD, DYNAMIC
   std::string material_id;
   int rows = 0;
   int columns = 0;
@@ -133,11 +133,11 @@ struct Beam {
   int number = 0;
   std::string name;
   std::string description;
-  std::string beam_type;                 // STATIC, DYNAMIC
-  std::string radiation_type;            // PHOTON, ELECTRON, PROTON, ION, NEUTRON
-  std::string treatment_delivery_type;   // TREATMENT, OPEN_PORTFILM, TRMT_PORTFILM, CONTINUATION, SETUP
+  std::string beam_type;                // STATIC, DYNAMIC
+  std::string radiation_type;           // PHOTON, ELECTRON, PROTON, ION, NEUTRON
+  std::string treatment_delivery_type;  // TREATMENT, OPEN_PORTFILM, TRMT_PORTFILM, CONTINUATION, SETUP
   std::string treatment_machine_name;
-  std::string primary_dosimeter_unit;    // MU, MINUTE, NP
+  std::string primary_dosimeter_unit;  // MU, MINUTE, NP
   std::optional<double> source_axis_distance_mm;
   std::optional<double> final_cumulative_meterset_weight;
   std::optional<int> declared_control_point_count;  // NumberOfControlPoints as written
@@ -173,9 +173,9 @@ struct FractionGroup {
 struct DoseReference {
   int number = 0;
   std::string uid;
-  std::string structure_type;   // POINT, VOLUME, COORDINATES, SITE
+  std::string structure_type;  // POINT, VOLUME, COORDINATES, SITE
   std::string description;
-  std::string type;             // TARGET, ORGAN_AT_RISK
+  std::string type;  // TARGET, ORGAN_AT_RISK
   std::optional<int> referenced_roi_number;
   std::optional<Point3> point_mm;
   std::optional<double> delivery_warning_dose_gy;
@@ -211,23 +211,23 @@ enum class PlanKind { photon_electron, ion, brachy, unknown };
 struct Plan {
   ObjectInfo info;
   PlanKind kind = PlanKind::unknown;
-  std::string label;        // RTPlanLabel
-  std::string name;         // RTPlanName
+  std::string label;  // RTPlanLabel
+  std::string name;   // RTPlanName
   std::string description;
-  std::string date;         // RTPlanDate YYYYMMDD
+  std::string date;  // RTPlanDate YYYYMMDD
   std::string time;
-  std::string geometry;     // PATIENT, TREATMENT_DEVICE
-  std::string intent;       // PlanIntent: CURATIVE, PALLIATIVE, ...
+  std::string geometry;         // PATIENT, TREATMENT_DEVICE
+  std::string intent;           // PlanIntent: CURATIVE, PALLIATIVE, ...
   std::string approval_status;  // APPROVED, UNAPPROVED, REJECTED or ""
   std::string reviewer_name;
   std::string review_date;
   std::string review_time;
   std::string brachy_treatment_technique;
   std::string brachy_treatment_type;
-  std::vector<std::string> patient_positions;   // PatientSetupSequence PatientPosition
+  std::vector<std::string> patient_positions;  // PatientSetupSequence PatientPosition
   std::vector<DoseReference> dose_references;
   std::vector<FractionGroup> fraction_groups;
-  std::vector<Beam> beams;                      // BeamSequence or IonBeamSequence
+  std::vector<Beam> beams;  // BeamSequence or IonBeamSequence
   std::vector<BrachyApplicationSetup> application_setups;
   std::vector<std::string> referenced_structure_set_uids;
   std::vector<std::string> referenced_dose_uids;
@@ -244,8 +244,8 @@ struct Plan {
 // A DVH carried in the RT Dose's DVHSequence (the TPS's own DVH).
 struct FileDvh {
   std::optional<int> referenced_roi_number;
-  std::string type;          // CUMULATIVE, DIFFERENTIAL, NATURAL
-  std::string dose_units;    // GY, RELATIVE
+  std::string type;        // CUMULATIVE, DIFFERENTIAL, NATURAL
+  std::string dose_units;  // GY, RELATIVE
   std::string dose_type;
   std::string volume_units;  // CM3, PERCENT, PER_U
   double dose_scaling = 1.0;
@@ -276,10 +276,10 @@ struct DoseGrid {
   double column_spacing_mm = 0.0;        // PixelSpacing[1]: distance between adjacent columns
   std::vector<double> frame_offsets_mm;  // GridFrameOffsetVector (relative to origin along slice dir)
   std::optional<double> slice_thickness_mm;
-  std::vector<float> dose;               // stored × DoseGridScaling; index (frame*rows + row)*columns + col
-  std::string units;                     // GY, RELATIVE (the unit of `dose`)
-  std::string dose_type;                 // PHYSICAL, EFFECTIVE, ERROR
-  std::string summation_type;            // PLAN, MULTI_PLAN, FRACTION, BEAM, BRACHY, CONTROL_POINT, ...
+  std::vector<float> dose;     // stored × DoseGridScaling; index (frame*rows + row)*columns + col
+  std::string units;           // GY, RELATIVE (the unit of `dose`)
+  std::string dose_type;       // PHYSICAL, EFFECTIVE, ERROR
+  std::string summation_type;  // PLAN, MULTI_PLAN, FRACTION, BEAM, BRACHY, CONTROL_POINT, ...
   std::string comment;
   double dose_grid_scaling = 1.0;
   int bits_allocated = 0;
@@ -288,7 +288,8 @@ struct DoseGrid {
   std::optional<int> referenced_fraction_group_number;
   std::vector<int> referenced_beam_numbers;
   std::vector<FileDvh> dvhs;
-  std::vector<std::string> notes;        // reader remarks, e.g. "NumberOfFrames absent: 15 frames from pixel data length"
+  std::vector<std::string>
+      notes;  // reader remarks, e.g. "NumberOfFrames absent: 15 frames from pixel data length"
 
   float at(int col, int row, int frame) const {
     return dose[(static_cast<std::size_t>(frame) * rows + row) * columns + col];
@@ -299,21 +300,21 @@ struct DoseGrid {
 // ------------------------------------------------------ RT Structure Set
 
 struct Contour {
-  std::string geometric_type;           // CLOSED_PLANAR, OPEN_PLANAR, OPEN_NONPLANAR, POINT
+  std::string geometric_type;  // CLOSED_PLANAR, OPEN_PLANAR, OPEN_NONPLANAR, POINT
   std::vector<Point3> points_mm;
   std::optional<double> slab_thickness_mm;  // retired ContourSlabThickness (TomoTherapy)
 };
 
 struct Roi {
-  int number = 0;                       // ROINumber (0 is legal)
+  int number = 0;  // ROINumber (0 is legal)
   std::string name;
   std::string description;
-  std::string frame_of_reference_uid;   // ReferencedFrameOfReferenceUID
+  std::string frame_of_reference_uid;  // ReferencedFrameOfReferenceUID
   std::string generation_algorithm;
-  std::string interpreted_type;         // RTROIInterpretedType (often empty)
+  std::string interpreted_type;  // RTROIInterpretedType (often empty)
   std::string observation_label;
   std::optional<std::array<int, 3>> display_color;
-  bool in_roi_contour_sequence = false; // has an item in ROIContourSequence
+  bool in_roi_contour_sequence = false;  // has an item in ROIContourSequence
   std::vector<Contour> contours;
 
   // Closed planar contours are the only ones that enclose a volume.
@@ -373,11 +374,11 @@ struct Inventory {
 // Plan, structures and doses that belong together, assembled from references
 // (plan → structure set, dose → plan) and frames of reference.
 struct PlanSet {
-  std::string id;  // stable: the plan's SOP Instance UID, else the first object's
-  std::shared_ptr<const Plan> plan;                   // may be null (dose + struct only)
-  std::shared_ptr<const StructureSet> structure_set;  // may be null
-  std::vector<std::shared_ptr<const DoseGrid>> doses; // may be empty
-  std::vector<Finding> findings;                      // assembly findings (dangling refs, FoR mismatch, ...)
+  std::string id;                    // stable: the plan's SOP Instance UID, else the first object's
+  std::shared_ptr<const Plan> plan;  // may be null (dose + struct only)
+  std::shared_ptr<const StructureSet> structure_set;   // may be null
+  std::vector<std::shared_ptr<const DoseGrid>> doses;  // may be empty
+  std::vector<Finding> findings;                       // assembly findings (dangling refs, FoR mismatch, ...)
   bool complete() const { return plan && structure_set && !doses.empty(); }
 };
 

@@ -36,19 +36,19 @@ struct SourceReference {
 };
 
 struct PolicyHeader {
-  std::string id;                // e.g. "MC.CP.MP.69"
-  std::string payer;             // e.g. "Centene Corporation (Medicare plans)"
-  std::string payer_key;         // short matching key, e.g. "centene"; "" matches any payer
+  std::string id;         // e.g. "MC.CP.MP.69"
+  std::string payer;      // e.g. "Centene Corporation (Medicare plans)"
+  std::string payer_key;  // short matching key, e.g. "centene"; "" matches any payer
   std::string title;
-  std::string revision_date;     // as the source gives it, e.g. "2023-08"
-  std::string effective_from;    // YYYY-MM-DD or "" (open)
-  std::string effective_to;      // YYYY-MM-DD (exclusive) or "" (open)
+  std::string revision_date;                   // as the source gives it, e.g. "2023-08"
+  std::string effective_from;                  // YYYY-MM-DD or "" (open)
+  std::string effective_to;                    // YYYY-MM-DD (exclusive) or "" (open)
   std::vector<std::string> lines_of_business;  // e.g. {"medicare"}; "any" = every line
   std::vector<std::string> excluded_lines;     // e.g. {"fep"} for Florida Blue
   std::vector<SourceReference> sources;
-  bool manual_review = false;    // the policy's criteria are not public: never MEETS automatically
-  std::string file;              // the ruleset file it was read from
-  std::string ruleset_version;   // <ruleset version="...">
+  bool manual_review = false;   // the policy's criteria are not public: never MEETS automatically
+  std::string file;             // the ruleset file it was read from
+  std::string ruleset_version;  // <ruleset version="...">
 };
 
 // An ICD-10-CM or procedure code set: prefix matches ("C50") and category ranges
@@ -79,12 +79,12 @@ struct RuleNode {
   std::string value_set;
   std::string age_op;  // lt | le | gt | ge
   double age_years = 0.0;
-  std::vector<std::string> document_kinds;   // kind names or LOINC codes accepted
-  int window_months = 0;                     // 0: no window
-  std::vector<std::string> signer_roles;     // every role must have signed
-  std::string asserted_id;                   // criterion id the case file asserts
-  std::vector<std::string> lines;            // for line-of-business
-  bool negate = false;                       // line-of-business not-in="..."
+  std::vector<std::string> document_kinds;     // kind names or LOINC codes accepted
+  int window_months = 0;                       // 0: no window
+  std::vector<std::string> signer_roles;       // every role must have signed
+  std::string asserted_id;                     // criterion id the case file asserts
+  std::vector<std::string> lines;              // for line-of-business
+  bool negate = false;                         // line-of-business not-in="..."
   std::vector<std::string> support_check_ids;  // supporting evidence shown beside this node
   std::string citation;
   int line = 0;
@@ -106,12 +106,12 @@ struct ProcedureCode {
 
 struct Ruleset {
   PolicyHeader header;
-  std::vector<ValueSet> value_sets;     // own value sets plus the shared disease-site table
-  RuleNode criteria;                    // the medical-necessity tree (root)
-  std::optional<RuleNode> exclusions;   // met means "not medically necessary"
+  std::vector<ValueSet> value_sets;    // own value sets plus the shared disease-site table
+  RuleNode criteria;                   // the medical-necessity tree (root)
+  std::optional<RuleNode> exclusions;  // met means "not medically necessary"
   std::vector<DocumentationRequirement> documentation;
   std::vector<ProcedureCode> procedure_codes;
-  std::vector<std::string> notes;       // ruleset author's remarks shown in the packet
+  std::vector<std::string> notes;  // ruleset author's remarks shown in the packet
 };
 
 struct RulesetLoad {
@@ -177,11 +177,11 @@ struct CaseFact {
 
 struct CaseFile {
   std::string file;
-  std::string date_of_service;      // YYYY-MM-DD (required)
-  std::string line_of_business;     // medicare | commercial | medicaid | marketplace | fep | ...
-  std::string payer;                // optional payer key, e.g. "centene"
+  std::string date_of_service;   // YYYY-MM-DD (required)
+  std::string line_of_business;  // medicare | commercial | medicaid | marketplace | fep | ...
+  std::string payer;             // optional payer key, e.g. "centene"
   std::optional<double> patient_age_years;
-  std::string birth_date;           // YYYY-MM-DD or ""
+  std::string birth_date;  // YYYY-MM-DD or ""
   std::string sex;
   std::vector<std::string> diagnoses;        // ICD-10-CM as written (dots allowed)
   std::vector<std::string> procedure_codes;  // CPT/HCPCS requested
@@ -190,7 +190,7 @@ struct CaseFile {
   std::optional<Signature> exclusions_reviewed;  // "none of the exclusions apply", attested
   std::vector<SuppliedDocument> documents;
   std::vector<CaseFact> facts;
-  std::string rationale;            // free text
+  std::string rationale;  // free text
 };
 
 struct CaseFileLoad {
@@ -211,15 +211,15 @@ std::string case_file_template();
 
 // Facts taken from the plan set for eligibility (all optional: "" / nullopt if absent).
 struct DicomFacts {
-  std::string patient_birth_date;   // YYYYMMDD
+  std::string patient_birth_date;  // YYYYMMDD
   std::string patient_sex;
-  std::string plan_date;            // YYYYMMDD (RTPlanDate)
+  std::string plan_date;  // YYYYMMDD (RTPlanDate)
   std::optional<bool> prior_plan_present;
   std::optional<double> prescription_dose_gy;
   std::optional<int> fractions;
   std::optional<double> dose_per_fraction_gy;
   std::optional<bool> compensator_based;  // any beam carries a compensator
-  std::string source;               // e.g. "plan RTPLAN_1"
+  std::string source;                     // e.g. "plan RTPLAN_1"
 };
 
 // Extracts DicomFacts from an assembled plan set (null plan: everything absent).
@@ -237,21 +237,21 @@ const char* to_string(Outcome outcome);  // "MEETS", "DOES NOT MEET", "INSUFFICI
 
 // Supporting evidence from a technical check, shown beside a criterion: never decides it.
 struct SupportingEvidence {
-  std::string check_id;     // e.g. SUPPORT_PTV_OAR_PROXIMITY
+  std::string check_id;  // e.g. SUPPORT_PTV_OAR_PROXIMITY
   Status status = Status::info;
-  std::string message;      // the finding's message, or why absent
+  std::string message;  // the finding's message, or why absent
   std::vector<Evidence> evidence;
 };
 
 struct EvaluatedNode {
   std::string outline_id;
   std::string text;
-  std::string kind;         // as RuleNode::kind
+  std::string kind;  // as RuleNode::kind
   int at_least = 0;
   Truth result = Truth::unknown;
-  std::string evidence;     // what the result rests on, one sentence
+  std::string evidence;  // what the result rests on, one sentence
   Origin origin = Origin::none;
-  std::string citation;     // policy id + outline id
+  std::string citation;  // policy id + outline id
   std::vector<SupportingEvidence> supporting;
   std::vector<EvaluatedNode> children;
 };
@@ -261,33 +261,33 @@ struct DocumentationItem {
   std::string outline_id;
   std::string text;
   Truth result = Truth::unknown;
-  bool supplied = false;                    // a matching document / passing check exists
-  std::string document_date;                // date of the document used, or ""
-  std::string window;                       // e.g. "2025-09-01 .. 2026-03-01 (6 months)", or ""
+  bool supplied = false;      // a matching document / passing check exists
+  std::string document_date;  // date of the document used, or ""
+  std::string window;         // e.g. "2025-09-01 .. 2026-03-01 (6 months)", or ""
   std::vector<std::string> required_signers;
-  std::vector<std::string> signed_by;       // roles (names) that signed the document used
+  std::vector<std::string> signed_by;  // roles (names) that signed the document used
   std::vector<std::string> missing_signers;
   // False when the item is listed but cannot decide: optional in the policy, or not
   // required for the case's line of business (`not_required_reason` says which).
   bool required = true;
   std::string not_required_reason;
-  EvaluatedNode node;                       // the evaluated tests of this item
+  EvaluatedNode node;  // the evaluated tests of this item
 };
 
 struct Determination {
   PolicyHeader policy;
   Outcome outcome = Outcome::insufficient_documentation;
-  std::string summary;                      // one sentence giving the reason
-  bool manual_review = false;               // policy criteria not public: manual review required
+  std::string summary;         // one sentence giving the reason
+  bool manual_review = false;  // policy criteria not public: manual review required
   std::string date_of_service;
-  std::string applicability;                // why this policy applies (or "selected explicitly")
+  std::string applicability;  // why this policy applies (or "selected explicitly")
   EvaluatedNode criteria;
   std::optional<EvaluatedNode> exclusions;
   std::vector<DocumentationItem> documentation;
-  std::vector<EvaluatedNode> deciding;      // the leaves that decided the outcome (copies)
-  std::vector<std::string> missing;         // what is missing to decide, one line each
-  std::vector<std::string> code_notes;      // procedure-code notes for the date of service
-  std::vector<std::string> notes;           // ruleset notes and evaluation remarks
+  std::vector<EvaluatedNode> deciding;  // the leaves that decided the outcome (copies)
+  std::vector<std::string> missing;     // what is missing to decide, one line each
+  std::vector<std::string> code_notes;  // procedure-code notes for the date of service
+  std::vector<std::string> notes;       // ruleset notes and evaluation remarks
 };
 
 // Whether a ruleset applies to the case (line of business, payer, effective dates);

@@ -522,7 +522,8 @@ Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSu
 
 Finding check_technique_imrt(const PlanSet& plan_set, const TechniqueResult& technique) {
   const std::string rule =
-      "technique classified from beam geometry (rules in the README, section Technical checks); IMRT = step-and-shoot, "
+      "technique classified from beam geometry (rules in the README, section Technical checks); IMRT = "
+      "step-and-shoot, "
       "sliding window, VMAT, helical or compensator-based; field-in-field is not IMRT";
   const std::string subject = plan_subject(plan_set);
   const char* citation = cite_mc_background;

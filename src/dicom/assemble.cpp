@@ -26,15 +26,16 @@ std::string file_name(const ObjectInfo& info) {
 }
 
 std::string describe(const Plan& p) {
-  return "RT Plan '" + (p.label.empty() ? p.info.sop_instance_uid : p.label) + "' (" + file_name(p.info) + ")";
+  return "RT Plan '" + (p.label.empty() ? p.info.sop_instance_uid : p.label) + "' (" + file_name(p.info) +
+         ")";
 }
 std::string describe(const DoseGrid& d) {
   return "RT Dose " + (d.summation_type.empty() ? std::string() : d.summation_type + " ") + "(" +
          file_name(d.info) + ")";
 }
 std::string describe(const StructureSet& s) {
-  return "RT Structure Set '" + (s.label.empty() ? s.info.sop_instance_uid : s.label) + "' (" + file_name(s.info) +
-         ")";
+  return "RT Structure Set '" + (s.label.empty() ? s.info.sop_instance_uid : s.label) + "' (" +
+         file_name(s.info) + ")";
 }
 
 std::set<std::string> frames_of(const StructureSet& s) {
@@ -55,7 +56,8 @@ Finding make_finding(std::string_view id, Status status, Severity severity, std:
   f.subject = std::move(subject);
   f.message = std::move(message);
   f.evidence = std::move(evidence);
-  f.rule = "DICOM references (PS3.3 RT General Plan / RT Dose / Structure Set modules) and frames of reference";
+  f.rule =
+      "DICOM references (PS3.3 RT General Plan / RT Dose / Structure Set modules) and frames of reference";
   return f;
 }
 
@@ -77,7 +79,8 @@ void consistency_findings(PlanSet& set) {
               join(ss_frames) + ": doses and structures cannot be overlaid",
           {{"object FrameOfReferenceUID", frame}, {"structure set frames of reference", join(ss_frames)}}));
     };
-    for (const auto& dose : set.doses) check_frame(dose->info.frame_of_reference_uid, describe(*dose), Severity::error);
+    for (const auto& dose : set.doses)
+      check_frame(dose->info.frame_of_reference_uid, describe(*dose), Severity::error);
     if (set.plan) check_frame(set.plan->info.frame_of_reference_uid, describe(*set.plan), Severity::warning);
   }
   std::map<std::string, std::vector<std::string>> ids;  // PatientID → objects
@@ -93,10 +96,9 @@ void consistency_findings(PlanSet& set) {
       evidence.push_back({"PatientID '" + id + "'", who});
       listed += (listed.empty() ? "'" : ", '") + id + "'";
     }
-    set.findings.push_back(make_finding(check_id::patient_id_mismatch, Status::fail, Severity::warning,
-                                        "plan set " + set.id,
-                                        "objects of this plan set carry different PatientIDs: " + listed,
-                                        std::move(evidence)));
+    set.findings.push_back(
+        make_finding(check_id::patient_id_mismatch, Status::fail, Severity::warning, "plan set " + set.id,
+                     "objects of this plan set carry different PatientIDs: " + listed, std::move(evidence)));
   }
 }
 
@@ -104,7 +106,7 @@ void consistency_findings(PlanSet& set) {
 
 std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
   // Duplicate SOP Instance UIDs: keep the first object (read order), report the rest.
-  std::map<std::string, std::string> first_by_uid;  // UID → description of first holder
+  std::map<std::string, std::string> first_by_uid;                  // UID → description of first holder
   std::vector<std::pair<std::string, Finding>> duplicate_findings;  // (UID, finding)
   auto is_duplicate = [&](const ObjectInfo& info, const std::string& what) {
     if (info.sop_instance_uid.empty()) return false;
@@ -113,8 +115,8 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
     duplicate_findings.emplace_back(
         info.sop_instance_uid,
         make_finding(check_id::duplicate_sop_instance, Status::fail, Severity::warning, info.source.path,
-                     what + " has SOP Instance UID " + info.sop_instance_uid + ", already used by " + it->second +
-                         ": ignored",
+                     what + " has SOP Instance UID " + info.sop_instance_uid + ", already used by " +
+                         it->second + ": ignored",
                      {{"SOP Instance UID", info.sop_instance_uid}, {"first file", it->second}}));
     return true;
   };
@@ -151,11 +153,10 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
       if (it != structure_sets.end()) {
         if (!set.structure_set) set.structure_set = *it;
       } else {
-        set.findings.push_back(make_finding(check_id::dangling_reference, Status::fail, Severity::warning,
-                                            describe(*p),
-                                            describe(*p) + " references structure set " + uid +
-                                                ", which is not among the inputs",
-                                            {{"ReferencedStructureSetSequence UID", uid}}));
+        set.findings.push_back(make_finding(
+            check_id::dangling_reference, Status::fail, Severity::warning, describe(*p),
+            describe(*p) + " references structure set " + uid + ", which is not among the inputs",
+            {{"ReferencedStructureSetSequence UID", uid}}));
       }
     }
     if (!set.structure_set && !p->info.frame_of_reference_uid.empty()) {
@@ -165,10 +166,11 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
           if (pass == 0 && referenced_structure_sets.count(s.get())) continue;
           if (frames_of(*s).count(p->info.frame_of_reference_uid)) {
             set.structure_set = s;
-            set.findings.push_back(make_finding(
-                check_id::orphan_object, Status::info, Severity::info, describe(*s),
-                describe(*s) + " is not referenced by " + describe(*p) +
-                    "; joined to it because they share frame of reference " + p->info.frame_of_reference_uid));
+            set.findings.push_back(make_finding(check_id::orphan_object, Status::info, Severity::info,
+                                                describe(*s),
+                                                describe(*s) + " is not referenced by " + describe(*p) +
+                                                    "; joined to it because they share frame of reference " +
+                                                    p->info.frame_of_reference_uid));
             break;
           }
         }
@@ -193,13 +195,14 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
     Finding dangling;
     const bool dangles = !d->referenced_plan_uid.empty();
     if (dangles)
-      dangling = make_finding(check_id::dangling_reference, Status::fail, Severity::warning, describe(*d),
-                              describe(*d) + " references RT Plan " + d->referenced_plan_uid +
-                                  ", which is not among the inputs",
-                              {{"ReferencedRTPlanSequence UID", d->referenced_plan_uid}});
+      dangling = make_finding(
+          check_id::dangling_reference, Status::fail, Severity::warning, describe(*d),
+          describe(*d) + " references RT Plan " + d->referenced_plan_uid + ", which is not among the inputs",
+          {{"ReferencedRTPlanSequence UID", d->referenced_plan_uid}});
     PlanSet* target = nullptr;
     for (auto& s : sets)
-      if (std::count(s.plan->referenced_dose_uids.begin(), s.plan->referenced_dose_uids.end(), d->info.sop_instance_uid))
+      if (std::count(s.plan->referenced_dose_uids.begin(), s.plan->referenced_dose_uids.end(),
+                     d->info.sop_instance_uid))
         target = &s;
     if (!target && !d->info.frame_of_reference_uid.empty())
       for (auto& s : sets)
@@ -209,14 +212,13 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
         }
     if (target) {
       if (dangles) target->findings.push_back(dangling);
-      target->findings.push_back(make_finding(check_id::orphan_object, Status::info, Severity::info, describe(*d),
-                                              describe(*d) + " does not reference " + describe(*target->plan) +
-                                                  "; joined to it by " +
-                                                  (std::count(target->plan->referenced_dose_uids.begin(),
-                                                              target->plan->referenced_dose_uids.end(),
-                                                              d->info.sop_instance_uid)
-                                                       ? "the plan's ReferencedDoseSequence"
-                                                       : "frame of reference " + d->info.frame_of_reference_uid)));
+      target->findings.push_back(make_finding(
+          check_id::orphan_object, Status::info, Severity::info, describe(*d),
+          describe(*d) + " does not reference " + describe(*target->plan) + "; joined to it by " +
+              (std::count(target->plan->referenced_dose_uids.begin(),
+                          target->plan->referenced_dose_uids.end(), d->info.sop_instance_uid)
+                   ? "the plan's ReferencedDoseSequence"
+                   : "frame of reference " + d->info.frame_of_reference_uid)));
       target->doses.push_back(d);
       continue;
     }
@@ -226,28 +228,30 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
   // A plan's ReferencedDoseSequence naming a dose that was not given (e.g. TomoTherapy exports).
   for (auto& s : sets)
     for (const auto& uid : s.plan->referenced_dose_uids)
-      if (std::none_of(doses.begin(), doses.end(), [&](const auto& d) { return d->info.sop_instance_uid == uid; }))
-        s.findings.push_back(make_finding(check_id::dangling_reference, Status::fail, Severity::warning,
-                                          describe(*s.plan),
-                                          describe(*s.plan) + " references RT Dose " + uid +
-                                              ", which is not among the inputs",
-                                          {{"ReferencedDoseSequence UID", uid}}));
+      if (std::none_of(doses.begin(), doses.end(),
+                       [&](const auto& d) { return d->info.sop_instance_uid == uid; }))
+        s.findings.push_back(
+            make_finding(check_id::dangling_reference, Status::fail, Severity::warning, describe(*s.plan),
+                         describe(*s.plan) + " references RT Dose " + uid + ", which is not among the inputs",
+                         {{"ReferencedDoseSequence UID", uid}}));
 
   // Plan-less sets: doses grouped by the plan they name (or their FoR), structure sets by FoR.
   std::map<std::string, PlanSet> planless;  // key → set (ordered: deterministic)
   std::map<std::string, std::string> key_by_frame;
   for (const auto& d : leftover_doses) {
-    std::string key = !d->referenced_plan_uid.empty()       ? "plan:" + d->referenced_plan_uid
-                      : !d->info.frame_of_reference_uid.empty() ? "for:" + d->info.frame_of_reference_uid
-                                                               : "dose:" + d->info.sop_instance_uid + d->info.source.path;
+    std::string key = !d->referenced_plan_uid.empty() ? "plan:" + d->referenced_plan_uid
+                      : !d->info.frame_of_reference_uid.empty()
+                          ? "for:" + d->info.frame_of_reference_uid
+                          : "dose:" + d->info.sop_instance_uid + d->info.source.path;
     PlanSet& s = planless[key];
-    if (s.id.empty()) s.id = d->info.sop_instance_uid.empty() ? d->info.source.path : d->info.sop_instance_uid;
+    if (s.id.empty())
+      s.id = d->info.sop_instance_uid.empty() ? d->info.source.path : d->info.sop_instance_uid;
     if (!d->info.frame_of_reference_uid.empty()) key_by_frame.emplace(d->info.frame_of_reference_uid, key);
     if (!d->referenced_plan_uid.empty())
-      s.findings.push_back(make_finding(check_id::dangling_reference, Status::fail, Severity::warning, describe(*d),
-                                        describe(*d) + " references RT Plan " + d->referenced_plan_uid +
-                                            ", which is not among the inputs",
-                                        {{"ReferencedRTPlanSequence UID", d->referenced_plan_uid}}));
+      s.findings.push_back(make_finding(
+          check_id::dangling_reference, Status::fail, Severity::warning, describe(*d),
+          describe(*d) + " references RT Plan " + d->referenced_plan_uid + ", which is not among the inputs",
+          {{"ReferencedRTPlanSequence UID", d->referenced_plan_uid}}));
     s.findings.push_back(make_finding(check_id::orphan_object, Status::info, Severity::warning, describe(*d),
                                       describe(*d) + " belongs to no RT Plan among the inputs"));
     s.doses.push_back(d);
@@ -267,7 +271,8 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory) {
       target->id = ss->info.sop_instance_uid.empty() ? ss->info.source.path : ss->info.sop_instance_uid;
     }
     target->structure_set = ss;
-    target->findings.push_back(make_finding(check_id::orphan_object, Status::info, Severity::warning, describe(*ss),
+    target->findings.push_back(make_finding(check_id::orphan_object, Status::info, Severity::warning,
+                                            describe(*ss),
                                             describe(*ss) + " is referenced by no RT Plan among the inputs"));
   }
   std::vector<PlanSet> planless_sorted;
@@ -305,8 +310,9 @@ std::vector<Finding> inventory_findings(const Inventory& inventory) {
   std::vector<Finding> out;
   for (const auto& u : inventory.unreadable) {
     if (u.not_dicom) {
-      Finding f = make_finding(check_id::file_not_rt, Status::info, Severity::info, u.path,
-                               u.path + ": " + u.reason + "; ignored", {{"file", u.path}, {"reason", u.reason}});
+      Finding f =
+          make_finding(check_id::file_not_rt, Status::info, Severity::info, u.path,
+                       u.path + ": " + u.reason + "; ignored", {{"file", u.path}, {"reason", u.reason}});
       f.rule = "files that are not DICOM are listed and ignored";
       out.push_back(std::move(f));
       continue;

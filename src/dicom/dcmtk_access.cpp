@@ -67,13 +67,15 @@ std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
   DcmElement* element = find_element(item, tag);
   if (!element || element->getLength() == 0) return out;
   switch (element->ident()) {
-    case EVR_FD: case EVR_OD: {
+    case EVR_FD:
+    case EVR_OD: {
       Float64* values = nullptr;
       if (element->getFloat64Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Float64));
       return out;
     }
-    case EVR_FL: case EVR_OF: {
+    case EVR_FL:
+    case EVR_OF: {
       Float32* values = nullptr;
       if (element->getFloat32Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Float32));
@@ -103,7 +105,8 @@ std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
         out.assign(values, values + element->getLength() / sizeof(Sint32));
       return out;
     }
-    default: break;
+    default:
+      break;
   }
   // DS, IS and anything textual: split the raw value ourselves (linear time even for
   // contours with 100k components).

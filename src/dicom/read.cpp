@@ -144,7 +144,8 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
   // Load values up to 256 MiB at once: with DCMTK's default (4 KiB) every large ContourData
   // is fetched later by reopening the file, which made a 2.8 MB structure set take 3.7 s.
   constexpr Uint32 kMaxEagerValueBytes = 256u << 20;
-  OFCondition cond = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxEagerValueBytes, ERM_autoDetect);
+  OFCondition cond =
+      file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxEagerValueBytes, ERM_autoDetect);
   DcmDataset* ds = file.getDataset();
   if (cond.bad() || !ds) {
     std::string reason = std::string("cannot parse DICOM: ") + cond.text();
@@ -175,9 +176,11 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
   const std::string modality = info.modality;
 
   if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())
-    return add_unreadable(inventory, path, "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
+    return add_unreadable(inventory, path,
+                          "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
 
-  if (sop == kRtPlan || sop == kRtIonPlan || (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet)) {
+  if (sop == kRtPlan || sop == kRtIonPlan ||
+      (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet)) {
     auto plan = std::make_shared<Plan>();
     plan->info = std::move(info);
     dicom::read_plan(*ds, *plan);
@@ -195,8 +198,9 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
       OFCondition decoded = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
       if (decoded.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit))
         return add_unreadable(inventory, path,
-                              std::string("cannot decode pixel data in transfer syntax ") + xfer.getXferName() +
-                                  ": " + (decoded.bad() ? decoded.text() : "no decoder for this codec"));
+                              std::string("cannot decode pixel data in transfer syntax ") +
+                                  xfer.getXferName() + ": " +
+                                  (decoded.bad() ? decoded.text() : "no decoder for this codec"));
     }
     std::string problem = dicom::read_dose(*ds, xfer.isBigEndian(), *dose);
     if (!problem.empty()) return add_unreadable(inventory, path, problem);

@@ -37,8 +37,10 @@ Point3 cross(const Point3& a, const Point3& b) {
 bool axis_aligned(const Point3& v) {
   int ones = 0;
   for (double c : v) {
-    if (std::fabs(std::fabs(c) - 1.0) < 1e-4) ++ones;
-    else if (std::fabs(c) > 1e-4) return false;
+    if (std::fabs(std::fabs(c) - 1.0) < 1e-4)
+      ++ones;
+    else if (std::fabs(c) > 1e-4)
+      return false;
   }
   return ones == 1;
 }
@@ -67,8 +69,9 @@ void read_references(DcmItem& ds, DoseGrid& dose) {
   const auto plans = get_items(ds, DCM_ReferencedRTPlanSequence);
   if (plans.empty()) return;
   dose.referenced_plan_uid = get_string(*plans.front(), DCM_ReferencedSOPInstanceUID);
-  if (plans.size() > 1) dose.notes.push_back("ReferencedRTPlanSequence has " + std::to_string(plans.size()) +
-                                             " items: using the first");
+  if (plans.size() > 1)
+    dose.notes.push_back("ReferencedRTPlanSequence has " + std::to_string(plans.size()) +
+                         " items: using the first");
   const auto groups = get_items(*plans.front(), DCM_ReferencedFractionGroupSequence);
   if (groups.empty()) return;
   dose.referenced_fraction_group_number = get_int(*groups.front(), DCM_ReferencedFractionGroupNumber);
@@ -107,8 +110,9 @@ void read_dvhs(DcmItem& ds, DoseGrid& dose) {
     }
     const int bins = static_cast<int>(d.volumes.size());
     if (d.declared_bin_count && *d.declared_bin_count != bins)
-      dose.notes.push_back(who + ": DVHNumberOfBins " + std::to_string(*d.declared_bin_count) + " but DVHData holds " +
-                           std::to_string(data.size()) + " values (" + std::to_string(bins) + " bins): using the data");
+      dose.notes.push_back(who + ": DVHNumberOfBins " + std::to_string(*d.declared_bin_count) +
+                           " but DVHData holds " + std::to_string(data.size()) + " values (" +
+                           std::to_string(bins) + " bins): using the data");
     dose.dvhs.push_back(std::move(d));
   }
 }
@@ -180,8 +184,9 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
     const double origin_along_slice = dot(dose.origin_mm, slice_direction);
     if (std::fabs(offsets.front() - origin_along_slice) < 1e-3) {
       for (double& o : offsets) o -= origin_along_slice;
-      dose.notes.push_back("GridFrameOffsetVector holds absolute positions (first = " + fmt(origin_along_slice) +
-                           " mm): converted to offsets relative to ImagePositionPatient");
+      dose.notes.push_back(
+          "GridFrameOffsetVector holds absolute positions (first = " + fmt(origin_along_slice) +
+          " mm): converted to offsets relative to ImagePositionPatient");
     } else {
       dose.notes.push_back("GridFrameOffsetVector starts at " + fmt(offsets.front()) +
                            " mm, neither 0 nor the origin's position: used as relative offsets");
@@ -202,19 +207,21 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
   }
 
   if (dose.rows <= 0 || dose.columns <= 0)
-    return "Rows (0028,0010) / Columns (0028,0011) absent or zero while PixelData holds " + std::to_string(length) +
-           " bytes";
+    return "Rows (0028,0010) / Columns (0028,0011) absent or zero while PixelData holds " +
+           std::to_string(length) + " bytes";
   if (dose.bits_allocated != 16 && dose.bits_allocated != 32)
     return "BitsAllocated (0028,0100) is " + std::to_string(dose.bits_allocated) + "; RT Dose needs 16 or 32";
   const std::size_t bytes_per_voxel = static_cast<std::size_t>(dose.bits_allocated) / 8;
   const std::size_t frame_bytes = static_cast<std::size_t>(dose.rows) * dose.columns * bytes_per_voxel;
   const std::size_t available = length / frame_bytes;
   if (available == 0)
-    return "PixelData holds " + std::to_string(length) + " bytes, less than one " + std::to_string(dose.columns) +
-           "x" + std::to_string(dose.rows) + " frame of " + std::to_string(frame_bytes) + " bytes";
+    return "PixelData holds " + std::to_string(length) + " bytes, less than one " +
+           std::to_string(dose.columns) + "x" + std::to_string(dose.rows) + " frame of " +
+           std::to_string(frame_bytes) + " bytes";
   std::size_t frames = available;
   if (!declared_frames) {
-    dose.notes.push_back("NumberOfFrames absent: " + std::to_string(available) + " frame(s) from pixel data length");
+    dose.notes.push_back("NumberOfFrames absent: " + std::to_string(available) +
+                         " frame(s) from pixel data length");
   } else if (*declared_frames <= 0 || static_cast<std::size_t>(*declared_frames) > available) {
     dose.notes.push_back("NumberOfFrames " + std::to_string(*declared_frames) + " but pixel data holds " +
                          std::to_string(available) + " frame(s): using the pixel data");
@@ -234,7 +241,8 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
     if (frames == 1) {
       offsets = {0.0};
     } else if (offsets.empty() && dose.slice_thickness_mm && *dose.slice_thickness_mm > 0) {
-      for (std::size_t i = 0; i < frames; ++i) offsets.push_back(static_cast<double>(i) * *dose.slice_thickness_mm);
+      for (std::size_t i = 0; i < frames; ++i)
+        offsets.push_back(static_cast<double>(i) * *dose.slice_thickness_mm);
       dose.notes.push_back("GridFrameOffsetVector absent: frame offsets from SliceThickness " +
                            fmt(*dose.slice_thickness_mm) + " mm");
     } else {

@@ -94,7 +94,8 @@ void read_accessories(DcmItem& beam_item, bool ion, Beam& beam) {
     b.point_count = get_int(*item, DCM_BlockNumberOfPoints).value_or(0);
     beam.blocks.push_back(std::move(b));
   }
-  for (DcmItem* item : get_items(beam_item, ion ? DCM_IonRangeCompensatorSequence : DCM_CompensatorSequence)) {
+  for (DcmItem* item :
+       get_items(beam_item, ion ? DCM_IonRangeCompensatorSequence : DCM_CompensatorSequence)) {
     Compensator c;
     c.number = get_int(*item, DCM_CompensatorNumber).value_or(0);
     c.id = get_string(*item, DCM_CompensatorID);
@@ -133,7 +134,8 @@ void read_control_points(DcmItem& beam_item, bool ion, Beam& beam) {
       cp.gantry_angle_deg = *v;
       cp.gantry_explicit = true;
     }
-    if (std::string s = get_string(item, DCM_GantryRotationDirection); !s.empty()) cp.gantry_rotation_direction = s;
+    if (std::string s = get_string(item, DCM_GantryRotationDirection); !s.empty())
+      cp.gantry_rotation_direction = s;
     if (auto v = get_number(item, DCM_BeamLimitingDeviceAngle)) cp.collimator_angle_deg = *v;
     if (std::string s = get_string(item, DCM_BeamLimitingDeviceRotationDirection); !s.empty())
       cp.collimator_rotation_direction = s;
@@ -145,7 +147,8 @@ void read_control_points(DcmItem& beam_item, bool ion, Beam& beam) {
     if (auto v = get_point(item, DCM_IsocenterPosition)) cp.isocenter_mm = v;
     cp.device_positions_explicit = false;
     for (DcmItem* pos : get_items(item, DCM_BeamLimitingDevicePositionSequence)) {
-      DevicePositions d{get_string(*pos, DCM_RTBeamLimitingDeviceType), get_numbers(*pos, DCM_LeafJawPositions)};
+      DevicePositions d{get_string(*pos, DCM_RTBeamLimitingDeviceType),
+                        get_numbers(*pos, DCM_LeafJawPositions)};
       cp.device_positions_explicit = true;
       auto same = std::find_if(cp.device_positions.begin(), cp.device_positions.end(),
                                [&](const DevicePositions& e) { return e.device_type == d.device_type; });
@@ -176,13 +179,15 @@ Beam read_beam(DcmItem& item, bool ion, const std::map<int, std::string>& setup_
   b.treatment_machine_name = get_string(item, DCM_TreatmentMachineName);
   b.primary_dosimeter_unit = get_string(item, DCM_PrimaryDosimeterUnit);
   b.source_axis_distance_mm = get_number(item, DCM_SourceAxisDistance);
-  if (!b.source_axis_distance_mm && ion) b.source_axis_distance_mm = get_number(item, DCM_VirtualSourceAxisDistances);
+  if (!b.source_axis_distance_mm && ion)
+    b.source_axis_distance_mm = get_number(item, DCM_VirtualSourceAxisDistances);
   b.final_cumulative_meterset_weight = get_number(item, DCM_FinalCumulativeMetersetWeight);
   b.declared_control_point_count = get_int(item, DCM_NumberOfControlPoints);
   if (ion) {
     b.scan_mode = get_string(item, DCM_ScanMode);
     const auto shifters = get_items(item, DCM_RangeShifterSequence);
-    b.range_shifter_count = get_int(item, DCM_NumberOfRangeShifters).value_or(static_cast<int>(shifters.size()));
+    b.range_shifter_count =
+        get_int(item, DCM_NumberOfRangeShifters).value_or(static_cast<int>(shifters.size()));
   }
   if (auto setup = get_int(item, DCM_ReferencedPatientSetupNumber)) {
     auto it = setup_positions.find(*setup);
@@ -192,9 +197,10 @@ Beam read_beam(DcmItem& item, bool ion, const std::map<int, std::string>& setup_
   read_accessories(item, ion, b);
   read_control_points(item, ion, b);
   const std::string who = "beam " + std::to_string(b.number) + (b.name.empty() ? "" : " (" + b.name + ")");
-  if (b.declared_control_point_count && *b.declared_control_point_count != static_cast<int>(b.control_points.size()))
-    notes.push_back(who + ": NumberOfControlPoints " + std::to_string(*b.declared_control_point_count) + " but " +
-                    std::to_string(b.control_points.size()) + " control point items");
+  if (b.declared_control_point_count &&
+      *b.declared_control_point_count != static_cast<int>(b.control_points.size()))
+    notes.push_back(who + ": NumberOfControlPoints " + std::to_string(*b.declared_control_point_count) +
+                    " but " + std::to_string(b.control_points.size()) + " control point items");
   if (!b.control_points.empty() && !b.control_points.front().cumulative_meterset_weight)
     notes.push_back(who + ": first control point has no CumulativeMetersetWeight");
   return b;
@@ -241,8 +247,10 @@ void read_plan(DcmDataset& ds, Plan& plan) {
     if (auto number = get_int(*item, DCM_PatientSetupNumber)) setup_positions[*number] = position;
     plan.patient_positions.push_back(position);
   }
-  for (DcmItem* item : get_items(ds, DCM_DoseReferenceSequence)) plan.dose_references.push_back(read_dose_reference(*item));
-  for (DcmItem* item : get_items(ds, DCM_FractionGroupSequence)) plan.fraction_groups.push_back(read_fraction_group(*item));
+  for (DcmItem* item : get_items(ds, DCM_DoseReferenceSequence))
+    plan.dose_references.push_back(read_dose_reference(*item));
+  for (DcmItem* item : get_items(ds, DCM_FractionGroupSequence))
+    plan.fraction_groups.push_back(read_fraction_group(*item));
 
   const bool has_ion_beams = has_tag(ds, DCM_IonBeamSequence);
   const bool ion = plan.info.sop_class_uid == kRtIonPlan || has_ion_beams;
@@ -268,7 +276,8 @@ void read_plan(DcmDataset& ds, Plan& plan) {
   else
     plan.kind = PlanKind::unknown;
 
-  if (plan.kind == PlanKind::unknown) plan.notes.push_back("no BeamSequence, IonBeamSequence or ApplicationSetupSequence");
+  if (plan.kind == PlanKind::unknown)
+    plan.notes.push_back("no BeamSequence, IonBeamSequence or ApplicationSetupSequence");
   if (plan.fraction_groups.empty()) plan.notes.push_back("FractionGroupSequence absent or empty");
 }
 

@@ -17,9 +17,11 @@ Contour read_contour(DcmItem& item, const std::string& who, std::vector<std::str
   c.slab_thickness_mm = get_number(item, DCM_RETIRED_ContourSlabThickness);
   std::vector<double> data = get_numbers(item, DCM_ContourData);
   if (data.size() % 3 != 0)
-    notes.push_back(who + ": ContourData has " + std::to_string(data.size()) + " values, not a multiple of 3");
+    notes.push_back(who + ": ContourData has " + std::to_string(data.size()) +
+                    " values, not a multiple of 3");
   c.points_mm.reserve(data.size() / 3);
-  for (std::size_t i = 0; i + 2 < data.size(); i += 3) c.points_mm.push_back({data[i], data[i + 1], data[i + 2]});
+  for (std::size_t i = 0; i + 2 < data.size(); i += 3)
+    c.points_mm.push_back({data[i], data[i + 1], data[i + 2]});
   if (auto declared = get_int(item, DCM_NumberOfContourPoints);
       declared && *declared != static_cast<int>(c.points_mm.size()))
     notes.push_back(who + ": NumberOfContourPoints " + std::to_string(*declared) + " but " +
@@ -53,8 +55,8 @@ void read_structure_set(DcmDataset& ds, StructureSet& ss) {
     roi.frame_of_reference_uid = get_string(*item, DCM_ReferencedFrameOfReferenceUID);
     roi.generation_algorithm = get_string(*item, DCM_ROIGenerationAlgorithm);
     if (by_number.count(roi.number)) {
-      ss.notes.push_back("ROI number " + std::to_string(roi.number) + " appears twice in StructureSetROISequence: " +
-                         "second (" + roi.name + ") skipped");
+      ss.notes.push_back("ROI number " + std::to_string(roi.number) +
+                         " appears twice in StructureSetROISequence: " + "second (" + roi.name + ") skipped");
       continue;
     }
     by_number[roi.number] = ss.rois.size();
@@ -65,7 +67,8 @@ void read_structure_set(DcmDataset& ds, StructureSet& ss) {
     const auto number = get_int(*item, DCM_ReferencedROINumber);
     auto it = number ? by_number.find(*number) : by_number.end();
     if (it == by_number.end()) {
-      ss.notes.push_back("ROIContourSequence item for ROI " + (number ? std::to_string(*number) : std::string("?")) +
+      ss.notes.push_back("ROIContourSequence item for ROI " +
+                         (number ? std::to_string(*number) : std::string("?")) +
                          " has no StructureSetROISequence entry: skipped");
       continue;
     }

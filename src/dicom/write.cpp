@@ -12,9 +12,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <stdexcept>
 #include <limits>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -120,11 +120,16 @@ void write_common(Writer& w, DcmItem& ds, const ObjectInfo& info, const char* so
 }
 
 bool parse_transfer_syntax(const std::string& name, E_TransferSyntax& xfer) {
-  if (name == "implicit") xfer = EXS_LittleEndianImplicit;
-  else if (name == "explicit") xfer = EXS_LittleEndianExplicit;
-  else if (name == "big_endian") xfer = EXS_BigEndianExplicit;
-  else if (name == "rle") xfer = EXS_RLELossless;
-  else return false;
+  if (name == "implicit")
+    xfer = EXS_LittleEndianImplicit;
+  else if (name == "explicit")
+    xfer = EXS_LittleEndianExplicit;
+  else if (name == "big_endian")
+    xfer = EXS_BigEndianExplicit;
+  else if (name == "rle")
+    xfer = EXS_RLELossless;
+  else
+    return false;
   return true;
 }
 
@@ -142,8 +147,8 @@ std::string save(DcmFileFormat& file, const std::filesystem::path& path, const s
     if (cond.bad() || !ds->canWriteXfer(xfer))
       return path.string() + ": cannot encode as RLE lossless: " + cond.text();
   }
-  OFCondition cond = file.saveFile(path.c_str(), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0,
-                                   EWM_fileformat);
+  OFCondition cond =
+      file.saveFile(path.c_str(), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_fileformat);
   if (cond.bad()) return path.string() + ": cannot write: " + cond.text();
   return {};
 }
@@ -219,7 +224,8 @@ void write_beam(Writer& w, DcmItem& plan_ds, const Beam& beam, const Plan& plan)
   w.put(b, DCM_RadiationType, beam.radiation_type);
   w.put_if(b, DCM_TreatmentDeliveryType, beam.treatment_delivery_type);
   w.put(b, DCM_TreatmentMachineName, beam.treatment_machine_name);
-  w.put(b, DCM_PrimaryDosimeterUnit, beam.primary_dosimeter_unit.empty() ? "MU" : beam.primary_dosimeter_unit);
+  w.put(b, DCM_PrimaryDosimeterUnit,
+        beam.primary_dosimeter_unit.empty() ? "MU" : beam.primary_dosimeter_unit);
   if (ion) {
     w.put(b, DCM_ScanMode, beam.scan_mode.empty() ? "MODULATED" : beam.scan_mode);
     w.put_ds(b, DCM_VirtualSourceAxisDistances,
@@ -288,7 +294,8 @@ void write_beam(Writer& w, DcmItem& plan_ds, const Beam& beam, const Plan& plan)
 
 }  // namespace
 
-std::string write_plan(const Plan& plan, const std::filesystem::path& path, const std::string& transfer_syntax) {
+std::string write_plan(const Plan& plan, const std::filesystem::path& path,
+                       const std::string& transfer_syntax) {
   try {
     DcmFileFormat file;
     DcmDataset& ds = *file.getDataset();
@@ -393,7 +400,8 @@ std::string write_plan(const Plan& plan, const std::filesystem::path& path, cons
 
 // ---------------------------------------------------------------- dose
 
-std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path, const std::string& transfer_syntax) {
+std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
+                       const std::string& transfer_syntax) {
   try {
     const std::size_t voxel_count = static_cast<std::size_t>(dose.columns) * dose.rows * dose.frames;
     if (dose.columns <= 0 || dose.rows <= 0 || dose.frames <= 0)
@@ -422,7 +430,8 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path, 
     w.put(ds, DCM_PhotometricInterpretation, "MONOCHROME2");
     w.put_is(ds, DCM_NumberOfFrames, dose.frames);
     // FrameIncrementPointer (AT) -> GridFrameOffsetVector (3004,000C)
-    w.note(ds.putAndInsertTagKey(DCM_FrameIncrementPointer, DCM_GridFrameOffsetVector), DCM_FrameIncrementPointer);
+    w.note(ds.putAndInsertTagKey(DCM_FrameIncrementPointer, DCM_GridFrameOffsetVector),
+           DCM_FrameIncrementPointer);
     w.put_us(ds, DCM_Rows, static_cast<Uint16>(dose.rows));
     w.put_us(ds, DCM_Columns, static_cast<Uint16>(dose.columns));
     w.put(ds, DCM_PixelSpacing, format_ds(std::vector<double>{dose.row_spacing_mm, dose.column_spacing_mm}));
@@ -479,7 +488,8 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path, 
       w.put(item, DCM_DoseType, dvh.dose_type.empty() ? "PHYSICAL" : dvh.dose_type);
       w.put_ds(item, DCM_DVHDoseScaling, dvh.dose_scaling);
       w.put(item, DCM_DVHVolumeUnits, dvh.volume_units);
-      w.put_is(item, DCM_DVHNumberOfBins, dvh.declared_bin_count.value_or(static_cast<int>(dvh.volumes.size())));
+      w.put_is(item, DCM_DVHNumberOfBins,
+               dvh.declared_bin_count.value_or(static_cast<int>(dvh.volumes.size())));
       std::vector<double> data;
       data.reserve(dvh.volumes.size() * 2);
       for (std::size_t i = 0; i < dvh.volumes.size(); ++i) {
@@ -497,8 +507,9 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path, 
         std::vector<Uint16> stored(voxel_count);
         for (std::size_t i = 0; i < voxel_count; ++i)
           stored[i] = static_cast<Uint16>(std::min(max_stored, std::lround(dose.dose[i] / scaling) * 1.0));
-        w.note(ds.putAndInsertUint16Array(DCM_PixelData, stored.data(), static_cast<unsigned long>(voxel_count)),
-               DCM_PixelData);
+        w.note(
+            ds.putAndInsertUint16Array(DCM_PixelData, stored.data(), static_cast<unsigned long>(voxel_count)),
+            DCM_PixelData);
       } else {
         // 32-bit pixels as OW: little-endian host words, two per voxel.
         std::vector<Uint32> stored(voxel_count);
@@ -561,7 +572,8 @@ std::string write_structure_set(const StructureSet& ss, const std::filesystem::p
       for (const Contour& contour : roi.contours) {
         DcmItem& c = w.new_item(item, DCM_ContourSequence);
         w.put(c, DCM_ContourGeometricType, contour.geometric_type);
-        if (contour.slab_thickness_mm) w.put_ds(c, DCM_RETIRED_ContourSlabThickness, *contour.slab_thickness_mm);
+        if (contour.slab_thickness_mm)
+          w.put_ds(c, DCM_RETIRED_ContourSlabThickness, *contour.slab_thickness_mm);
         w.put_is(c, DCM_NumberOfContourPoints, static_cast<long>(contour.points_mm.size()));
         std::vector<double> flat;
         flat.reserve(contour.points_mm.size() * 3);
@@ -583,7 +595,8 @@ std::string write_structure_set(const StructureSet& ss, const std::filesystem::p
     w.put_if(ds, DCM_ApprovalStatus, ss.approval_status);
     w.put_if(ds, DCM_ReviewDate, ss.review_date);
     w.put_if(ds, DCM_ReviewerName, ss.reviewer_name);
-    if (!ss.approval_status.empty() && ss.approval_status != "UNAPPROVED") w.put(ds, DCM_ReviewTime, "120000");
+    if (!ss.approval_status.empty() && ss.approval_status != "UNAPPROVED")
+      w.put(ds, DCM_ReviewTime, "120000");
     return save(file, path, transfer_syntax, w);
   } catch (const std::exception& e) {
     return path.string() + ": " + e.what();

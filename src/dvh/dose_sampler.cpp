@@ -40,7 +40,8 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
   }
   const std::size_t count = static_cast<std::size_t>(g.columns) * g.rows * g.frames;
   if (g.dose.size() != count) {
-    why = "dose grid holds " + std::to_string(g.dose.size()) + " values for " + std::to_string(count) + " voxels";
+    why = "dose grid holds " + std::to_string(g.dose.size()) + " values for " + std::to_string(count) +
+          " voxels";
     return std::nullopt;
   }
   if (!(g.column_spacing_mm > 0) || !(g.row_spacing_mm > 0) || !std::isfinite(g.column_spacing_mm) ||
@@ -64,7 +65,8 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
   const Point3& c = g.column_direction;
   const Point3 s{r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]};
   int sign[3] = {1, 1, 1};
-  const int patient_axis_of[3] = {aligned_axis(r, sign[0]), aligned_axis(c, sign[1]), aligned_axis(s, sign[2])};
+  const int patient_axis_of[3] = {aligned_axis(r, sign[0]), aligned_axis(c, sign[1]),
+                                  aligned_axis(s, sign[2])};
   if (patient_axis_of[0] < 0 || patient_axis_of[1] < 0 || patient_axis_of[2] < 0 ||
       patient_axis_of[0] == patient_axis_of[1]) {
     why = "dose grid orientation is not axis-aligned (oblique ImageOrientationPatient)";
@@ -75,9 +77,9 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
   out.dose_ = g.dose.data();
   const int n[3] = {g.columns, g.rows, g.frames};
   const std::ptrdiff_t stride[3] = {1, g.columns, static_cast<std::ptrdiff_t>(g.columns) * g.rows};
-  const double thickness_hint =
-      g.slice_thickness_mm && *g.slice_thickness_mm > 0 ? *g.slice_thickness_mm
-                                                        : std::min(g.column_spacing_mm, g.row_spacing_mm);
+  const double thickness_hint = g.slice_thickness_mm && *g.slice_thickness_mm > 0
+                                    ? *g.slice_thickness_mm
+                                    : std::min(g.column_spacing_mm, g.row_spacing_mm);
   double min_spacing = std::min(g.column_spacing_mm, g.row_spacing_mm);
   std::vector<double> frame_positions;
   for (int ga = 0; ga < 3; ++ga) {
@@ -87,7 +89,9 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
     a.stride = stride[ga];
     std::vector<double> pos(a.n);
     for (int k = 0; k < a.n; ++k) {
-      const double offset = ga == 0 ? k * g.column_spacing_mm : ga == 1 ? k * g.row_spacing_mm : frame_offsets[k];
+      const double offset = ga == 0   ? k * g.column_spacing_mm
+                            : ga == 1 ? k * g.row_spacing_mm
+                                      : frame_offsets[k];
       pos[k] = g.origin_mm[p] + sign[ga] * offset;
     }
     if (ga == 2) frame_positions = pos;
@@ -143,7 +147,8 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
     for (int k = 0; k < g.frames; ++k) {
       const double below = k > 0 ? frame_positions[order[k]] - frame_positions[order[k - 1]]
                                  : frame_positions[order[1]] - frame_positions[order[0]];
-      const double above = k + 1 < g.frames ? frame_positions[order[k + 1]] - frame_positions[order[k]] : below;
+      const double above =
+          k + 1 < g.frames ? frame_positions[order[k + 1]] - frame_positions[order[k]] : below;
       out.frame_voxel_mm3_[order[k]] = g.column_spacing_mm * g.row_spacing_mm * 0.5 * (below + above);
     }
   }

@@ -51,7 +51,8 @@ class DoseSampler {
 
   float sample(const AxisHit& x, const AxisHit& y, const AxisHit& z) const {
     const float* d = dose_;
-    const std::ptrdiff_t b00 = y.off0 + z.off0, b10 = y.off1 + z.off0, b01 = y.off0 + z.off1, b11 = y.off1 + z.off1;
+    const std::ptrdiff_t b00 = y.off0 + z.off0, b10 = y.off1 + z.off0, b01 = y.off0 + z.off1,
+                         b11 = y.off1 + z.off1;
     const float c00 = d[x.off0 + b00] + x.t * (d[x.off1 + b00] - d[x.off0 + b00]);
     const float c10 = d[x.off0 + b10] + x.t * (d[x.off1 + b10] - d[x.off0 + b10]);
     const float c01 = d[x.off0 + b01] + x.t * (d[x.off1 + b01] - d[x.off0 + b01]);
@@ -65,7 +66,8 @@ class DoseSampler {
   float sample_with_gradient(const AxisHit& x, const AxisHit& y, const AxisHit& z, float& gx, float& gy,
                              float& gz) const {
     const float* d = dose_;
-    const std::ptrdiff_t b00 = y.off0 + z.off0, b10 = y.off1 + z.off0, b01 = y.off0 + z.off1, b11 = y.off1 + z.off1;
+    const std::ptrdiff_t b00 = y.off0 + z.off0, b10 = y.off1 + z.off0, b01 = y.off0 + z.off1,
+                         b11 = y.off1 + z.off1;
     const float e00 = d[x.off1 + b00] - d[x.off0 + b00], e10 = d[x.off1 + b10] - d[x.off0 + b10];
     const float e01 = d[x.off1 + b01] - d[x.off0 + b01], e11 = d[x.off1 + b11] - d[x.off0 + b11];
     const float c00 = d[x.off0 + b00] + x.t * e00, c10 = d[x.off0 + b10] + x.t * e10;
@@ -91,9 +93,9 @@ class DoseSampler {
     std::ptrdiff_t stride = 1;
     double first_mm = 0.0, inv_step = 1.0;  // uniform: continuous index = (x − first) · inv_step
     float abs_inv_step = 1.0f;
-    double lo = -0.5, hi = 0.5;             // uniform: footprint in continuous index
-    std::vector<double> sorted_mm;          // non-uniform: voxel positions ascending
-    std::vector<std::ptrdiff_t> sorted_off; //   and their offsets into the dose array
+    double lo = -0.5, hi = 0.5;              // uniform: footprint in continuous index
+    std::vector<double> sorted_mm;           // non-uniform: voxel positions ascending
+    std::vector<std::ptrdiff_t> sorted_off;  //   and their offsets into the dose array
     double foot_lo_mm = 0.0, foot_hi_mm = 0.0;
   };
   static bool locate_sorted(const Axis& a, double coord_mm, AxisHit& hit);

@@ -27,9 +27,9 @@ using geometry::RoiSlabs;
 constexpr double target_samples_per_roi = 2.5e5;
 constexpr double max_samples_per_roi = 2.0e6;
 constexpr double min_lattice_per_extent = 16.0;
-constexpr double samples_per_item = 2.5e5;      // work-item size for load balancing
+constexpr double samples_per_item = 2.5e5;  // work-item size for load balancing
 constexpr std::size_t max_bins = 1'000'000;
-constexpr long dense_histogram_bins = 1L << 18; // preallocate 0..max dose when it is at most this many bins
+constexpr long dense_histogram_bins = 1L << 18;  // preallocate 0..max dose when it is at most this many bins
 
 // The dose distribution of a region, as F(e) = volume with dose < e at the bin edges
 // e_k = k · bin. Each sample stands for its lattice cell, whose dose (for a locally linear
@@ -59,7 +59,8 @@ struct Accumulator {
       first_edge = new_first;
     }
     if (hi >= first_edge + static_cast<long>(slope.size())) {
-      const auto n = static_cast<std::size_t>(std::max(hi - first_edge + 1, 2 * static_cast<long>(slope.size())));
+      const auto n =
+          static_cast<std::size_t>(std::max(hi - first_edge + 1, 2 * static_cast<long>(slope.size())));
       slope.resize(n, 0.0);
       jump.resize(n, 0.0);
     }
@@ -82,7 +83,8 @@ struct Accumulator {
     const long ka = static_cast<long>(std::ceil(a)), kb = static_cast<long>(std::ceil(b));
     if (!covers(ka, kb)) [[unlikely]]
       ensure(ka, kb);
-    const std::size_t ia = static_cast<std::size_t>(ka - first_edge), ib = static_cast<std::size_t>(kb - first_edge);
+    const std::size_t ia = static_cast<std::size_t>(ka - first_edge),
+                      ib = static_cast<std::size_t>(kb - first_edge);
     slope[ia] += s;
     jump[ia] += s * (static_cast<double>(ka) - a);
     slope[ib] -= s;
@@ -306,7 +308,8 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
 
   std::string why;
   const auto sampler = DoseSampler::make(dose, why);
-  double bin_width = options.bin_width_gy > 0 && std::isfinite(options.bin_width_gy) ? options.bin_width_gy : 0.01;
+  double bin_width =
+      options.bin_width_gy > 0 && std::isfinite(options.bin_width_gy) ? options.bin_width_gy : 0.01;
   if (sampler && sampler->max_dose() / bin_width > static_cast<double>(max_bins))
     bin_width = sampler->max_dose() / static_cast<double>(max_bins);
 
@@ -343,7 +346,8 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     if (options.sample_spacing_mm && *options.sample_spacing_mm > 0) h = *options.sample_spacing_mm;
     h = std::max(h, 1e-3);
     job.h_mm = h;
-    job.fixed_subslabs = options.slab_supersampling && *options.slab_supersampling > 0 ? *options.slab_supersampling : 0;
+    job.fixed_subslabs =
+        options.slab_supersampling && *options.slab_supersampling > 0 ? *options.slab_supersampling : 0;
     // Lattice centred on the ROI's box: symmetric shapes get symmetric samples.
     auto centred_start = [h](double lo, double hi) {
       const double n = std::ceil((hi - lo) / h);
@@ -357,7 +361,8 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     WorkItem item;
     item.job = jobs.size();
     for (std::size_t p = 0; p < s.planes.size(); ++p) {
-      const double sub = job.fixed_subslabs > 0 ? job.fixed_subslabs : std::ceil(s.planes[p].thickness_mm() / h);
+      const double sub =
+          job.fixed_subslabs > 0 ? job.fixed_subslabs : std::ceil(s.planes[p].thickness_mm() / h);
       item.cost += s.planes[p].area_mm2 / (h * h) * std::max(sub, 1.0) + 1.0;
       item.plane_end = p + 1;
       if (item.cost >= samples_per_item || p + 1 == s.planes.size()) {
@@ -372,7 +377,8 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
   // Largest items first; each item writes only its own accumulator.
   std::vector<std::size_t> order(items.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return items[a].cost > items[b].cost; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return items[a].cost > items[b].cost; });
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t k = next++; k < order.size(); k = next++) {
@@ -380,7 +386,8 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
       run_item(jobs[it.job], *sampler, bin_width, it);
     }
   };
-  unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::thread::hardware_concurrency();
+  unsigned threads =
+      options.threads > 0 ? static_cast<unsigned>(options.threads) : std::thread::hardware_concurrency();
   threads = std::clamp<unsigned>(threads, 1, static_cast<unsigned>(std::max<std::size_t>(items.size(), 1)));
   if (threads <= 1) {
     worker();

@@ -29,7 +29,8 @@ DvhCurve file_dvh_cumulative(const FileDvh& f) {
   std::vector<double> edges(n + 1, 0.0);
   for (std::size_t i = 0; i < n; ++i) edges[i + 1] = edges[i] + std::max(f.bin_widths[i], 0.0) * dose_scale;
   std::vector<double> vol(n);
-  for (std::size_t i = 0; i < n; ++i) vol[i] = std::isfinite(f.volumes[i]) ? f.volumes[i] * volume_scale : 0.0;
+  for (std::size_t i = 0; i < n; ++i)
+    vol[i] = std::isfinite(f.volumes[i]) ? f.volumes[i] * volume_scale : 0.0;
   if (upper(f.type) == "DIFFERENTIAL") {
     double tail = 0;
     for (std::size_t i = n; i-- > 0;) tail += vol[i], vol[i] = tail;
@@ -68,7 +69,8 @@ std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>&
       notes.push_back("bin widths and volumes differ in count; " + std::to_string(n) + " used");
     const std::string type = upper(f.type), vunits = upper(f.volume_units), dunits = upper(f.dose_units);
     if (type == "DIFFERENTIAL") notes.push_back("differential DVH summed to cumulative");
-    if (type != "CUMULATIVE" && type != "DIFFERENTIAL") notes.push_back("DVHType " + f.type + " treated as cumulative");
+    if (type != "CUMULATIVE" && type != "DIFFERENTIAL")
+      notes.push_back("DVHType " + f.type + " treated as cumulative");
     cmp.volume_in_percent = vunits == "PERCENT";
     if (cmp.volume_in_percent) notes.push_back("file volumes in PERCENT: volumes compared in %");
     const bool relative_file = dunits == "RELATIVE", relative_ours = upper(dose.units) == "RELATIVE";
@@ -83,7 +85,8 @@ std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>&
     }
     if (cmp.comparable && mine->volume_outside_grid_cc > 1e-3 * mine->volume_cc) {
       char buf[160];
-      std::snprintf(buf, sizeof buf, "%.3f cc (%.1f %%) of the ROI is outside the dose grid: our DVH covers the rest",
+      std::snprintf(buf, sizeof buf,
+                    "%.3f cc (%.1f %%) of the ROI is outside the dose grid: our DVH covers the rest",
                     mine->volume_outside_grid_cc, 100.0 * mine->volume_outside_grid_cc / mine->volume_cc);
       notes.push_back(buf);
     }
@@ -95,15 +98,22 @@ std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>&
         for (auto& v : mine_curve.volume_cc) v = 100.0 * v / total;
       }
       const double their_total = theirs.volume_cc.front(), my_total = mine_curve.volume_cc.front();
-      auto dx = [](const DvhCurve& c, double total, double pct) { return dvh::curve_dose_at(c, pct / 100.0 * total); };
-      auto add = [&](std::string name, double o, double t) { cmp.metrics.push_back({std::move(name), o, t}); };
+      auto dx = [](const DvhCurve& c, double total, double pct) {
+        return dvh::curve_dose_at(c, pct / 100.0 * total);
+      };
+      auto add = [&](std::string name, double o, double t) {
+        cmp.metrics.push_back({std::move(name), o, t});
+      };
       add(cmp.volume_in_percent ? "volume_percent" : "volume_in_grid_cc", my_total, their_total);
       if (!cmp.volume_in_percent) add("volume_cc", mine->volume_cc, their_total);
       add("mean_gy", mine->mean_gy, f.mean_dose ? *f.mean_dose : dvh::curve_mean_dose(theirs));
       add("max_gy", mine->max_gy, f.maximum_dose ? *f.maximum_dose : dvh::curve_max_dose(theirs));
       add("min_gy", mine->min_gy, f.minimum_dose ? *f.minimum_dose : dx(theirs, their_total, 100));
-      for (const auto& [name, pct] : {std::pair<const char*, double>{"d98_gy", 98.0}, {"d95_gy", 95.0},
-                                      {"d90_gy", 90.0}, {"d50_gy", 50.0}, {"d2_gy", 2.0}})
+      for (const auto& [name, pct] : {std::pair<const char*, double>{"d98_gy", 98.0},
+                                      {"d95_gy", 95.0},
+                                      {"d90_gy", 90.0},
+                                      {"d50_gy", 50.0},
+                                      {"d2_gy", 2.0}})
         add(name, dx(mine_curve, my_total, pct), dx(theirs, their_total, pct));
       // Max curve difference over the union of both curves' doses.
       std::vector<double> doses = theirs.dose_gy;

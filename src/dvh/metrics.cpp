@@ -16,7 +16,8 @@ double curve_volume_at(const DvhCurve& c, double dose_gy) {
   if (d.empty() || std::isnan(dose_gy)) return std::numeric_limits<double>::quiet_NaN();
   if (dose_gy <= d.front()) return v.front();
   if (dose_gy >= d.back()) return dose_gy == d.back() ? v.back() : 0.0;
-  const std::size_t k = static_cast<std::size_t>(std::upper_bound(d.begin(), d.end(), dose_gy) - d.begin()) - 1;
+  const std::size_t k =
+      static_cast<std::size_t>(std::upper_bound(d.begin(), d.end(), dose_gy) - d.begin()) - 1;
   const double span = d[k + 1] - d[k];
   return span > 0 ? v[k] + (dose_gy - d[k]) / span * (v[k + 1] - v[k]) : v[k + 1];
 }
@@ -83,7 +84,8 @@ double dose_at_volume_cc(const RoiDvh& dvh, double volume_cc) {
   const double d = dvh::curve_dose_at(dvh.cumulative, volume_cc);
   if (std::isnan(d)) return nan;
   if (volume_cc <= 0) return dvh.max_gy;
-  return std::clamp(d, dvh.min_gy, dvh.max_gy);  // interpolation inside the extreme bins stays within the samples
+  return std::clamp(d, dvh.min_gy,
+                    dvh.max_gy);  // interpolation inside the extreme bins stays within the samples
 }
 
 double dose_at_volume_percent(const RoiDvh& dvh, double volume_percent) {

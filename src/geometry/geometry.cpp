@@ -1,7 +1,6 @@
 #include "rtreview/geometry.h"
 
 #include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>

@@ -7,9 +7,9 @@
 namespace rtreview::geometry {
 namespace {
 
-constexpr double plane_tolerance_mm = 0.05;   // contours closer than this in z share a plane
+constexpr double plane_tolerance_mm = 0.05;  // contours closer than this in z share a plane
 constexpr double planarity_tolerance_mm = 0.1;
-constexpr double gap_factor = 1.5;            // a plane gap wider than this × typical spacing is a gap
+constexpr double gap_factor = 1.5;  // a plane gap wider than this × typical spacing is a gap
 
 struct PlanarContour {
   double z_mm;
@@ -69,8 +69,7 @@ void scanline_crossings(const RoiPlane& plane, double y, std::vector<double>& xs
     const std::size_t n = p.x_mm.size();
     for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
       const double yi = p.y_mm[i], yj = p.y_mm[j];
-      if ((yi <= y) != (yj <= y))
-        xs.push_back(p.x_mm[i] + (y - yi) * (p.x_mm[j] - p.x_mm[i]) / (yj - yi));
+      if ((yi <= y) != (yj <= y)) xs.push_back(p.x_mm[i] + (y - yi) * (p.x_mm[j] - p.x_mm[i]) / (yj - yi));
     }
   }
   std::sort(xs.begin(), xs.end());
@@ -146,7 +145,8 @@ RoiSlabs build_slabs(const Roi& roi, EndCaps end_caps, double fallback_spacing_m
     std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
     out.typical_spacing_mm = gaps[gaps.size() / 2];
   } else {
-    out.typical_spacing_mm = slab_thickness_hint > 0 ? slab_thickness_hint : std::max(fallback_spacing_mm, 0.0);
+    out.typical_spacing_mm =
+        slab_thickness_hint > 0 ? slab_thickness_hint : std::max(fallback_spacing_mm, 0.0);
   }
   const double typ = out.typical_spacing_mm;
   for (std::size_t k = 0; k < n; ++k) {

@@ -20,18 +20,18 @@ struct RoiPlane {
   double z_mm = 0.0;
   double z_lo_mm = 0.0, z_hi_mm = 0.0;  // slab extent (z_lo <= z <= z_hi)
   std::vector<Polygon2> polygons;
-  double area_mm2 = 0.0;                 // area of the XOR of the polygons (nesting-depth rule)
+  double area_mm2 = 0.0;  // area of the XOR of the polygons (nesting-depth rule)
   double x_min_mm = 0.0, x_max_mm = 0.0, y_min_mm = 0.0, y_max_mm = 0.0;
   double thickness_mm() const { return z_hi_mm - z_lo_mm; }
 };
 
 struct RoiSlabs {
-  std::vector<RoiPlane> planes;          // ascending z; only planes with a slab thickness > 0
-  double typical_spacing_mm = 0.0;       // median distance between adjacent planes
-  int ignored_contours = 0;              // not axial-planar, non-finite, < 3 points
+  std::vector<RoiPlane> planes;     // ascending z; only planes with a slab thickness > 0
+  double typical_spacing_mm = 0.0;  // median distance between adjacent planes
+  int ignored_contours = 0;         // not axial-planar, non-finite, < 3 points
   bool empty() const { return planes.empty(); }
   double volume_mm3() const;
-  Bounds3 bounds() const;                // of the slabs (end caps included); planes must be non-empty
+  Bounds3 bounds() const;  // of the slabs (end caps included); planes must be non-empty
 };
 
 // Builds the slab stack of an ROI's closed planar contours. A single-plane ROI takes its

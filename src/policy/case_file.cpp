@@ -28,16 +28,28 @@ bool read_signature(const XmlSource& src, pugi::xml_node el, Signature& s, LoadR
   if (s.name.empty()) s.name = trim(el.attribute("by").value());
   s.role = lower(trim(el.attribute("role").value()));
   s.date = trim(el.attribute("date").value());
-  if (s.role.empty()) { r = fail(src, el, "<" + std::string(el.name()) + "> without role"); return false; }
-  if (!s.date.empty() && !is_iso_date(s.date)) { r = fail(src, el, "bad date '" + s.date + "' (expected YYYY-MM-DD)"); return false; }
+  if (s.role.empty()) {
+    r = fail(src, el, "<" + std::string(el.name()) + "> without role");
+    return false;
+  }
+  if (!s.date.empty() && !is_iso_date(s.date)) {
+    r = fail(src, el, "bad date '" + s.date + "' (expected YYYY-MM-DD)");
+    return false;
+  }
   return true;
 }
 
 bool read_assertion(const XmlSource& src, pugi::xml_node el, Assertion& a, LoadResult& r) {
   a.criterion = trim(el.attribute("criterion").value());
-  if (a.criterion.empty()) { r = fail(src, el, "<" + std::string(el.name()) + "> without criterion id"); return false; }
+  if (a.criterion.empty()) {
+    r = fail(src, el, "<" + std::string(el.name()) + "> without criterion id");
+    return false;
+  }
   std::string present = lower(el.attribute("present").as_string("true"));
-  if (present != "true" && present != "false") { r = fail(src, el, "present must be true or false"); return false; }
+  if (present != "true" && present != "false") {
+    r = fail(src, el, "present must be true or false");
+    return false;
+  }
   a.present = present == "true";
   a.by = trim(el.attribute("by").value());
   a.role = lower(trim(el.attribute("role").value()));
@@ -57,7 +69,8 @@ LoadResult read_case(const XmlSource& src, pugi::xml_node root, CaseFile& c) {
     std::string name = el.name();
     if (name == "date-of-service") {
       c.date_of_service = trim(el.child_value());
-      if (!is_iso_date(c.date_of_service)) return fail(src, el, "bad date of service '" + c.date_of_service + "' (expected YYYY-MM-DD)");
+      if (!is_iso_date(c.date_of_service))
+        return fail(src, el, "bad date of service '" + c.date_of_service + "' (expected YYYY-MM-DD)");
       have_dos = true;
     } else if (name == "line-of-business") {
       c.line_of_business = lower(trim(el.child_value()));
@@ -69,22 +82,28 @@ LoadResult read_case(const XmlSource& src, pugi::xml_node root, CaseFile& c) {
         std::string text = trim(a.value());
         char* end = nullptr;
         double age = text.empty() ? -1 : std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || age < 0 || age > 130) return fail(src, el, "bad age '" + std::string(a.value()) + "'");
+        if (text.empty() || *end != '\0' || age < 0 || age > 130)
+          return fail(src, el, "bad age '" + std::string(a.value()) + "'");
         c.patient_age_years = age;
       }
       c.birth_date = trim(el.attribute("birth-date").value());
-      if (!c.birth_date.empty() && !is_iso_date(c.birth_date)) return fail(src, el, "bad birth-date '" + c.birth_date + "' (expected YYYY-MM-DD)");
+      if (!c.birth_date.empty() && !is_iso_date(c.birth_date))
+        return fail(src, el, "bad birth-date '" + c.birth_date + "' (expected YYYY-MM-DD)");
       c.sex = trim(el.attribute("sex").value());
     } else if (name == "diagnosis") {
       std::string code = trim(el.attribute("code").value());
       std::string n = normalize_code(code);
       if (n.size() < 3 || !std::isalpha(static_cast<unsigned char>(n[0])) ||
-          !std::all_of(n.begin(), n.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); }))
+          !std::all_of(n.begin(), n.end(),
+                       [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); }))
         return fail(src, el, "bad ICD-10-CM code '" + code + "'");
       c.diagnoses.push_back(code);
     } else if (name == "procedure") {
       std::string code = normalize_code(el.attribute("code").value());
-      if (code.size() != 5) return fail(src, el, "bad procedure code '" + std::string(el.attribute("code").value()) + "' (expected 5 characters, e.g. 77301)");
+      if (code.size() != 5)
+        return fail(src, el,
+                    "bad procedure code '" + std::string(el.attribute("code").value()) +
+                        "' (expected 5 characters, e.g. 77301)");
       c.procedure_codes.push_back(code);
     } else if (name == "indication" || name == "exclusion") {
       Assertion a;
@@ -95,9 +114,11 @@ LoadResult read_case(const XmlSource& src, pugi::xml_node root, CaseFile& c) {
       if (!read_signature(src, el, s, r)) return r;
       c.exclusions_reviewed = s;
     } else if (name == "fact") {
-      CaseFact f{trim(el.attribute("name").value()), lower(trim(el.attribute("value").as_string("true"))), src.line_of(el)};
+      CaseFact f{trim(el.attribute("name").value()), lower(trim(el.attribute("value").as_string("true"))),
+                 src.line_of(el)};
       const auto& known = known_case_facts();
-      if (std::find(known.begin(), known.end(), f.name) == known.end()) return fail(src, el, "unknown fact '" + f.name + "'");
+      if (std::find(known.begin(), known.end(), f.name) == known.end())
+        return fail(src, el, "unknown fact '" + f.name + "'");
       c.facts.push_back(std::move(f));
     } else if (name == "document") {
       SuppliedDocument d;
@@ -107,10 +128,13 @@ LoadResult read_case(const XmlSource& src, pugi::xml_node root, CaseFile& c) {
       d.title = trim(el.attribute("title").value());
       d.line = src.line_of(el);
       if (d.kind.empty() && d.loinc.empty()) return fail(src, el, "<document> needs kind or loinc");
-      if (!is_iso_date(d.date)) return fail(src, el, "document date '" + d.date + "' missing or bad (expected YYYY-MM-DD)");
+      if (!is_iso_date(d.date))
+        return fail(src, el, "document date '" + d.date + "' missing or bad (expected YYYY-MM-DD)");
       for (auto s : el.children()) {
         if (s.type() != pugi::node_element) continue;
-        if (std::string(s.name()) != "signed-by") return fail(src, s, "unknown element <" + std::string(s.name()) + "> in <document> (expected <signed-by>)");
+        if (std::string(s.name()) != "signed-by")
+          return fail(src, s,
+                      "unknown element <" + std::string(s.name()) + "> in <document> (expected <signed-by>)");
         Signature sig;
         if (!read_signature(src, s, sig, r)) return r;
         d.signed_by.push_back(std::move(sig));
@@ -136,9 +160,14 @@ CaseFileLoad parse_case_file(std::string_view xml, const std::string& file_label
   pugi::xml_document doc;
   if (!src.parse(doc, out.result)) return out;
   static const std::vector<std::pair<std::string, std::vector<std::string>>> allowed = {
-      {"case", {"version"}}, {"date-of-service", {}}, {"line-of-business", {}}, {"payer", {}}, {"rationale", {}},
+      {"case", {"version"}},
+      {"date-of-service", {}},
+      {"line-of-business", {}},
+      {"payer", {}},
+      {"rationale", {}},
       {"patient", {"age", "birth-date", "sex"}},
-      {"diagnosis", {"code"}}, {"procedure", {"code"}},
+      {"diagnosis", {"code"}},
+      {"procedure", {"code"}},
       {"indication", {"criterion", "present", "by", "role"}},
       {"exclusion", {"criterion", "present", "by", "role"}},
       {"exclusions-reviewed", {"by", "name", "role", "date"}},

@@ -2,9 +2,9 @@
 // findings and the DICOM-derived facts.
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -18,28 +18,38 @@ using namespace policy_detail;
 
 const char* to_string(Truth truth) {
   switch (truth) {
-    case Truth::met: return "met";
-    case Truth::not_met: return "not met";
-    case Truth::unknown: return "unknown";
+    case Truth::met:
+      return "met";
+    case Truth::not_met:
+      return "not met";
+    case Truth::unknown:
+      return "unknown";
   }
   return "unknown";
 }
 
 const char* to_string(Origin origin) {
   switch (origin) {
-    case Origin::dicom_check: return "dicom_check";
-    case Origin::case_file: return "case_file";
-    case Origin::derived: return "derived";
-    case Origin::none: return "none";
+    case Origin::dicom_check:
+      return "dicom_check";
+    case Origin::case_file:
+      return "case_file";
+    case Origin::derived:
+      return "derived";
+    case Origin::none:
+      return "none";
   }
   return "none";
 }
 
 const char* to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::meets: return "MEETS";
-    case Outcome::does_not_meet: return "DOES NOT MEET";
-    case Outcome::insufficient_documentation: return "INSUFFICIENT DOCUMENTATION";
+    case Outcome::meets:
+      return "MEETS";
+    case Outcome::does_not_meet:
+      return "DOES NOT MEET";
+    case Outcome::insufficient_documentation:
+      return "INSUFFICIENT DOCUMENTATION";
   }
   return "INSUFFICIENT DOCUMENTATION";
 }
@@ -48,12 +58,16 @@ namespace {
 
 // ---------------------------------------------------------------- dates
 
-struct Ymd { int y = 0, m = 0, d = 0; };
+struct Ymd {
+  int y = 0, m = 0, d = 0;
+};
 
 std::optional<Ymd> parse_date(std::string_view s) {
   std::string digits;
-  for (char c : s) if (c != '-') digits += c;
-  if (digits.size() != 8 || !std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+  for (char c : s)
+    if (c != '-') digits += c;
+  if (digits.size() != 8 || !std::all_of(digits.begin(), digits.end(),
+                                         [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
     return std::nullopt;
   Ymd v{std::stoi(digits.substr(0, 4)), std::stoi(digits.substr(4, 2)), std::stoi(digits.substr(6, 2))};
   if (v.m < 1 || v.m > 12 || v.d < 1 || v.d > 31) return std::nullopt;
@@ -107,10 +121,14 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 bool role_satisfies(const std::string& have, const std::string& need) {
   if (have == need) return true;
   static const std::map<std::string, std::vector<std::string>> aliases = {
-      {"treating physician", {"radiation oncologist", "oncologist", "medical oncologist", "attending physician", "physician"}},
-      {"physician", {"radiation oncologist", "oncologist", "medical oncologist", "attending physician", "treating physician"}},
+      {"treating physician",
+       {"radiation oncologist", "oncologist", "medical oncologist", "attending physician", "physician"}},
+      {"physician",
+       {"radiation oncologist", "oncologist", "medical oncologist", "attending physician",
+        "treating physician"}},
       {"oncologist", {"medical oncologist"}},
-      {"attending physician", {"radiation oncologist", "oncologist", "medical oncologist", "treating physician"}},
+      {"attending physician",
+       {"radiation oncologist", "oncologist", "medical oncologist", "treating physician"}},
   };
   auto it = aliases.find(need);
   return it != aliases.end() && contains(it->second, have);
@@ -148,7 +166,8 @@ struct DocumentJudgement {
 
 class Evaluator {
  public:
-  Evaluator(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings, const DicomFacts& dicom)
+  Evaluator(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings,
+            const DicomFacts& dicom)
       : rs_(rs), case_(c), dicom_(dicom) {
     for (const auto& f : findings) findings_[f.id].push_back(&f);
   }
@@ -164,7 +183,8 @@ class Evaluator {
     e.at_least = n.at_least;
     e.citation = n.citation;
     for (const auto& id : n.support_check_ids) e.supporting.push_back(support(id));
-    if (n.kind == "all" || n.kind == "any" || n.kind == "none" || n.kind == "at-least" || n.kind == "criterion") {
+    if (n.kind == "all" || n.kind == "any" || n.kind == "none" || n.kind == "at-least" ||
+        n.kind == "criterion") {
       std::vector<Truth> results;
       for (const auto& c : n.children) {
         e.children.push_back(eval(c));
@@ -179,26 +199,36 @@ class Evaluator {
 
  private:
   void combine(EvaluatedNode& e, const std::vector<Truth>& r) {
-    if (e.kind == "all" || e.kind == "criterion") e.result = all_of(r);
-    else if (e.kind == "any") e.result = any_of(r);
-    else if (e.kind == "none") e.result = negate(any_of(r));
+    if (e.kind == "all" || e.kind == "criterion")
+      e.result = all_of(r);
+    else if (e.kind == "any")
+      e.result = any_of(r);
+    else if (e.kind == "none")
+      e.result = negate(any_of(r));
     else {  // at-least n
       int met = static_cast<int>(std::count(r.begin(), r.end(), Truth::met));
       int unknown = static_cast<int>(std::count(r.begin(), r.end(), Truth::unknown));
-      e.result = met >= e.at_least ? Truth::met : met + unknown < e.at_least ? Truth::not_met : Truth::unknown;
+      e.result = met >= e.at_least            ? Truth::met
+                 : met + unknown < e.at_least ? Truth::not_met
+                                              : Truth::unknown;
     }
     if (e.kind == "criterion") {
       // A criterion's evidence is its tests' evidence; its origin theirs if they agree.
       std::vector<std::string> ev;
       std::set<Origin> origins;
-      for (const auto& c : e.children) { ev.push_back(c.evidence); origins.insert(c.origin); }
+      for (const auto& c : e.children) {
+        ev.push_back(c.evidence);
+        origins.insert(c.origin);
+      }
       e.evidence = join(ev, "; ");
       e.origin = origins.size() == 1 ? *origins.begin() : Origin::derived;
     } else if (e.outline_id.empty()) {
       // An anonymous combination inside a criterion: the evidence of the children that decided.
       std::vector<std::string> ev;
-      for (const auto& c : e.children) if (c.result == e.result) ev.push_back(c.evidence);
-      if (ev.empty()) for (const auto& c : e.children) ev.push_back(c.evidence);
+      for (const auto& c : e.children)
+        if (c.result == e.result) ev.push_back(c.evidence);
+      if (ev.empty())
+        for (const auto& c : e.children) ev.push_back(c.evidence);
       e.evidence = join(ev, "; ");
       std::set<Origin> origins;
       for (const auto& c : e.children) origins.insert(c.origin);
@@ -206,7 +236,8 @@ class Evaluator {
     } else {
       int met = 0, not_met = 0, unknown = 0;
       for (Truth t : r) (t == Truth::met ? met : t == Truth::not_met ? not_met : unknown)++;
-      e.evidence = std::to_string(met) + " met, " + std::to_string(not_met) + " not met, " + std::to_string(unknown) + " unknown";
+      e.evidence = std::to_string(met) + " met, " + std::to_string(not_met) + " not met, " +
+                   std::to_string(unknown) + " unknown";
       e.origin = Origin::derived;
     }
   }
@@ -228,13 +259,20 @@ class Evaluator {
   }
 
   void leaf(const RuleNode& n, EvaluatedNode& e) {
-    if (n.kind == "check") check(n, e);
-    else if (n.kind == "fact") fact(n, e);
-    else if (n.kind == "diagnosis") diagnosis(n, e);
-    else if (n.kind == "age") age(n, e);
-    else if (n.kind == "document") document(n, e);
-    else if (n.kind == "asserted") asserted(n, e);
-    else if (n.kind == "line-of-business") line_of_business(n, e);
+    if (n.kind == "check")
+      check(n, e);
+    else if (n.kind == "fact")
+      fact(n, e);
+    else if (n.kind == "diagnosis")
+      diagnosis(n, e);
+    else if (n.kind == "age")
+      age(n, e);
+    else if (n.kind == "document")
+      document(n, e);
+    else if (n.kind == "asserted")
+      asserted(n, e);
+    else if (n.kind == "line-of-business")
+      line_of_business(n, e);
     else {  // manual
       e.result = Truth::unknown;
       e.origin = Origin::none;
@@ -250,12 +288,14 @@ class Evaluator {
     if (n.kind == "age") return "age " + n.age_op + " " + fmt_number(n.age_years) + " years";
     if (n.kind == "document") {
       std::string s = "document " + join(n.document_kinds, " or ");
-      if (n.window_months > 0) s += " within " + std::to_string(n.window_months) + " months before the date of service";
+      if (n.window_months > 0)
+        s += " within " + std::to_string(n.window_months) + " months before the date of service";
       if (!n.signer_roles.empty()) s += ", signed by " + join(n.signer_roles, " and ");
       return s;
     }
     if (n.kind == "asserted") return "asserted in the case file: " + n.asserted_id;
-    if (n.kind == "line-of-business") return std::string("line of business ") + (n.negate ? "not in " : "in ") + join(n.lines, ", ");
+    if (n.kind == "line-of-business")
+      return std::string("line of business ") + (n.negate ? "not in " : "in ") + join(n.lines, ", ");
     return n.kind;
   }
 
@@ -282,7 +322,10 @@ class Evaluator {
 
   std::optional<std::string> fact_value(const std::string& name, Origin& origin) const {
     for (auto it = case_.facts.rbegin(); it != case_.facts.rend(); ++it)
-      if (it->name == name) { origin = Origin::case_file; return it->value; }
+      if (it->name == name) {
+        origin = Origin::case_file;
+        return it->value;
+      }
     if (name == "compensator_based" && dicom_.compensator_based) {
       origin = Origin::derived;
       return *dicom_.compensator_based ? "true" : "false";
@@ -300,21 +343,28 @@ class Evaluator {
       return;
     }
     e.result = *v == n.fact_value ? Truth::met : Truth::not_met;
-    e.evidence = n.fact + " = " + *v + (origin == Origin::derived ? " (from the DICOM plan)" : " (case file)");
+    e.evidence =
+        n.fact + " = " + *v + (origin == Origin::derived ? " (from the DICOM plan)" : " (case file)");
   }
 
   void diagnosis(const RuleNode& n, EvaluatedNode& e) {
     e.origin = Origin::case_file;
     const ValueSet* vs = nullptr;
-    for (const auto& v : rs_.value_sets) if (v.id == n.value_set) vs = &v;
-    if (!vs) { e.result = Truth::unknown; e.evidence = "value set '" + n.value_set + "' not defined"; return; }
+    for (const auto& v : rs_.value_sets)
+      if (v.id == n.value_set) vs = &v;
+    if (!vs) {
+      e.result = Truth::unknown;
+      e.evidence = "value set '" + n.value_set + "' not defined";
+      return;
+    }
     if (case_.diagnoses.empty()) {
       e.result = Truth::unknown;
       e.evidence = "no diagnosis in the case file";
       return;
     }
     std::vector<std::string> hits;
-    for (const auto& d : case_.diagnoses) if (vs->contains(d)) hits.push_back(d);
+    for (const auto& d : case_.diagnoses)
+      if (vs->contains(d)) hits.push_back(d);
     std::string label = vs->label.empty() ? vs->id : vs->label;
     if (hits.empty()) {
       e.result = Truth::not_met;
@@ -335,8 +385,15 @@ class Evaluator {
     } else {
       auto at = parse_date(case_.date_of_service);
       std::optional<Ymd> birth;
-      if (!case_.birth_date.empty()) { birth = parse_date(case_.birth_date); source = "case-file birth date"; e.origin = Origin::case_file; }
-      else if (!dicom_.patient_birth_date.empty()) { birth = parse_date(dicom_.patient_birth_date); source = "DICOM PatientBirthDate"; e.origin = Origin::derived; }
+      if (!case_.birth_date.empty()) {
+        birth = parse_date(case_.birth_date);
+        source = "case-file birth date";
+        e.origin = Origin::case_file;
+      } else if (!dicom_.patient_birth_date.empty()) {
+        birth = parse_date(dicom_.patient_birth_date);
+        source = "DICOM PatientBirthDate";
+        e.origin = Origin::derived;
+      }
       if (birth && at) years = full_years(*birth, *at);
       source += " at the date of service";
     }
@@ -346,7 +403,10 @@ class Evaluator {
       return;
     }
     double a = *years, limit = n.age_years;
-    bool ok = n.age_op == "lt" ? a < limit : n.age_op == "le" ? a <= limit : n.age_op == "gt" ? a > limit : a >= limit;
+    bool ok = n.age_op == "lt"   ? a < limit
+              : n.age_op == "le" ? a <= limit
+              : n.age_op == "gt" ? a > limit
+                                 : a >= limit;
     e.result = ok ? Truth::met : Truth::not_met;
     e.evidence = "age " + fmt_number(a) + " years (" + source + ")";
   }
@@ -373,7 +433,8 @@ class Evaluator {
         problems.push_back("dated after the date of service");
       std::vector<std::string> missing;
       for (const auto& role : n.signer_roles) {
-        bool signed_ok = std::any_of(d.signed_by.begin(), d.signed_by.end(), [&](const Signature& s) { return role_satisfies(s.role, role); });
+        bool signed_ok = std::any_of(d.signed_by.begin(), d.signed_by.end(),
+                                     [&](const Signature& s) { return role_satisfies(s.role, role); });
         if (!signed_ok) missing.push_back(role);
       }
       if (!missing.empty()) problems.push_back("not signed by " + join(missing, " and "));
@@ -389,10 +450,14 @@ class Evaluator {
     }
     if (best) {
       j.date = best->date;
-      for (const auto& s : best->signed_by) j.signed_by.push_back(s.name.empty() ? s.role : s.name + " (" + s.role + ")");
+      for (const auto& s : best->signed_by)
+        j.signed_by.push_back(s.name.empty() ? s.role : s.name + " (" + s.role + ")");
     }
-    std::string what = best ? (best->title.empty() ? (best->kind.empty() ? "LOINC " + best->loinc : best->kind) : best->title) + " dated " + best->date
-                            : join(n.document_kinds, " / ");
+    std::string what = best
+                           ? (best->title.empty() ? (best->kind.empty() ? "LOINC " + best->loinc : best->kind)
+                                                  : best->title) +
+                                 " dated " + best->date
+                           : join(n.document_kinds, " / ");
     if (best && best_problem.empty()) {
       e.result = Truth::met;
       e.evidence = what + (j.signed_by.empty() ? "" : ", signed by " + join(j.signed_by, ", "));
@@ -421,7 +486,8 @@ class Evaluator {
       std::string who = a->by.empty() ? a->role : a->by + (a->role.empty() ? "" : " (" + a->role + ")");
       e.evidence = std::string(a->present ? "asserted" : "denied") + (who.empty() ? "" : " by " + who) +
                    (a->note.empty() ? "" : ": " + a->note) + " [" +
-                   std::filesystem::path(case_.file).filename().string() + ":" + std::to_string(a->line) + "]";
+                   std::filesystem::path(case_.file).filename().string() + ":" + std::to_string(a->line) +
+                   "]";
       return;
     }
     if (!in_exclusions) {
@@ -431,7 +497,8 @@ class Evaluator {
     } else if (case_.exclusions_reviewed) {
       const auto& s = *case_.exclusions_reviewed;
       e.result = Truth::not_met;
-      e.evidence = "no exclusion applies, attested by " + (s.name.empty() ? s.role : s.name + " (" + s.role + ")") +
+      e.evidence = "no exclusion applies, attested by " +
+                   (s.name.empty() ? s.role : s.name + " (" + s.role + ")") +
                    (s.date.empty() ? "" : " on " + s.date);
     } else {
       e.result = Truth::unknown;
@@ -459,7 +526,10 @@ bool is_group(const EvaluatedNode& n) {
 // The criterion-level nodes that produced `target` at `n` (see README "Deciding criteria").
 void collect_deciding(const EvaluatedNode& n, Truth target, std::vector<EvaluatedNode>& out) {
   if (n.result != target) return;
-  if (!is_group(n)) { out.push_back(n); return; }
+  if (!is_group(n)) {
+    out.push_back(n);
+    return;
+  }
   Truth child_target = n.kind == "none" ? negate(target) : target;
   for (const auto& c : n.children) collect_deciding(c, child_target, out);
 }
@@ -486,15 +556,18 @@ bool has_manual(const EvaluatedNode& n) {
 
 Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
   const std::string& lob = c.line_of_business;
-  if (contains(p.excluded_lines, lob)) return {false, "line of business '" + lob + "' is excluded by " + p.id};
+  if (contains(p.excluded_lines, lob))
+    return {false, "line of business '" + lob + "' is excluded by " + p.id};
   if (!contains(p.lines_of_business, "any") && !contains(p.lines_of_business, lob))
     return {false, p.id + " applies to " + join(p.lines_of_business, ", ") + ", not '" + lob + "'"};
   if (!c.payer.empty() && !p.payer_key.empty() && c.payer != p.payer_key)
     return {false, "payer '" + c.payer + "' is not " + p.payer_key};
   if (!p.effective_from.empty() && c.date_of_service < p.effective_from)
-    return {false, "date of service " + c.date_of_service + " is before " + p.id + " took effect (" + p.effective_from + ")"};
+    return {false, "date of service " + c.date_of_service + " is before " + p.id + " took effect (" +
+                       p.effective_from + ")"};
   if (!p.effective_to.empty() && c.date_of_service >= p.effective_to)
-    return {false, "date of service " + c.date_of_service + " is after " + p.id + " ended (" + p.effective_to + ")"};
+    return {false,
+            "date of service " + c.date_of_service + " is after " + p.id + " ended (" + p.effective_to + ")"};
   std::string why = "line of business " + lob;
   if (!c.payer.empty()) why += ", payer " + c.payer;
   why += ", date of service " + c.date_of_service + " within the policy's dates";
@@ -525,12 +598,14 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
   for (const auto& code : c.procedure_codes) {
     std::string n = normalize_code(code);
     if (after && deleted.count(n))
-      notes.push_back("requested code " + n + " was deleted for dates of service from " + cutoff + " (date of service " +
-                      c.date_of_service + "): " + replacement(n));
+      notes.push_back("requested code " + n + " was deleted for dates of service from " + cutoff +
+                      " (date of service " + c.date_of_service + "): " + replacement(n));
     else if (after && n == "77387")
-      notes.push_back("requested code 77387 is professional-component only for dates of service from " + cutoff);
+      notes.push_back("requested code 77387 is professional-component only for dates of service from " +
+                      cutoff);
     else if (after && (n == "77402" || n == "77407" || n == "77412") &&
-             std::any_of(listed.begin(), listed.end(), [&](const std::string& l) { return deleted.count(l) > 0; }))
+             std::any_of(listed.begin(), listed.end(),
+                         [&](const std::string& l) { return deleted.count(l) > 0; }))
       continue;  // the 2026 replacement of a delivery code the policy still lists
     else if (!listed.empty() && !listed.count(n))
       notes.push_back("requested code " + n + " is not among the codes " + rs.header.id + " lists (" +
@@ -538,9 +613,11 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
   }
   if (after) {
     std::vector<std::string> stale;
-    for (const auto& code : listed) if (deleted.count(code)) stale.push_back(code);
+    for (const auto& code : listed)
+      if (deleted.count(code)) stale.push_back(code);
     if (!stale.empty())
-      notes.push_back(rs.header.id + " still lists " + join(stale, ", ") + ", deleted for dates of service from " + cutoff +
+      notes.push_back(rs.header.id + " still lists " + join(stale, ", ") +
+                      ", deleted for dates of service from " + cutoff +
                       "; delivery is now 77402 / 77407 / 77412 and 77387 is professional-component only");
   }
   std::sort(notes.begin(), notes.end());
@@ -551,7 +628,10 @@ DicomFacts dicom_facts_from(const PlanSet& ps) {
   DicomFacts f;
   const Plan* plan = ps.plan.get();
   if (!plan) {
-    if (ps.structure_set) { f.patient_birth_date = ps.structure_set->info.patient.birth_date; f.patient_sex = ps.structure_set->info.patient.sex; }
+    if (ps.structure_set) {
+      f.patient_birth_date = ps.structure_set->info.patient.birth_date;
+      f.patient_sex = ps.structure_set->info.patient.sex;
+    }
     return f;
   }
   f.patient_birth_date = plan->info.patient.birth_date;
@@ -561,12 +641,15 @@ DicomFacts dicom_facts_from(const PlanSet& ps) {
   for (const auto& r : plan->referenced_plans)
     if (r.relationship == "PRIOR" || r.relationship == "PREDECESSOR") f.prior_plan_present = true;
   for (const auto& d : plan->dose_references)
-    if (d.target_prescription_dose_gy && (!f.prescription_dose_gy || *d.target_prescription_dose_gy > *f.prescription_dose_gy))
+    if (d.target_prescription_dose_gy &&
+        (!f.prescription_dose_gy || *d.target_prescription_dose_gy > *f.prescription_dose_gy))
       f.prescription_dose_gy = d.target_prescription_dose_gy;
   if (!plan->fraction_groups.empty()) f.fractions = plan->fraction_groups.front().fractions_planned;
-  if (f.prescription_dose_gy && f.fractions && *f.fractions > 0) f.dose_per_fraction_gy = *f.prescription_dose_gy / *f.fractions;
+  if (f.prescription_dose_gy && f.fractions && *f.fractions > 0)
+    f.dose_per_fraction_gy = *f.prescription_dose_gy / *f.fractions;
   if (!plan->beams.empty())
-    f.compensator_based = std::any_of(plan->beams.begin(), plan->beams.end(), [](const Beam& b) { return !b.compensators.empty(); });
+    f.compensator_based = std::any_of(plan->beams.begin(), plan->beams.end(),
+                                      [](const Beam& b) { return !b.compensators.empty(); });
   return f;
 }
 
@@ -576,9 +659,10 @@ DicomFacts dicom_facts_from(const PlanSet& ps) {
 // whether documentation is present in the DICOM: its failure means the documentation
 // is insufficient, which more documents can cure.
 static bool is_plan_property_check(const std::string& id) {
-  static const std::string ids[] = {std::string(check_id::dose_grid_spacing), std::string(check_id::technique_imrt),
-                                    std::string(check_id::gtv_contoured), std::string(check_id::ptv_contoured),
-                                    std::string(check_id::oar_contoured)};
+  static const std::string ids[] = {
+      std::string(check_id::dose_grid_spacing), std::string(check_id::technique_imrt),
+      std::string(check_id::gtv_contoured), std::string(check_id::ptv_contoured),
+      std::string(check_id::oar_contoured)};
   return std::find(std::begin(ids), std::end(ids), id) != std::end(ids);
 }
 
@@ -599,7 +683,8 @@ static bool fails_plan_property(const RuleNode& rule, const EvaluatedNode& evalu
   return failed(evaluated);
 }
 
-Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings, const DicomFacts& dicom) {
+Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings,
+                              const DicomFacts& dicom) {
   Determination d;
   d.policy = rs.header;
   d.date_of_service = c.date_of_service;
@@ -635,10 +720,12 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
       if (item.document_date.empty()) item.document_date = j.date;
       if (item.window.empty()) item.window = j.window;
       item.signed_by.insert(item.signed_by.end(), j.signed_by.begin(), j.signed_by.end());
-      item.missing_signers.insert(item.missing_signers.end(), j.missing_signers.begin(), j.missing_signers.end());
+      item.missing_signers.insert(item.missing_signers.end(), j.missing_signers.begin(),
+                                  j.missing_signers.end());
     }
     std::function<void(const RuleNode&)> roles = [&](const RuleNode& n) {
-      for (const auto& r : n.signer_roles) if (!contains(item.required_signers, r)) item.required_signers.push_back(r);
+      for (const auto& r : n.signer_roles)
+        if (!contains(item.required_signers, r)) item.required_signers.push_back(r);
       for (const auto& ch : n.children) roles(ch);
     };
     roles(req.node);
@@ -650,7 +737,8 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     if (!applies) {
       item.required = false;
       item.not_required_reason = "not required for line of business '" + c.line_of_business + "'";
-      item.node.evidence = "not required for line of business '" + c.line_of_business + "'; " + item.node.evidence;
+      item.node.evidence =
+          "not required for line of business '" + c.line_of_business + "'; " + item.node.evidence;
     } else if (req.required && item.result != Truth::met) {
       documentation_complete = false;
       missing_docs.push_back(item.outline_id + " (" + item.text + "): " + item.node.evidence);
@@ -678,8 +766,12 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     collect_deciding(d.criteria, Truth::not_met, d.deciding);
     std::vector<std::string> ids;
     for (const auto& n : d.deciding) ids.push_back(n.outline_id);
-    if (ids.size() > 8) { ids.resize(8); ids.push_back("..."); }
-    d.summary = "criteria " + d.criteria.outline_id + " of " + id + " not met: " + join(ids, ", ") + " not met";
+    if (ids.size() > 8) {
+      ids.resize(8);
+      ids.push_back("...");
+    }
+    d.summary =
+        "criteria " + d.criteria.outline_id + " of " + id + " not met: " + join(ids, ", ") + " not met";
   } else if (!failed_technical.empty()) {
     d.outcome = Outcome::does_not_meet;
     std::vector<std::string> ids;
@@ -690,10 +782,12 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     d.summary = "the plan fails " + id + " technical requirement(s) " + join(ids, ", ") +
                 " as measured from the DICOM";
     for (auto& m : missing_docs) d.missing.push_back("documentation " + m);
-  } else if (d.criteria.result == Truth::met && exclusions == Truth::not_met && documentation_complete && !rs.header.manual_review) {
+  } else if (d.criteria.result == Truth::met && exclusions == Truth::not_met && documentation_complete &&
+             !rs.header.manual_review) {
     d.outcome = Outcome::meets;
     collect_deciding(d.criteria, Truth::met, d.deciding);
-    d.summary = "criteria " + d.criteria.outline_id + " of " + id + " met, no exclusion applies, required documentation present";
+    d.summary = "criteria " + d.criteria.outline_id + " of " + id +
+                " met, no exclusion applies, required documentation present";
   } else {
     d.outcome = Outcome::insufficient_documentation;
     collect_unknown(d.criteria, d.missing, "");
@@ -701,7 +795,9 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     for (auto& m : missing_docs) d.missing.push_back("documentation " + m);
     d.manual_review = rs.header.manual_review || has_manual(d.criteria);
     if (d.manual_review)
-      d.summary = "manual review required under " + id + ": its criteria are not public, so rtreview never decides MEETS; the supplied documentation is listed";
+      d.summary = "manual review required under " + id +
+                  ": its criteria are not public, so rtreview never decides MEETS; the supplied "
+                  "documentation is listed";
     else
       d.summary = std::to_string(d.missing.size()) + " item(s) missing to decide " + id;
     if (d.criteria.result == Truth::met) collect_deciding(d.criteria, Truth::met, d.deciding);

@@ -40,14 +40,25 @@ namespace {
 
 const std::set<std::string, std::less<>>& known_check_ids() {
   namespace id = check_id;
-  static const std::set<std::string, std::less<>> ids = {
-      std::string(id::dose_grid_spacing), std::string(id::dose_object_fit), std::string(id::gtv_contoured),
-      std::string(id::ptv_contoured), std::string(id::oar_contoured), std::string(id::empty_rois),
-      std::string(id::dvh_computable), std::string(id::dvh_matches_file), std::string(id::beam_description),
-      std::string(id::technique_imrt), std::string(id::compensator_design), std::string(id::prescription),
-      std::string(id::dose_constraints), std::string(id::plan_approval), std::string(id::structure_set_approval),
-      std::string(id::support_ptv_oar_proximity), std::string(id::support_target_concavity),
-      std::string(id::support_dose_escalation), std::string(id::support_prior_plan)};
+  static const std::set<std::string, std::less<>> ids = {std::string(id::dose_grid_spacing),
+                                                         std::string(id::dose_object_fit),
+                                                         std::string(id::gtv_contoured),
+                                                         std::string(id::ptv_contoured),
+                                                         std::string(id::oar_contoured),
+                                                         std::string(id::empty_rois),
+                                                         std::string(id::dvh_computable),
+                                                         std::string(id::dvh_matches_file),
+                                                         std::string(id::beam_description),
+                                                         std::string(id::technique_imrt),
+                                                         std::string(id::compensator_design),
+                                                         std::string(id::prescription),
+                                                         std::string(id::dose_constraints),
+                                                         std::string(id::plan_approval),
+                                                         std::string(id::structure_set_approval),
+                                                         std::string(id::support_ptv_oar_proximity),
+                                                         std::string(id::support_target_concavity),
+                                                         std::string(id::support_dose_escalation),
+                                                         std::string(id::support_prior_plan)};
   return ids;
 }
 
@@ -78,7 +89,10 @@ std::string parse_codes(const std::string& text, std::vector<CodeRange>& out) {
 bool parse_value_set(const XmlSource& src, pugi::xml_node el, ValueSet& vs, LoadResult& r) {
   vs.id = trim(el.attribute("id").value());
   vs.label = trim(el.attribute("label").value());
-  if (vs.id.empty()) { r = fail(src, el, "<value-set> without id"); return false; }
+  if (vs.id.empty()) {
+    r = fail(src, el, "<value-set> without id");
+    return false;
+  }
   std::string codes = std::string(el.attribute("codes").value()) + " " + el.child_value();
   if (std::string problem = parse_codes(codes, vs.ranges); !problem.empty()) {
     r = fail(src, el, "value set '" + vs.id + "': " + problem);
@@ -95,7 +109,8 @@ class RulesetReader {
 
   LoadResult read(pugi::xml_node root) {
     LoadResult r;
-    if (std::string(root.name()) != "ruleset") return fail(src_, root, "root element must be <ruleset>, found <" + std::string(root.name()) + ">");
+    if (std::string(root.name()) != "ruleset")
+      return fail(src_, root, "root element must be <ruleset>, found <" + std::string(root.name()) + ">");
     rs_.header.ruleset_version = root.attribute("version").value();
     rs_.header.file = src_.label();
     bool have_policy = false, have_criteria = false;
@@ -115,16 +130,23 @@ class RulesetReader {
           return fail(src_, el, "second <" + name + ">");
         RuleNode node;
         if (!read_group(el, node, name == "criteria" ? "all" : "any", r)) return r;
-        if (name == "criteria") { rs_.criteria = std::move(node); have_criteria = true; }
-        else rs_.exclusions = std::move(node);
+        if (name == "criteria") {
+          rs_.criteria = std::move(node);
+          have_criteria = true;
+        } else
+          rs_.exclusions = std::move(node);
       } else if (name == "documentation") {
         for (auto item : el.children()) {
           if (item.type() != pugi::node_element) continue;
-          if (std::string(item.name()) != "item") return fail(src_, item, "unknown element <" + std::string(item.name()) + "> in <documentation> (expected <item>)");
+          if (std::string(item.name()) != "item")
+            return fail(
+                src_, item,
+                "unknown element <" + std::string(item.name()) + "> in <documentation> (expected <item>)");
           DocumentationRequirement req;
           if (!read_criterion(item, req.node, r)) return r;
           std::string required = item.attribute("required").as_string("true");
-          if (required != "true" && required != "false") return fail(src_, item, "required must be true or false");
+          if (required != "true" && required != "false")
+            return fail(src_, item, "required must be true or false");
           req.required = required == "true";
           req.only_lines = split_list(lower(item.attribute("lines").value()), ' ');
           req.except_lines = split_list(lower(item.attribute("except-lines").value()), ' ');
@@ -133,7 +155,10 @@ class RulesetReader {
       } else if (name == "procedure-codes") {
         for (auto code : el.children()) {
           if (code.type() != pugi::node_element) continue;
-          if (std::string(code.name()) != "code") return fail(src_, code, "unknown element <" + std::string(code.name()) + "> in <procedure-codes> (expected <code>)");
+          if (std::string(code.name()) != "code")
+            return fail(
+                src_, code,
+                "unknown element <" + std::string(code.name()) + "> in <procedure-codes> (expected <code>)");
           std::string value = normalize_code(code.attribute("value").value());
           if (!is_code_token(value)) return fail(src_, code, "<code> without a valid value");
           rs_.procedure_codes.push_back({value, trim(code.child_value())});
@@ -156,13 +181,17 @@ class RulesetReader {
 
  private:
   bool has_value_set(const std::string& id) const {
-    return std::any_of(rs_.value_sets.begin(), rs_.value_sets.end(), [&](const ValueSet& v) { return v.id == id; });
+    return std::any_of(rs_.value_sets.begin(), rs_.value_sets.end(),
+                       [&](const ValueSet& v) { return v.id == id; });
   }
 
   bool read_header(pugi::xml_node el, LoadResult& r) {
     auto& h = rs_.header;
     h.id = trim(el.attribute("id").value());
-    if (h.id.empty()) { r = fail(src_, el, "<policy> without id"); return false; }
+    if (h.id.empty()) {
+      r = fail(src_, el, "<policy> without id");
+      return false;
+    }
     h.payer = trim(el.attribute("payer").value());
     h.payer_key = lower(trim(el.attribute("payer-key").value()));
     h.title = trim(el.attribute("title").value());
@@ -170,24 +199,44 @@ class RulesetReader {
     h.effective_from = trim(el.attribute("effective-from").value());
     h.effective_to = trim(el.attribute("effective-to").value());
     for (const auto* d : {&h.effective_from, &h.effective_to})
-      if (!d->empty() && !is_iso_date(*d)) { r = fail(src_, el, "bad date '" + *d + "' (expected YYYY-MM-DD)"); return false; }
+      if (!d->empty() && !is_iso_date(*d)) {
+        r = fail(src_, el, "bad date '" + *d + "' (expected YYYY-MM-DD)");
+        return false;
+      }
     h.lines_of_business = split_list(lower(el.attribute("lines-of-business").value()), ' ');
-    if (h.lines_of_business.empty()) { r = fail(src_, el, "<policy> without lines-of-business"); return false; }
+    if (h.lines_of_business.empty()) {
+      r = fail(src_, el, "<policy> without lines-of-business");
+      return false;
+    }
     h.excluded_lines = split_list(lower(el.attribute("excluded-lines").value()), ' ');
     std::string manual = el.attribute("manual-review").as_string("false");
-    if (manual != "true" && manual != "false") { r = fail(src_, el, "manual-review must be true or false"); return false; }
+    if (manual != "true" && manual != "false") {
+      r = fail(src_, el, "manual-review must be true or false");
+      return false;
+    }
     h.manual_review = manual == "true";
     for (auto s : el.children()) {
       if (s.type() != pugi::node_element) continue;
-      if (std::string(s.name()) != "source") { r = fail(src_, s, "unknown element <" + std::string(s.name()) + "> in <policy> (expected <source>)"); return false; }
+      if (std::string(s.name()) != "source") {
+        r = fail(src_, s, "unknown element <" + std::string(s.name()) + "> in <policy> (expected <source>)");
+        return false;
+      }
       h.sources.push_back({trim(s.attribute("label").value()), trim(s.attribute("url").value())});
     }
     return true;
   }
 
   bool register_id(pugi::xml_node el, const std::string& id, LoadResult& r) {
-    if (id.empty()) { r = fail(src_, el, "<" + std::string(el.name()) + "> without id (every criterion carries the policy's outline id)"); return false; }
-    if (!ids_.insert(id).second) { r = fail(src_, el, "duplicate outline id '" + id + "'"); return false; }
+    if (id.empty()) {
+      r = fail(
+          src_, el,
+          "<" + std::string(el.name()) + "> without id (every criterion carries the policy's outline id)");
+      return false;
+    }
+    if (!ids_.insert(id).second) {
+      r = fail(src_, el, "duplicate outline id '" + id + "'");
+      return false;
+    }
     return true;
   }
 
@@ -195,7 +244,10 @@ class RulesetReader {
     node.kind = el.attribute("type").as_string(def.c_str());
     if (node.kind == "at-least") {
       node.at_least = el.attribute("n").as_int(0);
-      if (node.at_least < 1) { r = fail(src_, el, "at-least needs n >= 1"); return false; }
+      if (node.at_least < 1) {
+        r = fail(src_, el, "at-least needs n >= 1");
+        return false;
+      }
     } else if (node.kind != "all" && node.kind != "any" && node.kind != "none") {
       r = fail(src_, el, "unknown group type '" + node.kind + "' (expected all, any, none or at-least)");
       return false;
@@ -207,7 +259,8 @@ class RulesetReader {
     node.outline_id = trim(el.attribute("id").value());
     node.text = trim(el.attribute("text").value());
     node.citation = trim(el.attribute("cite").value());
-    if (node.citation.empty() && !node.outline_id.empty()) node.citation = rs_.header.id + " " + node.outline_id;
+    if (node.citation.empty() && !node.outline_id.empty())
+      node.citation = rs_.header.id + " " + node.outline_id;
     node.line = src_.line_of(el);
   }
 
@@ -228,14 +281,21 @@ class RulesetReader {
         if (!read_support(c, node, r)) return false;
         continue;
       } else {
-        r = fail(src_, c, "unknown element <" + name + "> in <" + std::string(el.name()) + "> (expected <group>, <criterion> or <support>)");
+        r = fail(src_, c,
+                 "unknown element <" + name + "> in <" + std::string(el.name()) +
+                     "> (expected <group>, <criterion> or <support>)");
         return false;
       }
       node.children.push_back(std::move(child));
     }
-    if (node.children.empty()) { r = fail(src_, el, "group '" + node.outline_id + "' has no criteria"); return false; }
+    if (node.children.empty()) {
+      r = fail(src_, el, "group '" + node.outline_id + "' has no criteria");
+      return false;
+    }
     if (node.kind == "at-least" && node.at_least > static_cast<int>(node.children.size())) {
-      r = fail(src_, el, "at-least n=" + std::to_string(node.at_least) + " but only " + std::to_string(node.children.size()) + " children");
+      r = fail(src_, el,
+               "at-least n=" + std::to_string(node.at_least) + " but only " +
+                   std::to_string(node.children.size()) + " children");
       return false;
     }
     return true;
@@ -251,7 +311,10 @@ class RulesetReader {
     node.at_least = combo.kind == "at-least" ? combo.at_least : 0;
     std::string type = combo.kind;
     if (!read_tests(el, node, r)) return false;
-    if (node.children.empty()) { r = fail(src_, el, "criterion '" + node.outline_id + "' has no test"); return false; }
+    if (node.children.empty()) {
+      r = fail(src_, el, "criterion '" + node.outline_id + "' has no test");
+      return false;
+    }
     // A criterion keeps kind "criterion"; how its tests combine is stored in a wrapper
     // only when it is not the default.
     if (type != "all") {
@@ -268,7 +331,10 @@ class RulesetReader {
 
   bool read_support(pugi::xml_node c, RuleNode& node, LoadResult& r) {
     std::string id = trim(c.attribute("check").value());
-    if (!known_check_ids().count(id)) { r = fail(src_, c, "unknown check id '" + id + "' in <support>"); return false; }
+    if (!known_check_ids().count(id)) {
+      r = fail(src_, c, "unknown check id '" + id + "' in <support>");
+      return false;
+    }
     node.support_check_ids.push_back(id);
     return true;
   }
@@ -288,34 +354,64 @@ class RulesetReader {
       if (name == "all" || name == "any" || name == "none" || name == "at-least") {
         if (name == "at-least") {
           t.at_least = c.attribute("n").as_int(0);
-          if (t.at_least < 1) { r = fail(src_, c, "at-least needs n >= 1"); return false; }
+          if (t.at_least < 1) {
+            r = fail(src_, c, "at-least needs n >= 1");
+            return false;
+          }
         }
         if (!read_tests(c, t, r)) return false;
-        if (t.children.empty()) { r = fail(src_, c, "<" + name + "> has no test"); return false; }
+        if (t.children.empty()) {
+          r = fail(src_, c, "<" + name + "> has no test");
+          return false;
+        }
       } else if (name == "check") {
         t.check_id = trim(c.attribute("id").value());
-        if (!known_check_ids().count(t.check_id)) { r = fail(src_, c, "unknown check id '" + t.check_id + "'"); return false; }
+        if (!known_check_ids().count(t.check_id)) {
+          r = fail(src_, c, "unknown check id '" + t.check_id + "'");
+          return false;
+        }
         t.check_status = lower(c.attribute("status").as_string("pass"));
         for (const auto& s : split_list(t.check_status, ' '))
-          if (s != "pass" && s != "fail" && s != "not_evaluable" && s != "info") { r = fail(src_, c, "unknown check status '" + s + "'"); return false; }
+          if (s != "pass" && s != "fail" && s != "not_evaluable" && s != "info") {
+            r = fail(src_, c, "unknown check status '" + s + "'");
+            return false;
+          }
       } else if (name == "fact") {
         t.fact = trim(c.attribute("name").value());
         const auto& facts = known_case_facts();
-        if (std::find(facts.begin(), facts.end(), t.fact) == facts.end()) { r = fail(src_, c, "unknown fact '" + t.fact + "'"); return false; }
+        if (std::find(facts.begin(), facts.end(), t.fact) == facts.end()) {
+          r = fail(src_, c, "unknown fact '" + t.fact + "'");
+          return false;
+        }
         t.fact_value = lower(c.attribute("value").as_string("true"));
       } else if (name == "diagnosis") {
         t.value_set = trim(c.attribute("in").value());
-        if (t.value_set.empty()) { r = fail(src_, c, "<diagnosis> without in=\"value-set-id\""); return false; }
+        if (t.value_set.empty()) {
+          r = fail(src_, c, "<diagnosis> without in=\"value-set-id\"");
+          return false;
+        }
         value_set_refs_.emplace_back(t.value_set, t.line);
       } else if (name == "age") {
         for (const char* op : {"lt", "le", "gt", "ge"})
-          if (c.attribute(op)) { t.age_op = op; t.age_years = c.attribute(op).as_double(-1); }
-        if (t.age_op.empty() || t.age_years < 0) { r = fail(src_, c, "<age> needs one of lt, le, gt, ge with a number of years"); return false; }
+          if (c.attribute(op)) {
+            t.age_op = op;
+            t.age_years = c.attribute(op).as_double(-1);
+          }
+        if (t.age_op.empty() || t.age_years < 0) {
+          r = fail(src_, c, "<age> needs one of lt, le, gt, ge with a number of years");
+          return false;
+        }
       } else if (name == "document") {
         t.document_kinds = split_list(lower(c.attribute("kinds").value()), ' ');
-        if (t.document_kinds.empty()) { r = fail(src_, c, "<document> without kinds"); return false; }
+        if (t.document_kinds.empty()) {
+          r = fail(src_, c, "<document> without kinds");
+          return false;
+        }
         t.window_months = c.attribute("within-months").as_int(0);
-        if (t.window_months < 0) { r = fail(src_, c, "within-months must be >= 0"); return false; }
+        if (t.window_months < 0) {
+          r = fail(src_, c, "within-months must be >= 0");
+          return false;
+        }
         t.signer_roles = split_list(lower(c.attribute("signers").value()), ';');
       } else if (name == "asserted") {
         t.asserted_id = trim(c.attribute("criterion").value());
@@ -323,7 +419,10 @@ class RulesetReader {
       } else if (name == "line-of-business") {
         t.negate = c.attribute("not-in");
         t.lines = split_list(lower(c.attribute(t.negate ? "not-in" : "in").value()), ' ');
-        if (t.lines.empty()) { r = fail(src_, c, "<line-of-business> needs in=\"...\" or not-in=\"...\""); return false; }
+        if (t.lines.empty()) {
+          r = fail(src_, c, "<line-of-business> needs in=\"...\" or not-in=\"...\"");
+          return false;
+        }
       } else if (name == "manual") {
         if (t.text.empty()) t.text = trim(c.child_value());
       } else {
@@ -362,7 +461,10 @@ ValueSetsLoad parse_value_sets(std::string_view xml, const std::string& file_lab
       return out;
     }
     ValueSet vs;
-    if (!parse_value_set(src, el, vs, out.result)) { out.value_sets.clear(); return out; }
+    if (!parse_value_set(src, el, vs, out.result)) {
+      out.value_sets.clear();
+      return out;
+    }
     out.value_sets.push_back(std::move(vs));
   }
   return out;
@@ -375,15 +477,17 @@ ValueSetsLoad load_value_sets(const std::filesystem::path& file) {
   return parse_value_sets(text, file.string());
 }
 
-RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label, const std::vector<ValueSet>& shared) {
+RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label,
+                          const std::vector<ValueSet>& shared) {
   RulesetLoad out;
   XmlSource src(std::string(xml), file_label);
   pugi::xml_document doc;
   if (!src.parse(doc, out.result)) return out;
   static const std::vector<std::pair<std::string, std::vector<std::string>>> allowed = {
       {"ruleset", {"version"}},
-      {"policy", {"id", "payer", "payer-key", "title", "revision", "effective-from", "effective-to",
-                  "lines-of-business", "excluded-lines", "manual-review"}},
+      {"policy",
+       {"id", "payer", "payer-key", "title", "revision", "effective-from", "effective-to",
+        "lines-of-business", "excluded-lines", "manual-review"}},
       {"source", {"label", "url"}},
       {"value-set", {"id", "label", "codes"}},
       {"criteria", {"id", "type", "n", "text", "cite"}},
@@ -392,7 +496,10 @@ RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label, c
       {"criterion", {"id", "type", "n", "text", "cite"}},
       {"item", {"id", "type", "n", "text", "cite", "required", "lines", "except-lines"}},
       {"support", {"check"}},
-      {"all", {"text"}}, {"any", {"text"}}, {"none", {"text"}}, {"at-least", {"n", "text"}},
+      {"all", {"text"}},
+      {"any", {"text"}},
+      {"none", {"text"}},
+      {"at-least", {"n", "text"}},
       {"check", {"id", "status", "text"}},
       {"fact", {"name", "value", "text"}},
       {"diagnosis", {"in", "text"}},
@@ -401,7 +508,10 @@ RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label, c
       {"asserted", {"criterion", "text"}},
       {"line-of-business", {"in", "not-in", "text"}},
       {"manual", {"text"}},
-      {"documentation", {}}, {"procedure-codes", {}}, {"code", {"value"}}, {"note", {}},
+      {"documentation", {}},
+      {"procedure-codes", {}},
+      {"code", {"value"}},
+      {"note", {}},
   };
   if (!check_attributes(src, doc.document_element(), allowed, out.result)) return out;
   RulesetReader reader(src, out.ruleset, shared);

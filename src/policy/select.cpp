@@ -17,15 +17,22 @@ PolicySelection select_policies(const std::vector<std::string>& requested, const
   auto explain = [&](const Ruleset& rs, bool explicit_choice) {
     Applicability a = applicability(rs.header, case_file);
     if (!explicit_choice) return a.reason;
-    return std::string("selected explicitly") + (a.applies ? "; " : "; does NOT apply by its header: ") + a.reason;
+    return std::string("selected explicitly") + (a.applies ? "; " : "; does NOT apply by its header: ") +
+           a.reason;
   };
 
   if (requested.empty()) {
     ensure_shipped();
     for (auto& l : shipped) {
-      if (!l.result) { out.errors.push_back(l.result); continue; }
+      if (!l.result) {
+        out.errors.push_back(l.result);
+        continue;
+      }
       Applicability a = applicability(l.ruleset.header, case_file);
-      if (!a.applies) { out.skipped.push_back(l.ruleset.header.id + ": " + a.reason); continue; }
+      if (!a.applies) {
+        out.skipped.push_back(l.ruleset.header.id + ": " + a.reason);
+        continue;
+      }
       out.reasons.push_back(a.reason);
       out.rulesets.push_back(std::move(l.ruleset));
     }
@@ -43,12 +50,18 @@ PolicySelection select_policies(const std::vector<std::string>& requested, const
       for (const auto& candidate : {file.parent_path() / "disease-sites.xml", dir / "disease-sites.xml"}) {
         if (!std::filesystem::exists(candidate, ec)) continue;
         auto vs = load_value_sets(candidate);
-        if (!vs.result) { out.errors.push_back(vs.result); break; }
+        if (!vs.result) {
+          out.errors.push_back(vs.result);
+          break;
+        }
         shared = std::move(vs.value_sets);
         break;
       }
       auto l = load_ruleset(file, shared);
-      if (!l.result) { out.errors.push_back(l.result); continue; }
+      if (!l.result) {
+        out.errors.push_back(l.result);
+        continue;
+      }
       out.reasons.push_back(explain(l.ruleset, true));
       out.rulesets.push_back(std::move(l.ruleset));
       continue;
@@ -58,11 +71,13 @@ PolicySelection select_policies(const std::vector<std::string>& requested, const
                            [&](const RulesetLoad& l) { return l.result && l.ruleset.header.id == want; });
     if (it == shipped.end()) {
       std::vector<std::string> ids;
-      for (const auto& l : shipped) if (l.result) ids.push_back(l.ruleset.header.id);
+      for (const auto& l : shipped)
+        if (l.result) ids.push_back(l.ruleset.header.id);
       std::string known;
       for (const auto& id : ids) known += (known.empty() ? "" : ", ") + id;
-      out.errors.push_back({false, want, 0, "no ruleset with policy id '" + want + "' in " + dir.string() +
-                                                " (known: " + known + ")"});
+      out.errors.push_back(
+          {false, want, 0,
+           "no ruleset with policy id '" + want + "' in " + dir.string() + " (known: " + known + ")"});
       continue;
     }
     out.reasons.push_back(explain(it->ruleset, true));

@@ -47,18 +47,23 @@ LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string descripti
 bool check_attributes(const XmlSource& src, pugi::xml_node root,
                       const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed,
                       LoadResult& result) {
-  for (auto el = root; el; ) {
+  for (auto el = root; el;) {
     if (el.type() == pugi::node_element) {
-      auto it = std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) { return a.first == el.name(); });
+      auto it =
+          std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) { return a.first == el.name(); });
       if (it != allowed.end())
         for (auto a : el.attributes())
           if (std::find(it->second.begin(), it->second.end(), a.name()) == it->second.end()) {
-            result = fail(src, el, "unknown attribute '" + std::string(a.name()) + "' on <" + el.name() + ">");
+            result =
+                fail(src, el, "unknown attribute '" + std::string(a.name()) + "' on <" + el.name() + ">");
             return false;
           }
     }
     // Depth-first walk without recursion (deep nesting in a bad file cannot overflow the stack).
-    if (el.first_child()) { el = el.first_child(); continue; }
+    if (el.first_child()) {
+      el = el.first_child();
+      continue;
+    }
     while (el && el != root && !el.next_sibling()) el = el.parent();
     if (!el || el == root) break;
     el = el.next_sibling();
@@ -88,8 +93,10 @@ std::vector<std::string> split_list(std::string_view s, char sep) {
     current.clear();
   };
   for (char c : s) {
-    if (c == sep || (sep == ' ' && (c == '\t' || c == '\n' || c == '\r'))) flush();
-    else current += c;
+    if (c == sep || (sep == ' ' && (c == '\t' || c == '\n' || c == '\r')))
+      flush();
+    else
+      current += c;
   }
   flush();
   return out;

@@ -6,9 +6,8 @@
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
 
-#include <pugixml.hpp>
-
 #include <filesystem>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,7 +45,7 @@ bool check_attributes(const XmlSource& src, pugi::xml_node root,
 std::string trim(std::string_view s);
 std::string lower(std::string_view s);
 std::vector<std::string> split_list(std::string_view s, char sep);  // trimmed, empty items dropped
-bool is_iso_date(std::string_view s);          // YYYY-MM-DD with a plausible month/day
-std::string normalize_code(std::string_view code);  // upper case, dots and spaces removed
+bool is_iso_date(std::string_view s);                               // YYYY-MM-DD with a plausible month/day
+std::string normalize_code(std::string_view code);                  // upper case, dots and spaces removed
 
 }  // namespace rtreview::policy_detail

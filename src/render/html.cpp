@@ -257,10 +257,11 @@ void checklist_html(std::string& s, const ReviewPacket& p) {
       s += "<tr><td>" + or_dash(item.outline_id) + "</td><td>" + esc(item.text);
       if (!item.node.evidence.empty()) s += "<div class=\"node-meta\">" + esc(item.node.evidence) + "</div>";
       s += "</td><td>" + badge(to_string(item.result)) +
-           (item.required ? std::string() : "<div class=\"node-meta\">" + esc(item.not_required_reason) + "</div>") +
-           "</td><td>" + (item.supplied ? "yes" : "<b>no</b>") +
-           "</td><td>" + or_dash(item.document_date) + "</td><td>" + or_dash(item.window) + "</td><td>" +
-           or_dash(join(item.required_signers)) + "</td><td>" + or_dash(join(item.signed_by)) + "</td><td>" +
+           (item.required ? std::string()
+                          : "<div class=\"node-meta\">" + esc(item.not_required_reason) + "</div>") +
+           "</td><td>" + (item.supplied ? "yes" : "<b>no</b>") + "</td><td>" + or_dash(item.document_date) +
+           "</td><td>" + or_dash(item.window) + "</td><td>" + or_dash(join(item.required_signers)) +
+           "</td><td>" + or_dash(join(item.signed_by)) + "</td><td>" +
            (item.missing_signers.empty() ? "-" : "<b>" + esc(join(item.missing_signers)) + "</b>") +
            "</td></tr>";
     }

@@ -18,8 +18,10 @@ json num(double v) {
 template <class T>
 json opt(const std::optional<T>& v) {
   if (!v) return nullptr;
-  if constexpr (std::is_floating_point_v<T>) return num(*v);
-  else return *v;
+  if constexpr (std::is_floating_point_v<T>)
+    return num(*v);
+  else
+    return *v;
 }
 json point(const Point3& p) { return json::array({num(p[0]), num(p[1]), num(p[2])}); }
 json opt_point(const std::optional<Point3>& p) { return p ? point(*p) : json(nullptr); }
@@ -74,16 +76,26 @@ json beam_json(const Plan& plan, const Beam& b) {
     devices.push_back({{"type", d.device_type}, {"leaf_pair_count", d.leaf_pair_count}});
   json wedges = json::array();
   for (const auto& w : b.wedges)
-    wedges.push_back({{"number", w.number}, {"id", w.id}, {"type", w.type}, {"angle_deg", opt(w.angle_deg)},
+    wedges.push_back({{"number", w.number},
+                      {"id", w.id},
+                      {"type", w.type},
+                      {"angle_deg", opt(w.angle_deg)},
                       {"orientation_deg", opt(w.orientation_deg)}});
   json blocks = json::array();
   for (const auto& k : b.blocks)
-    blocks.push_back({{"number", k.number}, {"name", k.name}, {"type", k.type}, {"material_id", k.material_id},
+    blocks.push_back({{"number", k.number},
+                      {"name", k.name},
+                      {"type", k.type},
+                      {"material_id", k.material_id},
                       {"point_count", k.point_count}});
   json compensators = json::array();
   for (const auto& c : b.compensators)
-    compensators.push_back({{"number", c.number}, {"id", c.id}, {"type", c.type}, {"rows", c.rows},
-                            {"columns", c.columns}, {"thickness_value_count", c.thickness_value_count},
+    compensators.push_back({{"number", c.number},
+                            {"id", c.id},
+                            {"type", c.type},
+                            {"rows", c.rows},
+                            {"columns", c.columns},
+                            {"thickness_value_count", c.thickness_value_count},
                             {"max_thickness_mm", opt(c.max_thickness_mm)}});
   json energies_json = json::array();
   for (double e : energies) energies_json.push_back(e);
@@ -108,14 +120,15 @@ json beam_json(const Plan& plan, const Beam& b) {
            {"blocks", blocks},
            {"compensators", compensators},
            {"referenced_patient_setup", b.referenced_patient_setup},
-           {"first_control_point", b.control_points.empty() ? json(nullptr)
-                                                            : control_point_summary(b.control_points.front())},
-           {"last_control_point", b.control_points.empty() ? json(nullptr)
-                                                           : control_point_summary(b.control_points.back())}};
+           {"first_control_point",
+            b.control_points.empty() ? json(nullptr) : control_point_summary(b.control_points.front())},
+           {"last_control_point",
+            b.control_points.empty() ? json(nullptr) : control_point_summary(b.control_points.back())}};
   if (b.is_ion) {
     int spots = 0;
     for (const auto& cp : b.control_points) spots += cp.scan_spot_count;
-    out["ion"] = {{"scan_mode", b.scan_mode}, {"range_shifter_count", b.range_shifter_count},
+    out["ion"] = {{"scan_mode", b.scan_mode},
+                  {"range_shifter_count", b.range_shifter_count},
                   {"scan_spot_positions", spots}};
   }
   return out;
@@ -158,44 +171,42 @@ json to_json(const ObjectInfo& i) {
           {"series_description", i.series_description},
           {"instance_creation_date", i.instance_creation_date},
           {"patient",
-           {{"name", i.patient.name}, {"id", i.patient.id}, {"birth_date", i.patient.birth_date},
+           {{"name", i.patient.name},
+            {"id", i.patient.id},
+            {"birth_date", i.patient.birth_date},
             {"sex", i.patient.sex}}}};
 }
 
 json to_json(const Finding& f) {
   json evidence = json::array();
   for (const auto& e : f.evidence) evidence.push_back({{"label", e.label}, {"value", e.value}});
-  return {{"id", f.id},
-          {"status", to_string(f.status)},
-          {"severity", to_string(f.severity)},
-          {"subject", f.subject},
-          {"message", f.message},
-          {"evidence", evidence},
-          {"rule", f.rule},
-          {"citation", f.citation}};
+  return {{"id", f.id},           {"status", to_string(f.status)}, {"severity", to_string(f.severity)},
+          {"subject", f.subject}, {"message", f.message},          {"evidence", evidence},
+          {"rule", f.rule},       {"citation", f.citation}};
 }
 
 json to_json(const Plan& p) {
   json dose_refs = json::array();
   for (const auto& r : p.dose_references)
-    dose_refs.push_back({{"number", r.number},
-                         {"uid", r.uid},
-                         {"structure_type", r.structure_type},
-                         {"description", r.description},
-                         {"type", r.type},
-                         {"referenced_roi_number", opt(r.referenced_roi_number)},
-                         {"point_mm", opt_point(r.point_mm)},
-                         {"delivery_warning_dose_gy", opt(r.delivery_warning_dose_gy)},
-                         {"delivery_maximum_dose_gy", opt(r.delivery_maximum_dose_gy)},
-                         {"target_minimum_dose_gy", opt(r.target_minimum_dose_gy)},
-                         {"target_prescription_dose_gy", opt(r.target_prescription_dose_gy)},
-                         {"target_maximum_dose_gy", opt(r.target_maximum_dose_gy)},
-                         {"target_underdose_volume_fraction", opt(r.target_underdose_volume_fraction)},
-                         {"organ_at_risk_full_volume_dose_gy", opt(r.organ_at_risk_full_volume_dose_gy)},
-                         {"organ_at_risk_limit_dose_gy", opt(r.organ_at_risk_limit_dose_gy)},
-                         {"organ_at_risk_maximum_dose_gy", opt(r.organ_at_risk_maximum_dose_gy)},
-                         {"organ_at_risk_overdose_volume_fraction", opt(r.organ_at_risk_overdose_volume_fraction)},
-                         {"constraint_weight", opt(r.constraint_weight)}});
+    dose_refs.push_back(
+        {{"number", r.number},
+         {"uid", r.uid},
+         {"structure_type", r.structure_type},
+         {"description", r.description},
+         {"type", r.type},
+         {"referenced_roi_number", opt(r.referenced_roi_number)},
+         {"point_mm", opt_point(r.point_mm)},
+         {"delivery_warning_dose_gy", opt(r.delivery_warning_dose_gy)},
+         {"delivery_maximum_dose_gy", opt(r.delivery_maximum_dose_gy)},
+         {"target_minimum_dose_gy", opt(r.target_minimum_dose_gy)},
+         {"target_prescription_dose_gy", opt(r.target_prescription_dose_gy)},
+         {"target_maximum_dose_gy", opt(r.target_maximum_dose_gy)},
+         {"target_underdose_volume_fraction", opt(r.target_underdose_volume_fraction)},
+         {"organ_at_risk_full_volume_dose_gy", opt(r.organ_at_risk_full_volume_dose_gy)},
+         {"organ_at_risk_limit_dose_gy", opt(r.organ_at_risk_limit_dose_gy)},
+         {"organ_at_risk_maximum_dose_gy", opt(r.organ_at_risk_maximum_dose_gy)},
+         {"organ_at_risk_overdose_volume_fraction", opt(r.organ_at_risk_overdose_volume_fraction)},
+         {"constraint_weight", opt(r.constraint_weight)}});
   json groups = json::array();
   for (const auto& g : p.fraction_groups) {
     json beams = json::array();
@@ -242,8 +253,11 @@ json to_json(const Plan& p) {
           {"time", p.time},
           {"geometry", p.geometry},
           {"intent", p.intent},
-          {"approval", {{"status", p.approval_status}, {"reviewer_name", p.reviewer_name},
-                        {"review_date", p.review_date}, {"review_time", p.review_time}}},
+          {"approval",
+           {{"status", p.approval_status},
+            {"reviewer_name", p.reviewer_name},
+            {"review_date", p.review_date},
+            {"review_time", p.review_time}}},
           {"brachy_treatment_technique", p.brachy_treatment_technique},
           {"brachy_treatment_type", p.brachy_treatment_type},
           {"patient_positions", strings(p.patient_positions)},
@@ -340,7 +354,8 @@ json to_json(const StructureSet& s) {
       for (const auto& p : c.points_mm) bounds.add(p);
     }
     json color = nullptr;
-    if (r.display_color) color = json::array({(*r.display_color)[0], (*r.display_color)[1], (*r.display_color)[2]});
+    if (r.display_color)
+      color = json::array({(*r.display_color)[0], (*r.display_color)[1], (*r.display_color)[2]});
     rois.push_back({{"number", r.number},
                     {"name", r.name},
                     {"description", r.description},
@@ -357,18 +372,19 @@ json to_json(const StructureSet& s) {
                     {"has_slab_thickness", slab},
                     {"bounds", bounds.to_json()}});
   }
-  return {{"object", "RTSTRUCT"},
-          {"info", to_json(s.info)},
-          {"label", s.label},
-          {"name", s.name},
-          {"date", s.date},
-          {"time", s.time},
-          {"approval", {{"status", s.approval_status}, {"reviewer_name", s.reviewer_name},
-                        {"review_date", s.review_date}}},
-          {"referenced_frame_of_reference_uids", strings(s.referenced_frame_of_reference_uids)},
-          {"roi_count", s.rois.size()},
-          {"rois", rois},
-          {"notes", strings(s.notes)}};
+  return {
+      {"object", "RTSTRUCT"},
+      {"info", to_json(s.info)},
+      {"label", s.label},
+      {"name", s.name},
+      {"date", s.date},
+      {"time", s.time},
+      {"approval",
+       {{"status", s.approval_status}, {"reviewer_name", s.reviewer_name}, {"review_date", s.review_date}}},
+      {"referenced_frame_of_reference_uids", strings(s.referenced_frame_of_reference_uids)},
+      {"roi_count", s.rois.size()},
+      {"rois", rois},
+      {"notes", strings(s.notes)}};
 }
 
 json to_json(const PlanSet& set) {

@@ -435,15 +435,15 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
     w.heading(d.policy.id, 2);
     rows.clear();
     for (const auto& item : d.documentation)
-      rows.push_back({cell(dash(item.outline_id)),
-                      cell(item.text + (item.node.evidence.empty() ? "" : "\n" + item.node.evidence)),
-                      item.required ? status_cell(to_string(item.result))
-                                    : cell(std::string(to_string(item.result)) + "\n" + item.not_required_reason),
-                      cell(item.supplied ? "yes" : "no"),
-                      cell(dash(item.document_date)), cell(dash(item.window)),
-                      cell(dash(join(item.required_signers))), cell(dash(join(item.signed_by))),
-                      Cell{dash(join(item.missing_signers)), item.missing_signers.empty() ? black : red,
-                           !item.missing_signers.empty()}});
+      rows.push_back(
+          {cell(dash(item.outline_id)),
+           cell(item.text + (item.node.evidence.empty() ? "" : "\n" + item.node.evidence)),
+           item.required ? status_cell(to_string(item.result))
+                         : cell(std::string(to_string(item.result)) + "\n" + item.not_required_reason),
+           cell(item.supplied ? "yes" : "no"), cell(dash(item.document_date)), cell(dash(item.window)),
+           cell(dash(join(item.required_signers))), cell(dash(join(item.signed_by))),
+           Cell{dash(join(item.missing_signers)), item.missing_signers.empty() ? black : red,
+                !item.missing_signers.empty()}});
     if (rows.empty())
       w.paragraph("The policy lists no documentation requirement.");
     else

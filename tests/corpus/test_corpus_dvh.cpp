@@ -36,7 +36,9 @@ TEST(corpus_dvh, brachy_file_dvhs_vs_ours) {
   for (const auto& c : cmp) {
     std::printf("ROI %d %-14s", c.roi_number, c.roi_name.c_str());
     for (const auto& m : c.metrics) std::printf(" %s %.3f/%.3f", m.name.c_str(), m.ours, m.theirs);
-    if (c.comparable) std::printf(" | max curve diff %.2f %% at %.2f Gy", c.max_curve_difference_percent, c.max_curve_difference_at_gy);
+    if (c.comparable)
+      std::printf(" | max curve diff %.2f %% at %.2f Gy", c.max_curve_difference_percent,
+                  c.max_curve_difference_at_gy);
     if (!c.note.empty()) std::printf(" [%s]", c.note.c_str());
     std::printf("\n");
     if (!c.comparable) continue;
@@ -69,8 +71,8 @@ TEST(corpus_dvh, brain_srs_raystation_all_rois) {
     }
     ++computed;
     const auto m = standard_metrics(d);
-    std::printf("%-16s %9.3f cc (in grid %9.3f) Dmean %7.3f D95 %7.3f D2 %7.3f Dmax %7.3f\n", d.roi_name.c_str(),
-                d.volume_cc, d.volume_in_grid_cc, m.mean_gy, m.d95_gy, m.d2_gy, m.max_gy);
+    std::printf("%-16s %9.3f cc (in grid %9.3f) Dmean %7.3f D95 %7.3f D2 %7.3f Dmax %7.3f\n",
+                d.roi_name.c_str(), d.volume_cc, d.volume_in_grid_cc, m.mean_gy, m.d95_gy, m.d2_gy, m.max_gy);
     EXPECT_GT(d.volume_cc, 0);
     EXPECT_LE(m.min_gy, m.mean_gy);
     EXPECT_LE(m.mean_gy, m.max_gy);

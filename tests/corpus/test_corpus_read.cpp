@@ -21,7 +21,8 @@ bool has_finding(const PlanSet& set, std::string_view id) {
 }
 
 bool has_note(const std::vector<std::string>& notes, const std::string& text) {
-  return std::any_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  return std::any_of(notes.begin(), notes.end(),
+                     [&](const std::string& n) { return n.find(text) != std::string::npos; });
 }
 
 std::size_t count_files(const fs::path& dir) {
@@ -38,8 +39,9 @@ TEST(corpus_read, every_file_is_modelled_or_listed_with_a_reason) {
   const auto start = std::chrono::steady_clock::now();
   Inventory inventory = read_paths({corpus});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::size_t accounted = inventory.plans.size() + inventory.doses.size() + inventory.structure_sets.size() +
-                                inventory.others.size() + inventory.unreadable.size();
+  const std::size_t accounted = inventory.plans.size() + inventory.doses.size() +
+                                inventory.structure_sets.size() + inventory.others.size() +
+                                inventory.unreadable.size();
   EXPECT_EQ(accounted, count_files(corpus));
   for (const auto& u : inventory.unreadable) EXPECT_FALSE(u.reason.empty()) << u.path;
   for (const auto& o : inventory.others) EXPECT_FALSE(o.reason.empty()) << o.info.source.path;
@@ -194,7 +196,8 @@ TEST(corpus_read, damaged_copies_never_crash) {
   const fs::path dir = rtreview::test::make_temp_dir("rtreview-damaged");
   std::vector<fs::path> sources;
   for (const auto& e : fs::recursive_directory_iterator(corpus))
-    if (e.is_regular_file() && e.file_size() < 1'000'000 && e.path().extension() == ".dcm") sources.push_back(e.path());
+    if (e.is_regular_file() && e.file_size() < 1'000'000 && e.path().extension() == ".dcm")
+      sources.push_back(e.path());
   std::sort(sources.begin(), sources.end());
   int cases = 0;
   for (const auto& source : sources) {
@@ -208,8 +211,9 @@ TEST(corpus_read, damaged_copies_never_crash) {
       std::ofstream(path, std::ios::binary) << damaged;
       Inventory inventory;
       read_file(path, inventory);
-      const std::size_t entries = inventory.plans.size() + inventory.doses.size() + inventory.structure_sets.size() +
-                                  inventory.others.size() + inventory.unreadable.size();
+      const std::size_t entries = inventory.plans.size() + inventory.doses.size() +
+                                  inventory.structure_sets.size() + inventory.others.size() +
+                                  inventory.unreadable.size();
       EXPECT_EQ(entries, 1u) << source << " cut " << cut;
       for (const auto& u : inventory.unreadable) EXPECT_FALSE(u.reason.empty());
       fs::remove(path);

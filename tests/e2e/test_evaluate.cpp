@@ -39,7 +39,8 @@ std::string fixture(const std::string& name) {
 std::string set(const std::string& name) { return "'" + (samples_dir() / name).string() + "'"; }
 
 TEST(evaluate_e2e, imrt_plan_meets_the_florida_lcd_with_tree) {
-  auto r = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case " + fixture("lcd-fl-meets.xml") + " --policy LCD-IMRT-FL");
+  auto r = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case " + fixture("lcd-fl-meets.xml") +
+                        " --policy LCD-IMRT-FL");
   EXPECT_EQ(r.exit_code, 0) << r.stdout_text << r.stderr_text;
   EXPECT_NE(r.stdout_text.find("determination: MEETS"), std::string::npos) << r.stdout_text;
   EXPECT_NE(r.stdout_text.find("Conditions.4"), std::string::npos);
@@ -48,7 +49,8 @@ TEST(evaluate_e2e, imrt_plan_meets_the_florida_lcd_with_tree) {
 }
 
 TEST(evaluate_e2e, json_and_automatic_policy_choice) {
-  auto r = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case " + fixture("mc-cp-mp-69-exclusion.xml") + " --json");
+  auto r = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case " +
+                        fixture("mc-cp-mp-69-exclusion.xml") + " --json");
   EXPECT_EQ(r.exit_code, 1) << r.stderr_text;
   auto j = nlohmann::json::parse(r.stdout_text, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.stdout_text;
@@ -63,14 +65,18 @@ TEST(evaluate_e2e, json_and_automatic_policy_choice) {
 
 TEST(evaluate_e2e, case_file_error_names_file_and_line) {
   auto dir = rtreview::test::make_temp_dir("evaluate_bad_case");
-  std::ofstream(dir / "case.xml") << "<case>\n  <date-of-service>2026-03-02</date-of-service>\n  <oops/>\n</case>\n";
-  auto r = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case '" + (dir / "case.xml").string() + "'");
+  std::ofstream(dir / "case.xml")
+      << "<case>\n  <date-of-service>2026-03-02</date-of-service>\n  <oops/>\n</case>\n";
+  auto r =
+      run_rtreview("evaluate " + set("hn_imrt_7field") + " --case '" + (dir / "case.xml").string() + "'");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.stderr_text.find("case.xml:3: error: unknown element <oops>"), std::string::npos) << r.stderr_text;
+  EXPECT_NE(r.stderr_text.find("case.xml:3: error: unknown element <oops>"), std::string::npos)
+      << r.stderr_text;
 }
 
 TEST(evaluate_e2e, unknown_policy_and_no_input) {
-  auto r = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case " + fixture("lcd-fl-meets.xml") + " --policy NOPE");
+  auto r = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case " + fixture("lcd-fl-meets.xml") +
+                        " --policy NOPE");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.stderr_text.find("no ruleset with policy id 'NOPE'"), std::string::npos) << r.stderr_text;
   auto empty = rtreview::test::make_temp_dir("evaluate_empty");
@@ -83,7 +89,8 @@ TEST(evaluate_e2e, case_template_round_trips) {
   ASSERT_EQ(r.exit_code, 0);
   auto dir = rtreview::test::make_temp_dir("evaluate_template");
   std::ofstream(dir / "case.xml") << r.stdout_text;
-  auto e = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case '" + (dir / "case.xml").string() + "' --policy MC.CP.MP.69");
+  auto e = run_rtreview("evaluate " + set("hn_imrt_7field") + " --case '" + (dir / "case.xml").string() +
+                        "' --policy MC.CP.MP.69");
   EXPECT_NE(e.exit_code, 2) << e.stderr_text;
   EXPECT_NE(e.stdout_text.find("MC.CP.MP.69"), std::string::npos);
 }

@@ -1,8 +1,8 @@
 // `rtreview inspect` end to end: text, JSON, exit codes, determinism.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "test_support.h"
 
@@ -18,9 +18,9 @@ std::string quoted(const std::filesystem::path& p) {
   return out;
 }
 
-#define REQUIRE_PYDICOM(var)                                                                  \
-  auto var##_opt = rtreview::test::pydicom_test_files();                                      \
-  if (!var##_opt) GTEST_SKIP() << "python3-pydicom test files not installed: skipped";        \
+#define REQUIRE_PYDICOM(var)                                                           \
+  auto var##_opt = rtreview::test::pydicom_test_files();                               \
+  if (!var##_opt) GTEST_SKIP() << "python3-pydicom test files not installed: skipped"; \
   const std::filesystem::path var = *var##_opt
 
 }  // namespace

@@ -35,7 +35,7 @@ CommandResult run_command(const std::string& command);
 }  // namespace rtreview::test
 
 // Skips the current test when the corpus is absent.
-#define RTREVIEW_REQUIRE_CORPUS(var)                                      \
-  auto var##_opt = ::rtreview::test::corpus_dir();                        \
+#define RTREVIEW_REQUIRE_CORPUS(var)                                     \
+  auto var##_opt = ::rtreview::test::corpus_dir();                       \
   if (!var##_opt) GTEST_SKIP() << "../shared/corpus not found: skipped"; \
   const std::filesystem::path var = *var##_opt

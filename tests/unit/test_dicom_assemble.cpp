@@ -35,8 +35,9 @@ std::shared_ptr<StructureSet> structure_set(const std::string& uid, const std::s
   return s;
 }
 
-std::shared_ptr<DoseGrid> dose(const std::string& uid, const std::string& plan_uid, const std::string& summation,
-                               const std::string& frame = kFor, const std::string& patient = "P1") {
+std::shared_ptr<DoseGrid> dose(const std::string& uid, const std::string& plan_uid,
+                               const std::string& summation, const std::string& frame = kFor,
+                               const std::string& patient = "P1") {
   auto d = std::make_shared<DoseGrid>();
   d->info.sop_instance_uid = uid;
   d->info.frame_of_reference_uid = frame;
@@ -48,8 +49,8 @@ std::shared_ptr<DoseGrid> dose(const std::string& uid, const std::string& plan_u
 }
 
 int count(const PlanSet& set, std::string_view id) {
-  return static_cast<int>(std::count_if(set.findings.begin(), set.findings.end(),
-                                        [&](const Finding& f) { return f.id == id; }));
+  return static_cast<int>(
+      std::count_if(set.findings.begin(), set.findings.end(), [&](const Finding& f) { return f.id == id; }));
 }
 
 }  // namespace

@@ -105,10 +105,12 @@ StructureSet make_structure_set() {
 }
 
 template <class T>
-std::shared_ptr<const T> read_back(const fs::path& path, std::vector<std::shared_ptr<const T>> Inventory::*member) {
+std::shared_ptr<const T> read_back(const fs::path& path,
+                                   std::vector<std::shared_ptr<const T>> Inventory::*member) {
   Inventory inventory;
   read_file(path, inventory);
-  EXPECT_TRUE(inventory.unreadable.empty()) << (inventory.unreadable.empty() ? "" : inventory.unreadable[0].reason);
+  EXPECT_TRUE(inventory.unreadable.empty())
+      << (inventory.unreadable.empty() ? "" : inventory.unreadable[0].reason);
   auto& list = inventory.*member;
   EXPECT_EQ(list.size(), 1u);
   return list.empty() ? nullptr : list.front();
@@ -196,7 +198,8 @@ TEST_F(dicom_read_generated, negative_gfov_and_voxels_in_every_transfer_syntax) 
     EXPECT_DOUBLE_EQ(dose->row_spacing_mm, 2.5);
     EXPECT_DOUBLE_EQ(dose->column_spacing_mm, 2.0);
     ASSERT_EQ(dose->dose.size(), 24u) << syntax;
-    for (std::size_t i = 0; i < 24; ++i) EXPECT_NEAR(dose->dose[i], original.dose[i], 1e-6) << syntax << " " << i;
+    for (std::size_t i = 0; i < 24; ++i)
+      EXPECT_NEAR(dose->dose[i], original.dose[i], 1e-6) << syntax << " " << i;
   }
 }
 
@@ -205,7 +208,8 @@ TEST_F(dicom_read_generated, thirty_two_bit_voxels) {
   DoseGrid original = make_dose();
   original.bits_allocated = 32;
   original.dose_grid_scaling = 1e-6;
-  for (std::size_t i = 0; i < original.dose.size(); ++i) original.dose[i] = static_cast<float>(70000 + i) * 1e-6f;
+  for (std::size_t i = 0; i < original.dose.size(); ++i)
+    original.dose[i] = static_cast<float>(70000 + i) * 1e-6f;
   for (const char* syntax : {"implicit", "explicit", "rle"}) {
     const fs::path path = dir / (std::string("dose32_") + syntax + ".dcm");
     ASSERT_EQ(write_dose(original, path, syntax), "") << syntax;
@@ -268,5 +272,6 @@ TEST_F(dicom_read_generated, garbage_and_empty_files_are_unreadable_never_crash)
   EXPECT_EQ(inventory.plans.size(), 1u);
   ASSERT_EQ(inventory.unreadable.size(), 4u);
   for (const auto& u : inventory.unreadable) EXPECT_FALSE(u.reason.empty()) << u.path;
-  EXPECT_NE(inventory.unreadable[0].reason.find("empty file"), std::string::npos);  // sorted: empty, garbage, half, text
+  EXPECT_NE(inventory.unreadable[0].reason.find("empty file"),
+            std::string::npos);  // sorted: empty, garbage, half, text
 }

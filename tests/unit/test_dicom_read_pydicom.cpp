@@ -16,8 +16,8 @@ fs::path pydicom_file(const char* name) {
   return dir ? *dir / name : fs::path();
 }
 
-#define REQUIRE_PYDICOM()                                                        \
-  if (!rtreview::test::pydicom_test_files())                                     \
+#define REQUIRE_PYDICOM()                    \
+  if (!rtreview::test::pydicom_test_files()) \
   GTEST_SKIP() << "python3-pydicom test files not installed: skipped"
 
 Inventory read_one(const char* name) {
@@ -28,8 +28,8 @@ Inventory read_one(const char* name) {
 
 std::shared_ptr<const DoseGrid> read_dose_file(const char* name) {
   Inventory inventory = read_one(name);
-  EXPECT_TRUE(inventory.unreadable.empty()) << name << ": "
-                                            << (inventory.unreadable.empty() ? "" : inventory.unreadable[0].reason);
+  EXPECT_TRUE(inventory.unreadable.empty())
+      << name << ": " << (inventory.unreadable.empty() ? "" : inventory.unreadable[0].reason);
   EXPECT_EQ(inventory.doses.size(), 1u) << name;
   return inventory.doses.empty() ? nullptr : inventory.doses.front();
 }
@@ -53,7 +53,8 @@ TEST(dicom_read_pydicom, plan_one_beam_two_control_points_30_fractions_116_mu) {
   EXPECT_TRUE(plan.info.source.has_file_meta);
   // Control point 1 states no gantry angle: carried forward from control point 0.
   EXPECT_TRUE(plan.beams[0].control_points[0].gantry_explicit);
-  EXPECT_EQ(plan.beams[0].control_points[1].gantry_angle_deg, plan.beams[0].control_points[0].gantry_angle_deg);
+  EXPECT_EQ(plan.beams[0].control_points[1].gantry_angle_deg,
+            plan.beams[0].control_points[0].gantry_angle_deg);
 }
 
 TEST(dicom_read_pydicom, struct_without_file_meta_three_rois) {
@@ -115,11 +116,12 @@ TEST(dicom_read_pydicom, one_frame_variants_trust_pixel_data) {
 
 TEST(dicom_read_pydicom, truncated_plan_is_one_clear_error_and_others_still_read) {
   REQUIRE_PYDICOM();
-  Inventory inventory = read_paths({pydicom_file("rtplan_truncated.dcm"), pydicom_file("rtplan.dcm"),
-                                    pydicom_file("rtstruct.dcm")});
+  Inventory inventory = read_paths(
+      {pydicom_file("rtplan_truncated.dcm"), pydicom_file("rtplan.dcm"), pydicom_file("rtstruct.dcm")});
   ASSERT_EQ(inventory.unreadable.size(), 1u);
   EXPECT_NE(inventory.unreadable[0].path.find("rtplan_truncated.dcm"), std::string::npos);
-  EXPECT_NE(inventory.unreadable[0].reason.find("truncated"), std::string::npos) << inventory.unreadable[0].reason;
+  EXPECT_NE(inventory.unreadable[0].reason.find("truncated"), std::string::npos)
+      << inventory.unreadable[0].reason;
   EXPECT_EQ(inventory.plans.size(), 1u);
   EXPECT_EQ(inventory.structure_sets.size(), 1u);
   auto findings = inventory_findings(inventory);

@@ -81,7 +81,9 @@ struct Case {
   std::string name() const {
     char buf[96];
     std::snprintf(buf, sizeof buf, "%s-%s s%.1f %s %s g%.0f",
-                  shape == Shape::sphere ? "sphere" : shape == Shape::cylinder ? "cylinder" : "cone",
+                  shape == Shape::sphere     ? "sphere"
+                  : shape == Shape::cylinder ? "cylinder"
+                                             : "cone",
                   axis == Axis::z ? "z" : "x", contour_spacing_mm, shifted ? "shift" : "centr",
                   gradient == Gradient::y ? "AP" : "SI", grid_mm);
     return buf;
@@ -111,7 +113,8 @@ std::vector<Plane> contour_planes(const Case& k, const std::array<double, 3>& c)
     if (k.shape == Shape::sphere) {
       p = circle(c[0], c[1], std::sqrt(radius_mm * radius_mm - dz * dz));
     } else if (k.axis == Axis::z) {
-      const double r = k.shape == Shape::cylinder ? radius_mm : radius_mm * (1 - (z - (c[2] - half_z)) / length_mm);
+      const double r =
+          k.shape == Shape::cylinder ? radius_mm : radius_mm * (1 - (z - (c[2] - half_z)) / length_mm);
       p = circle(c[0], c[1], r);
     } else if (k.shape == Shape::cylinder) {  // axis along x: a rectangle
       const double w = std::sqrt(radius_mm * radius_mm - dz * dz);
@@ -139,8 +142,9 @@ std::vector<Plane> contour_planes(const Case& k, const std::array<double, 3>& c)
 
 double ideal_volume_mm3(Shape s) {
   const double r3 = radius_mm * radius_mm * radius_mm, r2l = radius_mm * radius_mm * length_mm;
-  return s == Shape::sphere ? 4.0 / 3.0 * std::numbers::pi * r3
-         : s == Shape::cylinder ? std::numbers::pi * r2l : std::numbers::pi * r2l / 3.0;
+  return s == Shape::sphere     ? 4.0 / 3.0 * std::numbers::pi * r3
+         : s == Shape::cylinder ? std::numbers::pi * r2l
+                                : std::numbers::pi * r2l / 3.0;
 }
 
 struct Truth {
@@ -202,7 +206,8 @@ DoseGrid make_dose(const Case& k, const std::array<double, 3>& c) {
     for (int r = 0; r < n; ++r)
       for (int col = 0; col < n; ++col) {
         const double y = -half + r * k.grid_mm, z = -half + f * k.grid_mm;
-        const double d = k.gradient == Gradient::y ? centre_dose_gy + (y - c[1]) : centre_dose_gy + (z - c[2]);
+        const double d =
+            k.gradient == Gradient::y ? centre_dose_gy + (y - c[1]) : centre_dose_gy + (z - c[2]);
         g.dose[(static_cast<std::size_t>(f) * n + r) * n + col] = static_cast<float>(d);
       }
   return g;
@@ -251,9 +256,13 @@ TEST(dvh_analytic, shapes_in_linear_gradients) {
     ASSERT_TRUE(r.computed) << k.name() << ": " << r.not_computed_reason;
     EXPECT_NEAR(r.volume_outside_grid_cc, 0.0, 1e-12);
     const double v = truth.volume_mm3;
-    const double expected[metric_count] = {v / 1000, truth.mean_gy, truth.dose_at_volume_mm3(0.99 * v),
-                                           truth.dose_at_volume_mm3(0.95 * v), truth.dose_at_volume_mm3(0.05 * v),
-                                           truth.dose_at_volume_mm3(0.01 * v), truth.dose_at_volume_mm3(30.0)};
+    const double expected[metric_count] = {v / 1000,
+                                           truth.mean_gy,
+                                           truth.dose_at_volume_mm3(0.99 * v),
+                                           truth.dose_at_volume_mm3(0.95 * v),
+                                           truth.dose_at_volume_mm3(0.05 * v),
+                                           truth.dose_at_volume_mm3(0.01 * v),
+                                           truth.dose_at_volume_mm3(30.0)};
     const double got[metric_count] = {r.volume_cc,
                                       r.mean_gy,
                                       dose_at_volume_percent(r, 99),
@@ -277,8 +286,9 @@ TEST(dvh_analytic, shapes_in_linear_gradients) {
     }
     std::printf("\n");
   }
-  std::printf("\nSUMMARY %zu cases, %d (case, metric) pairs: %d within 3 %% (%.1f %%), %d within 5 %% (%.1f %%)\n",
-              cases.size(), pairs, within3, 100.0 * within3 / pairs, within5, 100.0 * within5 / pairs);
+  std::printf(
+      "\nSUMMARY %zu cases, %d (case, metric) pairs: %d within 3 %% (%.1f %%), %d within 5 %% (%.1f %%)\n",
+      cases.size(), pairs, within3, 100.0 * within3 / pairs, within5, 100.0 * within5 / pairs);
   std::printf("worst |error| %%:");
   for (int m = 0; m < metric_count; ++m) std::printf(" %s %.3f;", metric_names[m], worst[m]);
   std::printf("\ncontoured vs ideal shape volume: %+.2f %% to %+.2f %%\n", ideal_min, ideal_max);

@@ -20,8 +20,8 @@ Contour square(double x0, double y0, double x1, double y1, double z, bool clockw
 }
 
 // A box [x0,x1]×[y0,y1] contoured on planes z0, z0+s, ..., z0+(n-1)s.
-Roi box_roi(int number, const std::string& name, double x0, double y0, double x1, double y1, double z0, double s,
-            int n) {
+Roi box_roi(int number, const std::string& name, double x0, double y0, double x1, double y1, double z0,
+            double s, int n) {
   Roi r;
   r.number = number;
   r.name = name;
@@ -30,8 +30,8 @@ Roi box_roi(int number, const std::string& name, double x0, double y0, double x1
 }
 
 // A dose grid with the given geometry, each voxel set to f(patient position).
-DoseGrid grid(Point3 origin, Point3 row_dir, Point3 col_dir, double spacing, int n, std::vector<double> offsets,
-              const std::function<double(const Point3&)>& dose_at) {
+DoseGrid grid(Point3 origin, Point3 row_dir, Point3 col_dir, double spacing, int n,
+              std::vector<double> offsets, const std::function<double(const Point3&)>& dose_at) {
   DoseGrid g;
   g.columns = g.rows = n;
   g.frames = static_cast<int>(offsets.size());
@@ -41,7 +41,8 @@ DoseGrid grid(Point3 origin, Point3 row_dir, Point3 col_dir, double spacing, int
   g.row_spacing_mm = g.column_spacing_mm = spacing;
   g.frame_offsets_mm = offsets;
   g.units = "GY";
-  const Point3 s{row_dir[1] * col_dir[2] - row_dir[2] * col_dir[1], row_dir[2] * col_dir[0] - row_dir[0] * col_dir[2],
+  const Point3 s{row_dir[1] * col_dir[2] - row_dir[2] * col_dir[1],
+                 row_dir[2] * col_dir[0] - row_dir[0] * col_dir[2],
                  row_dir[0] * col_dir[1] - row_dir[1] * col_dir[0]};
   for (int f = 0; f < g.frames; ++f)
     for (int r = 0; r < n; ++r)
@@ -64,7 +65,7 @@ double linear_dose(const Point3& p) { return 50.0 + 0.5 * p[0] + 0.25 * p[1] + 0
 
 TEST(dvh_geometry, box_volume_with_and_without_end_caps) {
   const Roi r = box_roi(1, "box", 0, 0, 20, 20, 0, 2, 10);  // planes 0..18
-  EXPECT_NEAR(roi_volume_cc(r), 8.0, 1e-12);                  // 20 × 20 × (10 slabs × 2 mm)
+  EXPECT_NEAR(roi_volume_cc(r), 8.0, 1e-12);                // 20 × 20 × (10 slabs × 2 mm)
   EXPECT_NEAR(roi_volume_cc(r, EndCaps::none), 20 * 20 * 18 / 1000.0, 1e-12);
   const auto b = roi_bounds(r);
   ASSERT_TRUE(b);
@@ -75,9 +76,9 @@ TEST(dvh_geometry, box_volume_with_and_without_end_caps) {
 TEST(dvh_geometry, holes_and_islands_by_parity) {
   Roi r;
   for (int k = 0; k < 5; ++k) {
-    r.contours.push_back(square(0, 0, 30, 30, k));         // 900
-    r.contours.push_back(square(5, 5, 25, 25, k, true));   // hole −400 (winding does not matter)
-    r.contours.push_back(square(10, 10, 20, 20, k));       // island +100
+    r.contours.push_back(square(0, 0, 30, 30, k));        // 900
+    r.contours.push_back(square(5, 5, 25, 25, k, true));  // hole −400 (winding does not matter)
+    r.contours.push_back(square(10, 10, 20, 20, k));      // island +100
   }
   EXPECT_NEAR(roi_volume_cc(r), 5 * 600 / 1000.0, 1e-12);
 }
@@ -120,7 +121,8 @@ TEST(dvh_geometry, convex_hull_volume) {
   for (int k = 0; k < 10; ++k) {
     Contour c;
     c.geometric_type = "CLOSED_PLANAR";
-    c.points_mm = {{0, 0, 2.0 * k}, {20, 0, 2.0 * k}, {20, 10, 2.0 * k}, {10, 10, 2.0 * k}, {10, 20, 2.0 * k}, {0, 20, 2.0 * k}};
+    c.points_mm = {{0, 0, 2.0 * k},   {20, 0, 2.0 * k},  {20, 10, 2.0 * k},
+                   {10, 10, 2.0 * k}, {10, 20, 2.0 * k}, {0, 20, 2.0 * k}};
     l_shape.contours.push_back(c);
   }
   EXPECT_NEAR(roi_volume_cc(l_shape), 300 * 20 / 1000.0, 1e-12);
@@ -141,14 +143,17 @@ TEST(dvh_engine, orientation_and_frame_offsets_do_not_change_the_dvh) {
   const int n = 24;
   const double ext = spacing * (n - 1);
   std::vector<std::pair<std::string, DoseGrid>> grids;
-  grids.push_back({"standard", grid({-30, -30, -30}, {1, 0, 0}, {0, 1, 0}, spacing, n, uniform(n, spacing), linear_dose)});
+  grids.push_back({"standard", grid({-30, -30, -30}, {1, 0, 0}, {0, 1, 0}, spacing, n, uniform(n, spacing),
+                                    linear_dose)});
   grids.push_back({"negative GFOV", grid({-30, -30, 30 - 0.0}, {1, 0, 0}, {0, 1, 0}, spacing, n,
                                          uniform(n, -spacing), linear_dose)});
   grids.push_back({"flipped x (slice −z)", grid({30 - 0.5, -30, 30}, {-1, 0, 0}, {0, 1, 0}, spacing, n,
-                                               uniform(n, spacing), linear_dose)});
-  grids.push_back({"transposed", grid({-30, -30, 30}, {0, 1, 0}, {1, 0, 0}, spacing, n, uniform(n, spacing), linear_dose)});
+                                                uniform(n, spacing), linear_dose)});
+  grids.push_back({"transposed",
+                   grid({-30, -30, 30}, {0, 1, 0}, {1, 0, 0}, spacing, n, uniform(n, spacing), linear_dose)});
   std::vector<double> uneven{0, 2, 5, 6, 10, 13, 15, 20, 22, 27, 30, 33, 36, 40, 42, 45, 50, 52, 55, 58, 60};
-  grids.push_back({"non-uniform frames", grid({-30, -30, -30}, {1, 0, 0}, {0, 1, 0}, spacing, n, uneven, linear_dose)});
+  grids.push_back(
+      {"non-uniform frames", grid({-30, -30, -30}, {1, 0, 0}, {0, 1, 0}, spacing, n, uneven, linear_dose)});
   // Sagittal: rows along y, columns along −z, frames along −x (non-uniform).
   grids.push_back({"sagittal", grid({30, -30, 30}, {0, 1, 0}, {0, 0, -1}, spacing, n, uneven, linear_dose)});
   (void)ext;
@@ -169,7 +174,8 @@ TEST(dvh_engine, orientation_and_frame_offsets_do_not_change_the_dvh) {
 TEST(dvh_engine, volume_outside_grid_is_reported) {
   const StructureSet ss = one_roi(box_roi(1, "box", -10, -10, 10, 10, -9, 2, 10));  // z −10..10
   // Grid voxel centres 0..20 along x: footprint −0.5..20.5 covers x ≥ −0.5 of the box.
-  const DoseGrid g = grid({0, -30, -30}, {1, 0, 0}, {0, 1, 0}, 1.0, 61, uniform(61, 1.0), [](const Point3&) { return 10.0; });
+  const DoseGrid g = grid({0, -30, -30}, {1, 0, 0}, {0, 1, 0}, 1.0, 61, uniform(61, 1.0),
+                          [](const Point3&) { return 10.0; });
   const auto r = compute_dvhs(ss, g);
   ASSERT_TRUE(r[0].computed);
   EXPECT_NEAR(r[0].volume_cc, 8.0, 1e-9);
@@ -184,9 +190,12 @@ TEST(dvh_engine, volume_outside_grid_is_reported) {
 
 TEST(dvh_engine, results_do_not_depend_on_thread_count) {
   StructureSet ss;
-  for (int i = 0; i < 6; ++i) ss.rois.push_back(box_roi(i, "r" + std::to_string(i), -20 + 3 * i, -15, 5 + 2 * i, 12, -20, 1.5, 20 + 3 * i));
-  const DoseGrid g = grid({-40, -40, -40}, {1, 0, 0}, {0, 1, 0}, 2.0, 41, uniform(41, 2.0),
-                          [](const Point3& p) { return 40 + 10 * std::sin(p[0] / 7) * std::cos(p[1] / 5) + p[2] / 3; });
+  for (int i = 0; i < 6; ++i)
+    ss.rois.push_back(
+        box_roi(i, "r" + std::to_string(i), -20 + 3 * i, -15, 5 + 2 * i, 12, -20, 1.5, 20 + 3 * i));
+  const DoseGrid g =
+      grid({-40, -40, -40}, {1, 0, 0}, {0, 1, 0}, 2.0, 41, uniform(41, 2.0),
+           [](const Point3& p) { return 40 + 10 * std::sin(p[0] / 7) * std::cos(p[1] / 5) + p[2] / 3; });
   DvhOptions one, many;
   one.threads = 1;
   many.threads = 5;
@@ -212,7 +221,8 @@ TEST(dvh_engine, bad_inputs_are_reasons_not_crashes) {
   single.name = "single";
   single.contours.push_back(square(0, 0, 5, 5, 2));
   ss.rois.push_back(single);
-  DoseGrid g = grid({-20, -20, -20}, {1, 0, 0}, {0, 1, 0}, 2, 21, uniform(21, 2), [](const Point3&) { return 1.0; });
+  DoseGrid g =
+      grid({-20, -20, -20}, {1, 0, 0}, {0, 1, 0}, 2, 21, uniform(21, 2), [](const Point3&) { return 1.0; });
   auto r = compute_dvhs(ss, g);
   EXPECT_TRUE(r[0].computed);
   EXPECT_FALSE(r[1].computed);
@@ -223,7 +233,8 @@ TEST(dvh_engine, bad_inputs_are_reasons_not_crashes) {
   r = compute_dvhs(ss, g);
   EXPECT_FALSE(r[0].computed);
   EXPECT_NE(r[0].not_computed_reason.find("values for"), std::string::npos);
-  DoseGrid oblique = grid({-20, -20, -20}, {0.8, 0.6, 0}, {-0.6, 0.8, 0}, 2, 21, uniform(21, 2), [](const Point3&) { return 1.0; });
+  DoseGrid oblique = grid({-20, -20, -20}, {0.8, 0.6, 0}, {-0.6, 0.8, 0}, 2, 21, uniform(21, 2),
+                          [](const Point3&) { return 1.0; });
   r = compute_dvhs(ss, oblique);
   EXPECT_FALSE(r[0].computed);
   EXPECT_EQ(compute_dvhs(StructureSet{}, DoseGrid{}).size(), 0u);
@@ -235,7 +246,8 @@ TEST(dvh_engine, bad_inputs_are_reasons_not_crashes) {
 TEST(dvh_metrics, interpolated_metrics_and_names) {
   // Dose = 10 + z over a 20 mm tall box: uniform distribution on [0, 20] + 10 Gy.
   const StructureSet ss = one_roi(box_roi(1, "box", 0, 0, 10, 10, 0.5, 1, 20));  // slabs 0..20
-  const DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1), [](const Point3& p) { return 10 + p[2]; });
+  const DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1),
+                          [](const Point3& p) { return 10 + p[2]; });
   const auto r = compute_dvhs(ss, g);
   ASSERT_TRUE(r[0].computed);
   EXPECT_NEAR(r[0].mean_gy, 20, 1e-6);
@@ -263,8 +275,8 @@ TEST(dvh_metrics, interpolated_metrics_and_names) {
 
 TEST(dvh_metrics, conformity) {
   StructureSet ss;
-  ss.rois.push_back(box_roi(1, "PTV", -10, -10, 10, 10, -9, 2, 10));   // 8 cc
-  ss.rois.push_back(box_roi(2, "BODY", -30, -30, 30, 30, -29, 2, 30)); // 216 cc
+  ss.rois.push_back(box_roi(1, "PTV", -10, -10, 10, 10, -9, 2, 10));    // 8 cc
+  ss.rois.push_back(box_roi(2, "BODY", -30, -30, 30, 30, -29, 2, 30));  // 216 cc
   // 60 Gy inside |x| <= 15, 20 Gy elsewhere.
   const DoseGrid g = grid({-40, -40, -40}, {1, 0, 0}, {0, 1, 0}, 1, 81, uniform(81, 1),
                           [](const Point3& p) { return std::abs(p[0]) <= 15 ? 60.0 : 20.0; });
@@ -283,7 +295,8 @@ TEST(dvh_metrics, conformity) {
 
 TEST(dvh_file, comparison_with_a_file_dvh_of_our_own) {
   const StructureSet ss = one_roi(box_roi(7, "box", 0, 0, 10, 10, 0.5, 1, 20));
-  DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1), [](const Point3& p) { return 10 + p[2]; });
+  DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1),
+                    [](const Point3& p) { return 10 + p[2]; });
   const auto ours = compute_dvhs(ss, g);
   // Cumulative cm³ at 0.1 Gy bins, declared bin count wrong (as in real files).
   FileDvh f;

@@ -43,8 +43,9 @@ Finding finding(std::string_view id, Status status, std::string message = "") {
 std::vector<Finding> good_plan() {
   namespace c = check_id;
   std::vector<Finding> v;
-  for (auto id : {c::dose_grid_spacing, c::gtv_contoured, c::ptv_contoured, c::oar_contoured, c::dvh_computable,
-                  c::beam_description, c::technique_imrt, c::prescription, c::dose_constraints, c::plan_approval})
+  for (auto id :
+       {c::dose_grid_spacing, c::gtv_contoured, c::ptv_contoured, c::oar_contoured, c::dvh_computable,
+        c::beam_description, c::technique_imrt, c::prescription, c::dose_constraints, c::plan_approval})
     v.push_back(finding(id, Status::pass, "ok"));
   v.push_back(finding(c::compensator_design, Status::info, "no compensators"));
   v.push_back(finding(c::support_ptv_oar_proximity, Status::info, "PTV 2.1 mm from Rectum"));
@@ -71,8 +72,8 @@ const EvaluatedNode* find(const EvaluatedNode& n, const std::string& id) {
   return nullptr;
 }
 
-Determination run(const std::string& policy, const std::string& case_name, const std::vector<Finding>& f = good_plan(),
-                  const DicomFacts& d = mlc_plan()) {
+Determination run(const std::string& policy, const std::string& case_name,
+                  const std::vector<Finding>& f = good_plan(), const DicomFacts& d = mlc_plan()) {
   return evaluate_policy(ruleset(policy), fixture(case_name), f, d);
 }
 
@@ -90,9 +91,12 @@ TEST(policy_evaluate, mc_cp_mp_69_meets) {
   EXPECT_EQ(a4->origin, Origin::case_file);
   // The 2026 date of service flags the deleted delivery code.
   ASSERT_EQ(d.code_notes.size(), 3u) << ::testing::PrintToString(d.code_notes);
-  EXPECT_NE(d.code_notes[0].find("MC.CP.MP.69 still lists 77385, 77386, G6015, G6016"), std::string::npos) << d.code_notes[0];
-  EXPECT_NE(d.code_notes[1].find("requested code 77301 is not among the codes MC.CP.MP.69 lists"), std::string::npos);
-  EXPECT_NE(d.code_notes[2].find("requested code 77385 was deleted for dates of service from 2026-01-01"), std::string::npos)
+  EXPECT_NE(d.code_notes[0].find("MC.CP.MP.69 still lists 77385, 77386, G6015, G6016"), std::string::npos)
+      << d.code_notes[0];
+  EXPECT_NE(d.code_notes[1].find("requested code 77301 is not among the codes MC.CP.MP.69 lists"),
+            std::string::npos);
+  EXPECT_NE(d.code_notes[2].find("requested code 77385 was deleted for dates of service from 2026-01-01"),
+            std::string::npos)
       << d.code_notes[2];
 }
 
@@ -115,7 +119,8 @@ TEST(policy_evaluate, mc_cp_mp_69_exclusion) {
 TEST(policy_evaluate, mc_cp_mp_69_site) {
   auto d = run("MC.CP.MP.69", "mc-cp-mp-69-site.xml");
   EXPECT_EQ(d.outcome, Outcome::does_not_meet);
-  EXPECT_EQ(ids(d.deciding), (std::vector<std::string>{"I.B.1", "I.B.2", "I.B.3", "I.B.4", "I.B.5", "I.B.6", "I.B.7"}));
+  EXPECT_EQ(ids(d.deciding),
+            (std::vector<std::string>{"I.B.1", "I.B.2", "I.B.3", "I.B.4", "I.B.5", "I.B.6", "I.B.7"}));
   EXPECT_NE(d.deciding[0].evidence.find("C50.912"), std::string::npos);
 }
 
@@ -123,7 +128,8 @@ TEST(policy_evaluate, mc_cp_mp_69_insufficient) {
   auto d = run("MC.CP.MP.69", "mc-cp-mp-69-insufficient.xml");
   EXPECT_EQ(d.outcome, Outcome::insufficient_documentation);
   auto has = [&](const std::string& s) {
-    return std::any_of(d.missing.begin(), d.missing.end(), [&](const std::string& m) { return m.rfind(s, 0) == 0; });
+    return std::any_of(d.missing.begin(), d.missing.end(),
+                       [&](const std::string& m) { return m.rfind(s, 0) == 0; });
   };
   EXPECT_TRUE(has("I.C ")) << ::testing::PrintToString(d.missing);
   EXPECT_TRUE(has("exclusion II.A "));
@@ -135,7 +141,10 @@ TEST(policy_evaluate, mc_cp_mp_69_insufficient) {
 TEST(policy_evaluate, mc_cp_mp_69_measured_grid_failure_does_not_meet) {
   auto f = good_plan();
   for (auto& x : f)
-    if (x.id == check_id::dose_grid_spacing) { x.status = Status::fail; x.message = "largest step 25 mm > 10 mm"; }
+    if (x.id == check_id::dose_grid_spacing) {
+      x.status = Status::fail;
+      x.message = "largest step 25 mm > 10 mm";
+    }
   auto d = run("MC.CP.MP.69", "mc-cp-mp-69-meets.xml", f);
   EXPECT_EQ(d.outcome, Outcome::does_not_meet) << d.summary;
   EXPECT_EQ(ids(d.deciding), std::vector<std::string>{"Background.Grid"});
@@ -144,7 +153,10 @@ TEST(policy_evaluate, mc_cp_mp_69_measured_grid_failure_does_not_meet) {
   EXPECT_NE(d.missing[0].find("25 mm"), std::string::npos);
   // The same check not evaluable (e.g. no dose in the set) is only insufficient documentation.
   for (auto& x : f)
-    if (x.id == check_id::dose_grid_spacing) { x.status = Status::not_evaluable; x.message = "no RT Dose"; }
+    if (x.id == check_id::dose_grid_spacing) {
+      x.status = Status::not_evaluable;
+      x.message = "no RT Dose";
+    }
   EXPECT_EQ(run("MC.CP.MP.69", "mc-cp-mp-69-meets.xml", f).outcome, Outcome::insufficient_documentation);
   // Without any finding (checks not run), the same items are unknown, never met.
   auto none = run("MC.CP.MP.69", "mc-cp-mp-69-meets.xml", {});
@@ -181,7 +193,10 @@ TEST(policy_evaluate, cp_mp_69_meets_by_age_from_dicom) {
 TEST(policy_evaluate, cp_mp_69_non_imrt_plan_does_not_meet) {
   auto plan = good_plan();
   for (auto& f : plan)
-    if (f.id == check_id::technique_imrt) { f.status = Status::fail; f.message = "3D field-in-field, not IMRT"; }
+    if (f.id == check_id::technique_imrt) {
+      f.status = Status::fail;
+      f.message = "3D field-in-field, not IMRT";
+    }
   auto d = run("CP.MP.69", "cp-mp-69-meets.xml", plan);
   EXPECT_EQ(d.outcome, Outcome::does_not_meet) << d.summary;
   EXPECT_EQ(ids(d.deciding), std::vector<std::string>{"Description.IMRT"});
@@ -215,7 +230,8 @@ TEST(policy_evaluate, cp_mp_69_not_applicable_to_medicare) {
 TEST(policy_evaluate, kaiser_medicare_meets) {
   auto d = run("KPWA-IMRT", "kpwa-medicare-meets.xml");
   EXPECT_EQ(d.outcome, Outcome::meets) << d.summary;
-  EXPECT_EQ(ids(d.deciding), (std::vector<std::string>{"Medicare.LOB", "Medicare.L34080.Conditions.1", "Medicare.L34080.Sites.3"}));
+  EXPECT_EQ(ids(d.deciding), (std::vector<std::string>{"Medicare.LOB", "Medicare.L34080.Conditions.1",
+                                                       "Medicare.L34080.Sites.3"}));
   EXPECT_FALSE(d.manual_review);
 }
 
@@ -279,7 +295,8 @@ TEST(policy_evaluate, lcd_fl_compensator_design_required_when_compensator_based)
   DicomFacts f = mlc_plan();
   f.compensator_based = true;
   auto plan = good_plan();
-  plan.push_back(finding(check_id::compensator_design, Status::fail, "beam 2: no compensator thickness data"));
+  plan.push_back(
+      finding(check_id::compensator_design, Status::fail, "beam 2: no compensator thickness data"));
   auto d = run("LCD-IMRT-FL", "lcd-fl-meets.xml", plan, f);
   EXPECT_EQ(d.outcome, Outcome::insufficient_documentation);
   ASSERT_EQ(d.missing.size(), 1u);
@@ -289,7 +306,8 @@ TEST(policy_evaluate, lcd_fl_compensator_design_required_when_compensator_based)
 TEST(policy_evaluate, lcd_fl_site) {
   auto d = run("LCD-IMRT-FL", "lcd-fl-site.xml");
   EXPECT_EQ(d.outcome, Outcome::does_not_meet);
-  EXPECT_EQ(ids(d.deciding), (std::vector<std::string>{"Sites.1", "Sites.2", "Sites.3", "Sites.4", "Sites.5", "Sites.6", "Sites.7", "Sites.8"}));
+  EXPECT_EQ(ids(d.deciding), (std::vector<std::string>{"Sites.1", "Sites.2", "Sites.3", "Sites.4", "Sites.5",
+                                                       "Sites.6", "Sites.7", "Sites.8"}));
 }
 
 TEST(policy_evaluate, lcd_fl_insufficient_signers) {
@@ -300,7 +318,8 @@ TEST(policy_evaluate, lcd_fl_insufficient_signers) {
   EXPECT_FALSE(items["Documentation.2"]->supplied);
   EXPECT_TRUE(items["Documentation.6"]->supplied);
   EXPECT_EQ(items["Documentation.6"]->missing_signers, std::vector<std::string>{"medical physicist"});
-  EXPECT_EQ(items["Documentation.6"]->required_signers, (std::vector<std::string>{"radiation oncologist", "medical physicist"}));
+  EXPECT_EQ(items["Documentation.6"]->required_signers,
+            (std::vector<std::string>{"radiation oncologist", "medical physicist"}));
   EXPECT_EQ(d.missing.size(), 2u) << ::testing::PrintToString(d.missing);
 }
 
@@ -318,11 +337,15 @@ TEST(policy_evaluate, florida_blue_meets) {
 TEST(policy_evaluate, florida_blue_no_indication) {
   auto plan = good_plan();
   for (auto& f : plan)
-    if (f.id == check_id::technique_imrt) { f.status = Status::fail; f.message = "3D-CRT: static MLC apertures"; }
+    if (f.id == check_id::technique_imrt) {
+      f.status = Status::fail;
+      f.message = "3D-CRT: static MLC apertures";
+    }
   auto d = run("04-77260-19", "fb-igrt-no-indication.xml", plan);
   EXPECT_EQ(d.outcome, Outcome::does_not_meet);
   EXPECT_EQ(d.deciding.size(), 10u);
-  EXPECT_NE(d.deciding[3].evidence.find("denied by Dr. A. Example"), std::string::npos) << d.deciding[3].evidence;
+  EXPECT_NE(d.deciding[3].evidence.find("denied by Dr. A. Example"), std::string::npos)
+      << d.deciding[3].evidence;
 }
 
 TEST(policy_evaluate, florida_blue_six_month_window) {
@@ -330,7 +353,8 @@ TEST(policy_evaluate, florida_blue_six_month_window) {
   EXPECT_EQ(d.outcome, Outcome::insufficient_documentation);
   ASSERT_EQ(d.missing.size(), 1u);
   EXPECT_NE(d.missing[0].find("LOINC.28626-0"), std::string::npos);
-  EXPECT_NE(d.missing[0].find("dated 2025-10-02, outside 2025-12-01 .. 2026-06-01"), std::string::npos) << d.missing[0];
+  EXPECT_NE(d.missing[0].find("dated 2025-10-02, outside 2025-12-01 .. 2026-06-01"), std::string::npos)
+      << d.missing[0];
 }
 
 TEST(policy_evaluate, florida_blue_excludes_fep) {
@@ -374,7 +398,8 @@ TEST(policy_evaluate, kleene_groups_and_at_least) {
 TEST(policy_evaluate, policy_prefixed_assertion_targets_one_policy) {
   CaseFile c = fixture("mc-cp-mp-69-meets.xml");
   c.indications = {{"CP.MP.69:I.A.4", true, "Dr X", "radiation oncologist", "", 9}};
-  EXPECT_EQ(evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan()).outcome, Outcome::does_not_meet);
+  EXPECT_EQ(evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan()).outcome,
+            Outcome::does_not_meet);
   c.indications = {{"MC.CP.MP.69:I.A.4", true, "Dr X", "radiation oncologist", "", 9}};
   EXPECT_EQ(evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan()).outcome, Outcome::meets);
 }

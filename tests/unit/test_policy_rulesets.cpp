@@ -63,8 +63,20 @@ TEST(policy_rulesets, mc_cp_mp_69_complete) {
   auto all = load_all();
   ASSERT_TRUE(all.count("MC.CP.MP.69"));
   const auto& rs = all["MC.CP.MP.69"];
-  std::vector<std::string> ids = {"I", "I.A", "I.B", "I.C", "II", "II.A", "II.B", "II.C", "II.D", "II.E",
-                                  "Background.GTV", "Background.PTV", "Background.OAR", "Background.Grid",
+  std::vector<std::string> ids = {"I",
+                                  "I.A",
+                                  "I.B",
+                                  "I.C",
+                                  "II",
+                                  "II.A",
+                                  "II.B",
+                                  "II.C",
+                                  "II.D",
+                                  "II.E",
+                                  "Background.GTV",
+                                  "Background.PTV",
+                                  "Background.OAR",
+                                  "Background.Grid",
                                   "Background.IMRT"};
   for (auto& s : numbers("I.A", 5)) ids.push_back(s);
   for (auto& s : numbers("I.B", 7)) ids.push_back(s);
@@ -82,7 +94,8 @@ TEST(policy_rulesets, mc_cp_mp_69_complete) {
 TEST(policy_rulesets, cp_mp_69_complete) {
   auto all = load_all();
   ASSERT_TRUE(all.count("CP.MP.69"));
-  std::vector<std::string> ids = {"I", "I.A", "I.B", "I.C", "I.D", "I.E", "Description.IMRT", "Description.Contouring"};
+  std::vector<std::string> ids = {
+      "I", "I.A", "I.B", "I.C", "I.D", "I.E", "Description.IMRT", "Description.Contouring"};
   for (auto& s : numbers("I.E", 8)) ids.push_back(s);
   const std::map<std::string, char> last = {{"I.E.1", 'e'}, {"I.E.2", 'd'}, {"I.E.3", 'h'}, {"I.E.4", 'd'},
                                             {"I.E.5", 'e'}, {"I.E.6", 'c'}, {"I.E.7", 'c'}, {"I.E.8", 'e'}};
@@ -99,14 +112,16 @@ TEST(policy_rulesets, cp_mp_69_complete) {
 TEST(policy_rulesets, kaiser_wa_complete) {
   auto all = load_all();
   ASSERT_TRUE(all.count("KPWA-IMRT"));
-  std::vector<std::string> ids = {"Medicare", "Medicare.LOB", "Medicare.L34080.Conditions", "Medicare.L34080.Sites",
-                                  "Non-Medicare", "Non-Medicare.LOB", "Non-Medicare.MCG", "Non-Medicare.Documentation.1"};
+  std::vector<std::string> ids = {
+      "Medicare",     "Medicare.LOB",     "Medicare.L34080.Conditions", "Medicare.L34080.Sites",
+      "Non-Medicare", "Non-Medicare.LOB", "Non-Medicare.MCG",           "Non-Medicare.Documentation.1"};
   for (auto& s : numbers("Medicare.L34080.Conditions", 5)) ids.push_back(s);
   for (auto& s : numbers("Medicare.L34080.Sites", 8)) ids.push_back(s);
   expect_ids(all["KPWA-IMRT"], ids);
   std::set<std::string> codes;
   for (const auto& c : all["KPWA-IMRT"].procedure_codes) codes.insert(c.code);
-  EXPECT_EQ(codes, (std::set<std::string>{"77301", "77338", "77385", "77386", "77387", "G6015", "G6016", "G6017"}));
+  EXPECT_EQ(codes,
+            (std::set<std::string>{"77301", "77338", "77385", "77386", "77387", "G6015", "G6016", "G6017"}));
 }
 
 // Seed 003: five conditions, eight site bullets, seven documentation bullets, verification.
@@ -120,7 +135,8 @@ TEST(policy_rulesets, lcd_fl_complete) {
   expect_ids(all["LCD-IMRT-FL"], ids);
   // The documentation items map onto the technical checks named in the brief.
   std::map<std::string, std::set<std::string>> checks;
-  std::function<void(const std::string&, const RuleNode&)> walk = [&](const std::string& item, const RuleNode& n) {
+  std::function<void(const std::string&, const RuleNode&)> walk = [&](const std::string& item,
+                                                                      const RuleNode& n) {
     if (n.kind == "check") checks[item].insert(n.check_id);
     for (const auto& c : n.children) walk(item, c);
   };
