@@ -183,12 +183,7 @@ void add_evaluate_command(CLI::App& app, CommandAction& action) {
       "evaluate", "Evaluate payer policies for a case: determination per policy with the criteria tree");
   sub->add_option("paths", args->paths, "DICOM files or folders (RT Plan, RT Dose, RT Structure Set)")
       ->required();
-  sub->add_option("--case", args->case_file, "case file (XML; `rtreview case-template` prints one)")
-      ->required();
-  sub->add_option("--policy", args->policies,
-                  "policy id (e.g. MC.CP.MP.69) or ruleset file; repeatable; default: every policy that "
-                  "applies to the case");
-  sub->add_option("--rulesets", args->ruleset_dir, "folder of rulesets (default: the shipped rulesets/)");
+  add_policy_options(*sub, args->case_file, args->policies, args->ruleset_dir);
   sub->add_flag("--json", args->json_output, "print JSON instead of text");
   sub->callback([&action, args] { action = [args] { return run_evaluate(*args); }; });
 }

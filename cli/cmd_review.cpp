@@ -68,12 +68,7 @@ void add_review_command(CLI::App& app, CommandAction& action) {
       "criteria, documentation checklist, DVHs, beams, input files");
   sub->add_option("paths", args->paths, "DICOM files or folders (a folder may hold many plan sets)")
       ->required();
-  sub->add_option("--case", args->case_file, "case file (XML; `rtreview case-template` prints one)")
-      ->required();
-  sub->add_option("--policy", args->policies,
-                  "policy id (e.g. MC.CP.MP.69) or ruleset file; repeatable; default: every policy that "
-                  "applies to the case");
-  sub->add_option("--rulesets", args->ruleset_dir, "folder of rulesets (default: the shipped rulesets/)");
+  add_policy_options(*sub, args->case_file, args->policies, args->ruleset_dir);
   sub->add_option("--out", args->out_dir, "output folder (created if missing)")->capture_default_str();
   sub->add_option("--format", args->formats, "comma-separated: html, pdf, json (default: all three)")
       ->delimiter(',')

@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace rtreview::cli {
 
@@ -17,6 +19,17 @@ enum ExitCode : int {
 };
 
 using CommandAction = std::function<int()>;
+
+// The policy inputs shared by `evaluate` and `review`: --case (required), --policy
+// (repeatable) and --rulesets, with one wording for both commands' help.
+inline void add_policy_options(CLI::App& sub, std::string& case_file, std::vector<std::string>& policies,
+                               std::string& ruleset_dir) {
+  sub.add_option("--case", case_file, "case file (XML; `rtreview case-template` prints one)")->required();
+  sub.add_option("--policy", policies,
+                 "policy id (e.g. MC.CP.MP.69) or ruleset file; repeatable; default: every policy that "
+                 "applies to the case");
+  sub.add_option("--rulesets", ruleset_dir, "folder of rulesets (default: the shipped rulesets/)");
+}
 
 void add_inspect_command(CLI::App& app, CommandAction& action);
 void add_dvh_command(CLI::App& app, CommandAction& action);
