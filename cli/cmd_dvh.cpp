@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "commands.h"
-#include "rtreview/dicom_io.h"
 #include "rtreview/dvh.h"
+#include "rtreview/review.h"
 
 namespace rtreview::cli {
 namespace {
@@ -159,21 +159,36 @@ void print_json(const std::vector<DoseResult>& results, bool curves) {
     doc["file_dvh_comparisons"] = std::move(comparisons);
     out.push_back(std::move(doc));
   }
-  std::cout << out.dump(2) << "\n";
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+// Requested ROI names that match no ROI of any structure set read (compared as the
+// DVH engine compares them: exact name).
+std::vector<std::string> unmatched_roi_names(const DvhArgs& args, const std::vector<DoseResult>& results) {
+  std::vector<std::string> unmatched;
+  for (const auto& name : args.rois) {
+    bool found = false;
+    for (const auto& r : results)
+      for (const auto& d : r.dvhs) found = found || d.roi_name == name;
+    if (!found) unmatched.push_back(name);
+  }
+  return unmatched;
 }
 
 int run_dvh(const DvhArgs& args) {
-  std::vector<std::filesystem::path> paths(args.paths.begin(), args.paths.end());
-  const Inventory inventory = read_paths(paths);
-  for (const auto& u : inventory.unreadable)
+  ReviewRequest request;
+  request.paths.assign(args.paths.begin(), args.paths.end());
+  request.depth = ReviewDepth::assemble;
+  const ReviewRun run = review_inputs(request);
+  for (const auto& u : run.inventory.unreadable)
     if (!u.not_dicom) std::cerr << "rtreview dvh: " << u.path << ": " << u.reason << "\n";
-  const std::vector<PlanSet> sets = assemble_plan_sets(inventory);
   DvhOptions options;
   options.end_caps = args.no_end_caps ? EndCaps::none : EndCaps::half_slab;
   options.roi_names = args.rois;
   options.threads = args.threads;
   std::vector<DoseResult> results;
-  for (const auto& set : sets) {
+  for (const auto& review : run.reviews) {
+    const PlanSet& set = review.plan_set;
     if (!set.structure_set || set.doses.empty()) continue;
     for (const auto& dose : set.doses) {
       DoseResult r;
@@ -184,15 +199,18 @@ int run_dvh(const DvhArgs& args) {
       results.push_back(std::move(r));
     }
   }
+  const std::vector<std::string> unmatched = unmatched_roi_names(args, results);
+  for (const auto& name : unmatched)
+    std::cerr << "rtreview dvh: no ROI named '" << name << "' in the inputs\n";
+  if (args.json) print_json(results, args.curves);  // valid JSON on every path: [] when nothing
   if (results.empty()) {
     std::cerr << "rtreview dvh: no plan set with both a structure set and a dose in the inputs\n";
     return exit_no_input;
   }
-  if (args.json)
-    print_json(results, args.curves);
-  else if (args.csv)
+  if (!args.rois.empty() && unmatched.size() == args.rois.size()) return exit_no_input;
+  if (args.csv)
     print_csv(results);
-  else
+  else if (!args.json)
     print_text(results);
   std::fflush(stdout);
   return exit_ok;

@@ -9,10 +9,8 @@
 #include <vector>
 
 #include "commands.h"
-#include "rtreview/checks.h"
-#include "rtreview/dicom_io.h"
-#include "rtreview/policy.h"
 #include "rtreview/render.h"
+#include "rtreview/review.h"
 
 namespace rtreview::cli {
 namespace {
@@ -110,69 +108,59 @@ json strings(const std::vector<std::string>& v) {
 }
 
 int run_evaluate(const EvaluateArgs& args) {
-  auto loaded = load_case_file(args.case_file);
-  if (!loaded.result) {
-    std::cerr << "rtreview evaluate: " << loaded.result.message() << "\n";
+  ReviewRequest request;
+  request.paths.assign(args.paths.begin(), args.paths.end());
+  request.case_file = args.case_file;
+  request.policies = args.policies;
+  request.ruleset_dir = args.ruleset_dir;
+  ReviewRun run = review_inputs(request);
+  if (!run.ok()) {
+    for (const auto& e : run.errors) std::cerr << "rtreview evaluate: " << e.message << "\n";
+    if (args.json_output)
+      std::cout << json{{"errors", json::array()}, {"plan_sets", json::array()}}.dump(2) << "\n";
     return exit_usage;
   }
-  const CaseFile& case_file = loaded.case_file;
-  std::filesystem::path dir =
-      args.ruleset_dir.empty() ? default_ruleset_dir() : std::filesystem::path(args.ruleset_dir);
-  PolicySelection selection = select_policies(args.policies, case_file, dir);
-  if (!selection.errors.empty()) {
-    for (const auto& e : selection.errors) std::cerr << "rtreview evaluate: " << e.message() << "\n";
-    return exit_usage;
-  }
-
-  std::vector<std::filesystem::path> paths(args.paths.begin(), args.paths.end());
-  Inventory inventory = read_paths(paths);
-  std::vector<PlanSet> sets = assemble_plan_sets(inventory);
-  for (const auto& u : inventory.unreadable)
+  const CaseFile& case_file = *run.case_file;
+  for (const auto& u : run.inventory.unreadable)
     if (!u.not_dicom) std::cerr << "rtreview evaluate: " << u.path << ": " << u.reason << "\n";
-  if (sets.empty()) {
-    std::cerr << "rtreview evaluate: no readable RT plan set in the given paths\n";
-    return exit_no_input;
-  }
 
-  bool all_meet = !selection.rulesets.empty();
+  bool all_meet = !run.selection.rulesets.empty() && !run.reviews.empty();
   json out_sets = json::array();
   if (!args.json_output) {
     std::cout << "case " << case_file.file << ": date of service " << case_file.date_of_service
               << ", line of business " << case_file.line_of_business << "\n";
-    if (selection.rulesets.empty()) std::cout << "no policy applies to this case\n";
-    for (const auto& s : selection.skipped) std::cout << "not applicable: " << s << "\n";
+    if (run.selection.rulesets.empty()) std::cout << "no policy applies to this case\n";
+    for (const auto& s : run.selection.skipped) std::cout << "not applicable: " << s << "\n";
   }
-  for (const auto& set : sets) {
-    CheckReport report = run_checks(set);
-    std::vector<Finding> findings = report.findings;
-    findings.insert(findings.end(), set.findings.begin(), set.findings.end());
-    DicomFacts facts = dicom_facts_from(set);
-    std::string label = set.plan ? (set.plan->label.empty() ? set.id : set.plan->label) : set.id;
-    if (!args.json_output) std::cout << "\nplan set " << label << " (" << set.id << ")\n";
+  for (const auto& review : run.reviews) {
+    const std::string& label = review.facts.label;
+    if (!args.json_output) std::cout << "\nplan set " << label << " (" << review.plan_set.id << ")\n";
     json dets = json::array();
-    for (std::size_t i = 0; i < selection.rulesets.size(); ++i) {
-      Determination d = evaluate_policy(selection.rulesets[i], case_file, findings, facts);
-      d.applicability = selection.reasons[i];
+    for (const auto& d : review.determinations) {
       if (d.outcome != Outcome::meets) all_meet = false;
       if (args.json_output)
         dets.push_back(determination_to_json(d));
       else
         print_determination(std::cout, d);
     }
-    out_sets.push_back(json{{"plan_set_id", set.id}, {"plan_label", label}, {"determinations", dets}});
+    out_sets.push_back(json{{"plan_set_id", review.plan_set.id},
+                            {"plan_label", label},
+                            {"facts", facts_to_json(review.facts)},
+                            {"determinations", dets}});
   }
+  int code = run.reviews.empty() ? exit_no_input : all_meet ? exit_ok : exit_findings;
   if (args.json_output) {
-    json skipped = strings(selection.skipped);
     json root{{"tool_version", RTREVIEW_VERSION},
               {"case_file", case_file.file},
               {"date_of_service", case_file.date_of_service},
               {"line_of_business", case_file.line_of_business},
-              {"not_applicable", skipped},
+              {"not_applicable", strings(run.selection.skipped)},
               {"plan_sets", out_sets},
-              {"exit_code", all_meet ? 0 : 1}};
-    std::cout << root.dump(2) << "\n";
+              {"exit_code", code}};
+    std::cout << root.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   }
-  return all_meet ? exit_ok : exit_findings;
+  if (run.reviews.empty()) std::cerr << "rtreview evaluate: no readable RT plan set in the given paths\n";
+  return code;
 }
 
 }  // namespace

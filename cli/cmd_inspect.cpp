@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "commands.h"
-#include "rtreview/dicom_io.h"
 #include "rtreview/model_json.h"
+#include "rtreview/review.h"
 
 namespace rtreview::cli {
 namespace {
@@ -123,14 +123,21 @@ void print_finding(std::ostream& out, const Finding& f, const char* indent) {
 
 int run_inspect(const std::vector<std::string>& args, bool json) {
   std::vector<std::filesystem::path> paths(args.begin(), args.end());
-  const Inventory inventory = read_paths(paths);
-  const std::vector<PlanSet> sets = assemble_plan_sets(inventory);
-  const std::vector<Finding> input_findings = inventory_findings(inventory);
+  ReviewRequest request;
+  request.paths = paths;
+  request.depth = ReviewDepth::assemble;
+  const ReviewRun run = review_inputs(request);
+  const Inventory& inventory = run.inventory;
+  std::vector<PlanSet> sets;
+  for (const auto& review : run.reviews) sets.push_back(review.plan_set);
+  const std::vector<Finding>& input_findings = run.input_findings;
   for (const auto& u : inventory.unreadable)
-    std::cerr << "rtreview inspect: cannot read " << u.path << ": " << u.reason << "\n";
+    if (!u.not_dicom) std::cerr << "rtreview inspect: cannot read " << u.path << ": " << u.reason << "\n";
 
   if (json) {
-    std::cout << inspect_json(inventory, sets, input_findings).dump(2) << "\n";
+    std::cout << inspect_json(inventory, sets, input_findings)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else {
     std::ostringstream out;
     out << "read " << inventory.plans.size() << " plans, " << inventory.doses.size() << " doses, "

@@ -1,14 +1,15 @@
 // rtreview review PATH... --case FILE [--policy ID|FILE]... [--out DIR] [--format html,pdf,json]
 //                [--fail-on fail|warning]: writes the review packet(s). The pipeline is
-// run_review() (packet.h); this file only parses arguments and prints.
+// run_review() (publish.h); this file only parses arguments and prints.
 #include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "commands.h"
-#include "rtreview/packet.h"
+#include "rtreview/publish.h"
 
 namespace rtreview::cli {
 namespace {
@@ -24,6 +25,21 @@ struct ReviewArgs {
   std::string paper = "a4";
 };
 
+// Unreadable files one line each; ignored files (CT images, README, case files) counted
+// per reason, so a folder of 1,000 CT slices gives one line, not 1,000.
+void print_input_problems(std::ostream& out, const char* prefix, const std::vector<PacketUnreadable>& files) {
+  std::map<std::string, std::vector<std::string>> ignored;
+  for (const auto& u : files) {
+    if (u.reason.rfind("ignored: ", 0) == 0)
+      ignored[u.reason.substr(9)].push_back(u.path);
+    else
+      out << prefix << ": " << u.path << ": " << u.reason << "\n";
+  }
+  for (const auto& [reason, paths] : ignored)
+    out << prefix << ": ignored " << paths.size() << " file(s) (" << reason << "), e.g. " << paths.front()
+        << "\n";
+}
+
 int run(const ReviewArgs& args) {
   ReviewOptions options;
   options.paths.assign(args.paths.begin(), args.paths.end());
@@ -33,12 +49,13 @@ int run(const ReviewArgs& args) {
   options.out_dir = args.out_dir;
   if (!args.formats.empty()) {
     options.formats.clear();
-    for (const auto& f : args.formats)  // "html,pdf" and "--format html --format pdf" both work
-      if (!f.empty() && std::find(options.formats.begin(), options.formats.end(), f) == options.formats.end())
-        options.formats.push_back(f);
+    for (const auto& text : args.formats)  // "html,pdf" and "--format html --format pdf" both work
+      if (auto f = parse_output_format(text);
+          f && std::find(options.formats.begin(), options.formats.end(), *f) == options.formats.end())
+        options.formats.push_back(*f);
   }
-  options.fail_on = args.fail_on;
-  options.letter = args.paper == "letter";
+  options.fail_on = parse_fail_on(args.fail_on).value_or(FailLevel::fail);
+  options.paper = args.paper == "letter" ? PaperSize::letter : PaperSize::a4;
   // Progress only for a person watching: stderr is a terminal and there is more than one set.
   if (isatty(STDERR_FILENO)) {
     options.progress = [](std::size_t index, std::size_t count, const std::string& label) {
@@ -52,8 +69,7 @@ int run(const ReviewArgs& args) {
   ReviewResult result = run_review(options);
   if (isatty(STDERR_FILENO)) std::cerr << "\33[2K" << std::flush;
   for (const auto& e : result.errors) std::cerr << e << "\n";
-  for (const auto& u : result.summary.unreadable)
-    std::cerr << "rtreview review: " << u.path << ": " << u.reason << "\n";
+  print_input_problems(std::cerr, "rtreview review", result.summary.unreadable);
   for (const auto& l : result.lines) std::cout << l << "\n";
   return result.exit_code;
 }

@@ -2,7 +2,9 @@
 // a reading problem, an assembly problem). Findings are data, never exceptions.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,8 +42,18 @@ struct Finding {
 const char* to_string(Status status);
 const char* to_string(Severity severity);
 
-// The level a finding counts as for `--fail-on`: "fail" (status fail and severity error),
-// "warning" (any other fail, or not_evaluable with severity >= warning), or "" (neither).
-const char* fail_level(const Finding& finding);
+// The level a finding counts as for `--fail-on`. fail: status fail or not_evaluable with
+// severity error (a requirement that could not be verified because an input is unusable
+// is as bad as one verified not met); warning: any other fail, or not_evaluable with
+// severity warning; none: neither.
+enum class FailLevel { none, warning, fail };
+const char* to_string(FailLevel level);  // "", "warning", "fail"
+FailLevel fail_level(const Finding& finding);
+
+// Whether `finding` is at or above `threshold` (FailLevel::warning or FailLevel::fail).
+bool counts_against(const Finding& finding, FailLevel threshold);
+bool any_counts_against(const std::vector<Finding>& findings, FailLevel threshold);
+// Parses a --fail-on value ("fail" or "warning"); nullopt for anything else.
+std::optional<FailLevel> parse_fail_on(std::string_view text);
 
 }  // namespace rtreview

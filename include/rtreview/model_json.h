@@ -17,7 +17,6 @@ double json_number(double value);
 
 nlohmann::json to_json(const SourceFile& source);
 nlohmann::json to_json(const ObjectInfo& info);
-nlohmann::json to_json(const Finding& finding);
 
 // Plan: header, prescription, fraction groups, beams (control point count, MU, energy,
 // gantry/collimator/couch at start and end, devices, accessories), brachy setups, notes.

@@ -17,19 +17,20 @@
 #include "rtreview/finding.h"
 #include "rtreview/model.h"
 #include "rtreview/policy.h"
+#include "rtreview/review.h"
 
 namespace rtreview {
 
 // Version of the packet JSON layout (src/render/packet.schema.json); bump on any
 // change a consumer could notice (renamed/removed key, changed meaning).
-inline constexpr int packet_schema_version = 1;
+inline constexpr int packet_schema_version = 2;  // 2: "facts", FailLevel texts
 
 struct PacketPatient {
   std::string name;  // DICOM PN as stored ("Doe^Jane"); may contain any text
   std::string id;
   std::string birth_date;           // YYYY-MM-DD, "" if unknown (DICOM first, else the case file)
-  std::optional<double> age_years;  // at the date of service (case file age wins)
-  std::string age_source;           // "case file", "birth date and date of service", ""
+  std::optional<double> age_years;  // DerivedFacts::age: the age the determinations used
+  std::string age_source;           // to_string(AgeSource), "" when unknown
   std::string sex;                  // DICOM first, else the case file
 };
 
@@ -125,6 +126,7 @@ struct ReviewPacket {
   std::string plan_set_id;
   std::string title;  // e.g. "Review packet — plan HN_IMRT (RTPLAN)"
   PacketPatient patient;
+  DerivedFacts facts;  // the facts the determinations used (age, fractions, prescription)
   PacketPlan plan;
   PacketCase case_info;
   std::vector<PacketPolicyRef> policies;  // in determination order
@@ -141,24 +143,25 @@ struct ReviewPacket {
   std::vector<std::string> notes;            // reader remarks, vocabulary problems
 };
 
-// What build_packet needs besides the plan set and its check report.
-struct PacketInputs {
-  const CaseFile* case_file = nullptr;        // may be null (no case: header only)
-  std::vector<Determination> determinations;  // in policy order
-  std::vector<PacketPolicyRef> policies;      // same order as determinations
-  std::vector<Finding> input_findings;        // inventory_findings(...) of the run
-  std::vector<PacketUnreadable> unreadable;   // unreadable + ignored files of the run
+// What build_packet needs besides the plan set's review: the run's context.
+struct PacketContext {
+  const CaseFile* case_file = nullptr;       // may be null (no case: header only)
+  std::vector<PacketPolicyRef> policies;     // same order as the review's determinations
+  std::vector<Finding> input_findings;       // the run's input findings (a lone packet shows them)
+  std::vector<PacketUnreadable> unreadable;  // unreadable + ignored files of the run
 };
 
-// Builds the packet of one plan set. Pure: no I/O, no clock; never throws on bad input.
-ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, const PacketInputs& inputs);
+// The context of a run's packets; `lone` = the run has one plan set, whose packet then
+// carries the run's input problems (a batch lists them once in its index).
+PacketContext packet_context(const ReviewRun& run, bool lone);
+
+// Maps one plan set's review to its packet. Pure: no I/O, no clock, no computation of
+// facts (they come from the review); never throws on bad input.
+ReviewPacket build_packet(const PlanSetReview& review, const PacketContext& context);
 
 // "MEETS" when every determination meets, else the worst outcome's text; "NO POLICY"
 // when there is none. Order of badness: DOES NOT MEET > INSUFFICIENT DOCUMENTATION.
 std::string overall_outcome(const std::vector<Determination>& determinations);
-
-// True when some finding is at or above `fail_on` ("fail" or "warning"; see fail_level()).
-bool has_finding_at_or_above(const std::vector<Finding>& findings, const std::string& fail_on);
 
 // ------------------------------------------------------------------ batch summary
 
@@ -180,7 +183,7 @@ struct BatchSummary {
   int schema_version = packet_schema_version;
   std::string tool_version;
   std::string case_file;
-  std::string fail_on;
+  FailLevel fail_on = FailLevel::fail;
   std::vector<std::string> formats;
   std::vector<BatchEntry> packets;
   std::vector<PacketUnreadable> unreadable;
@@ -188,43 +191,6 @@ struct BatchSummary {
 };
 
 // The index entry of a packet (exit_code from overall outcome and `fail_on`).
-BatchEntry batch_entry(const ReviewPacket& packet, const std::string& folder, const std::string& fail_on);
-
-// ------------------------------------------------------------------ the review run
-
-// One `rtreview review` run: inputs read once, every plan set checked, evaluated
-// against the selected policies and rendered into `out_dir`.
-struct ReviewOptions {
-  std::vector<std::filesystem::path> paths;
-  std::filesystem::path case_file;
-  std::vector<std::string> policies;  // ids or ruleset files; empty = those that apply
-  std::filesystem::path ruleset_dir;  // "" = default_ruleset_dir()
-  std::filesystem::path out_dir = "rtreview-out";
-  std::vector<std::string> formats = {"html", "pdf", "json"};
-  std::string fail_on = "fail";  // "fail" or "warning"
-  bool letter = false;           // PDF paper: Letter instead of A4
-  // Called before each plan set (1-based index, count, label) and once with index 0
-  // while reading; may be empty. Never called with output that goes into a file.
-  std::function<void(std::size_t, std::size_t, const std::string&)> progress;
-};
-
-struct ReviewResult {
-  // 0 all determinations MEETS and no finding at or above fail_on; 1 otherwise;
-  // 2 usage / ruleset / case-file / output error; 3 no readable plan set.
-  int exit_code = 0;
-  std::vector<std::string> errors;  // "rtreview review: ..." lines for stderr
-  std::vector<std::string> lines;   // one summary line per packet for stdout
-  BatchSummary summary;
-  std::vector<std::filesystem::path> written;  // every file written, in order
-};
-
-// Runs the whole review. Writes packet.{html,pdf,json} into out_dir (one plan set) or
-// into out_dir/<NN>-<label>/ (several), plus summary.json always and index.html for
-// several. Never throws on bad input; I/O failures are errors with exit code 2.
-ReviewResult run_review(const ReviewOptions& options);
-
-// Folder name of the packet of plan set `index` (1-based) of `count`: "" when count is
-// 1, else "<NN>-<label made file-safe>".
-std::string packet_folder_name(std::size_t index, std::size_t count, const std::string& label);
+BatchEntry batch_entry(const ReviewPacket& packet, const std::string& folder, FailLevel fail_on);
 
 }  // namespace rtreview

@@ -11,6 +11,7 @@
 
 #include "rtreview/finding.h"
 #include "rtreview/model.h"
+#include "rtreview/ruleset_dir.h"
 
 namespace rtreview {
 
@@ -119,9 +120,6 @@ struct RulesetLoad {
   LoadResult result;
 };
 
-// The folder of the shipped rulesets: $RTREVIEW_RULESET_DIR if set, else the build's
-// RTREVIEW_DEFAULT_RULESET_DIR.
-std::filesystem::path default_ruleset_dir();
 
 // Reads the shared disease-site table (rulesets/disease-sites.xml format).
 struct ValueSetsLoad {
@@ -222,8 +220,7 @@ struct DicomFacts {
   std::string source;                     // e.g. "plan RTPLAN_1"
 };
 
-// Extracts DicomFacts from an assembled plan set (null plan: everything absent).
-DicomFacts dicom_facts_from(const PlanSet& plan_set);
+// (review.h derives them once per plan set from the check report: derive_dicom_facts.)
 
 // ------------------------------------------------------------------ evaluation
 
@@ -234,6 +231,18 @@ enum class Outcome { meets, does_not_meet, insufficient_documentation };
 const char* to_string(Truth truth);      // "met", "not met", "unknown"
 const char* to_string(Origin origin);    // "dicom_check", "case_file", "derived", "none"
 const char* to_string(Outcome outcome);  // "MEETS", "DOES NOT MEET", "INSUFFICIENT DOCUMENTATION"
+
+// The patient's age at the date of service and where it came from. The one rule, used by
+// the evaluator and shown by the packet: the case file's age, else its birth date, else
+// the DICOM PatientBirthDate (full years at the date of service).
+enum class AgeSource { none, case_file_age, case_file_birth_date, dicom_birth_date };
+const char* to_string(AgeSource source);  // "case file", "case-file birth date ...", ...
+struct PatientAge {
+  std::optional<double> years;
+  AgeSource source = AgeSource::none;
+  Origin origin = Origin::none;  // case_file, or derived (from the DICOM)
+};
+PatientAge patient_age(const CaseFile& case_file, const std::string& dicom_birth_date_yyyymmdd);
 
 // Supporting evidence from a technical check, shown beside a criterion: never decides it.
 struct SupportingEvidence {

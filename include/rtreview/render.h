@@ -20,6 +20,18 @@ std::string render_json(const ReviewPacket& packet);
 // packet.schema.json); also used by `rtreview evaluate --json`.
 nlohmann::ordered_json determination_to_json(const Determination& determination);
 
+// One serializer per type, shared by the packet JSON and every command's --json
+// (keys and numbers as packet.schema.json describes them).
+nlohmann::ordered_json to_json(const Finding& finding);
+nlohmann::ordered_json to_json(const BeamSummary& beam);
+nlohmann::ordered_json to_json(const PlanSummary& summary);
+nlohmann::ordered_json to_json(const RoiClassification& roi);
+nlohmann::ordered_json to_json(const TechniqueResult& technique);
+
+// A plan set's derived facts (age with its source, fractions, prescription): the one
+// serialization `check --json`, `evaluate --json` and the packet JSON share.
+nlohmann::ordered_json facts_to_json(const DerivedFacts& facts);
+
 // The packet as one self-contained HTML5 document (inline CSS and SVG, no scripts,
 // no external resources), with print CSS for A4/Letter.
 std::string render_html(const ReviewPacket& packet);
@@ -29,6 +41,14 @@ std::string render_html(const ReviewPacket& packet);
 std::string render_dvh_svg(const PacketDvh& dvh, int width_px = 760, int height_px = 420);
 
 enum class PaperSize { a4, letter };
+
+// The packet as paginated PDF bytes (header and footer on every page); `error` is cairo's
+// status text when rendering failed ("" on success).
+struct RenderedPdf {
+  std::string bytes;
+  std::string error;
+};
+RenderedPdf render_pdf_bytes(const ReviewPacket& packet, PaperSize paper = PaperSize::a4);
 
 // Writes the packet as a paginated PDF (header and footer on every page). Returns ""
 // on success, else a message naming the path and the reason. The only bytes that

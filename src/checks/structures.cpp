@@ -10,10 +10,8 @@
 #include "checks/check_util.h"
 #include "rtreview/check_ids.h"
 #include "rtreview/checks.h"
+#include "rtreview/ruleset_dir.h"
 
-#ifndef RTREVIEW_DEFAULT_RULESET_DIR
-#define RTREVIEW_DEFAULT_RULESET_DIR "rulesets"
-#endif
 
 namespace rtreview {
 
@@ -321,10 +319,7 @@ StructureVocabulary load_structure_vocabulary(const CheckOptions& options) {
   StructureVocabulary vocabulary;
   std::filesystem::path default_path = options.default_structure_vocabulary;
   if (default_path.empty()) {
-    // RTREVIEW_RULESET_DIR lets an installed binary find its rulesets.
-    const char* env = std::getenv("RTREVIEW_RULESET_DIR");
-    default_path =
-        std::filesystem::path(env && *env ? env : RTREVIEW_DEFAULT_RULESET_DIR) / "structure-names.tsv";
+    default_path = default_ruleset_dir() / structure_vocabulary_file;
   }
   std::vector<std::filesystem::path> paths{default_path};
   if (!options.structure_vocabulary.empty()) paths.push_back(options.structure_vocabulary);

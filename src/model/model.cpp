@@ -1,5 +1,7 @@
 #include "rtreview/model.h"
 
+#include <algorithm>
+
 namespace rtreview {
 
 const char* to_string(PlanKind kind) {
@@ -42,10 +44,42 @@ const char* to_string(Severity severity) {
   return "info";
 }
 
-const char* fail_level(const Finding& finding) {
-  if (finding.status == Status::fail) return finding.severity == Severity::error ? "fail" : "warning";
-  if (finding.status == Status::not_evaluable && finding.severity != Severity::info) return "warning";
+const char* to_string(FailLevel level) {
+  switch (level) {
+    case FailLevel::fail:
+      return "fail";
+    case FailLevel::warning:
+      return "warning";
+    case FailLevel::none:
+      break;
+  }
   return "";
+}
+
+FailLevel fail_level(const Finding& finding) {
+  if (finding.status == Status::fail)
+    return finding.severity == Severity::error ? FailLevel::fail : FailLevel::warning;
+  if (finding.status == Status::not_evaluable) {
+    if (finding.severity == Severity::error) return FailLevel::fail;
+    if (finding.severity == Severity::warning) return FailLevel::warning;
+  }
+  return FailLevel::none;
+}
+
+bool counts_against(const Finding& finding, FailLevel threshold) {
+  const FailLevel level = fail_level(finding);
+  return level != FailLevel::none && level >= threshold;
+}
+
+bool any_counts_against(const std::vector<Finding>& findings, FailLevel threshold) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [threshold](const Finding& f) { return counts_against(f, threshold); });
+}
+
+std::optional<FailLevel> parse_fail_on(std::string_view text) {
+  if (text == "fail") return FailLevel::fail;
+  if (text == "warning") return FailLevel::warning;
+  return std::nullopt;
 }
 
 }  // namespace rtreview

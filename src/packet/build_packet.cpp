@@ -20,19 +20,6 @@ std::string iso_date(const std::string& d) {
   return d;
 }
 
-struct Ymd {
-  int y = 0, m = 0, d = 0;
-};
-std::optional<Ymd> parse_ymd(const std::string& s) {
-  std::string iso = iso_date(s);
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return std::nullopt;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (iso[i] < '0' || iso[i] > '9') return std::nullopt;
-  Ymd v{std::stoi(iso.substr(0, 4)), std::stoi(iso.substr(5, 2)), std::stoi(iso.substr(8, 2))};
-  if (v.m < 1 || v.m > 12 || v.d < 1 || v.d > 31) return std::nullopt;
-  return v;
-}
-
 std::optional<double> finite(double v) {
   if (!std::isfinite(v)) return std::nullopt;
   return v;
@@ -199,19 +186,25 @@ std::string overall_outcome(const std::vector<Determination>& determinations) {
   return to_string(Outcome::meets);
 }
 
-bool has_finding_at_or_above(const std::vector<Finding>& findings, const std::string& fail_on) {
-  for (const auto& f : findings) {
-    std::string level = fail_level(f);
-    if (level == "fail" || (fail_on == "warning" && level == "warning")) return true;
-  }
-  return false;
+PacketContext packet_context(const ReviewRun& run, bool lone) {
+  PacketContext context;
+  context.case_file = run.case_file ? &*run.case_file : nullptr;
+  if (!lone) return context;
+  context.input_findings = run.input_findings;
+  for (const auto& u : run.inventory.unreadable)
+    context.unreadable.push_back({u.path, u.not_dicom ? "ignored: " + u.reason : u.reason});
+  for (const auto& o : run.inventory.others)
+    context.unreadable.push_back({o.info.source.path, "ignored: " + o.reason});
+  return context;
 }
 
-ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, const PacketInputs& inputs) {
+ReviewPacket build_packet(const PlanSetReview& review, const PacketContext& context) {
+  const PlanSet& plan_set = review.plan_set;
+  const CheckReport& report = review.report;
   ReviewPacket p;
   p.tool_version = RTREVIEW_VERSION;
   p.plan_set_id = plan_set.id;
-  const CaseFile* cf = inputs.case_file;
+  const CaseFile* cf = context.case_file;
 
   // --- header: DICOM first (it is what the payer receives), case file fills gaps.
   const ObjectInfo* first = plan_set.plan            ? &plan_set.plan->info
@@ -228,16 +221,6 @@ ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, co
   if (cf) {
     if (p.patient.birth_date.empty()) p.patient.birth_date = cf->birth_date;
     if (p.patient.sex.empty()) p.patient.sex = cf->sex;
-    if (cf->patient_age_years) {
-      p.patient.age_years = cf->patient_age_years;
-      p.patient.age_source = "case file";
-    } else if (auto b = parse_ymd(p.patient.birth_date), at = parse_ymd(cf->date_of_service); b && at) {
-      int years = at->y - b->y - ((at->m < b->m || (at->m == b->m && at->d < b->d)) ? 1 : 0);
-      if (years >= 0) {
-        p.patient.age_years = years;
-        p.patient.age_source = "birth date and date of service";
-      }
-    }
     p.case_info.file = std::filesystem::path(cf->file).filename().string();
     p.case_info.date_of_service = cf->date_of_service;
     p.case_info.line_of_business = cf->line_of_business;
@@ -246,6 +229,9 @@ ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, co
     p.case_info.procedure_codes = cf->procedure_codes;
     p.case_info.rationale = cf->rationale;
   }
+  p.facts = review.facts;
+  p.patient.age_years = review.facts.age.years;
+  if (review.facts.age.years) p.patient.age_source = to_string(review.facts.age.source);
   if (plan_set.plan) {
     const Plan& plan = *plan_set.plan;
     p.plan.label = plan.label;
@@ -265,8 +251,8 @@ ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, co
   p.title = "Review packet: " + subject + (p.patient.id.empty() ? "" : ", patient " + p.patient.id);
 
   // --- determinations
-  p.policies = inputs.policies;
-  p.determinations = inputs.determinations;
+  p.policies = context.policies;
+  p.determinations = review.determinations;
   p.overall = overall_outcome(p.determinations);
   if (p.determinations.empty())
     p.overall_reasons.push_back("no policy applies to the case's line of business and date of service");
@@ -281,7 +267,7 @@ ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, co
           return g.id == f.id && g.subject == f.subject && g.message == f.message;
         }))
       p.findings.push_back(f);
-  p.findings.insert(p.findings.end(), inputs.input_findings.begin(), inputs.input_findings.end());
+  p.findings.insert(p.findings.end(), context.input_findings.begin(), context.input_findings.end());
 
   p.plan_summary = report.plan_summary;
   p.beams = report.beams;
@@ -292,7 +278,7 @@ ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, co
   if (plan_set.structure_set) add_input(p.inputs, plan_set.structure_set->info, "RTSTRUCT");
   for (const auto& d : plan_set.doses)
     if (d) add_input(p.inputs, d->info, "RTDOSE");
-  p.unreadable = inputs.unreadable;
+  p.unreadable = context.unreadable;
 
   if (plan_set.plan)
     for (const auto& n : plan_set.plan->notes) p.notes.push_back("plan: " + n);
@@ -305,7 +291,7 @@ ReviewPacket build_packet(const PlanSet& plan_set, const CheckReport& report, co
   return p;
 }
 
-BatchEntry batch_entry(const ReviewPacket& packet, const std::string& folder, const std::string& fail_on) {
+BatchEntry batch_entry(const ReviewPacket& packet, const std::string& folder, FailLevel fail_on) {
   BatchEntry e;
   e.folder = folder;
   e.plan_set_id = packet.plan_set_id;
@@ -316,10 +302,8 @@ BatchEntry batch_entry(const ReviewPacket& packet, const std::string& folder, co
   e.overall = packet.overall;
   for (const auto& d : packet.determinations) e.outcomes.emplace_back(d.policy.id, to_string(d.outcome));
   std::set<std::string> failing;
-  for (const auto& f : packet.findings) {
-    std::string level = fail_level(f);
-    if (level == "fail" || (fail_on == "warning" && level == "warning")) failing.insert(f.id);
-  }
+  for (const auto& f : packet.findings)
+    if (counts_against(f, fail_on)) failing.insert(f.id);
   e.failing_checks.assign(failing.begin(), failing.end());
   e.exit_code = (packet.overall == "MEETS" && failing.empty()) ? 0 : 1;
   return e;

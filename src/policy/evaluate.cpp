@@ -376,32 +376,15 @@ class Evaluator {
   }
 
   void age(const RuleNode& n, EvaluatedNode& e) {
-    std::optional<double> years;
-    std::string source;
-    if (case_.patient_age_years) {
-      years = *case_.patient_age_years;
-      e.origin = Origin::case_file;
-      source = "case file";
-    } else {
-      auto at = parse_date(case_.date_of_service);
-      std::optional<Ymd> birth;
-      if (!case_.birth_date.empty()) {
-        birth = parse_date(case_.birth_date);
-        source = "case-file birth date";
-        e.origin = Origin::case_file;
-      } else if (!dicom_.patient_birth_date.empty()) {
-        birth = parse_date(dicom_.patient_birth_date);
-        source = "DICOM PatientBirthDate";
-        e.origin = Origin::derived;
-      }
-      if (birth && at) years = full_years(*birth, *at);
-      source += " at the date of service";
-    }
-    if (!years) {
+    const PatientAge patient = patient_age(case_, dicom_.patient_birth_date);
+    e.origin = patient.origin;
+    if (!patient.years) {
       e.result = Truth::unknown;
       e.evidence = "patient age unknown: no age or birth date in the case file or DICOM";
       return;
     }
+    const std::string source = to_string(patient.source);
+    const std::optional<double>& years = patient.years;
     double a = *years, limit = n.age_years;
     bool ok = n.age_op == "lt"   ? a < limit
               : n.age_op == "le" ? a <= limit
@@ -554,6 +537,44 @@ bool has_manual(const EvaluatedNode& n) {
 
 }  // namespace
 
+const char* to_string(AgeSource source) {
+  switch (source) {
+    case AgeSource::case_file_age:
+      return "case file";
+    case AgeSource::case_file_birth_date:
+      return "case-file birth date at the date of service";
+    case AgeSource::dicom_birth_date:
+      return "DICOM PatientBirthDate at the date of service";
+    case AgeSource::none:
+      break;
+  }
+  return "unknown";
+}
+
+PatientAge patient_age(const CaseFile& case_file, const std::string& dicom_birth_date_yyyymmdd) {
+  PatientAge age;
+  if (case_file.patient_age_years) {
+    age.years = *case_file.patient_age_years;
+    age.source = AgeSource::case_file_age;
+    age.origin = Origin::case_file;
+    return age;
+  }
+  std::optional<Ymd> birth;
+  if (!case_file.birth_date.empty()) {
+    birth = parse_date(case_file.birth_date);
+    age.source = AgeSource::case_file_birth_date;
+    age.origin = Origin::case_file;
+  } else if (!dicom_birth_date_yyyymmdd.empty()) {
+    birth = parse_date(dicom_birth_date_yyyymmdd);
+    age.source = AgeSource::dicom_birth_date;
+    age.origin = Origin::derived;
+  }
+  const auto at = parse_date(case_file.date_of_service);
+  if (birth && at && full_years(*birth, *at) >= 0) age.years = full_years(*birth, *at);
+  if (!age.years) age.source = AgeSource::none;
+  return age;
+}
+
 Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
   const std::string& lob = c.line_of_business;
   if (contains(p.excluded_lines, lob))
@@ -622,35 +643,6 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
   }
   std::sort(notes.begin(), notes.end());
   return notes;
-}
-
-DicomFacts dicom_facts_from(const PlanSet& ps) {
-  DicomFacts f;
-  const Plan* plan = ps.plan.get();
-  if (!plan) {
-    if (ps.structure_set) {
-      f.patient_birth_date = ps.structure_set->info.patient.birth_date;
-      f.patient_sex = ps.structure_set->info.patient.sex;
-    }
-    return f;
-  }
-  f.patient_birth_date = plan->info.patient.birth_date;
-  f.patient_sex = plan->info.patient.sex;
-  f.plan_date = plan->date;
-  f.source = "plan " + (plan->label.empty() ? plan->info.sop_instance_uid : plan->label);
-  for (const auto& r : plan->referenced_plans)
-    if (r.relationship == "PRIOR" || r.relationship == "PREDECESSOR") f.prior_plan_present = true;
-  for (const auto& d : plan->dose_references)
-    if (d.target_prescription_dose_gy &&
-        (!f.prescription_dose_gy || *d.target_prescription_dose_gy > *f.prescription_dose_gy))
-      f.prescription_dose_gy = d.target_prescription_dose_gy;
-  if (!plan->fraction_groups.empty()) f.fractions = plan->fraction_groups.front().fractions_planned;
-  if (f.prescription_dose_gy && f.fractions && *f.fractions > 0)
-    f.dose_per_fraction_gy = *f.prescription_dose_gy / *f.fractions;
-  if (!plan->beams.empty())
-    f.compensator_based = std::any_of(plan->beams.begin(), plan->beams.end(),
-                                      [](const Beam& b) { return !b.compensators.empty(); });
-  return f;
 }
 
 // Checks that measure a property of the plan itself. When one of them fails, the plan

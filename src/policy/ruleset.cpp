@@ -31,10 +31,6 @@ bool ValueSet::contains(std::string_view code) const {
   return false;
 }
 
-std::filesystem::path default_ruleset_dir() {
-  if (const char* env = std::getenv("RTREVIEW_RULESET_DIR"); env && *env) return env;
-  return RTREVIEW_DEFAULT_RULESET_DIR;
-}
 
 namespace {
 

@@ -427,7 +427,7 @@ std::string render_html(const ReviewPacket& p) {
 std::string render_index_html(const BatchSummary& summary) {
   std::string s = page_start("rtreview: review packets");
   s += "<header><h1>Review packets</h1><p class=\"muted\">rtreview " + esc(summary.tool_version) +
-       " · case file " + or_dash(summary.case_file) + " · fail on " + esc(summary.fail_on) + " · " +
+       " · case file " + or_dash(summary.case_file) + " · fail on " + esc(to_string(summary.fail_on)) + " · " +
        std::to_string(summary.packets.size()) + " plan set(s) · exit code " +
        std::to_string(summary.exit_code) + "</p></header>\n";
   s += "<table><thead><tr><th>Plan</th><th>Patient</th><th>Technique</th><th>Overall</th><th>Policies</th>"

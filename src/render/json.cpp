@@ -34,11 +34,11 @@ json evidence_json(const std::vector<Evidence>& evidence) {
   return a;
 }
 
-json finding_json(const Finding& f) {
+json finding_json_impl(const Finding& f) {
   return json{{"id", f.id},
               {"status", to_string(f.status)},
               {"severity", to_string(f.severity)},
-              {"fail_level", fail_level(f)},
+              {"fail_level", to_string(fail_level(f))},
               {"subject", f.subject},
               {"message", f.message},
               {"evidence", evidence_json(f.evidence)},
@@ -119,7 +119,7 @@ json point_json(const std::optional<Point3>& p) {
   return json::array({number((*p)[0]), number((*p)[1]), number((*p)[2])});
 }
 
-json beam_json(const BeamSummary& b) {
+json beam_json_impl(const BeamSummary& b) {
   return json{{"number", b.number},
               {"name", b.name},
               {"description", b.description},
@@ -149,7 +149,7 @@ json beam_json(const BeamSummary& b) {
               {"block_count", b.block_count}};
 }
 
-json plan_summary_json(const PlanSummary& s) {
+json plan_summary_json_impl(const PlanSummary& s) {
   return json{{"treatment_portal_count", s.treatment_portal_count},
               {"static_portal_count", s.static_portal_count},
               {"arc_count", s.arc_count},
@@ -163,7 +163,7 @@ json plan_summary_json(const PlanSummary& s) {
               {"prescription_source", s.prescription_source}};
 }
 
-json structure_json(const RoiClassification& r) {
+json structure_json_impl(const RoiClassification& r) {
   return json{{"roi_number", r.roi_number},
               {"roi_name", r.roi_name},
               {"interpreted_type", r.interpreted_type},
@@ -232,6 +232,29 @@ std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handl
 
 }  // namespace
 
+json to_json(const Finding& finding) { return finding_json_impl(finding); }
+json to_json(const BeamSummary& beam) { return beam_json_impl(beam); }
+json to_json(const RoiClassification& roi) { return structure_json_impl(roi); }
+json to_json(const PlanSummary& summary) {
+  json j = plan_summary_json_impl(summary);
+  return j;
+}
+json to_json(const TechniqueResult& technique) {
+  return json{{"name", to_string(technique.technique)},
+              {"is_imrt", is_imrt(technique.technique)},
+              {"rule", technique.rule},
+              {"evidence", evidence_json(technique.evidence)}};
+}
+
+json facts_to_json(const DerivedFacts& facts) {
+  return json{{"label", facts.label},
+              {"age_years", number(facts.age.years)},
+              {"age_source", facts.age.years ? to_string(facts.age.source) : ""},
+              {"fractions", integer(facts.dicom.fractions)},
+              {"prescription_dose_gy", number(facts.dicom.prescription_dose_gy)},
+              {"dose_per_fraction_gy", number(facts.dicom.dose_per_fraction_gy)}};
+}
+
 nlohmann::ordered_json determination_to_json(const Determination& determination) {
   return determination_json_impl(determination);
 }
@@ -248,11 +271,11 @@ std::string render_json(const ReviewPacket& p) {
   json determinations = json::array();
   for (const auto& d : p.determinations) determinations.push_back(determination_to_json(d));
   json findings = json::array();
-  for (const auto& f : p.findings) findings.push_back(finding_json(f));
+  for (const auto& f : p.findings) findings.push_back(finding_json_impl(f));
   json beams = json::array();
-  for (const auto& b : p.beams) beams.push_back(beam_json(b));
+  for (const auto& b : p.beams) beams.push_back(beam_json_impl(b));
   json structures = json::array();
-  for (const auto& s : p.structures) structures.push_back(structure_json(s));
+  for (const auto& s : p.structures) structures.push_back(structure_json_impl(s));
   json inputs = json::array();
   for (const auto& f : p.inputs)
     inputs.push_back(json{{"path", f.path},
@@ -273,6 +296,7 @@ std::string render_json(const ReviewPacket& p) {
                        {"age_years", number(p.patient.age_years)},
                        {"age_source", p.patient.age_source},
                        {"sex", p.patient.sex}}},
+      {"facts", facts_to_json(p.facts)},
       {"plan", json{{"label", p.plan.label},
                     {"name", p.plan.name},
                     {"date", p.plan.date},
@@ -295,7 +319,7 @@ std::string render_json(const ReviewPacket& p) {
       {"policies", policies},
       {"determinations", determinations},
       {"findings", findings},
-      {"plan_summary", plan_summary_json(p.plan_summary)},
+      {"plan_summary", plan_summary_json_impl(p.plan_summary)},
       {"beams", beams},
       {"structures", structures},
       {"dvh", dvh_json(p.dvh)},
@@ -326,7 +350,7 @@ std::string render_summary_json(const BatchSummary& s) {
   json j{{"schema_version", s.schema_version},
          {"tool", json{{"name", "rtreview"}, {"version", s.tool_version}}},
          {"case_file", s.case_file},
-         {"fail_on", s.fail_on},
+         {"fail_on", to_string(s.fail_on)},
          {"formats", strings(s.formats)},
          {"exit_code", s.exit_code},
          {"packets", packets},

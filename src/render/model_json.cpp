@@ -6,6 +6,8 @@
 #include <limits>
 #include <set>
 
+#include "rtreview/render.h"
+
 namespace rtreview {
 namespace {
 
@@ -175,14 +177,6 @@ json to_json(const ObjectInfo& i) {
             {"id", i.patient.id},
             {"birth_date", i.patient.birth_date},
             {"sex", i.patient.sex}}}};
-}
-
-json to_json(const Finding& f) {
-  json evidence = json::array();
-  for (const auto& e : f.evidence) evidence.push_back({{"label", e.label}, {"value", e.value}});
-  return {{"id", f.id},           {"status", to_string(f.status)}, {"severity", to_string(f.severity)},
-          {"subject", f.subject}, {"message", f.message},          {"evidence", evidence},
-          {"rule", f.rule},       {"citation", f.citation}};
 }
 
 json to_json(const Plan& p) {
@@ -392,7 +386,7 @@ json to_json(const PlanSet& set) {
   for (const auto& d : set.doses)
     if (d) doses.push_back(to_json(*d));
   json findings = json::array();
-  for (const auto& f : set.findings) findings.push_back(to_json(f));
+  for (const auto& f : set.findings) findings.push_back(json(to_json(f)));
   return {{"id", set.id},
           {"complete", set.complete()},
           {"plan", set.plan ? to_json(*set.plan) : json(nullptr)},
@@ -410,7 +404,7 @@ json inspect_json(const Inventory& inventory, const std::vector<PlanSet>& plan_s
   json unreadable = json::array();
   for (const auto& u : inventory.unreadable) unreadable.push_back({{"path", u.path}, {"reason", u.reason}});
   json findings = json::array();
-  for (const auto& f : input_findings) findings.push_back(to_json(f));
+  for (const auto& f : input_findings) findings.push_back(json(to_json(f)));
   return {{"schema", "rtreview.inspect/1"},
           {"tool_version", RTREVIEW_VERSION},
           {"counts",

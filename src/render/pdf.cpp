@@ -594,31 +594,33 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
 
 }  // namespace
 
-std::string render_pdf(const ReviewPacket& packet, const std::filesystem::path& path, PaperSize paper) {
+RenderedPdf render_pdf_bytes(const ReviewPacket& packet, PaperSize paper) {
   std::string header = packet.title;
   std::string footer = "patient " + (packet.patient.id.empty() ? std::string("-") : packet.patient.id) +
                        " · plan " + (packet.plan.label.empty() ? std::string("-") : packet.plan.label) +
                        " · overall " + packet.overall;
+  RenderedPdf out;
   int pages = 0;
-  std::string status;
   {
-    std::string scratch;  // pass 1: count pages
+    std::string scratch;  // pass 1: count pages, so every footer can say "page n of N"
     PdfWriter w(&scratch, paper, header, footer, 0);
     write_packet(w, packet);
-    status = w.finish(pages);
+    out.error = w.finish(pages);
   }
-  if (!status.empty()) return path.string() + ": cairo: " + status;
-  std::string bytes;
-  {
-    PdfWriter w(&bytes, paper, header, footer, pages);
-    write_packet(w, packet);
-    int pages2 = 0;
-    status = w.finish(pages2);
-  }
-  if (!status.empty()) return path.string() + ": cairo: " + status;
+  if (!out.error.empty()) return out;
+  PdfWriter w(&out.bytes, paper, header, footer, pages);
+  write_packet(w, packet);
+  int pages2 = 0;
+  out.error = w.finish(pages2);
+  return out;
+}
+
+std::string render_pdf(const ReviewPacket& packet, const std::filesystem::path& path, PaperSize paper) {
+  RenderedPdf pdf = render_pdf_bytes(packet, paper);
+  if (!pdf.error.empty()) return path.string() + ": cairo: " + pdf.error;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return path.string() + ": cannot open for writing";
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
   out.close();
   if (!out) return path.string() + ": write failed";
   return "";

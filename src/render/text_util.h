@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "rtreview/checks.h"
+#include "rtreview/packet.h"
 
 namespace rtreview::render_detail {
 

@@ -150,7 +150,7 @@ TEST(check_cli, json_is_valid_and_deterministic) {
   const auto& set = doc["plan_sets"][0];
   EXPECT_EQ(set["technique"]["name"], "VMAT");
   EXPECT_EQ(set["technique"]["is_imrt"], true);
-  EXPECT_EQ(set["plan"]["arcs"], 2);
+  EXPECT_EQ(set["plan"]["arc_count"], 2);
   EXPECT_EQ(set["beams"].size(), 2u);
   EXPECT_EQ(set["beams"][0]["rotation_direction"], "CW");
   bool has_grid = false;

@@ -35,7 +35,7 @@ TEST(Inputs, NonDicomFilesAreInfoButDamagedDicomIsAnError) {
     ASSERT_NE(f, nullptr) << name;
     EXPECT_EQ(f->id, check_id::file_not_rt) << name;
     EXPECT_EQ(f->severity, Severity::info) << name;
-    EXPECT_STREQ(fail_level(*f), "") << name;
+    EXPECT_EQ(fail_level(*f), FailLevel::none) << name;
   }
   for (const char* name : {"RP_broken.dcm", "empty.xml"}) {
     const Finding* f = finding_for(findings, name);

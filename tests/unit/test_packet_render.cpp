@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rtreview/packet.h"
-#include "rtreview/render.h"
+#include "rtreview/publish.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -86,26 +86,28 @@ TEST(packet, fail_on_levels) {
   Finding failure;
   failure.status = Status::fail;
   failure.severity = Severity::error;
-  EXPECT_FALSE(has_finding_at_or_above({warning}, "fail"));
-  EXPECT_TRUE(has_finding_at_or_above({warning}, "warning"));
-  EXPECT_TRUE(has_finding_at_or_above({failure}, "fail"));
+  Finding unusable_input;  // could not be verified because an input is unusable: counts as fail
+  unusable_input.status = Status::not_evaluable;
+  unusable_input.severity = Severity::error;
+  EXPECT_FALSE(any_counts_against({warning}, FailLevel::fail));
+  EXPECT_TRUE(any_counts_against({warning}, FailLevel::warning));
+  EXPECT_TRUE(any_counts_against({failure}, FailLevel::fail));
+  EXPECT_TRUE(any_counts_against({unusable_input}, FailLevel::fail));
 
   ReviewPacket p = sample_packet();
-  EXPECT_EQ(batch_entry(p, "", "fail").exit_code, 0);
+  EXPECT_EQ(batch_entry(p, "", FailLevel::fail).exit_code, 0);
   p.findings.push_back(warning);
   p.findings.back().id = "X";
-  EXPECT_EQ(batch_entry(p, "", "fail").exit_code, 0);
-  BatchEntry strict = batch_entry(p, "", "warning");
+  EXPECT_EQ(batch_entry(p, "", FailLevel::fail).exit_code, 0);
+  BatchEntry strict = batch_entry(p, "", FailLevel::warning);
   EXPECT_EQ(strict.exit_code, 1);
   EXPECT_EQ(strict.failing_checks, std::vector<std::string>{"X"});
 }
 
 TEST(packet, build_packet_without_plan_set_objects_does_not_throw) {
-  PlanSet empty;
-  empty.id = "nothing";
-  CheckReport report;
-  PacketInputs inputs;
-  ReviewPacket p = build_packet(empty, report, inputs);
+  PlanSetReview empty;
+  empty.plan_set.id = "nothing";
+  ReviewPacket p = build_packet(empty, PacketContext{});
   EXPECT_EQ(p.overall, "NO POLICY");
   EXPECT_FALSE(p.dvh.note.empty());
   EXPECT_NO_THROW(render_html(p));
@@ -181,7 +183,7 @@ TEST(packet, index_lists_packets_and_unreadable_files) {
   BatchSummary s;
   s.tool_version = "test";
   s.formats = {"html", "json"};
-  s.packets.push_back(batch_entry(sample_packet(), "01-HN", "fail"));
+  s.packets.push_back(batch_entry(sample_packet(), "01-HN", FailLevel::fail));
   s.unreadable.push_back({"bad<1>.dcm", "not DICOM"});
   std::string html = render_index_html(s);
   EXPECT_NE(html.find("href=\"01-HN/packet.html\""), std::string::npos);

@@ -1,0 +1,63 @@
+// Writing a run's review packets to disk: the `rtreview review` job, shared by the CLI
+// and (later) the web and DICOM front doors. It sits above render/: review_inputs()
+// computes, build_packet() maps, the renderers format, this writes (atomically).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtreview/packet.h"
+#include "rtreview/render.h"
+#include "rtreview/review.h"
+
+namespace rtreview {
+
+enum class OutputFormat { html, pdf, json };
+const char* to_string(OutputFormat format);  // "html", "pdf", "json"
+std::optional<OutputFormat> parse_output_format(std::string_view text);
+
+struct ReviewOptions {
+  std::vector<std::filesystem::path> paths;
+  std::filesystem::path case_file;
+  std::vector<std::string> policies;  // ids or ruleset files; empty = those that apply
+  std::filesystem::path ruleset_dir;  // "" = default_ruleset_dir()
+  std::filesystem::path out_dir = "rtreview-out";
+  std::vector<OutputFormat> formats = {OutputFormat::html, OutputFormat::pdf, OutputFormat::json};
+  FailLevel fail_on = FailLevel::fail;
+  PaperSize paper = PaperSize::a4;
+  // Called before each plan set (1-based index, count, label) and once with index 0
+  // while reading; may be empty. Never called with output that goes into a file.
+  std::function<void(std::size_t, std::size_t, const std::string&)> progress;
+};
+
+struct ReviewResult {
+  // 0 all determinations MEETS and no finding at or above fail_on; 1 otherwise;
+  // 2 usage / ruleset / case-file / output error; 3 no readable plan set.
+  int exit_code = 0;
+  std::vector<std::string> errors;  // "rtreview review: ..." lines for stderr
+  std::vector<std::string> lines;   // one summary line per packet for stdout
+  BatchSummary summary;
+  std::vector<std::filesystem::path> written;  // every file written, in order
+};
+
+// Runs the whole review. Writes packet.{html,pdf,json} into out_dir (one plan set) or
+// into out_dir/<NN>-<label>/ (several), plus summary.json always and index.html for
+// several (a stale index.html of an earlier batch is removed when the run has one set).
+// Every file is written to a temporary name and renamed. Never throws on bad input;
+// I/O failures are errors with exit code 2.
+ReviewResult run_review(const ReviewOptions& options);
+
+// Folder name of the packet of plan set `index` (1-based) of `count`: "" when count is
+// 1, else "<NN>-<label made file-safe>".
+std::string packet_folder_name(std::size_t index, std::size_t count, const std::string& label);
+
+// Writes `text` to `path` atomically (temporary file in the same folder, then rename).
+// Returns "" or a message naming the path and the reason.
+std::string write_file_atomically(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace rtreview

@@ -1,0 +1,226 @@
+// run_review: review_inputs → build_packet → render → write, for every plan set of a run.
+#include "rtreview/publish.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <system_error>
+
+namespace rtreview {
+
+const char* to_string(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::html:
+      return "html";
+    case OutputFormat::pdf:
+      return "pdf";
+    case OutputFormat::json:
+      return "json";
+  }
+  return "json";
+}
+
+std::optional<OutputFormat> parse_output_format(std::string_view text) {
+  for (OutputFormat f : {OutputFormat::html, OutputFormat::pdf, OutputFormat::json})
+    if (text == to_string(f)) return f;
+  return std::nullopt;
+}
+
+std::string write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::path temporary = path;
+  temporary += ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return path.string() + ": cannot open for writing";
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+      std::filesystem::remove(temporary);
+      return path.string() + ": write failed";
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    return path.string() + ": cannot rename the written file into place";
+  }
+  return "";
+}
+
+std::string packet_folder_name(std::size_t index, std::size_t count, const std::string& label) {
+  if (count <= 1) return "";
+  std::string safe;
+  for (char c : label) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.';
+    safe += ok ? c : '_';
+    if (safe.size() >= 40) break;
+  }
+  while (!safe.empty() && safe.front() == '.') safe.erase(0, 1);  // no hidden folders, no ".."
+  if (safe.empty()) safe = "plan";
+  std::string number = std::to_string(index);
+  std::size_t width = std::to_string(count).size();
+  if (number.size() < width) number.insert(0, width - number.size(), '0');
+  return number + "-" + safe;
+}
+
+namespace {
+
+PacketPolicyRef policy_ref(const PolicyHeader& h) {
+  return PacketPolicyRef{h.id,
+                         h.title,
+                         h.payer,
+                         h.revision_date,
+                         h.ruleset_version,
+                         std::filesystem::path(h.file).filename().string()};
+}
+
+// The packet file's bytes in one format ("" + error on failure).
+std::string rendered(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& error) {
+  switch (format) {
+    case OutputFormat::html:
+      return render_html(packet);
+    case OutputFormat::json:
+      return render_json(packet);
+    case OutputFormat::pdf: {
+      RenderedPdf pdf = render_pdf_bytes(packet, paper);
+      if (!pdf.error.empty()) error = "cairo: " + pdf.error;
+      return pdf.bytes;
+    }
+  }
+  return "";
+}
+
+// "<label>: MEETS (A MEETS, B ...); failing checks: X Y -> folder"
+std::string summary_line(const BatchEntry& entry, const std::string& label,
+                         const std::filesystem::path& target) {
+  std::string line = label + ": " + entry.overall;
+  for (const auto& [id, outcome] : entry.outcomes)
+    line += (&id == &entry.outcomes.front().first ? " (" : ", ") + id + " " + outcome;
+  if (!entry.outcomes.empty()) line += ")";
+  if (!entry.failing_checks.empty()) {
+    line += "; failing checks:";
+    for (const auto& c : entry.failing_checks) line += " " + c;
+  }
+  return line + " -> " + target.string();
+}
+
+// Folder labels made unique: a second "HN" becomes "HN_2" (folders are also numbered).
+std::vector<std::string> unique_labels(const std::vector<PlanSetReview>& reviews) {
+  std::vector<std::string> labels;
+  std::map<std::string, int> seen;
+  for (const auto& r : reviews) {
+    int n = ++seen[r.facts.label];
+    labels.push_back(n == 1 ? r.facts.label : r.facts.label + "_" + std::to_string(n));
+  }
+  return labels;
+}
+
+struct Writer {
+  const ReviewOptions& options;
+  ReviewResult& result;
+  bool write(const std::filesystem::path& file, const std::string& text) {
+    std::string error = write_file_atomically(file, text);
+    if (!error.empty()) {
+      result.errors.push_back("rtreview review: " + error);
+      result.exit_code = 2;
+      return false;
+    }
+    result.written.push_back(file);
+    return true;
+  }
+  bool make_folder(const std::filesystem::path& folder) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (!ec) return true;
+    result.errors.push_back("rtreview review: " + folder.string() +
+                            ": cannot create output folder: " + ec.message());
+    result.exit_code = 2;
+    return false;
+  }
+};
+
+// Writes one plan set's packet files; false on an I/O error (already recorded).
+bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target, Writer& writer) {
+  if (!writer.make_folder(target)) return false;
+  for (OutputFormat format : writer.options.formats) {
+    std::string error;
+    std::filesystem::path file = target / (std::string("packet.") + to_string(format));
+    std::string bytes = rendered(packet, format, writer.options.paper, error);
+    if (!error.empty()) {
+      writer.result.errors.push_back("rtreview review: " + file.string() + ": " + error);
+      writer.result.exit_code = 2;
+      return false;
+    }
+    if (!writer.write(file, bytes)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ReviewResult run_review(const ReviewOptions& options) {
+  ReviewResult result;
+  ReviewRequest request;
+  request.paths = options.paths;
+  request.case_file = options.case_file;
+  request.policies = options.policies;
+  request.ruleset_dir = options.ruleset_dir;
+  request.progress = options.progress;
+  ReviewRun run = review_inputs(request);
+  if (!run.ok()) {
+    for (const auto& e : run.errors) result.errors.push_back("rtreview review: " + e.message);
+    result.exit_code = 2;
+    return result;
+  }
+  Writer writer{options, result};
+  if (!writer.make_folder(options.out_dir)) return result;
+
+  const std::size_t count = run.reviews.size();
+  PacketContext context = packet_context(run, count == 1);
+  for (const auto& r : run.selection.rulesets) context.policies.push_back(policy_ref(r.header));
+  BatchSummary& summary = result.summary;
+  summary.tool_version = RTREVIEW_VERSION;
+  summary.case_file = std::filesystem::path(options.case_file).filename().string();
+  summary.fail_on = options.fail_on;
+  for (OutputFormat f : options.formats) summary.formats.push_back(to_string(f));
+  summary.unreadable = packet_context(run, true).unreadable;
+
+  const std::vector<std::string> labels = unique_labels(run.reviews);
+  bool all_ok = count > 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    ReviewPacket packet = build_packet(run.reviews[i], context);
+    if (count > 1 && !summary.unreadable.empty())
+      packet.notes.push_back(std::to_string(summary.unreadable.size()) +
+                             " unreadable or ignored input file(s): listed in ../index.html");
+    std::string folder = packet_folder_name(i + 1, count, labels[i]);
+    std::filesystem::path target = folder.empty() ? options.out_dir : options.out_dir / folder;
+    if (!publish_one(packet, target, writer)) return result;
+    BatchEntry entry = batch_entry(packet, folder, options.fail_on);
+    all_ok = all_ok && entry.exit_code == 0;
+    result.lines.push_back(summary_line(entry, run.reviews[i].facts.label, target));
+    summary.packets.push_back(std::move(entry));
+  }
+  // Unreadable inputs count against --fail-on in a batch too (a lone packet has them already).
+  if (count > 1 && any_counts_against(run.input_findings, options.fail_on)) all_ok = false;
+
+  result.exit_code = count == 0 ? 3 : all_ok ? 0 : 1;
+  summary.exit_code = result.exit_code;
+  if (!writer.write(options.out_dir / "summary.json", render_summary_json(summary))) return result;
+  const bool html =
+      std::find(options.formats.begin(), options.formats.end(), OutputFormat::html) != options.formats.end();
+  std::error_code ec;
+  if (count != 1 && html) {
+    if (!writer.write(options.out_dir / "index.html", render_index_html(summary))) return result;
+  } else {
+    std::filesystem::remove(options.out_dir / "index.html", ec);  // never a stale index beside one packet
+  }
+  if (count == 0) result.errors.push_back("rtreview review: no readable RT plan set in the given paths");
+  return result;
+}
+
+}  // namespace rtreview

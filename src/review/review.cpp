@@ -1,0 +1,89 @@
+// review_inputs: read once → assemble → checks → derived facts → determinations.
+// The vocabulary, case file and rulesets are loaded once per run, never per plan set.
+#include "rtreview/review.h"
+
+#include <system_error>
+
+namespace rtreview {
+
+namespace {
+
+// The case file, when given, is an input beside the DICOM, not an unreadable DICOM file.
+void drop_case_file(Inventory& inventory, const std::filesystem::path& case_file) {
+  if (case_file.empty()) return;
+  std::error_code ec;
+  std::erase_if(inventory.unreadable,
+                [&](const UnreadableFile& u) { return std::filesystem::equivalent(u.path, case_file, ec); });
+}
+
+// Loads the case file (when given, or required by the depth) and, for determinations,
+// selects the policies; false (with errors) when either fails.
+bool load_policy_inputs(const ReviewRequest& request, ReviewRun& run) {
+  const bool determinations = request.depth == ReviewDepth::determinations;
+  if (request.case_file.empty() && !determinations) return true;
+  CaseFileLoad loaded = load_case_file(request.case_file);
+  if (!loaded.result) {
+    run.errors.push_back({loaded.result.message()});
+    return false;
+  }
+  run.case_file = std::move(loaded.case_file);
+  if (!determinations) return true;
+  run.selection = select_policies(request.policies, *run.case_file, run.ruleset_dir);
+  for (const auto& e : run.selection.errors) run.errors.push_back({e.message()});
+  return run.errors.empty();
+}
+
+PlanSetReview review_one(PlanSet plan_set, const ReviewRun& run, const CheckOptions& options,
+                         const StructureVocabulary& vocabulary, ReviewDepth depth) {
+  PlanSetReview review;
+  review.plan_set = std::move(plan_set);
+  const PlanSet& set = review.plan_set;
+  if (depth != ReviewDepth::assemble) review.report = run_checks(set, options, vocabulary);
+  review.findings = review.report.findings;
+  review.findings.insert(review.findings.end(), set.findings.begin(), set.findings.end());
+  review.facts = derive_facts(set, review.report, run.case_file ? &*run.case_file : nullptr);
+  if (depth != ReviewDepth::determinations) return review;
+  const auto& rulesets = run.selection.rulesets;
+  for (std::size_t k = 0; k < rulesets.size(); ++k) {
+    Determination d = evaluate_policy(rulesets[k], *run.case_file, review.findings, review.facts.dicom);
+    if (k < run.selection.reasons.size()) d.applicability = run.selection.reasons[k];
+    review.determinations.push_back(std::move(d));
+  }
+  return review;
+}
+
+}  // namespace
+
+ReviewRun review_inputs(const ReviewRequest& request) {
+  ReviewRun run;
+  run.ruleset_dir = ruleset_dir_or_default(request.ruleset_dir);
+  if (!load_policy_inputs(request, run)) return run;
+
+  CheckOptions options = request.check_options;
+  if (options.default_structure_vocabulary.empty())
+    options.default_structure_vocabulary = run.ruleset_dir / structure_vocabulary_file;
+  if (!options.structure_vocabulary.empty() &&
+      !std::filesystem::is_regular_file(options.structure_vocabulary)) {
+    run.errors.push_back({options.structure_vocabulary.string() + ": error: structure vocabulary not found"});
+    return run;
+  }
+  StructureVocabulary vocabulary;
+  if (request.depth != ReviewDepth::assemble) {
+    vocabulary = load_structure_vocabulary(options);
+    run.vocabulary_problems = vocabulary.problems;
+  }
+
+  if (request.progress) request.progress(0, 0, "reading inputs");
+  run.inventory = read_paths(request.paths);
+  drop_case_file(run.inventory, request.case_file);
+  run.input_findings = inventory_findings(run.inventory);
+  std::vector<PlanSet> sets = assemble_plan_sets(run.inventory);
+  run.reviews.reserve(sets.size());
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    if (request.progress) request.progress(i + 1, sets.size(), plan_set_label(sets[i]));
+    run.reviews.push_back(review_one(std::move(sets[i]), run, options, vocabulary, request.depth));
+  }
+  return run;
+}
+
+}  // namespace rtreview
