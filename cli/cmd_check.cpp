@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "console.h"
 #include "rtreview/render.h"
 #include "rtreview/review.h"
 
@@ -109,6 +110,7 @@ int run_check(const CheckArgs& args) {
       std::cout << json{{"schema", "rtreview.check/1"}, {"plan_sets", json::array()}}.dump(2) << "\n";
     return exit_usage;
   }
+  print_input_problems(std::cerr, "rtreview check", run);
   for (const auto& problem : run.vocabulary_problems)
     std::cerr << "rtreview check: warning: " << problem << "\n";
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "console.h"
 #include "rtreview/dvh.h"
 #include "rtreview/review.h"
 
@@ -180,8 +181,7 @@ int run_dvh(const DvhArgs& args) {
   request.paths.assign(args.paths.begin(), args.paths.end());
   request.depth = ReviewDepth::assemble;
   const ReviewRun run = review_inputs(request);
-  for (const auto& u : run.inventory.unreadable)
-    if (!u.not_dicom) std::cerr << "rtreview dvh: " << u.path << ": " << u.reason << "\n";
+  print_input_problems(std::cerr, "rtreview dvh", run);
   DvhOptions options;
   options.end_caps = args.no_end_caps ? EndCaps::none : EndCaps::half_slab;
   options.roi_names = args.rois;

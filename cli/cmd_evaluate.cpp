@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "console.h"
 #include "rtreview/render.h"
 #include "rtreview/review.h"
 
@@ -121,8 +122,7 @@ int run_evaluate(const EvaluateArgs& args) {
     return exit_usage;
   }
   const CaseFile& case_file = *run.case_file;
-  for (const auto& u : run.inventory.unreadable)
-    if (!u.not_dicom) std::cerr << "rtreview evaluate: " << u.path << ": " << u.reason << "\n";
+  print_input_problems(std::cerr, "rtreview evaluate", run);
 
   bool all_meet = !run.selection.rulesets.empty() && !run.reviews.empty();
   json out_sets = json::array();

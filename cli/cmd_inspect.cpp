@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "console.h"
 #include "rtreview/model_json.h"
 #include "rtreview/review.h"
 
@@ -131,8 +132,7 @@ int run_inspect(const std::vector<std::string>& args, bool json) {
   std::vector<PlanSet> sets;
   for (const auto& review : run.reviews) sets.push_back(review.plan_set);
   const std::vector<Finding>& input_findings = run.input_findings;
-  for (const auto& u : inventory.unreadable)
-    if (!u.not_dicom) std::cerr << "rtreview inspect: cannot read " << u.path << ": " << u.reason << "\n";
+  print_input_problems(std::cerr, "rtreview inspect", run);
 
   if (json) {
     std::cout << inspect_json(inventory, sets, input_findings)

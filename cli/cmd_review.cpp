@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "console.h"
 #include "rtreview/publish.h"
 
 namespace rtreview::cli {
@@ -24,21 +25,6 @@ struct ReviewArgs {
   std::string fail_on = "fail";
   std::string paper = "a4";
 };
-
-// Unreadable files one line each; ignored files (CT images, README, case files) counted
-// per reason, so a folder of 1,000 CT slices gives one line, not 1,000.
-void print_input_problems(std::ostream& out, const char* prefix, const std::vector<PacketUnreadable>& files) {
-  std::map<std::string, std::vector<std::string>> ignored;
-  for (const auto& u : files) {
-    if (u.reason.rfind("ignored: ", 0) == 0)
-      ignored[u.reason.substr(9)].push_back(u.path);
-    else
-      out << prefix << ": " << u.path << ": " << u.reason << "\n";
-  }
-  for (const auto& [reason, paths] : ignored)
-    out << prefix << ": ignored " << paths.size() << " file(s) (" << reason << "), e.g. " << paths.front()
-        << "\n";
-}
 
 int run(const ReviewArgs& args) {
   ReviewOptions options;

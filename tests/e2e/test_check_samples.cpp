@@ -129,7 +129,9 @@ TEST(check_cli, exit_codes) {
   EXPECT_NE(grid.stdout_text.find("largest dose grid spacing 12 mm > 10 mm"), std::string::npos)
       << grid.stdout_text;
   auto truncated = test::run_rtreview("check" + args_for("broken_truncated"));
-  EXPECT_EQ(truncated.exit_code, 0);  // unreadable file / dangling reference are warning level
+  // An unreadable plan leaves requirements not evaluable at error severity: that is a failure
+  // under the default --fail-on fail, not a pass.
+  EXPECT_EQ(truncated.exit_code, 1);
   EXPECT_EQ(test::run_rtreview("check --fail-on warning" + args_for("broken_truncated")).exit_code, 1);
   EXPECT_EQ(test::run_rtreview("check --fail-on bogus" + args_for("hn_imrt_7field")).exit_code, 2);
   EXPECT_EQ(test::run_rtreview("check").exit_code, 2);

@@ -50,8 +50,10 @@ const std::vector<Expected> expected_sets = {
      all(meets, insufficient),
      {"DOSE_OBJECT_FIT", "DVH_COMPUTABLE", "FRAME_OF_REFERENCE_MISMATCH"}},
     {"broken_roi_outside_grid", 1, insufficient, all(meets, insufficient), {"DVH_COMPUTABLE"}},
-    // No plan: technique, prescription and beams cannot be verified (not_evaluable, not fail).
-    {"broken_truncated", 1, insufficient, all(insufficient, insufficient), {}},
+    // No plan: technique, prescription and beams cannot be verified; not evaluable at error
+    // severity counts as failing (EXPECTED.md), like the unreadable plan file itself.
+    {"broken_truncated", 1, insufficient, all(insufficient, insufficient),
+     {"BEAM_DESCRIPTION", "DOSE_CONSTRAINTS", "FILE_UNREADABLE", "PRESCRIPTION", "TECHNIQUE_IMRT"}},
 };
 
 fs::path samples() { return rtreview::test::source_dir() / "dicom_samples"; }
