@@ -1,6 +1,7 @@
 // rtreview: review DICOM RT plans against payers' IMRT/IGRT policies.
 // This file only wires sub-commands together; each lives in cli/cmd_*.cpp.
 #include <iostream>
+#include <string>
 
 #include "commands.h"
 
@@ -18,6 +19,19 @@ int main(int argc, char** argv) {
   add_case_template_command(app, action);
   add_review_command(app, action);
   add_make_samples_command(app, action);
+  // CLI11 answers an unknown command with "A subcommand is required": name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      found = found || sub->get_name() == argv[1];
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!found) {
+      std::cerr << "rtreview: unknown command '" << argv[1] << "' (commands: " << known << ")\n";
+      return exit_usage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
