@@ -13,12 +13,12 @@ using namespace rtreview;
 
 // A valid ruleset whose line 6 is `body` (criteria content).
 std::string ruleset_with(const std::string& body, const std::string& extra = "") {
-  return "<ruleset version=\"1\">\n"                                       // 1
-         "  <policy id=\"T\" lines-of-business=\"any\"/>\n"                // 2
-         "  <value-set id=\"vs\" codes=\"C61\"/>\n" +                      // 3
-         extra +                                                           // (0 lines by default)
-         "  <criteria id=\"I\" type=\"any\" text=\"t\">\n"                 // 4
-         "    <criterion id=\"I.A\" text=\"a\"><asserted/></criterion>\n"  // 5
+  return "<ruleset version=\"1\">\n"                         // 1
+         "  <policy id=\"T\" lines-of-business=\"any\"/>\n"  // 2
+         "  <value-set id=\"vs\" codes=\"C61\"/>\n" +        // 3
+         extra +                                             // (0 lines by default)
+         "  <criteria id=\"I\" type=\"any\" text=\"t\">\n"   // 4
+         "    <criterion id=\"I.A\" text=\"a\"><asserted/><support diagnosis=\"vs\"/></criterion>\n"  // 5
          + body +
          "\n"  // 6
          "  </criteria>\n"

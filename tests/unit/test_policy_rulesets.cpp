@@ -81,9 +81,9 @@ TEST(policy_rulesets, mc_cp_mp_69_complete) {
   for (auto& s : numbers("I.A", 5)) ids.push_back(s);
   for (auto& s : numbers("I.B", 7)) ids.push_back(s);
   expect_ids(rs, ids);
-  EXPECT_EQ(rs.criteria.kind, "all");
+  EXPECT_EQ(rs.criteria.kind, rtreview::RuleKind::all);
   ASSERT_TRUE(rs.exclusions);
-  EXPECT_EQ(rs.exclusions->kind, "any");
+  EXPECT_EQ(rs.exclusions->kind, rtreview::RuleKind::any);
   EXPECT_EQ(rs.header.lines_of_business, std::vector<std::string>{"medicare"});
   std::set<std::string> codes;
   for (const auto& c : rs.procedure_codes) codes.insert(c.code);
@@ -102,7 +102,7 @@ TEST(policy_rulesets, cp_mp_69_complete) {
   for (const auto& [p, l] : last)
     for (auto& s : letters(p, l)) ids.push_back(s);
   expect_ids(all["CP.MP.69"], ids);
-  EXPECT_EQ(all["CP.MP.69"].criteria.kind, "any");
+  EXPECT_EQ(all["CP.MP.69"].criteria.kind, rtreview::RuleKind::any);
   std::set<std::string> codes;
   for (const auto& c : all["CP.MP.69"].procedure_codes) codes.insert(c.code);
   EXPECT_EQ(codes, (std::set<std::string>{"77301", "77338", "77385", "77386", "G6015", "G6016"}));
@@ -137,7 +137,7 @@ TEST(policy_rulesets, lcd_fl_complete) {
   std::map<std::string, std::set<std::string>> checks;
   std::function<void(const std::string&, const RuleNode&)> walk = [&](const std::string& item,
                                                                       const RuleNode& n) {
-    if (n.kind == "check") checks[item].insert(n.check_id);
+    if (n.kind == rtreview::RuleKind::check) checks[item].insert(n.check_id);
     for (const auto& c : n.children) walk(item, c);
   };
   for (const auto& d : all["LCD-IMRT-FL"].documentation) walk(d.node.outline_id, d.node);
@@ -172,8 +172,8 @@ TEST(policy_rulesets, disease_site_table) {
   EXPECT_FALSE(by_id["cns"].contains("C79.51"));
   EXPECT_TRUE(by_id["spine"].contains("C79.51"));
   EXPECT_TRUE(by_id["breast"].contains("C50.912"));
-  EXPECT_TRUE(by_id["gyn"].contains("C53.9"));
-  EXPECT_FALSE(by_id["gyn"].contains("C50.9"));
+  EXPECT_TRUE(by_id["pelvic"].contains("C53.9"));
+  EXPECT_FALSE(by_id["pelvic"].contains("C50.9"));
   EXPECT_FALSE(by_id["prostate"].contains("Z51.0"));
 }
 
