@@ -614,7 +614,10 @@ void collect_deciding(const EvaluatedNode& n, Truth target, std::vector<Evaluate
 // Unknown criterion-level nodes under an unknown node: what is missing to decide.
 void collect_unknown(const EvaluatedNode& n, std::vector<std::string>& out, const std::string& prefix) {
   if (n.result != Truth::unknown) return;
-  if (!is_group(n)) {
+  // A list read as open is unknown while every item is not met: the list itself is missing.
+  bool any_unknown_child = std::any_of(n.children.begin(), n.children.end(),
+                                       [](const EvaluatedNode& c) { return c.result == Truth::unknown; });
+  if (!is_group(n) || !any_unknown_child) {
     std::string label = n.outline_id.empty() ? n.text : n.outline_id + " (" + n.text + ")";
     out.push_back(prefix + label + ": " + n.evidence);
     return;
@@ -1023,10 +1026,13 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     d.manual_review = rs.header.manual_review || has_manual(d.criteria);
     for (const auto& item : d.documentation)
       d.manual_review |= item.required && item.result == Truth::unknown && has_manual(item.node);
-    if (d.manual_review)
+    if (rs.header.manual_review)
       d.summary = "manual review required under " + id +
                   ": its criteria are not public, so rtreview never decides MEETS; the supplied "
                   "documentation is listed";
+    else if (d.manual_review)
+      d.summary = "manual review required under " + id + ": " + std::to_string(d.missing.size()) +
+                  " item(s) need a reviewer's judgement or documentation";
     else
       d.summary = std::to_string(d.missing.size()) + " item(s) missing to decide " + id;
     if (d.criteria.result == Truth::met) collect_deciding(d.criteria, Truth::met, d.deciding);
