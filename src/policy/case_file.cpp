@@ -474,34 +474,54 @@ CaseFileLoad load_case_file(const std::filesystem::path& file) {
 
 std::string case_file_template() {
   return R"(<?xml version="1.0" encoding="UTF-8"?>
-<!-- rtreview case file: the clinical facts a DICOM plan cannot hold.
-     Format: rulesets/README.md, section "Case file". Dates are YYYY-MM-DD.
-     Delete what does not apply; unknown elements are an error (with file and line). -->
+<!-- rtreview case file TEMPLATE: the clinical facts a DICOM plan cannot hold.
+     This template is internally consistent: ONE example patient (a Centene Medicare Advantage
+     member in Florida with prostate cancer, C61, treated with IMRT in 2026), and every element
+     below describes that same patient. It is NOT your patient: it carries <unedited-template/>,
+     so any review with it is never MEETS, and its patient name / ID / birth date will not match
+     your DICOM. Replace every value, then delete <unedited-template/>.
+     Format: rulesets/README.md, section "Case file". Dates are YYYY-MM-DD (real calendar days).
+     Unknown elements, attributes, criterion ids, document kinds and roles are errors (file:line). -->
 <case version="1">
-  <!-- required: the (first) date of service; documents' time windows count back from it -->
+  <unedited-template/>
+  <!-- required: the (first) date of service; most documents' time windows count back from it -->
   <date-of-service>2026-03-02</date-of-service>
-  <!-- required: medicare | commercial | medicaid | marketplace | fep | sao ... (chooses policies) -->
+  <!-- the date of the prior-authorization request (windows that count back from the request) -->
+  <request-date>2026-02-25</request-date>
+  <!-- required: medicare | commercial | medicaid | marketplace | fep | sao (chooses policies) -->
   <line-of-business>medicare</line-of-business>
+  <!-- Medicare only: advantage | original (Centene, Kaiser and Florida Blue Medicare policies are
+       for Medicare Advantage members; an LCD applies to both) -->
+  <medicare-plan>advantage</medicare-plan>
+  <!-- state (and MAC) of the service: an LCD applies only in its jurisdiction (LCD-IMRT-FL: FL) -->
+  <jurisdiction state="FL" mac="First Coast Service Options"/>
   <!-- optional payer key (centene, kaiser-wa, florida-blue, medicare-fl): restricts automatic policy choice -->
   <payer>centene</payer>
-  <!-- age in years and/or birth date; when absent, the age comes from the DICOM PatientBirthDate -->
-  <patient age="67" birth-date="1958-06-14" sex="M"/>
+  <!-- compared with the DICOM PatientName / PatientID / PatientBirthDate: a mismatch is shown first -->
+  <patient name="EXAMPLE^PATIENT" id="MRN-EXAMPLE" member-id="U0000000000" birth-date="1958-06-14" sex="M"/>
+  <!-- ordering | rendering | supervising | referring | attending; NPI: 10 digits with a valid check digit -->
+  <physician role="ordering" name="Dr. A. Example" npi="1234567893"/>
   <!-- ICD-10-CM codes, dots optional; every one is scanned (Z51.0 first is fine) -->
   <diagnosis code="Z51.0"/>
   <diagnosis code="C61"/>
-  <!-- CPT / HCPCS codes requested (checked against the date of service) -->
-  <procedure code="77301"/>
-  <procedure code="77412"/>
-  <!-- indications asserted by criterion outline id (see the policy's ruleset); present="false" denies one.
-       Prefix with the policy id to target one policy only: criterion="MC.CP.MP.69:I.A.4" -->
-  <indication criterion="I.A.4" by="Dr. A. Example" role="radiation oncologist">rectum and bladder abut the PTV</indication>
-  <!-- exclusions: assert one that applies (present="true"), deny one (present="false"),
-       or attest that none applies with <exclusions-reviewed> -->
-  <exclusion criterion="II.B" present="false" by="Dr. A. Example" role="radiation oncologist"/>
+  <!-- CPT / HCPCS codes requested, with modifiers (77301-26 or modifiers="26") and units -->
+  <procedure code="77301" units="1"/>
+  <procedure code="77412" units="28"/>
+  <!-- true for a post-operative (tumour-bed) plan: no GTV by nature -->
+  <post-operative>false</post-operative>
+  <!-- one element per prior course: sets the prior-irradiation fact (re-irradiation criteria).
+       This example patient had none:
+  <prior-radiation region="pelvis" dose-gy="45" date="2019-05-01"/> -->
+  <!-- indications asserted by criterion outline id (the policy's ruleset); present="false" denies one.
+       Prefix the policy id to target one policy: criterion="MC.CP.MP.69:I.A.4" -->
+  <indication criterion="MC.CP.MP.69:I.A.4" by="Dr. A. Example" role="radiation oncologist">rectum and bladder abut the PTV</indication>
+  <!-- exclusions: assert one that applies, deny one (present="false"), or attest that none applies -->
+  <exclusion criterion="MC.CP.MP.69:II.B" present="false" by="Dr. A. Example" role="radiation oncologist"/>
   <exclusions-reviewed by="Dr. A. Example" role="radiation oncologist" date="2026-02-20"/>
-  <!-- facts: solid_tumor, medically_inoperable, prior_irradiation, compensator_based, palliative -->
-  <fact name="solid_tumor" value="true"/>
-  <!-- documents supplied: kind and/or LOINC code, date, signatures with roles -->
+  <!-- facts: solid_tumor (else derived from the codes), medically_inoperable, prior_irradiation,
+       post_operative, compensator_based (else from the DICOM) -->
+  <fact name="medically_inoperable" value="false"/>
+  <!-- documents supplied: kind (and/or LOINC code), date, signatures with roles and dates -->
   <document kind="imrt-need-statement" date="2026-02-20" title="Statement of need for IMRT">
     <signed-by name="Dr. A. Example" role="radiation oncologist" date="2026-02-20"/>
   </document>
@@ -510,7 +530,7 @@ std::string case_file_template() {
     <signed-by name="B. Physicist" role="medical physicist" date="2026-02-27"/>
   </document>
   <document kind="history-and-physical" loinc="28626-0" date="2026-01-15">
-    <signed-by name="Dr. C. Example" role="attending physician"/>
+    <signed-by name="Dr. C. Example" role="attending physician" date="2026-01-15"/>
   </document>
   <!-- free text: why IMRT rather than 3D-CRT (supports "documented rationale" criteria) -->
   <rationale>3D-CRT cannot meet rectal V70 &lt; 20% with the PTV abutting the anterior rectal wall.</rationale>
