@@ -50,6 +50,8 @@ std::optional<LoadResult> check_assertion(const CaseFile& c, const Assertion& a,
   if (targets.empty()) {
     std::vector<std::string> known;
     for (const auto& p : policies) known.push_back(p.policy);
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
     return error_at(c, a,
                     "unknown policy prefix '" + policy + "' in " + element + " criterion=\"" + a.criterion +
                         "\" (nearest: " + join(nearest(policy, known), ", ") +

@@ -213,9 +213,12 @@ TEST(policy_errors, unedited_template_never_meets) {
   EXPECT_GE(applicable, 1);
   // Without the marker the same facts meet MC.CP.MP.69: the template is consistent.
   l.case_file.unedited_template = false;
-  for (const auto& rs : all)
-    if (rs.header.id == "MC.CP.MP.69")
-      EXPECT_EQ(evaluate_policy(rs, l.case_file, pass, photon).outcome, Outcome::meets);
+  for (const auto& rs : all) {
+    if (rs.header.id == "MC.CP.MP.69") {
+      auto d = evaluate_policy(rs, l.case_file, pass, photon);
+      EXPECT_EQ(d.outcome, Outcome::meets) << d.summary << ::testing::PrintToString(d.missing);
+    }
+  }
 }
 
 TEST(policy_errors, case_file_errors) {
