@@ -755,6 +755,35 @@ RulesetLoad load_ruleset(const std::filesystem::path& file, const std::vector<Va
   return parse_ruleset(text, file.string(), shared);
 }
 
+namespace {
+
+void collect_value_set_refs(const RuleNode& n, std::set<std::string>& out) {
+  if (!n.value_set.empty()) out.insert(n.value_set);
+  out.insert(n.support_value_sets.begin(), n.support_value_sets.end());
+  for (const auto& c : n.children) collect_value_set_refs(c, out);
+}
+
+// A shared site set no ruleset tests is a mistake (a site dropped from every tree). Judged only
+// when every ruleset loaded: a broken one would otherwise make its sets look unused.
+std::optional<LoadResult> unused_shared_value_set(const std::string& file,
+                                                  const std::vector<ValueSet>& shared,
+                                                  const std::vector<RulesetLoad>& loads) {
+  std::set<std::string> used = {"malignant-solid", "haematological"};  // read by the evaluator
+  for (const auto& l : loads) {
+    if (!l.result) return std::nullopt;
+    collect_value_set_refs(l.ruleset.criteria, used);
+    if (l.ruleset.exclusions) collect_value_set_refs(*l.ruleset.exclusions, used);
+    for (const auto& d : l.ruleset.documentation) collect_value_set_refs(d.node, used);
+  }
+  for (const auto& vs : shared)
+    if (!used.count(vs.id))
+      return LoadResult{false, file, vs.line, "value set '" + vs.id + "' is defined but no ruleset uses it",
+                        LoadError::unused_definition};
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir) {
   std::vector<RulesetLoad> out;
   std::error_code ec;
@@ -789,6 +818,11 @@ std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir) {
     if (is_shared_table_file(f)) continue;
     out.push_back(load_ruleset(f, shared));
     if (out.back().result) out.back().ruleset.tables = tables.tables;
+  }
+  if (auto unused = unused_shared_value_set(shared_file.string(), shared, out)) {
+    RulesetLoad failed;
+    failed.result = *unused;
+    out.push_back(std::move(failed));
   }
   return out;
 }

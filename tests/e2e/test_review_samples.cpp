@@ -32,8 +32,12 @@ const std::string meets = "MEETS", insufficient = "INSUFFICIENT DOCUMENTATION",
 
 // KPWA-IMRT's Medicare path follows LCD L34080 whole (issue 10): by default it ends as the
 // Florida LCD does, whose text is the same standard Medicare IMRT LCD.
-std::map<std::string, std::string> all(const std::string& mc, const std::string& lcd, const std::string& kpwa = "") {
-  return {{"MC.CP.MP.69", mc}, {"LCD-IMRT-FL", lcd}, {"KPWA-IMRT", kpwa.empty() ? lcd : kpwa}, {"04-77260-19", meets}};
+std::map<std::string, std::string> all(const std::string& mc, const std::string& lcd,
+                                       const std::string& kpwa = "") {
+  return {{"MC.CP.MP.69", mc},
+          {"LCD-IMRT-FL", lcd},
+          {"KPWA-IMRT", kpwa.empty() ? lcd : kpwa},
+          {"04-77260-19", meets}};
 }
 
 // Keep in step with dicom_samples/EXPECTED.md.

@@ -2,6 +2,9 @@
 // policy is present with its outline id (the expected ids are written from the seeds).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
@@ -175,6 +178,53 @@ TEST(policy_rulesets, disease_site_table) {
   EXPECT_TRUE(by_id["pelvic"].contains("C53.9"));
   EXPECT_FALSE(by_id["pelvic"].contains("C50.9"));
   EXPECT_FALSE(by_id["prostate"].contains("Z51.0"));
+}
+
+// Every case fact is tested by some shipped ruleset: a fact nothing reads would let a case
+// file assert something that silently changes nothing.
+TEST(policy_rulesets, every_case_fact_is_used) {
+  std::set<std::string> used;
+  std::function<void(const RuleNode&)> scan = [&](const RuleNode& n) {
+    if (!n.fact.empty()) used.insert(n.fact);
+    for (const auto& c : n.children) scan(c);
+  };
+  for (const auto& [id, rs] : load_all()) {
+    scan(rs.criteria);
+    for (const auto& d : rs.documentation) scan(d.node);
+  }
+  for (const auto& f : rtreview::known_case_facts())
+    EXPECT_TRUE(used.count(f)) << "no ruleset uses fact " << f;
+}
+
+TEST(policy_rulesets, unused_shared_value_set_is_a_load_error) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / "rtreview_unused_vs";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy(rtreview::test::source_dir() / "rulesets", dir, fs::copy_options::recursive);
+  { std::ofstream out(dir / "disease-sites.xml", std::ios::app); }
+  std::string text;
+  {
+    std::ifstream in(dir / "disease-sites.xml");
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto at = text.find("</value-sets>");
+  text.insert(at, "  <value-set id=\"nobody\" phrase=\"x\" codes=\"C99\"/>\n");
+  {
+    std::ofstream out(dir / "disease-sites.xml");
+    out << text;
+  }
+  int line =
+      1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  bool found = false;
+  for (const auto& l : rtreview::load_ruleset_dir(dir))
+    if (!l.result.ok) {
+      found = true;
+      EXPECT_EQ(l.result.message(), (dir / "disease-sites.xml").string() + ":" + std::to_string(line) +
+                                        ": error: value set 'nobody' is defined but no ruleset uses it");
+    }
+  EXPECT_TRUE(found);
+  fs::remove_all(dir);
 }
 
 }  // namespace
