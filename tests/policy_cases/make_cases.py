@@ -127,6 +127,8 @@ mc('mc-proton', 'NOT APPLICABLE', 'computer-based method of planning for, and de
 mc('mc-electron', 'NOT APPLICABLE', 'computer-based method of planning for, and delivery of generally narrow, patient specific, spatially and often temporally modulated beams of radiation', 'electron-only plan', plan='electron')
 mc('mc-gamma-knife', 'NOT APPLICABLE', 'computer-based method of planning for, and delivery of generally narrow, patient specific, spatially and often temporally modulated beams of radiation', 'Gamma Knife plan', plan='gamma-knife')
 mc('mc-no-effective-date', 'MEETS', 'This clinical policy is effective as of the date determined by the Health Plan.', 'date of service 2021-06-01: no effective date stated, none invented', dos='2021-06-01')
+mc('mc-in-situ-larynx', 'MEETS', S_MC_HN, 'carcinoma in situ of the larynx (D02.0): between benign and metastatic, a head and neck tumour', dx=['D02.0'])
+mc('mc-brain-unspecified-behaviour', 'MEETS', '1. Primary, metastatic or benign tumors of the central nervous system including the brain, the brain stem, and spinal cord', 'brain neoplasm of unspecified behaviour (D49.6)', dx=['D49.6'])
 mc('mc-abutting-prior-field', 'MEETS', '1. An immediately adjacent area has been previously irradiated and abutting portals must be established with high precision', 'prior radiation and condition I.A.1', prior='pelvis', **{'assert': [('indication', 'MC.CP.MP.69:I.A.1')]})
 
 # ---------------------------------------------------------------- LCD-IMRT-FL (seed 003)
@@ -202,6 +204,7 @@ cp('cp-child-solid-tumour', 'MEETS', 'A. Age < 18 years with a solid tumor;', 'a
 cp('cp-age-17', 'MEETS', 'A. Age < 18 years with a solid tumor;', 'age 17, rhabdomyosarcoma of the trunk (C49.6)', age=17, dx=['C49.6'])
 cp('cp-age-18', 'INSUFFICIENT DOCUMENTATION', S_CP_NOTE, 'age 18, trunk sarcoma (C49.6): not < 18, site not listed', age=18, dx=['C49.6'])
 cp('cp-child-leukaemia', 'INSUFFICIENT DOCUMENTATION', S_CP_NOTE, 'age 10, leukaemia (C91.00) is not a solid tumour; no listed site', age=10, dx=['C91.00'])
+cp('cp-osteosarcoma', 'MEETS', 'C. Primary malignant or benign bone tumors;', 'adult osteosarcoma of the femur (C40.22)', dx=['C40.22'])
 cp('cp-benign-bone', 'MEETS', 'C. Primary malignant or benign bone tumors;', 'benign bone tumour of the femur (D16.22)', dx=['D16.22'])
 cp('cp-reirradiation', 'MEETS', 'D. Re-irradiation (where cumulative critical structure dose would exceed tolerance dose);', 'prior radiation, cumulative dose asserted', dx=['C44.519'], prior='chest wall', **{'assert': [('indication', 'CP.MP.69:I.D')]})
 cp('cp-inoperable', 'MEETS', 'B. Medically inoperable patient with diagnosis of cancer where dose escalation is required;', 'inoperable lung cancer, dose escalation asserted', dx=['C34.11'], facts=[('medically_inoperable', 'true')], **{'assert': [('indication', 'CP.MP.69:I.B')]})
