@@ -495,7 +495,8 @@ std::string case_file_template() {
   <medicare-plan>advantage</medicare-plan>
   <!-- state (and MAC) of the service: an LCD applies only in its jurisdiction (LCD-IMRT-FL: FL) -->
   <jurisdiction state="FL" mac="First Coast Service Options"/>
-  <!-- optional payer key (centene, kaiser-wa, florida-blue, medicare-fl): restricts automatic policy choice -->
+  <!-- optional payer key (centene, kaiser-wa, florida-blue): restricts automatic policy choice;
+       an LCD (LCD-IMRT-FL) binds every Medicare payer in its jurisdiction -->
   <payer>centene</payer>
   <!-- compared with the DICOM PatientName / PatientID / PatientBirthDate: a mismatch is shown first -->
   <patient name="EXAMPLE^PATIENT" id="MRN-EXAMPLE" member-id="U0000000000" birth-date="1958-06-14" sex="M"/>
