@@ -916,6 +916,10 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
   }
   d.applicability = applicability(rs.header, c).reason;
   d.warnings = case_warnings(rs, c, dicom);
+  // Shown with the notes too, so renderers that predate `warnings` still print them.
+  for (const auto& w : d.warnings) d.notes.push_back("warning: " + w);
+  if (rs.header.effective_from.empty() && rs.header.effective_to.empty())
+    d.notes.push_back("effective date not stated: " + rs.header.id + " is applied without one");
 
   Evaluator ev(rs, c, findings, dicom);
   d.criteria = ev.eval(rs.criteria);
