@@ -707,8 +707,10 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
   if (auto why = medicare_plan_mismatch(p, c)) return {false, *why};
   if (!p.jurisdictions.empty() && !c.jurisdiction_state.empty() &&
       !contains(p.jurisdictions, c.jurisdiction_state))
-    return {false, p.id + " is a local coverage determination for " + join(p.jurisdictions, ", ") +
-                       " only; the case's jurisdiction is " + c.jurisdiction_state};
+    return {false, p.id + " applies only in " + join(p.jurisdictions, ", ") +
+                       " (the jurisdiction of the local coverage determination it applies); the case's "
+                       "jurisdiction is " +
+                       c.jurisdiction_state};
   if (auto why = procedure_mismatch(p, c)) return {false, *why};
   if (!p.effective_from.empty() && c.date_of_service < p.effective_from)
     return {false, "date of service " + c.date_of_service + " is before " + p.id + " took effect (" +

@@ -79,8 +79,15 @@ TEST(policy_applicability, medicare_advantage_jurisdiction_and_igrt_code) {
   c.jurisdiction_state = "WA";
   a = applicability(shipped("LCD-IMRT-FL").header, c);
   EXPECT_FALSE(a.applies);
-  EXPECT_EQ(a.reason,
-            "LCD-IMRT-FL is a local coverage determination for FL only; the case's jurisdiction is WA");
+  EXPECT_EQ(
+      a.reason,
+      "LCD-IMRT-FL applies only in FL (the jurisdiction of the local coverage determination it applies); the "
+      "case's jurisdiction is WA");
+  // Kaiser Washington follows Noridian's L34080: Noridian (jurisdiction F) states only.
+  c.medicare_plan = MedicarePlan::advantage;
+  EXPECT_TRUE(applicability(shipped("KPWA-IMRT").header, c).applies);
+  c.jurisdiction_state = "FL";
+  EXPECT_FALSE(applicability(shipped("KPWA-IMRT").header, c).applies);
   c = base_case();
   c.medicare_plan = MedicarePlan::advantage;
   c.procedure_codes = {"77301"};
