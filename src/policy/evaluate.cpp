@@ -906,8 +906,6 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
   Determination d;
   d.policy = rs.header;
   d.date_of_service = c.date_of_service;
-  d.notes = rs.notes;
-  d.code_notes = procedure_code_notes(rs, c);
   // A policy first decides whether it applies at all; if not, nothing else is judged.
   for (const Applicability& a : {applicability(rs.header, c), delivery_applicability(rs.header, dicom)}) {
     if (a.applies) continue;
@@ -917,6 +915,8 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     return d;
   }
   d.applicability = applicability(rs.header, c).reason;
+  d.notes = rs.notes;
+  d.code_notes = procedure_code_notes(rs, c);
   d.warnings = case_warnings(rs, c, dicom);
   // Shown with the notes too, so renderers that predate `warnings` still print them.
   for (const auto& w : d.warnings) d.notes.push_back("warning: " + w);
