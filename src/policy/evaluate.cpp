@@ -789,23 +789,6 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
                       ", deleted for dates of service from " + ch.effective +
                       "; delivery is now 77402 / 77407 / 77412 and 77387 is professional-component only");
   }
-  // LCD billing notes the case can be checked against (units and modifiers as requested).
-  for (const auto& p : c.procedures) {
-    if (p.code == "77301" && p.units > 1)
-      notes.push_back(
-          "77301 requested with " + std::to_string(p.units) +
-          " units: only one unit per course of therapy unless a documented change in anatomy requires "
-          "repeat planning CT");
-    if ((p.code == "77332" || p.code == "77333" || p.code == "77334") &&
-        std::find(p.modifiers.begin(), p.modifiers.end(), "26") == p.modifiers.end() &&
-        std::find(p.modifiers.begin(), p.modifiers.end(), "59") == p.modifiers.end() &&
-        std::find(p.modifiers.begin(), p.modifiers.end(), "XU") == p.modifiers.end())
-      notes.push_back("treatment device " + p.code +
-                      " without modifier -26 (MLC gantry stops) or -59 / XU (a separate device)");
-    if ((p.code == "77332" || p.code == "77333" || p.code == "77334") && p.units > 6)
-      notes.push_back("treatment device " + p.code + " with " + std::to_string(p.units) +
-                      " units: up to six gantry stops may be claimed");
-  }
   std::sort(notes.begin(), notes.end());
   return notes;
 }
