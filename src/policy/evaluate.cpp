@@ -781,13 +781,15 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
   }
   for (const auto& ch : tables_of(rs).code_changes) {
     if (c.date_of_service < ch.effective) continue;
-    std::vector<std::string> stale;
+    std::vector<std::string> stale, instead;
     for (const auto& code : listed)
-      if (deleted_entry(ch, code)) stale.push_back(code);
+      if (const auto* d = deleted_entry(ch, code)) {
+        stale.push_back(code);
+        if (!contains(instead, d->replacement)) instead.push_back(d->replacement);
+      }
     if (!stale.empty())
       notes.push_back(rs.header.id + " still lists " + join(stale, ", ") +
-                      ", deleted for dates of service from " + ch.effective +
-                      "; delivery is now 77402 / 77407 / 77412 and 77387 is professional-component only");
+                      ", deleted for dates of service from " + ch.effective + ": " + join(instead, "; "));
   }
   std::sort(notes.begin(), notes.end());
   return notes;
