@@ -654,13 +654,14 @@ std::optional<std::string> medicare_plan_mismatch(const PolicyHeader& p, const C
   return p.id + " governs " + join(names, " and ") + " members, not " + to_string(c.medicare_plan);
 }
 
+// A case that requests no code at all is evaluated (like an unstated jurisdiction, with a
+// note); one that requests codes, none of them the policy's, is not its business.
 std::optional<std::string> procedure_mismatch(const PolicyHeader& p, const CaseFile& c) {
-  if (p.required_procedures.empty()) return std::nullopt;
+  if (p.required_procedures.empty() || c.procedure_codes.empty()) return std::nullopt;
   for (const auto& code : c.procedure_codes)
     if (contains(p.required_procedures, normalize_code(code))) return std::nullopt;
-  return p.id + " applies only when one of " + join(p.required_procedures, ", ") + " is requested" +
-         (c.procedure_codes.empty() ? " (the case requests no procedure code)"
-                                    : " (requested: " + join(c.procedure_codes, ", ") + ")");
+  return p.id + " applies only when one of " + join(p.required_procedures, ", ") +
+         " is requested (requested: " + join(c.procedure_codes, ", ") + ")";
 }
 
 // Problems that do not decide but a reviewer must see: a neoplasm code in none of the
@@ -728,6 +729,9 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
                                         : ", jurisdiction " + c.jurisdiction_state;
   if (lob == "medicare" && !p.medicare_plans.empty() && c.medicare_plan == MedicarePlan::unknown)
     why += ", Medicare Advantage or original Medicare not stated";
+  if (!p.required_procedures.empty() && c.procedure_codes.empty())
+    why += ", no procedure code requested (" + p.id + " applies only when one of " +
+           join(p.required_procedures, ", ") + " is requested)";
   why += ", date of service " + c.date_of_service +
          (p.effective_from.empty() && p.effective_to.empty() ? " (effective date not stated)"
                                                              : " within the policy's dates");

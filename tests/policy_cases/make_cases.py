@@ -257,6 +257,7 @@ def fb(name, expected, sentence, why, plan='imrt', **kw):
 
 fb('fb-proximity', 'MEETS', 'Target volume is in close proximity to critical structures that must be protected', 'IGRT requested, proximity asserted')
 fb('fb-no-igrt-code', 'NOT APPLICABLE', 'CPT Coding: 77387 Guidance for localization of target volume for delivery of radiation treatment', 'only 77301 requested', proc=['77301'])
+fb('fb-no-codes-stated', 'MEETS', 'Target volume is in close proximity to critical structures that must be protected', 'the request names no procedure code: evaluated, with a note', proc=[])
 fb('fb-fep', 'NOT APPLICABLE', 'Federal Employee Program (FEP): Follow FEP guidelines.', 'FEP member', lob='fep')
 fb('fb-sao', 'NOT APPLICABLE', 'State Account Organization (SAO): Follow SAO guidelines.', 'SAO member', lob='sao')
 fb('fb-medicare-advantage', 'MEETS', 'Medicare Advantage products: No National Coverage Determination (NCD) and/or Local Coverage Determination (LCD) were found at the time of the last guideline review date.', 'Medicare Advantage member', lob='medicare', mplan='advantage')
