@@ -111,6 +111,7 @@ int run_check(const CheckArgs& args) {
     return exit_usage;
   }
   print_input_problems(std::cerr, "rtreview check", run);
+  for (const auto& w : run.warnings) std::cerr << "rtreview check: " << w << "\n";
   for (const auto& problem : run.vocabulary_problems)
     std::cerr << "rtreview check: warning: " << problem << "\n";
 

@@ -123,8 +123,9 @@ int run_evaluate(const EvaluateArgs& args) {
   }
   const CaseFile& case_file = *run.case_file;
   print_input_problems(std::cerr, "rtreview evaluate", run);
+  for (const auto& w : run.warnings) std::cerr << "rtreview evaluate: " << w << "\n";
 
-  bool all_meet = !run.selection.rulesets.empty() && !run.reviews.empty();
+  bool all_meet = !run.reviews.empty(), any_applicable = false;
   json out_sets = json::array();
   if (!args.json_output) {
     std::cout << "case " << case_file.file << ": date of service " << case_file.date_of_service
@@ -137,7 +138,8 @@ int run_evaluate(const EvaluateArgs& args) {
     if (!args.json_output) std::cout << "\nplan set " << label << " (" << review.plan_set.id << ")\n";
     json dets = json::array();
     for (const auto& d : review.determinations) {
-      if (d.outcome != Outcome::meets) all_meet = false;
+      any_applicable = any_applicable || d.outcome != Outcome::not_applicable;
+      if (d.outcome != Outcome::meets && d.outcome != Outcome::not_applicable) all_meet = false;
       if (args.json_output)
         dets.push_back(determination_to_json(d));
       else
@@ -148,7 +150,9 @@ int run_evaluate(const EvaluateArgs& args) {
                             {"facts", facts_to_json(review.facts)},
                             {"determinations", dets}});
   }
-  int code = run.reviews.empty() ? exit_no_input : all_meet ? exit_ok : exit_findings;
+  // Like the packet's overall outcome: NOT APPLICABLE never counts against, and a case no
+  // policy governs is not a MEETS.
+  int code = run.reviews.empty() ? exit_no_input : all_meet && any_applicable ? exit_ok : exit_findings;
   if (args.json_output) {
     json root{{"tool_version", RTREVIEW_VERSION},
               {"case_file", case_file.file},

@@ -55,6 +55,7 @@ int run(const ReviewArgs& args) {
   ReviewResult result = run_review(options);
   if (isatty(STDERR_FILENO)) std::cerr << "\33[2K" << std::flush;
   for (const auto& e : result.errors) std::cerr << e << "\n";
+  for (const auto& w : result.warnings) std::cerr << w << "\n";
   print_input_problems(std::cerr, "rtreview review", result.summary.unreadable);
   for (const auto& l : result.lines) std::cout << l << "\n";
   return result.exit_code;

@@ -17,6 +17,24 @@ namespace rtreview {
 
 // ------------------------------------------------------------------ loading results
 
+// What went wrong while loading (one convention for rulesets, shared tables and case files).
+enum class LoadError {
+  none,
+  cannot_read,           // file missing or unreadable
+  malformed_xml,         // pugixml could not parse it
+  unknown_element,       // element not in the format
+  unknown_attribute,     // attribute not allowed on its element
+  bad_value,             // a value of the wrong shape (number, enum, code, NPI ...)
+  bad_date,              // not YYYY-MM-DD or not a calendar day (2026-02-30)
+  missing,               // a required element or attribute is absent
+  duplicate,             // an id defined twice
+  unknown_reference,     // a value set, fact, check id, document kind or role that does not exist
+  unused_definition,     // a ruleset defines a value set nothing uses
+  unknown_criterion,     // a case file names a criterion no ruleset has
+  unknown_policy,        // a case file's "POLICY:" prefix names no ruleset
+  wrong_assertion_kind,  // an exclusion asserted through <indication>, or the reverse
+};
+
 // Outcome of loading a ruleset or case file, like pugixml's xml_parse_result:
 // `ok` or the file, the 1-based line (0 if not tied to a line) and the problem.
 struct LoadResult {
@@ -24,17 +42,35 @@ struct LoadResult {
   std::string file;
   int line = 0;
   std::string description;  // lower case, e.g. "unknown element <critrion>"
+  LoadError code = LoadError::none;
   explicit operator bool() const { return ok; }
   // "file:line: error: description" ("file: error: ..." when line is 0); "" when ok.
   std::string message() const;
 };
 
+// A problem that does not stop loading (an unknown but well-formed diagnosis code, ...).
+struct LoadWarning {
+  std::string file;
+  int line = 0;
+  std::string description;
+  std::string message() const;  // "file:line: warning: description"
+};
+
 // ------------------------------------------------------------------ rulesets
+
+enum class Truth { met, not_met, unknown };
 
 struct SourceReference {
   std::string label;  // e.g. "LCD L36711"
   std::string url;    // may be ""
 };
+
+// Kinds of treatment a plan set can be, as far as coverage policies care. Kept apart from the
+// model's PlanKind so a finer plan-kind enum can replace delivery_kind_of() in one place.
+enum class DeliveryKind { photon, electron, ion, brachy, gamma_knife, unknown };
+const char* to_string(DeliveryKind kind);  // "photon", "electron", "ion", "brachy", "gamma-knife", "unknown"
+
+enum class MedicarePlan { unknown, advantage, original };
 
 struct PolicyHeader {
   std::string id;         // e.g. "MC.CP.MP.69"
@@ -46,6 +82,11 @@ struct PolicyHeader {
   std::string effective_to;                    // YYYY-MM-DD (exclusive) or "" (open)
   std::vector<std::string> lines_of_business;  // e.g. {"medicare"}; "any" = every line
   std::vector<std::string> excluded_lines;     // e.g. {"fep"} for Florida Blue
+  // Medicare only: which Medicare plans the policy governs (empty = both).
+  std::vector<MedicarePlan> medicare_plans;
+  std::vector<std::string> jurisdictions;        // two-letter states; empty = everywhere
+  std::vector<DeliveryKind> deliveries;          // plan kinds covered; empty = any
+  std::vector<std::string> required_procedures;  // applies only when one is requested; empty = always
   std::vector<SourceReference> sources;
   bool manual_review = false;   // the policy's criteria are not public: never MEETS automatically
   std::string file;             // the ruleset file it was read from
@@ -54,39 +95,73 @@ struct PolicyHeader {
 
 // An ICD-10-CM or procedure code set: prefix matches ("C50") and category ranges
 // ("C00-C14": every code whose first three characters fall in the range).
+// A prefix may hold '?' (any one character): "C81?2" = C81.x2.
 struct CodeRange {
   std::string from;
   std::string to;  // "" for a prefix
 };
 
 struct ValueSet {
-  std::string id;     // e.g. "head-neck"
-  std::string label;  // e.g. "Head and neck malignancies"
+  std::string id;      // e.g. "head-neck"
+  std::string label;   // e.g. "Head and neck malignancies"
+  std::string phrase;  // the seed wording the set implements
+  int line = 0;
   std::vector<CodeRange> ranges;
   bool contains(std::string_view code) const;  // code with or without the dot, any case
 };
+
+enum class RuleKind {
+  all,
+  any,
+  none,
+  at_least,
+  criterion,  // combinations
+  check,
+  fact,
+  diagnosis,
+  age,
+  document,
+  asserted,
+  line_of_business,
+  manual  // tests
+};
+// "all", "any", "none", "at-least", "criterion", "check", ... (the XML element names).
+const char* to_string(RuleKind kind);
+
+// How an `any` group of alternatives reads in the source (rulesets/README.md "Lists"):
+// closed  - the items are the whole list: none met = not met;
+// open    - "including", "may not be all-inclusive": a diagnosis outside every listed site
+//           is unknown (manual review), a listed site whose qualifier fails is not met;
+// examples- "the most common sites ... include": the list illustrates, never decides.
+enum class ListKind { closed, open, examples };
+
+enum class WindowFrom { date_of_service, request_date };
 
 // One node of a criteria tree as written in the ruleset.
 struct RuleNode {
   std::string outline_id;  // the policy's own id, e.g. "I.A.4"; tests inside a criterion: ""
   std::string text;        // short quote or paraphrase of the source
-  std::string kind;        // all | any | none | at-least | criterion | check | fact | diagnosis
-                           // | age | document | asserted | line-of-business | manual
-  int at_least = 0;        // for kind at-least
+  RuleKind kind = RuleKind::all;
+  ListKind list = ListKind::closed;  // for `any` groups
+  int at_least = 0;                  // for kind at-least
   // Test parameters (leaf kinds): check id + status, fact name + value, value-set id,
   // age comparison, document kinds/LOINC/window/signers, asserted criterion id, lines.
   std::string check_id, check_status;
   std::string fact, fact_value;
+  std::optional<Truth> fact_if_absent;  // <fact if-absent="not-met">: result when the fact is not given
   std::string value_set;
   std::string age_op;  // lt | le | gt | ge
   double age_years = 0.0;
-  std::vector<std::string> document_kinds;     // kind names or LOINC codes accepted
-  int window_months = 0;                       // 0: no window
-  std::vector<std::string> signer_roles;       // every role must have signed
-  std::string asserted_id;                     // criterion id the case file asserts
-  std::vector<std::string> lines;              // for line-of-business
-  bool negate = false;                         // line-of-business not-in="..."
-  std::vector<std::string> support_check_ids;  // supporting evidence shown beside this node
+  std::vector<std::string> document_kinds;  // kind names or LOINC codes accepted
+  int window_months = 0;                    // 0: no window
+  WindowFrom window_from = WindowFrom::date_of_service;
+  std::vector<std::string> signer_roles;        // every role must have signed
+  bool signature_dated = false;                 // "signed and dated": each signature carries its date
+  std::string asserted_id;                      // criterion id the case file asserts
+  std::vector<std::string> lines;               // for line-of-business
+  bool negate = false;                          // line-of-business not-in="..."
+  std::vector<std::string> support_check_ids;   // supporting evidence shown beside this node
+  std::vector<std::string> support_value_sets;  // diagnosis hints shown beside this node
   std::string citation;
   int line = 0;
   std::vector<RuleNode> children;
@@ -105,6 +180,31 @@ struct ProcedureCode {
   std::string description;
 };
 
+// A required signer role and the roles that satisfy it (rulesets/signer-roles.xml).
+struct RoleAlias {
+  std::string role;
+  std::vector<std::string> satisfied_by;
+};
+
+// Procedure codes changed on one date (rulesets/procedure-code-changes.xml).
+struct CodeChange {
+  std::string effective;  // YYYY-MM-DD: dates of service from this day
+  std::string source;
+  struct Deleted {
+    ValueSet codes;
+    std::string replacement;  // what to report instead
+  };
+  std::vector<Deleted> deleted;
+  ValueSet professional_only;  // e.g. 77387
+  ValueSet replacements;       // e.g. 77402 77407 77412: not flagged when they replace a listed code
+};
+
+// Payer-independent tables the evaluation reads (loaded from the ruleset folder).
+struct SharedTables {
+  std::vector<RoleAlias> roles;
+  std::vector<CodeChange> code_changes;
+};
+
 struct Ruleset {
   PolicyHeader header;
   std::vector<ValueSet> value_sets;    // own value sets plus the shared disease-site table
@@ -113,13 +213,13 @@ struct Ruleset {
   std::vector<DocumentationRequirement> documentation;
   std::vector<ProcedureCode> procedure_codes;
   std::vector<std::string> notes;  // ruleset author's remarks shown in the packet
+  SharedTables tables;             // from the ruleset folder (load_ruleset_dir / select_policies)
 };
 
 struct RulesetLoad {
   Ruleset ruleset;  // valid only when result.ok
   LoadResult result;
 };
-
 
 // Reads the shared disease-site table (rulesets/disease-sites.xml format).
 struct ValueSetsLoad {
@@ -136,9 +236,20 @@ RulesetLoad load_ruleset(const std::filesystem::path& file, const std::vector<Va
 RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label,
                           const std::vector<ValueSet>& shared = {});
 
-// Every *.xml ruleset of a folder except disease-sites.xml (which is read first and
-// shared), sorted by file name. A broken file yields its own failed RulesetLoad only.
+// Every *.xml ruleset of a folder except the shared tables (disease-sites.xml,
+// signer-roles.xml, procedure-code-changes.xml: read first and shared), sorted by file name.
+// A broken file yields its own failed RulesetLoad only.
 std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir);
+
+// The signer-role and procedure-code tables of a ruleset folder.
+struct SharedTablesLoad {
+  SharedTables tables;
+  LoadResult result;
+};
+SharedTablesLoad load_shared_tables(const std::filesystem::path& dir);
+
+// Document kinds a ruleset may require and a case file may supply (LOINC codes accepted too).
+const std::vector<std::string>& known_document_kinds();
 
 // ------------------------------------------------------------------ case files
 
@@ -167,6 +278,27 @@ struct Assertion {
   int line = 0;
 };
 
+struct Physician {
+  std::string role;  // ordering | rendering | supervising | referring | attending
+  std::string name;
+  std::string npi;  // 10 digits with a valid check digit
+  int line = 0;
+};
+
+struct RequestedProcedure {
+  std::string code;                    // CPT / HCPCS, 5 characters
+  std::vector<std::string> modifiers;  // e.g. {"26"}, {"59"}, {"XU"}
+  int units = 1;
+  int line = 0;
+};
+
+struct PriorRadiation {
+  std::string region;
+  std::optional<double> dose_gy;
+  std::string date;  // YYYY-MM-DD or ""
+  int line = 0;
+};
+
 struct CaseFact {
   std::string name;   // one of known_case_facts()
   std::string value;  // "true"/"false" or text
@@ -178,11 +310,24 @@ struct CaseFile {
   std::string date_of_service;   // YYYY-MM-DD (required)
   std::string line_of_business;  // medicare | commercial | medicaid | marketplace | fep | ...
   std::string payer;             // optional payer key, e.g. "centene"
+  MedicarePlan medicare_plan = MedicarePlan::unknown;  // <medicare-plan> advantage | original
+  std::string jurisdiction_state;                      // two letters, e.g. "FL"; "" not stated
+  std::string jurisdiction_mac;                        // e.g. "First Coast"
+  std::string request_date;                            // YYYY-MM-DD or ""
+  std::string patient_name;                            // as on the request, e.g. "Doe^Jane"
+  std::string patient_id;                              // MRN / patient ID
+  std::string member_id;                               // payer member ID
   std::optional<double> patient_age_years;
   std::string birth_date;  // YYYY-MM-DD or ""
   std::string sex;
-  std::vector<std::string> diagnoses;        // ICD-10-CM as written (dots allowed)
-  std::vector<std::string> procedure_codes;  // CPT/HCPCS requested
+  std::vector<std::string> diagnoses;          // ICD-10-CM as written (dots allowed)
+  std::vector<int> diagnosis_lines;            // parallel to diagnoses
+  std::vector<std::string> procedure_codes;    // CPT/HCPCS requested (codes only)
+  std::vector<RequestedProcedure> procedures;  // the same with modifiers and units
+  std::vector<Physician> physicians;
+  std::vector<PriorRadiation> prior_radiation;
+  std::optional<bool> post_operative;
+  bool unedited_template = false;  // <unedited-template/>: never MEETS
   std::vector<Assertion> indications;
   std::vector<Assertion> exclusions;
   std::optional<Signature> exclusions_reviewed;  // "none of the exclusions apply", attested
@@ -194,6 +339,7 @@ struct CaseFile {
 struct CaseFileLoad {
   CaseFile case_file;
   LoadResult result;
+  std::vector<LoadWarning> warnings;  // e.g. a well-formed diagnosis code outside ICD-10-CM's categories
 };
 
 CaseFileLoad load_case_file(const std::filesystem::path& file);
@@ -202,16 +348,36 @@ CaseFileLoad parse_case_file(std::string_view xml, const std::string& file_label
 // Names accepted in <fact name="..."> (case file) and tested by <fact> leaves (ruleset).
 const std::vector<std::string>& known_case_facts();
 
-// A commented case file showing every element (what `rtreview case-template` prints).
+// A commented case file showing every element (what `rtreview case-template` prints). It is
+// internally consistent and says so at the top; it carries <unedited-template/>, so a review
+// with it unedited is never MEETS.
 std::string case_file_template();
+
+// Checks the case's indications and exclusions against the rulesets: an unknown policy
+// prefix or criterion id (with the nearest valid ids), or an exclusion asserted through
+// <indication> (or the reverse), is an error naming the case file and line.
+std::vector<LoadResult> validate_case_against(const CaseFile& case_file,
+                                              const std::vector<Ruleset>& rulesets);
+
+// Compares the request's patient name, ID and birth date with the DICOM's PatientName,
+// PatientID and PatientBirthDate (YYYYMMDD). A mismatch is an error-level finding with id
+// PATIENT_IDENTITY (show it first); a match passes; a field absent on either side is
+// not evaluable. Names compare case-, space- and '^'-insensitively.
+inline constexpr std::string_view patient_identity_check_id = "PATIENT_IDENTITY";
+std::vector<Finding> compare_identity(const CaseFile& case_file, std::string_view dicom_name,
+                                      std::string_view dicom_id, std::string_view dicom_birth_date);
 
 // ------------------------------------------------------------------ DICOM facts
 
 // Facts taken from the plan set for eligibility (all optional: "" / nullopt if absent).
 struct DicomFacts {
+  std::string patient_name;  // PatientName as stored
+  std::string patient_id;
   std::string patient_birth_date;  // YYYYMMDD
   std::string patient_sex;
-  std::string plan_date;  // YYYYMMDD (RTPlanDate)
+  std::string plan_date;    // YYYYMMDD (RTPlanDate)
+  std::string review_date;  // YYYYMMDD (ReviewDate: the approval date)
+  DeliveryKind delivery = DeliveryKind::unknown;
   std::optional<bool> prior_plan_present;
   std::optional<double> prescription_dose_gy;
   std::optional<int> fractions;
@@ -222,15 +388,19 @@ struct DicomFacts {
 
 // (review.h derives them once per plan set from the check report: derive_dicom_facts.)
 
+// The one place that decides what kind of treatment a plan is (brachy, ion, Gamma Knife,
+// electron-only, photon) from what the model exposes today.
+DeliveryKind delivery_kind_of(const Plan& plan);
+
 // ------------------------------------------------------------------ evaluation
 
-enum class Truth { met, not_met, unknown };
 enum class Origin { dicom_check, case_file, derived, none };
-enum class Outcome { meets, does_not_meet, insufficient_documentation };
+enum class Outcome { meets, does_not_meet, insufficient_documentation, not_applicable };
 
-const char* to_string(Truth truth);      // "met", "not met", "unknown"
-const char* to_string(Origin origin);    // "dicom_check", "case_file", "derived", "none"
-const char* to_string(Outcome outcome);  // "MEETS", "DOES NOT MEET", "INSUFFICIENT DOCUMENTATION"
+const char* to_string(Truth truth);    // "met", "not met", "unknown"
+const char* to_string(Origin origin);  // "dicom_check", "case_file", "derived", "none"
+// "MEETS", "DOES NOT MEET", "INSUFFICIENT DOCUMENTATION", "NOT APPLICABLE"
+const char* to_string(Outcome outcome);
 
 // The patient's age at the date of service and where it came from. The one rule, used by
 // the evaluator and shown by the packet: the case file's age, else its birth date, else
@@ -297,10 +467,11 @@ struct Determination {
   std::vector<std::string> missing;     // what is missing to decide, one line each
   std::vector<std::string> code_notes;  // procedure-code notes for the date of service
   std::vector<std::string> notes;       // ruleset notes and evaluation remarks
+  std::vector<std::string> warnings;    // e.g. a diagnosis in no site value set, service before approval
 };
 
-// Whether a ruleset applies to the case (line of business, payer, effective dates);
-// `reason` says why or why not.
+// Whether a ruleset applies to the case (line of business, payer, effective dates, Medicare
+// Advantage vs original, jurisdiction, requested procedure); `reason` says why or why not.
 struct Applicability {
   bool applies = false;
   std::string reason;
@@ -319,7 +490,13 @@ struct PolicySelection {
 PolicySelection select_policies(const std::vector<std::string>& requested, const CaseFile& case_file,
                                 const std::filesystem::path& dir = default_ruleset_dir());
 
-// Evaluates one policy. Findings are looked up by Finding::id (check_ids.h); several
+// Whether the policy covers this kind of plan (IMRT policies: not brachy, Gamma Knife, proton
+// or electron-only plans). An unknown kind applies.
+Applicability delivery_applicability(const PolicyHeader& policy, const DicomFacts& dicom);
+
+// Evaluates one policy: first whether it applies (applicability() and
+// delivery_applicability(); if not, Outcome::not_applicable with the reason in `summary`).
+// Findings are looked up by Finding::id (check_ids.h); several
 // findings with one id combine (any fail → not met, all pass → met, else unknown).
 // Never throws; anything it cannot judge is `unknown` and listed in `missing`.
 Determination evaluate_policy(const Ruleset& ruleset, const CaseFile& case_file,

@@ -39,8 +39,9 @@ struct ReviewResult {
   // 0 all determinations MEETS and no finding at or above fail_on; 1 otherwise;
   // 2 usage / ruleset / case-file / output error; 3 no readable plan set.
   int exit_code = 0;
-  std::vector<std::string> errors;  // "rtreview review: ..." lines for stderr
-  std::vector<std::string> lines;   // one summary line per packet for stdout
+  std::vector<std::string> errors;    // "rtreview review: ..." lines for stderr
+  std::vector<std::string> warnings;  // case-file warnings, same form
+  std::vector<std::string> lines;     // one summary line per packet for stdout
   BatchSummary summary;
   std::vector<std::filesystem::path> written;  // every file written, in order
 };

@@ -64,6 +64,7 @@ struct ReviewRun {
   PolicySelection selection;            // idem
   std::filesystem::path ruleset_dir;    // the folder actually used
   std::vector<std::string> vocabulary_problems;
+  std::vector<std::string> warnings;   // case-file warnings ("file:line: warning: ...")
   std::vector<PlanSetReview> reviews;  // one per assembled plan set, assembly order
   std::vector<ReviewError> errors;     // non-empty: the run did not start
   bool ok() const { return errors.empty(); }

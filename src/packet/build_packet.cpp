@@ -175,7 +175,11 @@ void add_input(std::vector<PacketInputFile>& inputs, const ObjectInfo& info, con
 }  // namespace
 
 std::string overall_outcome(const std::vector<Determination>& determinations) {
-  if (determinations.empty()) return "NO POLICY";
+  // NOT APPLICABLE says why a policy does not govern the case; it never counts against it.
+  const bool any_applicable =
+      std::any_of(determinations.begin(), determinations.end(),
+                  [](const Determination& d) { return d.outcome != Outcome::not_applicable; });
+  if (!any_applicable) return "NO POLICY";
   bool any_dnm = false, any_insufficient = false;
   for (const auto& d : determinations) {
     any_dnm |= d.outcome == Outcome::does_not_meet;
@@ -254,19 +258,15 @@ ReviewPacket build_packet(const PlanSetReview& review, const PacketContext& cont
   p.policies = context.policies;
   p.determinations = review.determinations;
   p.overall = overall_outcome(p.determinations);
-  if (p.determinations.empty())
-    p.overall_reasons.push_back("no policy applies to the case's line of business and date of service");
+  if (p.overall == "NO POLICY")
+    p.overall_reasons.push_back(
+        "no policy applies to the case (line of business, dates, jurisdiction, plan kind)");
   for (const auto& d : p.determinations)
     p.overall_reasons.push_back(d.policy.id + ": " + to_string(d.outcome) +
                                 (d.summary.empty() ? "" : " - " + d.summary));
 
   // --- technical checks, then how the set was assembled, then the run's input problems
-  p.findings = report.findings;
-  for (const auto& f : plan_set.findings)
-    if (std::none_of(p.findings.begin(), p.findings.end(), [&](const Finding& g) {
-          return g.id == f.id && g.subject == f.subject && g.message == f.message;
-        }))
-      p.findings.push_back(f);
+  p.findings = review.findings;
   p.findings.insert(p.findings.end(), context.input_findings.begin(), context.input_findings.end());
 
   p.plan_summary = report.plan_summary;

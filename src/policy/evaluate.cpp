@@ -50,6 +50,8 @@ const char* to_string(Outcome outcome) {
       return "DOES NOT MEET";
     case Outcome::insufficient_documentation:
       return "INSUFFICIENT DOCUMENTATION";
+    case Outcome::not_applicable:
+      return "NOT APPLICABLE";
   }
   return "INSUFFICIENT DOCUMENTATION";
 }
@@ -103,35 +105,35 @@ std::string fmt_number(double v) {
   return buf;
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (s.empty()) continue;
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// A signer role satisfies a required role if equal, or if it is one of its aliases.
-bool role_satisfies(const std::string& have, const std::string& need) {
+// The ruleset's shared tables, or those of the default ruleset folder when the ruleset was
+// parsed on its own (tests, a ruleset file given by path without its folder's tables).
+const SharedTables& tables_of(const Ruleset& rs) {
+  static const SharedTables fallback = load_shared_tables(default_ruleset_dir()).tables;
+  return rs.tables.roles.empty() && rs.tables.code_changes.empty() ? fallback : rs.tables;
+}
+
+// A signer role satisfies a required role if equal, or if it is one of its aliases
+// (rulesets/signer-roles.xml).
+bool role_satisfies(const SharedTables& t, const std::string& have, const std::string& need) {
   if (have == need) return true;
-  static const std::map<std::string, std::vector<std::string>> aliases = {
-      {"treating physician",
-       {"radiation oncologist", "oncologist", "medical oncologist", "attending physician", "physician"}},
-      {"physician",
-       {"radiation oncologist", "oncologist", "medical oncologist", "attending physician",
-        "treating physician"}},
-      {"oncologist", {"medical oncologist"}},
-      {"attending physician",
-       {"radiation oncologist", "oncologist", "medical oncologist", "treating physician"}},
-  };
-  auto it = aliases.find(need);
-  return it != aliases.end() && contains(it->second, have);
+  for (const auto& a : t.roles)
+    if (a.role == need) return contains(a.satisfied_by, have);
+  return false;
+}
+
+bool is_combination(RuleKind k) {
+  return k == RuleKind::all || k == RuleKind::any || k == RuleKind::none || k == RuleKind::at_least ||
+         k == RuleKind::criterion;
+}
+
+// True when a diagnosis test somewhere under `n` was met: the case's site is on the list.
+bool site_listed(const EvaluatedNode& n) {
+  if (n.kind == "diagnosis" && n.result == Truth::met) return true;
+  return std::any_of(n.children.begin(), n.children.end(), site_listed);
 }
 
 // ---------------------------------------------------------------- evaluator
@@ -168,7 +170,7 @@ class Evaluator {
  public:
   Evaluator(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings,
             const DicomFacts& dicom)
-      : rs_(rs), case_(c), dicom_(dicom) {
+      : rs_(rs), case_(c), dicom_(dicom), tables_(tables_of(rs)) {
     for (const auto& f : findings) findings_[f.id].push_back(&f);
   }
 
@@ -179,18 +181,19 @@ class Evaluator {
     EvaluatedNode e;
     e.outline_id = n.outline_id;
     e.text = n.text;
-    e.kind = n.kind;
+    e.kind = to_string(n.kind);
     e.at_least = n.at_least;
     e.citation = n.citation;
     for (const auto& id : n.support_check_ids) e.supporting.push_back(support(id));
-    if (n.kind == "all" || n.kind == "any" || n.kind == "none" || n.kind == "at-least" ||
-        n.kind == "criterion") {
+    for (const auto& vs : n.support_value_sets) e.supporting.push_back(hint(vs));
+    if (is_combination(n.kind)) {
       std::vector<Truth> results;
       for (const auto& c : n.children) {
         e.children.push_back(eval(c));
         results.push_back(e.children.back().result);
       }
       combine(e, results);
+      if (n.kind == RuleKind::any) apply_list_kind(n.list, e);
       return e;
     }
     leaf(n, e);
@@ -198,7 +201,7 @@ class Evaluator {
   }
 
  private:
-  void combine(EvaluatedNode& e, const std::vector<Truth>& r) {
+  void combine(EvaluatedNode& e, const std::vector<Truth>& r) const {
     if (e.kind == "all" || e.kind == "criterion")
       e.result = all_of(r);
     else if (e.kind == "any")
@@ -242,6 +245,45 @@ class Evaluator {
     }
   }
 
+  // How an `any` list reads (rulesets/README.md "Lists"): an open list does not deny a site it
+  // does not name; an example list never denies.
+  void apply_list_kind(ListKind list, EvaluatedNode& e) const {
+    if (list == ListKind::closed || e.result == Truth::met) return;
+    if (list == ListKind::examples) {
+      e.result = Truth::met;
+      e.origin = Origin::derived;
+      e.evidence = "no listed example applies; the list gives examples (\"include\") and does not decide";
+      return;
+    }
+    if (e.result == Truth::not_met && !case_.diagnoses.empty() && !site_listed(e)) {
+      e.result = Truth::unknown;
+      e.origin = Origin::derived;
+      e.evidence = "diagnosis " + join(case_.diagnoses, ", ") +
+                   " is outside the listed sites; the list is not all-inclusive: manual review";
+    }
+  }
+
+  SupportingEvidence hint(const std::string& value_set) const {
+    SupportingEvidence s;
+    s.check_id = "DIAGNOSIS_HINT";
+    s.status = Status::info;
+    const ValueSet* vs = find_value_set(value_set);
+    std::vector<std::string> hits;
+    if (vs)
+      for (const auto& d : case_.diagnoses)
+        if (vs->contains(d)) hits.push_back(d);
+    std::string label = vs ? (vs->label.empty() ? vs->id : vs->label) : value_set;
+    s.message = hits.empty() ? "no diagnosis in " + label
+                             : "diagnosis " + join(hits, ", ") + " in " + label + " (a hint, not deciding)";
+    return s;
+  }
+
+  const ValueSet* find_value_set(const std::string& id) const {
+    for (const auto& v : rs_.value_sets)
+      if (v.id == id) return &v;
+    return nullptr;
+  }
+
   SupportingEvidence support(const std::string& id) {
     SupportingEvidence s;
     s.check_id = id;
@@ -259,44 +301,52 @@ class Evaluator {
   }
 
   void leaf(const RuleNode& n, EvaluatedNode& e) {
-    if (n.kind == "check")
-      check(n, e);
-    else if (n.kind == "fact")
-      fact(n, e);
-    else if (n.kind == "diagnosis")
-      diagnosis(n, e);
-    else if (n.kind == "age")
-      age(n, e);
-    else if (n.kind == "document")
-      document(n, e);
-    else if (n.kind == "asserted")
-      asserted(n, e);
-    else if (n.kind == "line-of-business")
-      line_of_business(n, e);
-    else {  // manual
-      e.result = Truth::unknown;
-      e.origin = Origin::none;
-      e.evidence = n.text.empty() ? "manual review required" : "manual review required: " + n.text;
+    switch (n.kind) {
+      case RuleKind::check:
+        check(n, e);
+        break;
+      case RuleKind::fact:
+        fact(n, e);
+        break;
+      case RuleKind::diagnosis:
+        diagnosis(n, e);
+        break;
+      case RuleKind::age:
+        age(n, e);
+        break;
+      case RuleKind::document:
+        document(n, e);
+        break;
+      case RuleKind::asserted:
+        asserted(n, e);
+        break;
+      case RuleKind::line_of_business:
+        line_of_business(n, e);
+        break;
+      default:  // manual
+        e.result = Truth::unknown;
+        e.origin = Origin::none;
+        e.evidence = n.text.empty() ? "manual review required" : "manual review required: " + n.text;
     }
     if (e.text.empty()) e.text = describe(n);
   }
 
   static std::string describe(const RuleNode& n) {
-    if (n.kind == "check") return "technical check " + n.check_id + " is " + n.check_status;
-    if (n.kind == "fact") return "case fact " + n.fact + " = " + n.fact_value;
-    if (n.kind == "diagnosis") return "a diagnosis in value set '" + n.value_set + "'";
-    if (n.kind == "age") return "age " + n.age_op + " " + fmt_number(n.age_years) + " years";
-    if (n.kind == "document") {
+    if (n.kind == RuleKind::check) return "technical check " + n.check_id + " is " + n.check_status;
+    if (n.kind == RuleKind::fact) return "case fact " + n.fact + " = " + n.fact_value;
+    if (n.kind == RuleKind::diagnosis) return "a diagnosis in value set '" + n.value_set + "'";
+    if (n.kind == RuleKind::age) return "age " + n.age_op + " " + fmt_number(n.age_years) + " years";
+    if (n.kind == RuleKind::document) {
       std::string s = "document " + join(n.document_kinds, " or ");
       if (n.window_months > 0)
         s += " within " + std::to_string(n.window_months) + " months before the date of service";
       if (!n.signer_roles.empty()) s += ", signed by " + join(n.signer_roles, " and ");
       return s;
     }
-    if (n.kind == "asserted") return "asserted in the case file: " + n.asserted_id;
-    if (n.kind == "line-of-business")
+    if (n.kind == RuleKind::asserted) return "asserted in the case file: " + n.asserted_id;
+    if (n.kind == RuleKind::line_of_business)
       return std::string("line of business ") + (n.negate ? "not in " : "in ") + join(n.lines, ", ");
-    return n.kind;
+    return to_string(n.kind);
   }
 
   void check(const RuleNode& n, EvaluatedNode& e) {
@@ -330,7 +380,24 @@ class Evaluator {
       origin = Origin::derived;
       return *dicom_.compensator_based ? "true" : "false";
     }
+    if (name == "solid_tumor") return solid_tumor_from_diagnoses(origin);
     return std::nullopt;
+  }
+
+  // A malignant neoplasm outside C81-C96 is a solid tumour; only haematological
+  // malignancies (C81-C96) and no solid one: not a solid tumour; otherwise unknown.
+  std::optional<std::string> solid_tumor_from_diagnoses(Origin& origin) const {
+    const ValueSet* solid = find_value_set("malignant-solid");
+    const ValueSet* haem = find_value_set("haematological");
+    if (!solid || !haem) return std::nullopt;
+    bool any_solid = false, any_haem = false;
+    for (const auto& d : case_.diagnoses) {
+      any_solid |= solid->contains(d);
+      any_haem |= haem->contains(d);
+    }
+    if (!any_solid && !any_haem) return std::nullopt;
+    origin = Origin::derived;
+    return any_solid ? "true" : "false";
   }
 
   void fact(const RuleNode& n, EvaluatedNode& e) {
@@ -338,20 +405,20 @@ class Evaluator {
     auto v = fact_value(n.fact, origin);
     e.origin = origin;
     if (!v) {
-      e.result = Truth::unknown;
+      e.result = n.fact_if_absent.value_or(Truth::unknown);
       e.evidence = "fact '" + n.fact + "' not given in the case file";
       return;
     }
     e.result = *v == n.fact_value ? Truth::met : Truth::not_met;
-    e.evidence =
-        n.fact + " = " + *v + (origin == Origin::derived ? " (from the DICOM plan)" : " (case file)");
+    const char* from = origin == Origin::case_file ? " (case file)"
+                       : n.fact == "solid_tumor"   ? " (derived from the diagnosis codes)"
+                                                   : " (from the DICOM plan)";
+    e.evidence = n.fact + " = " + *v + from;
   }
 
   void diagnosis(const RuleNode& n, EvaluatedNode& e) {
     e.origin = Origin::case_file;
-    const ValueSet* vs = nullptr;
-    for (const auto& v : rs_.value_sets)
-      if (v.id == n.value_set) vs = &v;
+    const ValueSet* vs = find_value_set(n.value_set);
     if (!vs) {
       e.result = Truth::unknown;
       e.evidence = "value set '" + n.value_set + "' not defined";
@@ -397,11 +464,16 @@ class Evaluator {
   void document(const RuleNode& n, EvaluatedNode& e) {
     e.origin = Origin::case_file;
     DocumentJudgement j;
-    auto dos = parse_date(case_.date_of_service);
+    // The window counts back from the date of service, or from the request where the policy
+    // says "if requesting ... last 6 months" (falls back to the date of service).
+    const bool from_request = n.window_from == WindowFrom::request_date && !case_.request_date.empty();
+    const std::string& anchor = from_request ? case_.request_date : case_.date_of_service;
+    auto end = parse_date(anchor);
     std::string from;
-    if (n.window_months > 0 && dos) {
-      from = format_date(months_before(*dos, n.window_months));
-      j.window = from + " .. " + case_.date_of_service + " (" + std::to_string(n.window_months) + " months)";
+    if (n.window_months > 0 && end) {
+      from = format_date(months_before(*end, n.window_months));
+      j.window = from + " .. " + anchor + " (" + std::to_string(n.window_months) + " months before the " +
+                 (from_request ? "request" : "date of service") + ")";
     }
     const SuppliedDocument* best = nullptr;
     int best_score = 0;
@@ -410,17 +482,21 @@ class Evaluator {
       if (!contains(n.document_kinds, d.kind) && !contains(n.document_kinds, lower(d.loinc))) continue;
       j.supplied = true;
       std::vector<std::string> problems;
-      if (!from.empty() && (d.date < from || d.date > case_.date_of_service))
+      if (!from.empty() && (d.date < from || d.date > anchor))
         problems.push_back("dated " + d.date + ", outside " + j.window);
-      else if (d.date > case_.date_of_service && n.window_months > 0)
-        problems.push_back("dated after the date of service");
-      std::vector<std::string> missing;
+      std::vector<std::string> missing, undated;
       for (const auto& role : n.signer_roles) {
-        bool signed_ok = std::any_of(d.signed_by.begin(), d.signed_by.end(),
-                                     [&](const Signature& s) { return role_satisfies(s.role, role); });
-        if (!signed_ok) missing.push_back(role);
+        auto sig = std::find_if(d.signed_by.begin(), d.signed_by.end(),
+                                [&](const Signature& s) { return role_satisfies(tables_, s.role, role); });
+        if (sig == d.signed_by.end())
+          missing.push_back(role);
+        else if (n.signature_dated && sig->date.empty())
+          undated.push_back(role);
       }
       if (!missing.empty()) problems.push_back("not signed by " + join(missing, " and "));
+      if (!undated.empty())
+        problems.push_back("the " + join(undated, " and ") +
+                           " signature is not dated (\"signed and dated\")");
       // Report the closest candidate: a missing signer weighs more than a stale date.
       int score = 2 * static_cast<int>(missing.size()) + (problems.size() > missing.size() ? 1 : 0);
       if (!best || score < best_score) {
@@ -499,6 +575,7 @@ class Evaluator {
   const Ruleset& rs_;
   const CaseFile& case_;
   const DicomFacts& dicom_;
+  const SharedTables& tables_;
   std::map<std::string, std::vector<const Finding*>> findings_;
 };
 
@@ -520,7 +597,10 @@ void collect_deciding(const EvaluatedNode& n, Truth target, std::vector<Evaluate
 // Unknown criterion-level nodes under an unknown node: what is missing to decide.
 void collect_unknown(const EvaluatedNode& n, std::vector<std::string>& out, const std::string& prefix) {
   if (n.result != Truth::unknown) return;
-  if (!is_group(n)) {
+  // A list read as open is unknown while every item is not met: the list itself is missing.
+  bool any_unknown_child = std::any_of(n.children.begin(), n.children.end(),
+                                       [](const EvaluatedNode& c) { return c.result == Truth::unknown; });
+  if (!is_group(n) || !any_unknown_child) {
     std::string label = n.outline_id.empty() ? n.text : n.outline_id + " (" + n.text + ")";
     out.push_back(prefix + label + ": " + n.evidence);
     return;
@@ -575,6 +655,69 @@ PatientAge patient_age(const CaseFile& case_file, const std::string& dicom_birth
   return age;
 }
 
+namespace {
+
+const char* to_string(MedicarePlan p) {
+  return p == MedicarePlan::advantage  ? "Medicare Advantage"
+         : p == MedicarePlan::original ? "original Medicare"
+                                       : "Medicare";
+}
+
+// Medicare Advantage vs original Medicare, for a Medicare case (empty list: both).
+std::optional<std::string> medicare_plan_mismatch(const PolicyHeader& p, const CaseFile& c) {
+  if (c.line_of_business != "medicare" || p.medicare_plans.empty() ||
+      c.medicare_plan == MedicarePlan::unknown)
+    return std::nullopt;
+  if (std::find(p.medicare_plans.begin(), p.medicare_plans.end(), c.medicare_plan) != p.medicare_plans.end())
+    return std::nullopt;
+  std::vector<std::string> names;
+  for (auto m : p.medicare_plans) names.push_back(to_string(m));
+  return p.id + " governs " + join(names, " and ") + " members, not " + to_string(c.medicare_plan);
+}
+
+// A case that requests no code at all is evaluated (like an unstated jurisdiction, with a
+// note); one that requests codes, none of them the policy's, is not its business.
+std::optional<std::string> procedure_mismatch(const PolicyHeader& p, const CaseFile& c) {
+  if (p.required_procedures.empty() || c.procedure_codes.empty()) return std::nullopt;
+  for (const auto& code : c.procedure_codes)
+    if (contains(p.required_procedures, normalize_code(code))) return std::nullopt;
+  return p.id + " applies only when one of " + join(p.required_procedures, ", ") +
+         " is requested (requested: " + join(c.procedure_codes, ", ") + ")";
+}
+
+// Problems that do not decide but a reviewer must see: a neoplasm code in none of the
+// policy's site sets (never silently "no site"), a date of service before the plan's approval.
+std::vector<std::string> case_warnings(const Ruleset& rs, const CaseFile& c, const DicomFacts& dicom) {
+  std::vector<std::string> out;
+  std::set<std::string> used;
+  std::function<void(const RuleNode&)> scan = [&](const RuleNode& n) {
+    if (n.kind == RuleKind::diagnosis) used.insert(n.value_set);
+    for (const auto& ch : n.children) scan(ch);
+  };
+  scan(rs.criteria);
+  if (!used.empty())
+    for (const auto& code : c.diagnoses) {
+      std::string n = normalize_code(code);
+      bool neoplasm = n.size() >= 3 && (n[0] == 'C' || (n[0] == 'D' && n.substr(0, 3) <= "D49"));
+      if (!neoplasm) continue;
+      bool in_any = std::any_of(rs.value_sets.begin(), rs.value_sets.end(),
+                                [&](const ValueSet& v) { return used.count(v.id) && v.contains(n); });
+      if (!in_any)
+        out.push_back("diagnosis " + code + " is in none of the disease-site value sets " + rs.header.id +
+                      " uses: no listed site matches it; check the code");
+    }
+  std::string approved = dicom.review_date.empty() ? "" : dicom.review_date;
+  if (approved.size() == 8 && c.date_of_service.size() == 10) {
+    std::string iso = approved.substr(0, 4) + "-" + approved.substr(4, 2) + "-" + approved.substr(6, 2);
+    if (c.date_of_service < iso)
+      out.push_back("date of service " + c.date_of_service + " is before the plan's approval (ReviewDate " +
+                    iso + ")");
+  }
+  return out;
+}
+
+}  // namespace
+
 Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
   const std::string& lob = c.line_of_business;
   if (contains(p.excluded_lines, lob))
@@ -583,6 +726,14 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
     return {false, p.id + " applies to " + join(p.lines_of_business, ", ") + ", not '" + lob + "'"};
   if (!c.payer.empty() && !p.payer_key.empty() && c.payer != p.payer_key)
     return {false, "payer '" + c.payer + "' is not " + p.payer_key};
+  if (auto why = medicare_plan_mismatch(p, c)) return {false, *why};
+  if (!p.jurisdictions.empty() && !c.jurisdiction_state.empty() &&
+      !contains(p.jurisdictions, c.jurisdiction_state))
+    return {false, p.id + " applies only in " + join(p.jurisdictions, ", ") +
+                       " (the jurisdiction of the local coverage determination it applies); the case's "
+                       "jurisdiction is " +
+                       c.jurisdiction_state};
+  if (auto why = procedure_mismatch(p, c)) return {false, *why};
   if (!p.effective_from.empty() && c.date_of_service < p.effective_from)
     return {false, "date of service " + c.date_of_service + " is before " + p.id + " took effect (" +
                        p.effective_from + ")"};
@@ -590,59 +741,109 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
     return {false,
             "date of service " + c.date_of_service + " is after " + p.id + " ended (" + p.effective_to + ")"};
   std::string why = "line of business " + lob;
+  if (lob == "medicare" && c.medicare_plan != MedicarePlan::unknown)
+    why += std::string(" (") + to_string(c.medicare_plan) + ")";
   if (!c.payer.empty()) why += ", payer " + c.payer;
-  why += ", date of service " + c.date_of_service + " within the policy's dates";
+  if (!p.jurisdictions.empty())
+    why += c.jurisdiction_state.empty() ? ", jurisdiction not stated in the case file (" + p.id + " is " +
+                                              join(p.jurisdictions, ", ") + " only)"
+                                        : ", jurisdiction " + c.jurisdiction_state;
+  if (lob == "medicare" && !p.medicare_plans.empty() && c.medicare_plan == MedicarePlan::unknown)
+    why += ", Medicare Advantage or original Medicare not stated";
+  if (!p.required_procedures.empty() && c.procedure_codes.empty())
+    why += ", no procedure code requested (" + p.id + " applies only when one of " +
+           join(p.required_procedures, ", ") + " is requested)";
+  why += ", date of service " + c.date_of_service +
+         (p.effective_from.empty() && p.effective_to.empty() ? " (effective date not stated)"
+                                                             : " within the policy's dates");
   return {true, why};
 }
 
+Applicability delivery_applicability(const PolicyHeader& p, const DicomFacts& dicom) {
+  if (p.deliveries.empty() || dicom.delivery == DeliveryKind::unknown)
+    return {true, "treatment kind " + std::string(to_string(dicom.delivery))};
+  if (std::find(p.deliveries.begin(), p.deliveries.end(), dicom.delivery) != p.deliveries.end())
+    return {true, std::string("a ") + to_string(dicom.delivery) + " plan"};
+  std::vector<std::string> kinds;
+  for (auto k : p.deliveries) kinds.push_back(to_string(k));
+  return {false, p.id + " covers " + join(kinds, ", ") + " plans; " +
+                     (dicom.source.empty() ? "the plan" : dicom.source) + " is a " +
+                     to_string(dicom.delivery) + " plan (another policy covers it)"};
+}
+
 std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile& c) {
-  // Codes deleted for dates of service from 2026-01-01 (CPT/HCPCS 2026 update; secondary
-  // sources, and Florida Blue 04-77260-19 update 01/01/26 for 77014, G6001, G6002, G6017).
-  std::set<std::string> deleted = {"77385", "77386", "77014"};
-  for (int i = 1; i <= 17; ++i) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "G60%02d", i);
-    deleted.insert(buf);
-  }
-  const std::string cutoff = "2026-01-01";
-  const bool after = c.date_of_service >= cutoff;
   std::vector<std::string> notes;
-  auto replacement = [](const std::string& code) -> std::string {
-    if (code == "77385" || code == "77386" || code == "G6015" || code == "G6016")
-      return "IMRT delivery is now reported with 77402 / 77407 / 77412 by complexity";
-    if (code == "77014" || code == "G6001" || code == "G6002" || code == "G6017")
-      return "image guidance is bundled into delivery; 77387 is professional-component only";
-    return "radiation treatment delivery is now reported with 77402 / 77407 / 77412";
-  };
   std::set<std::string> listed;
   for (const auto& p : rs.procedure_codes) listed.insert(p.code);
+  auto deleted_entry = [&](const CodeChange& ch, const std::string& code) -> const CodeChange::Deleted* {
+    for (const auto& d : ch.deleted)
+      if (d.codes.contains(code)) return &d;
+    return nullptr;
+  };
+  std::set<std::string> noted;
   for (const auto& code : c.procedure_codes) {
     std::string n = normalize_code(code);
-    if (after && deleted.count(n))
-      notes.push_back("requested code " + n + " was deleted for dates of service from " + cutoff +
-                      " (date of service " + c.date_of_service + "): " + replacement(n));
-    else if (after && n == "77387")
-      notes.push_back("requested code 77387 is professional-component only for dates of service from " +
-                      cutoff);
-    else if (after && (n == "77402" || n == "77407" || n == "77412") &&
-             std::any_of(listed.begin(), listed.end(),
-                         [&](const std::string& l) { return deleted.count(l) > 0; }))
-      continue;  // the 2026 replacement of a delivery code the policy still lists
-    else if (!listed.empty() && !listed.count(n))
+    bool handled = false;
+    for (const auto& ch : tables_of(rs).code_changes) {
+      if (c.date_of_service < ch.effective) continue;
+      if (const auto* d = deleted_entry(ch, n)) {
+        notes.push_back("requested code " + n + " was deleted for dates of service from " + ch.effective +
+                        " (date of service " + c.date_of_service + "): " + d->replacement);
+        handled = true;
+      } else if (ch.professional_only.contains(n)) {
+        notes.push_back("requested code " + n + " is professional-component only for dates of service from " +
+                        ch.effective);
+        handled = true;
+      } else if (ch.replacements.contains(n) &&
+                 std::any_of(listed.begin(), listed.end(),
+                             [&](const std::string& l) { return deleted_entry(ch, l); })) {
+        handled = true;  // the replacement of a delivery code the policy still lists
+      }
+    }
+    if (!handled && !listed.empty() && !listed.count(n) && noted.insert(n).second)
       notes.push_back("requested code " + n + " is not among the codes " + rs.header.id + " lists (" +
                       join(std::vector<std::string>(listed.begin(), listed.end()), ", ") + ")");
   }
-  if (after) {
-    std::vector<std::string> stale;
+  for (const auto& ch : tables_of(rs).code_changes) {
+    if (c.date_of_service < ch.effective) continue;
+    std::vector<std::string> stale, instead;
     for (const auto& code : listed)
-      if (deleted.count(code)) stale.push_back(code);
+      if (const auto* d = deleted_entry(ch, code)) {
+        stale.push_back(code);
+        if (!contains(instead, d->replacement)) instead.push_back(d->replacement);
+      }
     if (!stale.empty())
       notes.push_back(rs.header.id + " still lists " + join(stale, ", ") +
-                      ", deleted for dates of service from " + cutoff +
-                      "; delivery is now 77402 / 77407 / 77412 and 77387 is professional-component only");
+                      ", deleted for dates of service from " + ch.effective + ": " + join(instead, "; "));
   }
   std::sort(notes.begin(), notes.end());
   return notes;
+}
+
+DeliveryKind delivery_kind_of(const Plan& plan) {
+  if (plan.kind == PlanKind::brachy) return DeliveryKind::brachy;
+  if (plan.kind == PlanKind::ion) return DeliveryKind::ion;
+  auto upper = [](std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  bool any_treatment = false, all_electron = true;
+  for (const auto& b : plan.beams) {
+    std::string machine = upper(b.treatment_machine_name);
+    if (machine.find("GAMMA") != std::string::npos || machine.find("LEKSELL") != std::string::npos)
+      return DeliveryKind::gamma_knife;
+    if (b.is_ion) return DeliveryKind::ion;
+    if (b.treatment_delivery_type == "SETUP" || b.treatment_delivery_type == "OPEN_PORTFILM" ||
+        b.treatment_delivery_type == "TRMT_PORTFILM")
+      continue;
+    any_treatment = true;
+    std::string type = upper(b.radiation_type);
+    if (type == "PROTON" || type == "ION") return DeliveryKind::ion;
+    if (type != "ELECTRON") all_electron = false;
+  }
+  if (!any_treatment)
+    return plan.kind == PlanKind::photon_electron ? DeliveryKind::photon : DeliveryKind::unknown;
+  return all_electron ? DeliveryKind::electron : DeliveryKind::photon;
 }
 
 // Checks that measure a property of the plan itself. When one of them fails, the plan
@@ -680,9 +881,22 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
   Determination d;
   d.policy = rs.header;
   d.date_of_service = c.date_of_service;
+  // A policy first decides whether it applies at all; if not, nothing else is judged.
+  for (const Applicability& a : {applicability(rs.header, c), delivery_applicability(rs.header, dicom)}) {
+    if (a.applies) continue;
+    d.outcome = Outcome::not_applicable;
+    d.applicability = a.reason;
+    d.summary = "not applicable: " + a.reason;
+    return d;
+  }
   d.applicability = applicability(rs.header, c).reason;
   d.notes = rs.notes;
   d.code_notes = procedure_code_notes(rs, c);
+  d.warnings = case_warnings(rs, c, dicom);
+  // Shown with the notes too, so renderers that predate `warnings` still print them.
+  for (const auto& w : d.warnings) d.notes.push_back("warning: " + w);
+  if (rs.header.effective_from.empty() && rs.header.effective_to.empty())
+    d.notes.push_back("effective date not stated: " + rs.header.id + " is applied without one");
 
   Evaluator ev(rs, c, findings, dicom);
   d.criteria = ev.eval(rs.criteria);
@@ -775,7 +989,7 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
                 " as measured from the DICOM";
     for (auto& m : missing_docs) d.missing.push_back("documentation " + m);
   } else if (d.criteria.result == Truth::met && exclusions == Truth::not_met && documentation_complete &&
-             !rs.header.manual_review) {
+             !rs.header.manual_review && !c.unedited_template) {
     d.outcome = Outcome::meets;
     collect_deciding(d.criteria, Truth::met, d.deciding);
     d.summary = "criteria " + d.criteria.outline_id + " of " + id +
@@ -785,11 +999,21 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     collect_unknown(d.criteria, d.missing, "");
     if (d.exclusions) collect_unknown(*d.exclusions, d.missing, "exclusion ");
     for (auto& m : missing_docs) d.missing.push_back("documentation " + m);
+    if (c.unedited_template)
+      d.missing.insert(
+          d.missing.begin(),
+          "the case file is the unedited case-template (<unedited-template/>): replace its example "
+          "facts with the patient's and remove that element");
     d.manual_review = rs.header.manual_review || has_manual(d.criteria);
-    if (d.manual_review)
+    for (const auto& item : d.documentation)
+      d.manual_review |= item.required && item.result == Truth::unknown && has_manual(item.node);
+    if (rs.header.manual_review)
       d.summary = "manual review required under " + id +
                   ": its criteria are not public, so rtreview never decides MEETS; the supplied "
                   "documentation is listed";
+    else if (d.manual_review)
+      d.summary = "manual review required under " + id + ": " + std::to_string(d.missing.size()) +
+                  " item(s) need a reviewer's judgement or documentation";
     else
       d.summary = std::to_string(d.missing.size()) + " item(s) missing to decide " + id;
     if (d.criteria.result == Truth::met) collect_deciding(d.criteria, Truth::met, d.deciding);

@@ -17,12 +17,97 @@ std::string LoadResult::message() const {
   return file + ": error: " + description;
 }
 
+std::string LoadWarning::message() const {
+  if (line > 0) return file + ":" + std::to_string(line) + ": warning: " + description;
+  return file + ": warning: " + description;
+}
+
+const char* to_string(RuleKind kind) {
+  switch (kind) {
+    case RuleKind::all:
+      return "all";
+    case RuleKind::any:
+      return "any";
+    case RuleKind::none:
+      return "none";
+    case RuleKind::at_least:
+      return "at-least";
+    case RuleKind::criterion:
+      return "criterion";
+    case RuleKind::check:
+      return "check";
+    case RuleKind::fact:
+      return "fact";
+    case RuleKind::diagnosis:
+      return "diagnosis";
+    case RuleKind::age:
+      return "age";
+    case RuleKind::document:
+      return "document";
+    case RuleKind::asserted:
+      return "asserted";
+    case RuleKind::line_of_business:
+      return "line-of-business";
+    case RuleKind::manual:
+      return "manual";
+  }
+  return "all";
+}
+
+const char* to_string(DeliveryKind kind) {
+  switch (kind) {
+    case DeliveryKind::photon:
+      return "photon";
+    case DeliveryKind::electron:
+      return "electron";
+    case DeliveryKind::ion:
+      return "ion";
+    case DeliveryKind::brachy:
+      return "brachy";
+    case DeliveryKind::gamma_knife:
+      return "gamma-knife";
+    case DeliveryKind::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+const std::vector<std::string>& known_document_kinds() {
+  static const std::vector<std::string> kinds = {"clinical-note",
+                                                 "compensator-design",
+                                                 "dosimetric-verification",
+                                                 "dvh-review",
+                                                 "history-and-physical",
+                                                 "imrt-commissioning",
+                                                 "imrt-need-statement",
+                                                 "imrt-rationale",
+                                                 "isodose-review",
+                                                 "plan-of-treatment",
+                                                 "portal-description",
+                                                 "prescription",
+                                                 "progress-note",
+                                                 "18741-9",
+                                                 "18776-5",
+                                                 "28626-0"};
+  return kinds;
+}
+
+namespace {
+// A prefix with '?' wildcards matches the start of `code`.
+bool prefix_matches(const std::string& code, const std::string& prefix) {
+  if (code.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (prefix[i] != '?' && prefix[i] != code[i]) return false;
+  return true;
+}
+}  // namespace
+
 bool ValueSet::contains(std::string_view code) const {
   std::string c = normalize_code(code);
   if (c.empty()) return false;
   for (const auto& r : ranges) {
     if (r.to.empty()) {
-      if (c.rfind(r.from, 0) == 0) return true;
+      if (prefix_matches(c, r.from)) return true;
     } else if (c.size() >= r.from.size()) {
       std::string head = c.substr(0, r.from.size());
       if (head >= r.from && head <= r.to) return true;
@@ -58,9 +143,11 @@ const std::set<std::string, std::less<>>& known_check_ids() {
   return ids;
 }
 
-bool is_code_token(const std::string& s) {
+bool is_code_token(const std::string& s, bool wildcards = false) {
   if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || (wildcards && c == '?');
+  });
 }
 
 // Parses "C00-C14 C410 D05" into ranges; "" on success, else the problem.
@@ -69,7 +156,7 @@ std::string parse_codes(const std::string& text, std::vector<CodeRange>& out) {
     auto dash = token.find('-');
     if (dash == std::string::npos) {
       std::string code = normalize_code(token);
-      if (!is_code_token(code)) return "bad code '" + token + "'";
+      if (!is_code_token(code, true)) return "bad code '" + token + "'";
       out.push_back({code, ""});
       continue;
     }
@@ -85,8 +172,10 @@ std::string parse_codes(const std::string& text, std::vector<CodeRange>& out) {
 bool parse_value_set(const XmlSource& src, pugi::xml_node el, ValueSet& vs, LoadResult& r) {
   vs.id = trim(el.attribute("id").value());
   vs.label = trim(el.attribute("label").value());
+  vs.phrase = trim(el.attribute("phrase").value());
+  vs.line = src.line_of(el);
   if (vs.id.empty()) {
-    r = fail(src, el, "<value-set> without id");
+    r = fail(src, el, "<value-set> without id", LoadError::missing);
     return false;
   }
   std::string codes = std::string(el.attribute("codes").value()) + " " + el.child_value();
@@ -165,13 +254,23 @@ class RulesetReader {
         return fail(src_, el, "unknown element <" + name + "> in <ruleset>");
       }
     }
-    if (!have_policy) return fail(src_, root, "missing <policy> header");
-    if (!have_criteria) return fail(src_, root, "missing <criteria>");
+    if (!have_policy) return fail(src_, root, "missing <policy> header", LoadError::missing);
+    if (!have_criteria) return fail(src_, root, "missing <criteria>", LoadError::missing);
+    // A value set the ruleset defines but never tests is a mistake (a typo in an id, a site
+    // dropped from the tree): refuse it rather than ship a silent gap.
+    for (const auto& vs : rs_.value_sets) {
+      bool used = std::any_of(value_set_refs_.begin(), value_set_refs_.end(),
+                              [&](const auto& ref) { return ref.first == vs.id; });
+      if (!used)
+        return {false, src_.label(), vs.line, "value set '" + vs.id + "' is defined but no criterion uses it",
+                LoadError::unused_definition};
+    }
     // Shared value sets fill in what the ruleset does not define itself.
     for (const auto& vs : shared_)
       if (!has_value_set(vs.id)) rs_.value_sets.push_back(vs);
     for (const auto& [id, line] : value_set_refs_)
-      if (!has_value_set(id)) return {false, src_.label(), line, "unknown value set '" + id + "'"};
+      if (!has_value_set(id))
+        return {false, src_.label(), line, "unknown value set '" + id + "'", LoadError::unknown_reference};
     return r;
   }
 
@@ -205,6 +304,7 @@ class RulesetReader {
       return false;
     }
     h.excluded_lines = split_list(lower(el.attribute("excluded-lines").value()), ' ');
+    if (!read_applicability(el, h, r)) return false;
     std::string manual = el.attribute("manual-review").as_string("false");
     if (manual != "true" && manual != "false") {
       r = fail(src_, el, "manual-review must be true or false");
@@ -222,30 +322,96 @@ class RulesetReader {
     return true;
   }
 
+  // medicare-plans, jurisdiction, delivery, requires-procedure (rulesets/README.md "Header").
+  bool read_applicability(pugi::xml_node el, PolicyHeader& h, LoadResult& r) {
+    for (const auto& p : split_list(lower(el.attribute("medicare-plans").value()), ' ')) {
+      if (p == "advantage")
+        h.medicare_plans.push_back(MedicarePlan::advantage);
+      else if (p == "original")
+        h.medicare_plans.push_back(MedicarePlan::original);
+      else {
+        r = fail(src_, el, "unknown medicare plan '" + p + "' (expected advantage, original)");
+        return false;
+      }
+    }
+    for (const auto& st : split_list(el.attribute("jurisdiction").value(), ' ')) {
+      if (st.size() != 2 || !std::isupper(static_cast<unsigned char>(st[0])) ||
+          !std::isupper(static_cast<unsigned char>(st[1]))) {
+        r = fail(src_, el, "bad jurisdiction '" + st + "' (expected two-letter state codes, e.g. FL)");
+        return false;
+      }
+      h.jurisdictions.push_back(st);
+    }
+    for (const auto& d : split_list(lower(el.attribute("delivery").value()), ' ')) {
+      auto k = delivery_from(d);
+      if (!k) {
+        r = fail(src_, el,
+                 "unknown delivery '" + d + "' (expected photon, electron, ion, brachy, gamma-knife)");
+        return false;
+      }
+      h.deliveries.push_back(*k);
+    }
+    for (const auto& c : split_list(el.attribute("requires-procedure").value(), ' ')) {
+      std::string code = normalize_code(c);
+      if (code.size() != 5 || !is_code_token(code)) {
+        r = fail(src_, el, "bad procedure code '" + c + "' in requires-procedure");
+        return false;
+      }
+      h.required_procedures.push_back(code);
+    }
+    return true;
+  }
+
+  static std::optional<DeliveryKind> delivery_from(const std::string& s) {
+    for (DeliveryKind k : {DeliveryKind::photon, DeliveryKind::electron, DeliveryKind::ion,
+                           DeliveryKind::brachy, DeliveryKind::gamma_knife})
+      if (s == to_string(k)) return k;
+    return std::nullopt;
+  }
+
   bool register_id(pugi::xml_node el, const std::string& id, LoadResult& r) {
     if (id.empty()) {
       r = fail(
           src_, el,
-          "<" + std::string(el.name()) + "> without id (every criterion carries the policy's outline id)");
+          "<" + std::string(el.name()) + "> without id (every criterion carries the policy's outline id)",
+          LoadError::missing);
       return false;
     }
     if (!ids_.insert(id).second) {
-      r = fail(src_, el, "duplicate outline id '" + id + "'");
+      r = fail(src_, el, "duplicate outline id '" + id + "'", LoadError::duplicate);
       return false;
     }
     return true;
   }
 
   bool read_group_type(pugi::xml_node el, RuleNode& node, const std::string& def, LoadResult& r) {
-    node.kind = el.attribute("type").as_string(def.c_str());
-    if (node.kind == "at-least") {
+    std::string type = el.attribute("type").as_string(def.c_str());
+    if (type == "at-least") {
+      node.kind = RuleKind::at_least;
       node.at_least = el.attribute("n").as_int(0);
       if (node.at_least < 1) {
         r = fail(src_, el, "at-least needs n >= 1");
         return false;
       }
-    } else if (node.kind != "all" && node.kind != "any" && node.kind != "none") {
-      r = fail(src_, el, "unknown group type '" + node.kind + "' (expected all, any, none or at-least)");
+    } else if (type == "all" || type == "any" || type == "none") {
+      node.kind = type == "all" ? RuleKind::all : type == "any" ? RuleKind::any : RuleKind::none;
+    } else {
+      r = fail(src_, el, "unknown group type '" + type + "' (expected all, any, none or at-least)");
+      return false;
+    }
+    std::string list = el.attribute("list").as_string("closed");
+    if (list != "closed" && node.kind != RuleKind::any) {
+      r = fail(src_, el, "list=\"" + list + "\" needs type=\"any\" (a list of alternatives)");
+      return false;
+    }
+    if (list == "closed")
+      node.list = ListKind::closed;
+    else if (list == "open")
+      node.list = ListKind::open;
+    else if (list == "examples")
+      node.list = ListKind::examples;
+    else {
+      r = fail(src_, el, "unknown list '" + list + "' (expected closed, open or examples)");
       return false;
     }
     return true;
@@ -288,7 +454,7 @@ class RulesetReader {
       r = fail(src_, el, "group '" + node.outline_id + "' has no criteria");
       return false;
     }
-    if (node.kind == "at-least" && node.at_least > static_cast<int>(node.children.size())) {
+    if (node.kind == RuleKind::at_least && node.at_least > static_cast<int>(node.children.size())) {
       r = fail(src_, el,
                "at-least n=" + std::to_string(node.at_least) + " but only " +
                    std::to_string(node.children.size()) + " children");
@@ -301,11 +467,11 @@ class RulesetReader {
   bool read_criterion(pugi::xml_node el, RuleNode& node, LoadResult& r) {
     common(el, node);
     if (!register_id(el, node.outline_id, r)) return false;
-    node.kind = "criterion";
+    node.kind = RuleKind::criterion;
     RuleNode combo;
     if (!read_group_type(el, combo, "all", r)) return false;
-    node.at_least = combo.kind == "at-least" ? combo.at_least : 0;
-    std::string type = combo.kind;
+    node.at_least = combo.kind == RuleKind::at_least ? combo.at_least : 0;
+    RuleKind type = combo.kind;
     if (!read_tests(el, node, r)) return false;
     if (node.children.empty()) {
       r = fail(src_, el, "criterion '" + node.outline_id + "' has no test");
@@ -313,9 +479,10 @@ class RulesetReader {
     }
     // A criterion keeps kind "criterion"; how its tests combine is stored in a wrapper
     // only when it is not the default.
-    if (type != "all") {
+    if (type != RuleKind::all) {
       RuleNode wrapper;
       wrapper.kind = type;
+      wrapper.list = combo.list;
       wrapper.at_least = combo.at_least;
       wrapper.line = node.line;
       wrapper.children = std::move(node.children);
@@ -325,10 +492,17 @@ class RulesetReader {
     return true;
   }
 
+  // <support check="SUPPORT_..."/> or <support diagnosis="value-set-id"/>: shown, never deciding.
   bool read_support(pugi::xml_node c, RuleNode& node, LoadResult& r) {
+    if (c.attribute("diagnosis")) {
+      std::string vs = trim(c.attribute("diagnosis").value());
+      value_set_refs_.emplace_back(vs, src_.line_of(c));
+      node.support_value_sets.push_back(vs);
+      return true;
+    }
     std::string id = trim(c.attribute("check").value());
     if (!known_check_ids().count(id)) {
-      r = fail(src_, c, "unknown check id '" + id + "' in <support>");
+      r = fail(src_, c, "unknown check id '" + id + "' in <support>", LoadError::unknown_reference);
       return false;
     }
     node.support_check_ids.push_back(id);
@@ -344,7 +518,13 @@ class RulesetReader {
         continue;
       }
       RuleNode t;
-      t.kind = name;
+      auto kind = test_kind(name);
+      if (!kind) {
+        r = fail(src_, c, "unknown element <" + name + "> in <" + std::string(el.name()) + ">",
+                 LoadError::unknown_element);
+        return false;
+      }
+      t.kind = *kind;
       t.line = src_.line_of(c);
       t.text = trim(c.attribute("text").value());
       if (name == "all" || name == "any" || name == "none" || name == "at-least") {
@@ -363,7 +543,7 @@ class RulesetReader {
       } else if (name == "check") {
         t.check_id = trim(c.attribute("id").value());
         if (!known_check_ids().count(t.check_id)) {
-          r = fail(src_, c, "unknown check id '" + t.check_id + "'");
+          r = fail(src_, c, "unknown check id '" + t.check_id + "'", LoadError::unknown_reference);
           return false;
         }
         t.check_status = lower(c.attribute("status").as_string("pass"));
@@ -376,10 +556,22 @@ class RulesetReader {
         t.fact = trim(c.attribute("name").value());
         const auto& facts = known_case_facts();
         if (std::find(facts.begin(), facts.end(), t.fact) == facts.end()) {
-          r = fail(src_, c, "unknown fact '" + t.fact + "'");
+          r = fail(src_, c, "unknown fact '" + t.fact + "' (known: " + join(facts, ", ") + ")",
+                   LoadError::unknown_reference);
           return false;
         }
         t.fact_value = lower(c.attribute("value").as_string("true"));
+        if (c.attribute("if-absent")) {
+          std::string a = c.attribute("if-absent").value();
+          if (a == "met")
+            t.fact_if_absent = Truth::met;
+          else if (a == "not-met")
+            t.fact_if_absent = Truth::not_met;
+          else {
+            r = fail(src_, c, "if-absent must be met or not-met");
+            return false;
+          }
+        }
       } else if (name == "diagnosis") {
         t.value_set = trim(c.attribute("in").value());
         if (t.value_set.empty()) {
@@ -408,7 +600,27 @@ class RulesetReader {
           r = fail(src_, c, "within-months must be >= 0");
           return false;
         }
+        for (const auto& k : t.document_kinds) {
+          const auto& known = known_document_kinds();
+          if (std::find(known.begin(), known.end(), k) == known.end()) {
+            r = fail(src_, c, "unknown document kind '" + k + "' (known: " + join(known, ", ") + ")",
+                     LoadError::unknown_reference);
+            return false;
+          }
+        }
         t.signer_roles = split_list(lower(c.attribute("signers").value()), ';');
+        std::string from = c.attribute("window-from").as_string("service");
+        if (from != "service" && from != "request") {
+          r = fail(src_, c, "window-from must be service or request");
+          return false;
+        }
+        t.window_from = from == "request" ? WindowFrom::request_date : WindowFrom::date_of_service;
+        std::string dated = c.attribute("signature-dated").as_string("false");
+        if (dated != "true" && dated != "false") {
+          r = fail(src_, c, "signature-dated must be true or false");
+          return false;
+        }
+        t.signature_dated = dated == "true";
       } else if (name == "asserted") {
         t.asserted_id = trim(c.attribute("criterion").value());
         if (t.asserted_id.empty()) t.asserted_id = node.outline_id;
@@ -421,13 +633,28 @@ class RulesetReader {
         }
       } else if (name == "manual") {
         if (t.text.empty()) t.text = trim(c.child_value());
-      } else {
-        r = fail(src_, c, "unknown element <" + name + "> in <" + std::string(el.name()) + ">");
-        return false;
       }
       node.children.push_back(std::move(t));
     }
     return true;
+  }
+
+  static std::optional<RuleKind> test_kind(const std::string& name) {
+    static const std::pair<const char*, RuleKind> kinds[] = {{"all", RuleKind::all},
+                                                             {"any", RuleKind::any},
+                                                             {"none", RuleKind::none},
+                                                             {"at-least", RuleKind::at_least},
+                                                             {"check", RuleKind::check},
+                                                             {"fact", RuleKind::fact},
+                                                             {"diagnosis", RuleKind::diagnosis},
+                                                             {"age", RuleKind::age},
+                                                             {"document", RuleKind::document},
+                                                             {"asserted", RuleKind::asserted},
+                                                             {"line-of-business", RuleKind::line_of_business},
+                                                             {"manual", RuleKind::manual}};
+    for (const auto& [n, k] : kinds)
+      if (name == n) return k;
+    return std::nullopt;
   }
 
   const XmlSource& src_;
@@ -483,24 +710,25 @@ RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label,
       {"ruleset", {"version"}},
       {"policy",
        {"id", "payer", "payer-key", "title", "revision", "effective-from", "effective-to",
-        "lines-of-business", "excluded-lines", "manual-review"}},
+        "lines-of-business", "excluded-lines", "manual-review", "medicare-plans", "jurisdiction", "delivery",
+        "requires-procedure"}},
       {"source", {"label", "url"}},
-      {"value-set", {"id", "label", "codes"}},
-      {"criteria", {"id", "type", "n", "text", "cite"}},
-      {"exclusions", {"id", "type", "n", "text", "cite"}},
-      {"group", {"id", "type", "n", "text", "cite"}},
-      {"criterion", {"id", "type", "n", "text", "cite"}},
+      {"value-set", {"id", "label", "codes", "phrase"}},
+      {"criteria", {"id", "type", "n", "text", "cite", "list"}},
+      {"exclusions", {"id", "type", "n", "text", "cite", "list"}},
+      {"group", {"id", "type", "n", "text", "cite", "list"}},
+      {"criterion", {"id", "type", "n", "text", "cite", "list"}},
       {"item", {"id", "type", "n", "text", "cite", "required", "lines", "except-lines"}},
-      {"support", {"check"}},
+      {"support", {"check", "diagnosis"}},
       {"all", {"text"}},
       {"any", {"text"}},
       {"none", {"text"}},
       {"at-least", {"n", "text"}},
       {"check", {"id", "status", "text"}},
-      {"fact", {"name", "value", "text"}},
+      {"fact", {"name", "value", "text", "if-absent"}},
       {"diagnosis", {"in", "text"}},
       {"age", {"lt", "le", "gt", "ge", "text"}},
-      {"document", {"kinds", "within-months", "signers", "text"}},
+      {"document", {"kinds", "within-months", "signers", "text", "window-from", "signature-dated"}},
       {"asserted", {"criterion", "text"}},
       {"line-of-business", {"in", "not-in", "text"}},
       {"manual", {"text"}},
@@ -523,6 +751,35 @@ RulesetLoad load_ruleset(const std::filesystem::path& file, const std::vector<Va
   return parse_ruleset(text, file.string(), shared);
 }
 
+namespace {
+
+void collect_value_set_refs(const RuleNode& n, std::set<std::string>& out) {
+  if (!n.value_set.empty()) out.insert(n.value_set);
+  out.insert(n.support_value_sets.begin(), n.support_value_sets.end());
+  for (const auto& c : n.children) collect_value_set_refs(c, out);
+}
+
+// A shared site set no ruleset tests is a mistake (a site dropped from every tree). Judged only
+// when every ruleset loaded: a broken one would otherwise make its sets look unused.
+std::optional<LoadResult> unused_shared_value_set(const std::string& file,
+                                                  const std::vector<ValueSet>& shared,
+                                                  const std::vector<RulesetLoad>& loads) {
+  std::set<std::string> used = {"malignant-solid", "haematological"};  // read by the evaluator
+  for (const auto& l : loads) {
+    if (!l.result) return std::nullopt;
+    collect_value_set_refs(l.ruleset.criteria, used);
+    if (l.ruleset.exclusions) collect_value_set_refs(*l.ruleset.exclusions, used);
+    for (const auto& d : l.ruleset.documentation) collect_value_set_refs(d.node, used);
+  }
+  for (const auto& vs : shared)
+    if (!used.count(vs.id))
+      return LoadResult{false, file, vs.line, "value set '" + vs.id + "' is defined but no ruleset uses it",
+                        LoadError::unused_definition};
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir) {
   std::vector<RulesetLoad> out;
   std::error_code ec;
@@ -536,6 +793,12 @@ std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir) {
     return out;
   }
   std::sort(files.begin(), files.end());
+  SharedTablesLoad tables = load_shared_tables(dir);
+  if (!tables.result) {
+    RulesetLoad failed;
+    failed.result = tables.result;
+    out.push_back(std::move(failed));
+  }
   std::vector<ValueSet> shared;
   const auto shared_file = dir / "disease-sites.xml";
   if (std::filesystem::exists(shared_file)) {
@@ -548,8 +811,14 @@ std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir) {
     shared = std::move(loaded.value_sets);
   }
   for (const auto& f : files) {
-    if (f.filename() == "disease-sites.xml") continue;
+    if (is_shared_table_file(f)) continue;
     out.push_back(load_ruleset(f, shared));
+    if (out.back().result) out.back().ruleset.tables = tables.tables;
+  }
+  if (auto unused = unused_shared_value_set(shared_file.string(), shared, out)) {
+    RulesetLoad failed;
+    failed.result = *unused;
+    out.push_back(std::move(failed));
   }
   return out;
 }

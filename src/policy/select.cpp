@@ -21,8 +21,18 @@ PolicySelection select_policies(const std::vector<std::string>& requested, const
            a.reason;
   };
 
+  // The case's criterion ids are checked against every ruleset it may target: the shipped
+  // ones and any given by path (an id of a policy that does not apply is still a valid id).
+  auto validate = [&](std::vector<Ruleset> extra) {
+    ensure_shipped();
+    for (const auto& l : shipped)
+      if (l.result) extra.push_back(l.ruleset);
+    for (auto& e : validate_case_against(case_file, extra)) out.errors.push_back(std::move(e));
+  };
+
   if (requested.empty()) {
     ensure_shipped();
+    validate({});
     for (auto& l : shipped) {
       if (!l.result) {
         out.errors.push_back(l.result);
@@ -62,6 +72,13 @@ PolicySelection select_policies(const std::vector<std::string>& requested, const
         out.errors.push_back(l.result);
         continue;
       }
+      for (const auto& tables_dir : {file.parent_path(), dir}) {
+        auto t = load_shared_tables(tables_dir);
+        if (t.result && (!t.tables.roles.empty() || !t.tables.code_changes.empty())) {
+          l.ruleset.tables = t.tables;
+          break;
+        }
+      }
       out.reasons.push_back(explain(l.ruleset, true));
       out.rulesets.push_back(std::move(l.ruleset));
       continue;
@@ -83,6 +100,7 @@ PolicySelection select_policies(const std::vector<std::string>& requested, const
     out.reasons.push_back(explain(it->ruleset, true));
     out.rulesets.push_back(it->ruleset);
   }
+  if (out.errors.empty()) validate(out.rulesets);
   return out;
 }
 

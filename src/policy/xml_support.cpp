@@ -14,6 +14,7 @@ bool XmlSource::parse(pugi::xml_document& doc, LoadResult& result) const {
   result.file = label_;
   result.line = line_at(parsed.offset);
   result.description = std::string("malformed XML: ") + lower(parsed.description());
+  result.code = LoadError::malformed_xml;
   return false;
 }
 
@@ -26,22 +27,23 @@ int XmlSource::line_at(std::ptrdiff_t offset) const {
 bool read_text_file(const std::filesystem::path& file, std::string& text, LoadResult& result) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
-    result = {false, file.string(), 0, "cannot read file: not found or not a regular file"};
+    result = {false, file.string(), 0, "cannot read file: not found or not a regular file",
+              LoadError::cannot_read};
     return false;
   }
   std::ifstream in(file, std::ios::binary);
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (!in.good() && !in.eof()) {
-    result = {false, file.string(), 0, "cannot read file"};
+    result = {false, file.string(), 0, "cannot read file", LoadError::cannot_read};
     return false;
   }
   text = buffer.str();
   return true;
 }
 
-LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description) {
-  return {false, src.label(), src.line_of(node), std::move(description)};
+LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description, LoadError code) {
+  return {false, src.label(), src.line_of(node), std::move(description), code};
 }
 
 bool check_attributes(const XmlSource& src, pugi::xml_node root,
@@ -54,8 +56,8 @@ bool check_attributes(const XmlSource& src, pugi::xml_node root,
       if (it != allowed.end())
         for (auto a : el.attributes())
           if (std::find(it->second.begin(), it->second.end(), a.name()) == it->second.end()) {
-            result =
-                fail(src, el, "unknown attribute '" + std::string(a.name()) + "' on <" + el.name() + ">");
+            result = fail(src, el, "unknown attribute '" + std::string(a.name()) + "' on <" + el.name() + ">",
+                          LoadError::unknown_attribute);
             return false;
           }
     }
@@ -106,9 +108,68 @@ bool is_iso_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  int year = std::stoi(std::string(s.substr(0, 4)));
   int month = (s[5] - '0') * 10 + (s[6] - '0');
   int day = (s[8] - '0') * 10 + (s[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+}
+
+int days_in_month(int year, int month) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return days[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (s.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+bool is_icd10cm_shape(std::string_view code) {
+  std::string c(trim(code));
+  auto alnum = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; };
+  if (c.size() < 3 || !std::isalpha(static_cast<unsigned char>(c[0])) ||
+      !std::isdigit(static_cast<unsigned char>(c[1])) || !alnum(c[2]))
+    return false;
+  std::string rest = c.substr(3);
+  if (!rest.empty() && rest[0] == '.')
+    rest = rest.substr(1);
+  else if (c.find('.') != std::string::npos)
+    return false;
+  return rest.size() <= 4 && std::all_of(rest.begin(), rest.end(), alnum);
+}
+
+namespace {
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::vector<std::string> nearest(const std::string& wanted, const std::vector<std::string>& candidates,
+                                 std::size_t n) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& c : candidates) scored.emplace_back(edit_distance(lower(wanted), lower(c)), c);
+  std::sort(scored.begin(), scored.end());
+  scored.erase(std::unique(scored.begin(), scored.end()), scored.end());
+  std::vector<std::string> out;
+  for (const auto& [d, c] : scored) {
+    if (out.size() == n) break;
+    out.push_back(c);
+  }
+  return out;
 }
 
 std::string normalize_code(std::string_view code) {

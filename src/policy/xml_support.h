@@ -34,7 +34,8 @@ class XmlSource {
 // Reads a whole file; false and a message (no line) if it cannot be read.
 bool read_text_file(const std::filesystem::path& file, std::string& text, LoadResult& result);
 
-LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description);
+LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description,
+                LoadError code = LoadError::bad_value);
 
 // Walks every element under `root`; the first attribute not allowed for its element
 // (elements absent from `allowed` are left to the reader) fails with file and line.
@@ -42,10 +43,21 @@ bool check_attributes(const XmlSource& src, pugi::xml_node root,
                       const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed,
                       LoadResult& result);
 
+// disease-sites.xml, signer-roles.xml, procedure-code-changes.xml: tables, not rulesets.
+bool is_shared_table_file(const std::filesystem::path& file);
+
 std::string trim(std::string_view s);
 std::string lower(std::string_view s);
 std::vector<std::string> split_list(std::string_view s, char sep);  // trimmed, empty items dropped
-bool is_iso_date(std::string_view s);                               // YYYY-MM-DD with a plausible month/day
-std::string normalize_code(std::string_view code);                  // upper case, dots and spaces removed
+bool is_iso_date(std::string_view s);                               // YYYY-MM-DD, a real calendar day
+int days_in_month(int year, int month);
+std::string join(const std::vector<std::string>& items, const std::string& sep);  // skips ""
+// ICD-10-CM shape: a letter, two characters (digit, digit or letter: C7A), then optionally a
+// dot and up to 4 characters. Accepts the code with or without the dot.
+bool is_icd10cm_shape(std::string_view code);
+// The ids in `candidates` closest to `wanted` (edit distance, then shared prefix), at most `n`.
+std::vector<std::string> nearest(const std::string& wanted, const std::vector<std::string>& candidates,
+                                 std::size_t n = 3);
+std::string normalize_code(std::string_view code);  // upper case, dots and spaces removed
 
 }  // namespace rtreview::policy_detail

@@ -177,6 +177,7 @@ ReviewResult run_review(const ReviewOptions& options) {
     result.exit_code = 2;
     return result;
   }
+  for (const auto& w : run.warnings) result.warnings.push_back("rtreview review: " + w);
   Writer writer{options, result};
   if (!writer.make_folder(options.out_dir)) return result;
 

@@ -18,12 +18,16 @@ const ObjectInfo* first_object(const PlanSet& plan_set) {
 DicomFacts dicom_facts(const PlanSet& plan_set, const CheckReport& report) {
   DicomFacts f;
   if (const ObjectInfo* info = first_object(plan_set)) {
+    f.patient_name = info->patient.name;
+    f.patient_id = info->patient.id;
     f.patient_birth_date = info->patient.birth_date;
     f.patient_sex = info->patient.sex;
   }
   const Plan* plan = plan_set.plan.get();
   if (!plan) return f;
   f.plan_date = plan->date;
+  f.review_date = plan->review_date;
+  f.delivery = delivery_kind_of(*plan);
   f.source = "plan " + plan_set_label(plan_set);
   for (const auto& r : plan->referenced_plans)
     if (r.relationship == "PRIOR" || r.relationship == "PREDECESSOR") f.prior_plan_present = true;

@@ -2,6 +2,7 @@
 // The vocabulary, case file and rulesets are loaded once per run, never per plan set.
 #include "rtreview/review.h"
 
+#include <algorithm>
 #include <system_error>
 
 namespace rtreview {
@@ -27,10 +28,20 @@ bool load_policy_inputs(const ReviewRequest& request, ReviewRun& run) {
     return false;
   }
   run.case_file = std::move(loaded.case_file);
+  for (const auto& w : loaded.warnings) run.warnings.push_back(w.message());
   if (!determinations) return true;
   run.selection = select_policies(request.policies, *run.case_file, run.ruleset_dir);
   for (const auto& e : run.selection.errors) run.errors.push_back({e.message()});
   return run.errors.empty();
+}
+
+// Appends the findings of `more` not already present (same id, subject and message).
+void append_distinct(std::vector<Finding>& findings, const std::vector<Finding>& more) {
+  for (const auto& f : more)
+    if (std::none_of(findings.begin(), findings.end(), [&](const Finding& g) {
+          return g.id == f.id && g.subject == f.subject && g.message == f.message;
+        }))
+      findings.push_back(f);
 }
 
 PlanSetReview review_one(PlanSet plan_set, const ReviewRun& run, const CheckOptions& options,
@@ -39,9 +50,14 @@ PlanSetReview review_one(PlanSet plan_set, const ReviewRun& run, const CheckOpti
   review.plan_set = std::move(plan_set);
   const PlanSet& set = review.plan_set;
   if (depth != ReviewDepth::assemble) review.report = run_checks(set, options, vocabulary);
-  review.findings = review.report.findings;
-  review.findings.insert(review.findings.end(), set.findings.begin(), set.findings.end());
   review.facts = derive_facts(set, review.report, run.case_file ? &*run.case_file : nullptr);
+  // The case's patient against the DICOM's first: a mismatch is the first thing a reviewer reads.
+  if (run.case_file) {
+    const DicomFacts& d = review.facts.dicom;
+    review.findings = compare_identity(*run.case_file, d.patient_name, d.patient_id, d.patient_birth_date);
+  }
+  append_distinct(review.findings, review.report.findings);
+  append_distinct(review.findings, set.findings);
   if (depth != ReviewDepth::determinations) return review;
   const auto& rulesets = run.selection.rulesets;
   for (std::size_t k = 0; k < rulesets.size(); ++k) {

@@ -30,8 +30,14 @@ void PrintTo(const Expected& e, std::ostream* os) { *os << e.set; }
 const std::string meets = "MEETS", insufficient = "INSUFFICIENT DOCUMENTATION",
                   does_not_meet = "DOES NOT MEET";
 
-std::map<std::string, std::string> all(const std::string& mc, const std::string& lcd) {
-  return {{"MC.CP.MP.69", mc}, {"LCD-IMRT-FL", lcd}, {"KPWA-IMRT", meets}, {"04-77260-19", meets}};
+// KPWA-IMRT's Medicare path follows LCD L34080 whole (issue 10): by default it ends as the
+// Florida LCD does, whose text is the same standard Medicare IMRT LCD.
+std::map<std::string, std::string> all(const std::string& mc, const std::string& lcd,
+                                       const std::string& kpwa = "") {
+  return {{"MC.CP.MP.69", mc},
+          {"LCD-IMRT-FL", lcd},
+          {"KPWA-IMRT", kpwa.empty() ? lcd : kpwa},
+          {"04-77260-19", meets}};
 }
 
 // Keep in step with dicom_samples/EXPECTED.md.
@@ -40,7 +46,8 @@ const std::vector<Expected> expected_sets = {
     {"hn_vmat_2arc", 0, meets, all(meets, meets), {}},
     {"hn_compensator_imrt", 0, meets, all(meets, meets), {}},
     // Field-in-field is not IMRT: TECHNIQUE_IMRT fails, and with it the IMRT policies'
-    // "the plan is an IMRT plan" item; the IGRT and Kaiser (Medicare) criteria do not ask.
+    // "the plan is an IMRT plan" item (Kaiser's Medicare path through L34080 too); the IGRT
+    // criteria do not ask.
     {"hn_3d_fif", 1, does_not_meet, all(does_not_meet, does_not_meet), {"TECHNIQUE_IMRT"}},
     {"broken_grid_12mm", 1, does_not_meet, all(does_not_meet, meets), {"DOSE_GRID_SPACING"}},
     {"broken_no_ptv", 1, does_not_meet, all(does_not_meet, meets), {"PTV_CONTOURED"}},

@@ -2,6 +2,9 @@
 // policy is present with its outline id (the expected ids are written from the seeds).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
@@ -81,9 +84,9 @@ TEST(policy_rulesets, mc_cp_mp_69_complete) {
   for (auto& s : numbers("I.A", 5)) ids.push_back(s);
   for (auto& s : numbers("I.B", 7)) ids.push_back(s);
   expect_ids(rs, ids);
-  EXPECT_EQ(rs.criteria.kind, "all");
+  EXPECT_EQ(rs.criteria.kind, rtreview::RuleKind::all);
   ASSERT_TRUE(rs.exclusions);
-  EXPECT_EQ(rs.exclusions->kind, "any");
+  EXPECT_EQ(rs.exclusions->kind, rtreview::RuleKind::any);
   EXPECT_EQ(rs.header.lines_of_business, std::vector<std::string>{"medicare"});
   std::set<std::string> codes;
   for (const auto& c : rs.procedure_codes) codes.insert(c.code);
@@ -102,7 +105,7 @@ TEST(policy_rulesets, cp_mp_69_complete) {
   for (const auto& [p, l] : last)
     for (auto& s : letters(p, l)) ids.push_back(s);
   expect_ids(all["CP.MP.69"], ids);
-  EXPECT_EQ(all["CP.MP.69"].criteria.kind, "any");
+  EXPECT_EQ(all["CP.MP.69"].criteria.kind, rtreview::RuleKind::any);
   std::set<std::string> codes;
   for (const auto& c : all["CP.MP.69"].procedure_codes) codes.insert(c.code);
   EXPECT_EQ(codes, (std::set<std::string>{"77301", "77338", "77385", "77386", "G6015", "G6016"}));
@@ -137,7 +140,7 @@ TEST(policy_rulesets, lcd_fl_complete) {
   std::map<std::string, std::set<std::string>> checks;
   std::function<void(const std::string&, const RuleNode&)> walk = [&](const std::string& item,
                                                                       const RuleNode& n) {
-    if (n.kind == "check") checks[item].insert(n.check_id);
+    if (n.kind == rtreview::RuleKind::check) checks[item].insert(n.check_id);
     for (const auto& c : n.children) walk(item, c);
   };
   for (const auto& d : all["LCD-IMRT-FL"].documentation) walk(d.node.outline_id, d.node);
@@ -172,9 +175,56 @@ TEST(policy_rulesets, disease_site_table) {
   EXPECT_FALSE(by_id["cns"].contains("C79.51"));
   EXPECT_TRUE(by_id["spine"].contains("C79.51"));
   EXPECT_TRUE(by_id["breast"].contains("C50.912"));
-  EXPECT_TRUE(by_id["gyn"].contains("C53.9"));
-  EXPECT_FALSE(by_id["gyn"].contains("C50.9"));
+  EXPECT_TRUE(by_id["pelvic"].contains("C53.9"));
+  EXPECT_FALSE(by_id["pelvic"].contains("C50.9"));
   EXPECT_FALSE(by_id["prostate"].contains("Z51.0"));
+}
+
+// Every case fact is tested by some shipped ruleset: a fact nothing reads would let a case
+// file assert something that silently changes nothing.
+TEST(policy_rulesets, every_case_fact_is_used) {
+  std::set<std::string> used;
+  std::function<void(const RuleNode&)> scan = [&](const RuleNode& n) {
+    if (!n.fact.empty()) used.insert(n.fact);
+    for (const auto& c : n.children) scan(c);
+  };
+  for (const auto& [id, rs] : load_all()) {
+    scan(rs.criteria);
+    for (const auto& d : rs.documentation) scan(d.node);
+  }
+  for (const auto& f : rtreview::known_case_facts())
+    EXPECT_TRUE(used.count(f)) << "no ruleset uses fact " << f;
+}
+
+TEST(policy_rulesets, unused_shared_value_set_is_a_load_error) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / "rtreview_unused_vs";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy(rtreview::test::source_dir() / "rulesets", dir, fs::copy_options::recursive);
+  { std::ofstream out(dir / "disease-sites.xml", std::ios::app); }
+  std::string text;
+  {
+    std::ifstream in(dir / "disease-sites.xml");
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto at = text.find("</value-sets>");
+  text.insert(at, "  <value-set id=\"nobody\" phrase=\"x\" codes=\"C99\"/>\n");
+  {
+    std::ofstream out(dir / "disease-sites.xml");
+    out << text;
+  }
+  int line =
+      1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  bool found = false;
+  for (const auto& l : rtreview::load_ruleset_dir(dir))
+    if (!l.result.ok) {
+      found = true;
+      EXPECT_EQ(l.result.message(), (dir / "disease-sites.xml").string() + ":" + std::to_string(line) +
+                                        ": error: value set 'nobody' is defined but no ruleset uses it");
+    }
+  EXPECT_TRUE(found);
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -1,0 +1,175 @@
+// Issue 10: a policy first decides whether it applies (NOT APPLICABLE with the reason), and
+// the request's patient identity is compared with the DICOM's.
+#include <gtest/gtest.h>
+
+#include "rtreview/policy.h"
+#include "test_support.h"
+
+namespace {
+
+using namespace rtreview;
+
+Ruleset shipped(const std::string& id) {
+  for (auto& l : load_ruleset_dir(test::source_dir() / "rulesets"))
+    if (l.result && l.ruleset.header.id == id) return l.ruleset;
+  throw std::runtime_error("no ruleset " + id);
+}
+
+CaseFile base_case() {
+  CaseFile c;
+  c.file = "case.xml";
+  c.date_of_service = "2026-03-02";
+  c.line_of_business = "medicare";
+  c.diagnoses = {"C61"};
+  return c;
+}
+
+TEST(policy_applicability, plan_kinds_the_imrt_policies_do_not_cover) {
+  auto rs = shipped("MC.CP.MP.69");
+  DicomFacts f;
+  f.source = "plan BRACHY1";
+  for (DeliveryKind k :
+       {DeliveryKind::brachy, DeliveryKind::ion, DeliveryKind::electron, DeliveryKind::gamma_knife}) {
+    f.delivery = k;
+    auto d = evaluate_policy(rs, base_case(), {}, f);
+    EXPECT_EQ(d.outcome, Outcome::not_applicable) << to_string(k);
+    EXPECT_NE(d.summary.find(std::string("is a ") + to_string(k) + " plan"), std::string::npos) << d.summary;
+  }
+  f.delivery = DeliveryKind::photon;
+  EXPECT_NE(evaluate_policy(rs, base_case(), {}, f).outcome, Outcome::not_applicable);
+  f.delivery = DeliveryKind::unknown;  // no plan read: the policy is evaluated
+  EXPECT_NE(evaluate_policy(rs, base_case(), {}, f).outcome, Outcome::not_applicable);
+  EXPECT_STREQ(to_string(Outcome::not_applicable), "NOT APPLICABLE");
+}
+
+TEST(policy_applicability, delivery_kind_from_the_model) {
+  Plan p;
+  p.kind = PlanKind::brachy;
+  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::brachy);
+  p.kind = PlanKind::ion;
+  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::ion);
+  p.kind = PlanKind::photon_electron;
+  Beam e;
+  e.radiation_type = "ELECTRON";
+  e.treatment_delivery_type = "TREATMENT";
+  p.beams = {e};
+  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::electron);
+  Beam x = e;
+  x.radiation_type = "PHOTON";
+  p.beams.push_back(x);
+  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::photon);
+  Beam setup = e;
+  setup.radiation_type = "PHOTON";
+  setup.treatment_delivery_type = "SETUP";
+  p.beams = {e, setup};  // a photon setup field does not make an electron plan photon
+  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::electron);
+  Beam gk = x;
+  gk.treatment_machine_name = "Leksell Gamma Knife Icon";
+  p.beams = {gk};
+  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::gamma_knife);
+}
+
+TEST(policy_applicability, medicare_advantage_jurisdiction_and_igrt_code) {
+  auto c = base_case();
+  c.medicare_plan = MedicarePlan::original;
+  auto a = applicability(shipped("MC.CP.MP.69").header, c);
+  EXPECT_FALSE(a.applies);
+  EXPECT_EQ(a.reason, "MC.CP.MP.69 governs Medicare Advantage members, not original Medicare");
+  EXPECT_TRUE(applicability(shipped("LCD-IMRT-FL").header, c).applies);
+  c.jurisdiction_state = "WA";
+  a = applicability(shipped("LCD-IMRT-FL").header, c);
+  EXPECT_FALSE(a.applies);
+  EXPECT_EQ(
+      a.reason,
+      "LCD-IMRT-FL applies only in FL (the jurisdiction of the local coverage determination it applies); the "
+      "case's jurisdiction is WA");
+  // Kaiser Washington follows Noridian's L34080: Noridian (jurisdiction F) states only.
+  c.medicare_plan = MedicarePlan::advantage;
+  EXPECT_TRUE(applicability(shipped("KPWA-IMRT").header, c).applies);
+  c.jurisdiction_state = "FL";
+  EXPECT_FALSE(applicability(shipped("KPWA-IMRT").header, c).applies);
+  c = base_case();
+  c.medicare_plan = MedicarePlan::advantage;
+  c.procedure_codes = {"77301"};
+  a = applicability(shipped("04-77260-19").header, c);
+  EXPECT_FALSE(a.applies);
+  EXPECT_EQ(a.reason,
+            "04-77260-19 applies only when one of 77387, 77014, G6001, G6002, G6017 is requested (requested: "
+            "77301)");
+  c.procedure_codes.push_back("77387");
+  EXPECT_TRUE(applicability(shipped("04-77260-19").header, c).applies);
+}
+
+TEST(policy_applicability, no_invented_effective_dates) {
+  for (const char* id : {"MC.CP.MP.69", "CP.MP.69", "LCD-IMRT-FL"}) {
+    auto h = shipped(id).header;
+    EXPECT_TRUE(h.effective_from.empty()) << id << " states no effective date";
+  }
+  auto c = base_case();
+  c.date_of_service = "2001-01-01";
+  c.medicare_plan = MedicarePlan::advantage;
+  auto a = applicability(shipped("MC.CP.MP.69").header, c);
+  EXPECT_TRUE(a.applies);
+  EXPECT_NE(a.reason.find("effective date not stated"), std::string::npos) << a.reason;
+}
+
+TEST(policy_applicability, identity_mismatch_is_an_error_shown_first) {
+  CaseFile c;
+  c.patient_name = "DOE, JANE";
+  c.patient_id = "MRN1";
+  c.birth_date = "1950-02-28";
+  auto same = compare_identity(c, "Doe^Jane^^", "MRN1", "19500228");
+  ASSERT_EQ(same.size(), 3u);
+  for (const auto& f : same) {
+    EXPECT_EQ(f.id, "PATIENT_IDENTITY");
+    EXPECT_EQ(f.status, Status::pass) << f.message;
+  }
+  auto other = compare_identity(c, "Doe^Jane", "MRN1", "19510228");
+  EXPECT_EQ(other[0].status, Status::fail);
+  EXPECT_EQ(other[0].severity, Severity::error);
+  EXPECT_EQ(other[0].subject, "patient birth date");
+  EXPECT_EQ(other[0].message,
+            "patient birth date differs: request '1950-02-28', DICOM '19510228' (is this the right patient's "
+            "plan?)");
+  CaseFile none;
+  auto unknown = compare_identity(none, "Doe^Jane", "", "");
+  for (const auto& f : unknown) EXPECT_EQ(f.status, Status::not_evaluable);
+}
+
+TEST(policy_applicability, service_before_plan_approval_warns) {
+  auto c = base_case();
+  c.medicare_plan = MedicarePlan::advantage;
+  DicomFacts f;
+  f.review_date = "20260310";
+  auto d = evaluate_policy(shipped("MC.CP.MP.69"), c, {}, f);
+  ASSERT_FALSE(d.warnings.empty());
+  EXPECT_EQ(d.warnings.back(),
+            "date of service 2026-03-02 is before the plan's approval (ReviewDate 2026-03-10)");
+}
+
+TEST(policy_applicability, neoplasm_code_in_no_site_set_warns) {
+  auto c = base_case();
+  c.medicare_plan = MedicarePlan::advantage;
+  c.diagnoses = {"Z51.0", "C44.519"};
+  auto d = evaluate_policy(shipped("MC.CP.MP.69"), c, {}, {});
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(
+      d.warnings[0].find("diagnosis C44.519 is in none of the disease-site value sets MC.CP.MP.69 uses"),
+      std::string::npos)
+      << d.warnings[0];
+}
+
+TEST(policy_applicability, shared_tables_are_data) {
+  auto t = load_shared_tables(test::source_dir() / "rulesets");
+  ASSERT_TRUE(t.result) << t.result.message();
+  ASSERT_EQ(t.tables.code_changes.size(), 1u);
+  EXPECT_EQ(t.tables.code_changes[0].effective, "2026-01-01");
+  EXPECT_TRUE(t.tables.code_changes[0].deleted[2].codes.contains("G6010"));
+  bool np_is_physician = false;
+  for (const auto& r : t.tables.roles)
+    if (r.role == "physician")
+      for (const auto& s : r.satisfied_by) np_is_physician |= s == "nurse practitioner";
+  EXPECT_FALSE(np_is_physician) << "a nurse practitioner's H&P is not a physician H&P";
+}
+
+}  // namespace
