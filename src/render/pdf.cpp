@@ -336,12 +336,14 @@ void tree(PdfWriter& w, const EvaluatedNode& n, int depth) {
   for (const auto& c : n.children) tree(w, c, depth + 1);
 }
 
-void write_packet(PdfWriter& w, const ReviewPacket& p) {
+std::string dash(const std::string& s) { return s.empty() ? std::string("-") : s; }
+
+void write_header(PdfWriter& w, const ReviewPacket& p) {
+  std::vector<std::vector<Cell>> rows;
   w.heading(p.title, 1);
   std::string age = p.patient.age_years
                         ? format_number(*p.patient.age_years, 0) + " y (" + p.patient.age_source + ")"
                         : "-";
-  auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
   std::string approval = p.plan.approval_status;
   if (!p.plan.reviewer_name.empty()) approval += " by " + display_person_name(p.plan.reviewer_name);
   if (!p.plan.review_date.empty()) approval += " on " + p.plan.review_date;
@@ -367,7 +369,9 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
       {Cell{"Tool", black, true}, cell("rtreview " + p.tool_version + " · packet schema " +
                                        std::to_string(p.schema_version) + " · plan set " + p.plan_set_id)});
   w.table({{"", 1.2}, {"", 8.8}}, header_rows, 8);
+}
 
+void write_determinations(PdfWriter& w, const ReviewPacket& p) {
   w.heading("Determination", 1);
   w.paragraph("Overall: " + p.overall, 11, outcome_color(p.overall), true);
   if (p.determinations.empty())
@@ -405,7 +409,9 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
     for (const auto& n : d.code_notes) w.paragraph("Procedure codes: " + n, 8, muted);
     for (const auto& n : d.notes) w.paragraph("Note: " + n, 8, muted);
   }
+}
 
+void write_checks(PdfWriter& w, const ReviewPacket& p) {
   w.heading("Technical checks", 1);
   std::vector<std::vector<Cell>> rows;
   for (const auto& f : p.findings)
@@ -418,7 +424,9 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
            {"Rule", 2.0},
            {"Citation", 1.4}},
           rows, 7);
+}
 
+void write_criteria(PdfWriter& w, const ReviewPacket& p) {
   w.heading("Criteria", 1);
   for (const auto& d : p.determinations) {
     w.heading(d.policy.id + ": medical necessity", 2);
@@ -429,11 +437,13 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
     }
   }
   if (p.determinations.empty()) w.paragraph("No policy: no criteria were evaluated.");
+}
 
+void write_checklist(PdfWriter& w, const ReviewPacket& p) {
+  std::vector<std::vector<Cell>> rows;
   w.heading("Documentation checklist", 1);
   for (const auto& d : p.determinations) {
     w.heading(d.policy.id, 2);
-    rows.clear();
     for (const auto& item : d.documentation)
       rows.push_back(
           {cell(dash(item.outline_id)),
@@ -458,7 +468,10 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
                {"Missing", 1.2}},
               rows, 7);
   }
+}
 
+void write_dvhs(PdfWriter& w, const ReviewPacket& p) {
+  std::vector<std::vector<Cell>> rows;
   w.heading("Dose-volume histograms", 1);
   if (!p.dvh.dose_uid.empty())
     w.paragraph("Computed by rtreview on dose " + p.dvh.dose_uid +
@@ -466,7 +479,6 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
                 7.5, muted);
   w.svg(render_dvh_svg(p.dvh), w.content_width());
   w.paragraph(p.dvh.note);
-  rows.clear();
   for (const auto& r : p.dvh.rows) {
     if (!r.computed) {
       rows.push_back({cell(r.roi_name), cell(r.category), cell("not computed: " + r.not_computed_reason)});
@@ -499,7 +511,10 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
                   ". HI = (D2% − D98%) / D50% (ICRU 83); CI (Paddick) = (TV∩PIV)² / (TV × PIV) at the "
                   "prescription dose.",
               7, muted);
+}
 
+void write_beams(PdfWriter& w, const ReviewPacket& p) {
+  std::vector<std::vector<Cell>> rows;
   w.heading("Beams and portals", 1);
   const auto& ps = p.plan_summary;
   w.paragraph(std::to_string(ps.treatment_portal_count) +
@@ -512,7 +527,6 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
               format_number(ps.total_mu_per_fraction, 1) + " MU per fraction.");
   if (!p.plan.technique_rule.empty())
     w.paragraph("Technique " + p.plan.technique + ": " + p.plan.technique_rule, 7.5, muted);
-  rows.clear();
   for (const auto& b : p.beams) {
     const std::string gantry = render_detail::beam_gantry_text(b);
     const std::string iso = render_detail::beam_isocenter_text(b);
@@ -542,9 +556,11 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
              {"MU", 0.7, true},
              {"Modifiers", 1.3}},
             rows, 7);
+}
 
+void write_structures(PdfWriter& w, const ReviewPacket& p) {
+  std::vector<std::vector<Cell>> rows;
   w.heading("Structures", 1);
-  rows.clear();
   for (const auto& r : p.structures)
     rows.push_back({cell(std::to_string(r.roi_number)), cell(r.roi_name), cell(to_string(r.category)),
                     cell(dash(r.canonical_name)), cell(r.rule), cell(std::to_string(r.closed_contour_count)),
@@ -561,9 +577,11 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
              {"Open", 0.6, true},
              {"Points", 0.6, true}},
             rows, 7);
+}
 
+void write_appendix(PdfWriter& w, const ReviewPacket& p) {
+  std::vector<std::vector<Cell>> rows;
   w.heading("Appendix: inputs", 1);
-  rows.clear();
   for (const auto& f : p.inputs)
     rows.push_back({cell(f.role), cell(f.path), cell(f.sop_instance_uid), cell(f.sha256),
                     cell(std::to_string(f.size_bytes))});
@@ -590,6 +608,13 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
     w.heading("Reader notes", 2);
     for (const auto& n : p.notes) w.paragraph("• " + n, 7.5);
   }
+}
+
+// The packet's sections in reading order (the HTML packet has the same order).
+void write_packet(PdfWriter& w, const ReviewPacket& p) {
+  for (auto section : {write_header, write_determinations, write_checks, write_criteria, write_checklist,
+                       write_dvhs, write_beams, write_structures, write_appendix})
+    section(w, p);
 }
 
 }  // namespace
