@@ -65,7 +65,8 @@ std::string device_text(const Plan& plan) {
   std::string text = plan.info.manufacturer + " " + plan.info.manufacturer_model_name;
   std::vector<std::string> machines;
   for (const auto& b : plan.beams)
-    if (std::find(machines.begin(), machines.end(), b.treatment_machine_name) == machines.end())
+    if (!b.treatment_machine_name.empty() &&
+        std::find(machines.begin(), machines.end(), b.treatment_machine_name) == machines.end())
       machines.push_back(b.treatment_machine_name);
   for (const auto& m : machines) text += " " + m;
   return text;
