@@ -89,7 +89,7 @@ std::size_t take_invalid_utf8_count() {
 std::string convert_text_to_utf8(DcmItem& dataset) {
   OFString declared;
   dataset.findAndGetOFStringArray(DCM_SpecificCharacterSet, declared);
-  const std::string charset = declared.c_str();
+  const std::string charset = trim(declared.c_str());
   if (charset == "ISO_IR 192" || !dataset.containsExtendedCharacters(OFTrue)) return {};
   OFCondition converted = dataset.convertCharacterSet("ISO_IR 192", 0, OFFalse);
   if (converted.good()) return {};
