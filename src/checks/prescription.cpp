@@ -131,7 +131,7 @@ Finding check_prescription(const PlanSet& plan_set, const PlanSummary& summary) 
   const std::string rule =
       "prescribed dose, number of fractions and dose per fraction from DoseReferenceSequence "
       "TargetPrescriptionDose or a fraction group's ReferencedDoseReferenceSequence, per fraction group; "
-      "values derived from BeamDose are shown but never pass";
+      "values derived from BeamDose are shown but never pass; absent from the plan = not verifiable here";
   const std::string subject = plan_subject(plan_set);
   if (!plan_set.plan)
     return make_finding(check_id::prescription, Status::not_evaluable, Severity::error, subject,
@@ -147,13 +147,15 @@ Finding check_prescription(const PlanSet& plan_set, const PlanSummary& summary) 
                                            [](const auto& g) { return g.dose_per_fraction_gy.has_value(); });
   if (!summary.dose_per_fraction_gy && !(several && groups_have_dpf)) missing.push_back("dose per fraction");
   if (!missing.empty()) {
-    // GammaPlan keeps the prescription in its own report; its DICOM export never carries one.
+    // A prescription absent from the DICOM plan (RayStation and Pinnacle exports often carry
+    // none) is not proof that none exists: not verifiable here, the prescription document
+    // must show it. GammaPlan keeps it in its own report: only a warning there.
     const bool not_exported = delivery_kind_of(*plan_set.plan) == DeliveryKind::gamma_knife;
-    f.status = not_exported ? Status::not_evaluable : Status::fail;
+    f.status = Status::not_evaluable;
     f.severity = not_exported ? Severity::warning : Severity::error;
-    f.message = "prescription incomplete in the plan: " + join(missing) + " absent";
-    if (not_exported)
-      f.message += " (Gamma Knife exports carry no prescription: supply the GammaPlan report)";
+    f.message =
+        "prescription not in the plan: " + join(missing) + " absent; supply the prescription document";
+    if (not_exported) f.message += " (Gamma Knife exports carry no prescription: the GammaPlan report)";
     if (!summary.prescription_problem.empty()) f.message += " (" + summary.prescription_problem + ")";
     if (summary.derived_beam_dose_total_gy)
       f.message += "; a BeamDose-derived value exists but is not a prescription";
