@@ -33,9 +33,16 @@ struct CheckOptions {
   // MU per degree is constant (coefficient of variation <= this: DCA delivers at constant
   // dose rate and gantry speed; TPS rounding of weights/angles stays < 1 %) ...
   double dca_max_mu_per_degree_cv = 0.05;
-  // ... and the apertures stay open and regular (MCS >= this; McNiven 2010 / Masi 2013
-  // report VMAT and IMRT beams at 0.2-0.45, a conformal aperture scores 0.6-1).
-  double dca_min_mcs = 0.5;
+  // ... and each aperture keeps most of the beam's opening (meterset-weighted aperture area
+  // variability AAV of McNiven 2010 >= this): a conformal aperture follows the target and
+  // uses nearly all of it (0.7-1), modulation closes parts of it. AAV, not MCS: the leaf
+  // sequence variability of MCS penalises small round (SRS) outlines that are not modulated.
+  double dca_min_aav = 0.5;
+  // ... and the apertures are regular outlines (meterset-weighted aperture irregularity of
+  // Du 2014 <= this: 1 circle, 1.27 square, conformal outlines of convex targets 1-2; the
+  // jagged apertures of modulation exceed it). AAV is relative to the beam's own largest
+  // opening, so a constant-dose-rate VMAT of uniformly small apertures needs this test too.
+  double dca_max_aperture_irregularity = 3.0;
   // Clinic vocabulary file added to the default one (same format); "" = default only.
   std::filesystem::path structure_vocabulary;
   // The default TG-263 vocabulary; "" = <ruleset dir>/structure-names.tsv.
@@ -175,6 +182,7 @@ struct BeamModulation {
   std::optional<double> mu_per_degree;     // arcs: MU / degree of rotation (needs the beam MU)
   std::optional<double> mu_per_degree_cv;  // arcs: coefficient of variation of MU per degree (0 = constant)
   std::optional<double> mcs;  // modulation complexity score, 0..1 (1 = one open unmodulated aperture)
+  std::optional<double> aav;  // meterset-weighted aperture area variability (McNiven 2010), 0..1
   std::optional<double> edge_metric_per_mm;     // MU-weighted leaf-end perimeter / area (Younge)
   std::optional<double> aperture_irregularity;  // MU-weighted P^2/(4 pi A) (Du): 1 circle, 1.27 square
 };

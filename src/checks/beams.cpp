@@ -228,7 +228,8 @@ Technique classify_beam(const BeamSummary& b, const CheckOptions& options) {
     if (!b.mlc_moves_while_beam_on) return Technique::conformal_3d;
     const auto& m = b.modulation;
     const bool constant_rate = m.mu_per_degree_cv && *m.mu_per_degree_cv <= options.dca_max_mu_per_degree_cv;
-    const bool open_apertures = m.mcs && *m.mcs >= options.dca_min_mcs;
+    const bool open_apertures = m.aav && *m.aav >= options.dca_min_aav && m.aperture_irregularity &&
+                                *m.aperture_irregularity <= options.dca_max_aperture_irregularity;
     return constant_rate && open_apertures ? Technique::dynamic_conformal_arc : Technique::vmat;
   }
   if (b.mlc_moves_while_beam_on) return Technique::imrt_sliding_window;
@@ -264,6 +265,7 @@ std::string modulation_text(const BeamSummary& b) {
   }
   t += m.mlc_devices.empty() ? ", jaws only" : ", " + m.mlc_devices;
   if (m.mcs) t += ", MCS " + num(*m.mcs, 3);
+  if (m.aav) t += ", AAV " + num(*m.aav, 3);
   if (m.edge_metric_per_mm) t += ", edge metric " + num(*m.edge_metric_per_mm, 4) + " /mm";
   if (m.aperture_irregularity) t += ", aperture irregularity " + num(*m.aperture_irregularity, 2);
   if (m.mean_area_mm2) t += ", mean aperture " + num(*m.mean_area_mm2 / 100.0, 1) + " cm2";
@@ -347,8 +349,9 @@ std::string count_of(int n, int of, const std::string& what) {
 std::optional<TechniqueResult> technique_by_dynamic_beams(const BeamCounts& c, std::size_t beams,
                                                           const CheckOptions& o) {
   const int n = static_cast<int>(beams);
-  const std::string dca_rule =
-      "MU/degree CV <= " + num(o.dca_max_mu_per_degree_cv, 3) + " and MCS >= " + num(o.dca_min_mcs, 2);
+  const std::string dca_rule = "MU/degree CV <= " + num(o.dca_max_mu_per_degree_cv, 3) +
+                               ", AAV >= " + num(o.dca_min_aav, 2) +
+                               " and aperture irregularity <= " + num(o.dca_max_aperture_irregularity, 2);
   if (c.helical > 0)
     return TechniqueResult{
         Technique::helical,
@@ -458,7 +461,8 @@ TechniqueResult classify_technique(const Plan& plan, const std::vector<BeamSumma
         {"beam " + std::to_string(b->number) + " '" + b->name + "' modulation", modulation_text(*b)});
   evidence.push_back(
       {"thresholds", "dynamic conformal arc: MU/degree CV <= " + num(options.dca_max_mu_per_degree_cv, 3) +
-                         " and MCS >= " + num(options.dca_min_mcs, 2) + "; field-in-field: <= " +
+                         ", AAV >= " + num(options.dca_min_aav, 2) + ", aperture irregularity <= " +
+                         num(options.dca_max_aperture_irregularity, 2) + "; field-in-field: <= " +
                          std::to_string(options.field_in_field_max_segments_per_beam) +
                          " static segments per beam"});
   const BeamCounts c = count_beams(photon);

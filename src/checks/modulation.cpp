@@ -303,14 +303,16 @@ void measure_complexity(const std::vector<std::vector<ApertureRow>>& apertures, 
     for (const auto& r : a) sum += r.open_width_mm();
     return sum / max_sum;
   };
-  double mcs = 0.0;
+  double mcs = 0.0, aav_weighted = 0.0;
   for (std::size_t i = 0; i + 1 < n; ++i) {
     if (dw[i] <= 0.0) continue;
     const double aav_mean = (aav(apertures[i]) + aav(apertures[i + 1])) / 2.0;
     const double lsv_mean = (aperture_lsv(apertures[i]) + aperture_lsv(apertures[i + 1])) / 2.0;
     mcs += aav_mean * lsv_mean * dw[i] / total;
+    aav_weighted += aav_mean * dw[i] / total;
   }
   m.mcs = mcs;
+  m.aav = aav_weighted;
 }
 
 }  // namespace

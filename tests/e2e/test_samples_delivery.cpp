@@ -57,7 +57,8 @@ TEST(samples_delivery, ring_linac_dual_layer_vmat_is_vmat) {
   for (const auto& b : r.beams) {
     EXPECT_EQ(b.modulation.mlc_devices, "MLCX1+MLCX2");
     EXPECT_EQ(b.control_point_count, 90);
-    ASSERT_TRUE(b.modulation.mcs && b.modulation.mu_per_degree_cv);
+    ASSERT_TRUE(b.modulation.aperture_irregularity && b.modulation.mu_per_degree_cv && b.modulation.mcs);
+    EXPECT_GT(*b.modulation.aperture_irregularity, 3.0);  // both layers narrow the outline: jagged
     EXPECT_LT(*b.modulation.mcs, 0.5);
     EXPECT_GT(*b.modulation.mu_per_degree_cv, 0.05);  // increments 1 + 0.45 sin(...)
     EXPECT_NEAR(b.arc_length_deg, 358.0, 0.2);
@@ -74,10 +75,10 @@ TEST(samples_delivery, dynamic_conformal_arc_is_not_imrt) {
   EXPECT_EQ(r.technique.technique, Technique::dynamic_conformal_arc) << r.technique.rule;
   for (const auto& b : r.beams) {
     EXPECT_TRUE(b.mlc_moves_while_beam_on);
-    ASSERT_TRUE(b.modulation.mu_per_degree_cv && b.modulation.mcs && b.modulation.mu_per_degree);
+    ASSERT_TRUE(b.modulation.mu_per_degree_cv && b.modulation.aav && b.modulation.mu_per_degree);
     // 14 equal weight steps over 140 deg: 1/14 each, rounded to 1e-4 by the writer (< 0.1 %).
     EXPECT_LT(*b.modulation.mu_per_degree_cv, 0.005);
-    EXPECT_GE(*b.modulation.mcs, 0.5);
+    EXPECT_GE(*b.modulation.aav, 0.5);
     EXPECT_NEAR(*b.modulation.mu_per_degree, *b.meterset_mu / 140.0, 1e-6 * *b.meterset_mu);
   }
   const Finding* imrt = find(r, check_id::technique_imrt);

@@ -94,6 +94,8 @@ TEST(modulation, step_and_shoot_metrics_match_hand_values) {
   ASSERT_TRUE(m.mcs && m.edge_metric_per_mm && m.aperture_irregularity && m.mean_area_mm2);
   EXPECT_NEAR(*m.mcs, 0.6 + 0.25 / 9.0, 0.01 * 0.627778);
   EXPECT_NEAR(*m.mcs, 0.627778, 1e-6);
+  ASSERT_TRUE(m.aav);
+  EXPECT_NEAR(*m.aav, 0.75 * 0.8 + 0.25 * 1.0, 1e-12);  // 0.85
   EXPECT_NEAR(*m.edge_metric_per_mm, 0.06, 1e-12);
   EXPECT_NEAR(*m.aperture_irregularity, 0.75 * 14400 / (4 * pi * 800) + 0.25 * 28900 / (4 * pi * 1000), 1e-9);
   EXPECT_NEAR(*m.aperture_irregularity, 1.649243, 1e-6);
@@ -167,7 +169,7 @@ Beam moving_arc(double rate_variation, bool irregular = false) {
     std::vector<double> a(4, -half), bb(4, half);
     if (irregular)
       for (int k = 0; k < 4; ++k)
-        a[k] = -half + 12.0 * ((i + k) % 2), bb[k] = half - 10.0 * ((i + k + 1) % 2);
+        a[k] = -half + 24.0 * ((i + k) % 2), bb[k] = half - 22.0 * ((i + k + 1) % 2);
     ControlPoint c = cp_with(weights[i] / weights.back(), a, bb);
     c.gantry_angle_deg = 10.0 * i == 360.0 ? 0.0 : 10.0 * i;
     c.gantry_rotation_direction = "CW";
@@ -192,6 +194,34 @@ TEST(classify_technique, dynamic_conformal_arc_is_not_vmat) {
   // Constant MU per degree but irregular, modulating apertures: VMAT (constant dose rate VMAT).
   auto cdr = test::make_plan({moving_arc(0.0, true)});
   EXPECT_EQ(classify_technique(*cdr, summarize_beams(*cdr)).technique, Technique::vmat);
+}
+
+// A small round SRS target (5 leaf pairs, outline of a 20 mm circle) treated with dynamic
+// conformal arcs: the outline's leaf sequence variability is low (MCS < 0.5) although nothing
+// is modulated; AAV stays near 1 (every aperture is nearly the same circle) and MU per degree
+// is constant.
+TEST(classify_technique, small_round_dynamic_conformal_arc_is_not_vmat) {
+  Beam b = test::base_beam(1, "SRS arc");
+  b.beam_type = "DYNAMIC";
+  b.limiting_devices = {{"ASYMX", 1, {}}, {"ASYMY", 1, {}}, {"MLCX", 5, {-10, -6, -2, 2, 6, 10}}};
+  const std::vector<double> a = {-4.5, -9.2, -10.0, -9.2, -4.5}, bb = {4.5, 9.2, 10.0, 9.2, 4.5};
+  for (int i = 0; i < 19; ++i) {
+    ControlPoint c;
+    c.cumulative_meterset_weight = i / 18.0;
+    c.gantry_angle_deg = 10.0 * i;
+    c.gantry_rotation_direction = "CW";
+    DevicePositions mlc{"MLCX", a};
+    mlc.positions_mm.insert(mlc.positions_mm.end(), bb.begin(), bb.end());
+    for (auto& x : mlc.positions_mm) x *= 1.0 + 0.02 * (i % 2);  // the outline seen from each angle
+    c.device_positions = {{"ASYMX", {-12, 12}}, {"ASYMY", {-10, 10}}, mlc};
+    b.control_points.push_back(c);
+  }
+  auto plan = test::make_plan({b});
+  auto beams = summarize_beams(*plan);
+  ASSERT_TRUE(beams[0].modulation.mcs && beams[0].modulation.aav);
+  EXPECT_LT(*beams[0].modulation.mcs, 0.5);
+  EXPECT_GT(*beams[0].modulation.aav, 0.9);
+  EXPECT_EQ(classify_technique(*plan, beams).technique, Technique::dynamic_conformal_arc);
 }
 
 // Issue 11 class 1: a Halcyon arc whose only MLCs are MLCX1/MLCX2 moving at every control
