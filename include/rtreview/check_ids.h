@@ -45,6 +45,8 @@ inline constexpr std::string_view orphan_object = "ORPHAN_OBJECT";
 inline constexpr std::string_view dangling_reference = "DANGLING_REFERENCE";
 inline constexpr std::string_view frame_of_reference_mismatch = "FRAME_OF_REFERENCE_MISMATCH";
 inline constexpr std::string_view patient_id_mismatch = "PATIENT_ID_MISMATCH";
+// Several structure sets / plans could belong together and nothing decides: none was joined.
+inline constexpr std::string_view ambiguous_candidates = "AMBIGUOUS_CANDIDATES";
 inline constexpr std::string_view duplicate_sop_instance = "DUPLICATE_SOP_INSTANCE_UID";
 
 }  // namespace rtreview::check_id

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rtreview/dvh.h"
@@ -28,6 +29,20 @@ struct CheckOptions {
   // Field-in-field vs step-and-shoot: a photon plan whose treatment beams have at most
   // this many segments each (and few beams) is forward-planned field-in-field.
   int field_in_field_max_segments_per_beam = 6;
+  // Dynamic conformal arc vs VMAT (arcs whose leaves move while the beam is on): DCA when
+  // MU per degree is constant (coefficient of variation <= this: DCA delivers at constant
+  // dose rate and gantry speed; TPS rounding of weights/angles stays < 1 %) ...
+  double dca_max_mu_per_degree_cv = 0.05;
+  // ... and each aperture keeps most of the beam's opening (meterset-weighted aperture area
+  // variability AAV of McNiven 2010 >= this): a conformal aperture follows the target and
+  // uses nearly all of it (0.7-1), modulation closes parts of it. AAV, not MCS: the leaf
+  // sequence variability of MCS penalises small round (SRS) outlines that are not modulated.
+  double dca_min_aav = 0.5;
+  // ... and the apertures are regular outlines (meterset-weighted aperture irregularity of
+  // Du 2014 <= this: 1 circle, 1.27 square, conformal outlines of convex targets 1-2; the
+  // jagged apertures of modulation exceed it). AAV is relative to the beam's own largest
+  // opening, so a constant-dose-rate VMAT of uniformly small apertures needs this test too.
+  double dca_max_aperture_irregularity = 3.0;
   // Clinic vocabulary file added to the default one (same format); "" = default only.
   std::filesystem::path structure_vocabulary;
   // The default TG-263 vocabulary; "" = <ruleset dir>/structure-names.tsv.
@@ -106,6 +121,75 @@ std::vector<RoiClassification> classify_structures(const StructureSet& structure
 
 // -------------------------------------------------------------------- beams
 
+enum class Technique {
+  unknown,
+  conformal_3d,
+  field_in_field,
+  imrt_step_and_shoot,
+  imrt_sliding_window,
+  vmat,
+  helical,
+  compensator_imrt,
+  proton,
+  brachytherapy,
+  electron,
+  dynamic_conformal_arc,  // leaves follow the target outline, MU per degree constant: not IMRT
+  tomo_direct,            // TomoDirect: fixed ports modulated by the binary MLC (IMRT)
+  gamma_knife,            // Gamma Knife radiosurgery: no linac beams
+  robotic                 // CyberKnife: robotic non-coplanar radiosurgery
+};
+const char* to_string(Technique technique);
+// Whether payers count the technique as IMRT (VMAT, helical and TomoDirect are IMRT deliveries).
+bool is_imrt(Technique technique);
+
+// -------------------------------------------------------------- modulation
+
+// One strip of a beam's aperture at one control point, at the isocentre plane (beam's-eye
+// view, mm): between two leaf boundaries of the MLC layers combined (a dual-layer MLC gives
+// the finer strips of both), clipped to the jaws. Leaves travel along open_*.
+struct ApertureRow {
+  double band_from_mm = 0.0, band_to_mm = 0.0;  // across leaf travel; equal when outside the jaws
+  double open_from_mm = 0.0, open_to_mm = 0.0;  // along leaf travel (bank A .. bank B, jaws applied)
+  double height_mm() const { return band_to_mm > band_from_mm ? band_to_mm - band_from_mm : 0.0; }
+  double open_width_mm() const {
+    return height_mm() > 0.0 && open_to_mm > open_from_mm ? open_to_mm - open_from_mm : 0.0;
+  }
+};
+
+// The aperture at `cp`: every MLC layer moving along the beam's leaf axis (MLCX, MLCX1, MLCX2;
+// else MLCY) intersected, then clipped by X/ASYMX and Y/ASYMY. Without an MLC: the jaw rectangle.
+// Without LeafPositionBoundaries leaves are taken as 10 mm wide, centred (said in README).
+std::vector<ApertureRow> aperture_rows(const Beam& beam, const ControlPoint& cp);
+double aperture_area_mm2(const std::vector<ApertureRow>& rows);
+// Leaf-end edges only (perpendicular to leaf travel), incl. the first and last row's ends:
+// the perimeter of the edge metric (Younge 2012/2016).
+double aperture_side_perimeter_mm(const std::vector<ApertureRow>& rows);
+// The whole closed contour: leaf-end edges + both leaf sides of every open row (Du 2014).
+double aperture_perimeter_mm(const std::vector<ApertureRow>& rows);
+// Leaf sequence variability LSV_A x LSV_B over the open rows (McNiven 2010); 1 = aligned leaves.
+double aperture_lsv(const std::vector<ApertureRow>& rows);
+
+// What the control points of one beam deliver (README "Technique": definitions, references).
+struct BeamModulation {
+  bool aperture_from_mlc = false;
+  std::string mlc_devices;                 // "MLCX", "MLCX1+MLCX2", "" (jaws only)
+  std::vector<double> area_mm2;            // aperture area per control point
+  std::vector<double> perimeter_mm;        // closed aperture perimeter per control point
+  std::optional<double> mean_area_mm2;     // meterset-weighted
+  double leaf_travel_mm = 0.0;             // sum of |leaf position change| over all leaves and control points
+  int moving_leaf_count = 0;               // leaves (all layers) that move at all
+  std::optional<double> mu_per_segment;    // beam MU / segments
+  std::optional<double> mu_per_degree;     // arcs: MU / degree of rotation (needs the beam MU)
+  std::optional<double> mu_per_degree_cv;  // arcs: coefficient of variation of MU per degree (0 = constant)
+  std::optional<double> mcs;  // modulation complexity score, 0..1 (1 = one open unmodulated aperture)
+  std::optional<double> aav;  // meterset-weighted aperture area variability (McNiven 2010), 0..1
+  std::optional<double> edge_metric_per_mm;     // MU-weighted leaf-end perimeter / area (Younge)
+  std::optional<double> aperture_irregularity;  // MU-weighted P^2/(4 pi A) (Du): 1 circle, 1.27 square
+};
+
+// Measures one beam; `beam_mu` (BeamMeterset) scales MU per degree, else only ratios are given.
+BeamModulation measure_modulation(const Beam& beam, std::optional<double> beam_mu);
+
 // One beam of the plan, as the packet's beam/portal table shows it.
 struct BeamSummary {
   int number = 0;
@@ -136,46 +220,71 @@ struct BeamSummary {
   int compensator_count = 0;
   bool compensator_has_thickness_data = false;  // every compensator carries thickness data
   int block_count = 0;
+  BeamModulation modulation;                 // measured from the control points
+  Technique technique = Technique::unknown;  // this beam's delivery, by the README's per-beam rules
+};
+
+// Where a prescription value came from. Only dose_reference and fraction_group are
+// prescriptions; a BeamDose sum is a derived number and never passes PRESCRIPTION.
+enum class PrescriptionSource {
+  none,
+  dose_reference,  // DoseReferenceSequence TargetPrescriptionDose
+  fraction_group,  // FractionGroupSequence > ReferencedDoseReferenceSequence TargetPrescriptionDose
+};
+const char* to_string(PrescriptionSource source);
+
+// One fraction group (a phase, e.g. primary and boost): reported per group, never summed
+// "per fraction" across groups.
+struct FractionGroupSummary {
+  int number = 0;
+  std::string description;
+  std::optional<int> fractions_planned;
+  int treatment_beam_count = 0;
+  std::optional<double> mu_per_fraction;       // sum of the group's treatment BeamMeterset (MU)
+  std::optional<double> prescription_dose_gy;  // the group's prescription (total over its fractions)
+  std::optional<double> dose_per_fraction_gy;  // prescription / fractions
+  PrescriptionSource prescription_source = PrescriptionSource::none;
+  // Sum of the group's BeamDose (dose at the beam dose specification points per fraction):
+  // derived, shown labelled as such, never a prescription.
+  std::optional<double> derived_beam_dose_per_fraction_gy;
 };
 
 struct PlanSummary {
   std::string label;
   std::string sop_instance_uid;
   PlanKind kind = PlanKind::unknown;
-  int treatment_portal_count = 0;  // treatment beams (arcs included)
+  DeliveryKind delivery_kind = DeliveryKind::unknown;  // what delivers the plan
+  std::string delivery_kind_rule;                      // the rule that decided it
+  int treatment_portal_count = 0;                      // treatment beams (arcs included)
   int static_portal_count = 0;
   int arc_count = 0;
   int setup_beam_count = 0;
-  int isocenter_count = 0;                      // distinct isocentres of treatment beams (0.1 mm)
-  std::optional<double> total_mu_per_fraction;  // sum of treatment BeamMeterset
+  int isocenter_count = 0;  // distinct isocentres of treatment beams (0.1 mm)
+  // Sum of treatment BeamMeterset per fraction: only when the plan has one fraction group
+  // (several groups: see fraction_groups, and total_mu_course).
+  std::optional<double> total_mu_per_fraction;
+  std::optional<double> total_mu_course;  // sum over groups of MU per fraction x fractions
   int fraction_group_count = 0;
-  std::optional<int> fractions_planned;        // summed over fraction groups
-  std::optional<double> prescription_dose_gy;  // total
+  std::vector<FractionGroupSummary> fraction_groups;
+  std::optional<int> fractions_planned;        // the course: summed over fraction groups
+  std::optional<double> prescription_dose_gy;  // the course total (composite of the groups)
+  // One dose per fraction for the course: only when every group has the same one.
   std::optional<double> dose_per_fraction_gy;
-  std::string prescription_source;  // where the Rx came from, "" if none
+  PrescriptionSource prescription_kind = PrescriptionSource::none;
+  std::string prescription_source;   // where the Rx came from, in words; "" if none
+  std::string prescription_problem;  // why no composite Rx could be formed ("" if none)
+  // Course total of the derived BeamDose values (never a prescription), when no Rx exists.
+  std::optional<double> derived_beam_dose_total_gy;
 };
 
-// Summaries of every beam of a photon/electron or ion plan (brachy: empty), in plan order.
+// Summaries of every beam of a photon/electron or ion plan (brachy: empty), in plan order,
+// with the modulation measured and each treatment beam's own technique.
 std::vector<BeamSummary> summarize_beams(const Plan& plan);
+std::vector<BeamSummary> summarize_beams(const Plan& plan, const CheckOptions& options);
+// The beam's technique and modulation metrics in one line (technique evidence, beam table).
+std::string modulation_text(const BeamSummary& beam);
 // Plan-level counts (portals, arcs, isocentres, MU, prescription).
 PlanSummary summarize_plan(const Plan& plan, const std::vector<BeamSummary>& beams);
-
-enum class Technique {
-  unknown,
-  conformal_3d,
-  field_in_field,
-  imrt_step_and_shoot,
-  imrt_sliding_window,
-  vmat,
-  helical,
-  compensator_imrt,
-  proton,
-  brachytherapy,
-  electron
-};
-const char* to_string(Technique technique);
-// Whether payers count the technique as IMRT (VMAT and helical are IMRT deliveries).
-bool is_imrt(Technique technique);
 
 struct TechniqueResult {
   Technique technique = Technique::unknown;
@@ -205,6 +314,12 @@ Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& 
 // BEAM_DESCRIPTION: the number and location of each portal / arc.
 Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSummary>& beams,
                                const PlanSummary& summary);
+// Plan kinds each check applies to (the registry of plan kinds per check id). A finding of
+// a check that does not apply is reported as info "not applicable", never as a failure.
+bool check_applies(std::string_view check_id, DeliveryKind kind);
+// The delivery kind the checks use: the reader's, else classified from the plan now.
+DeliveryKind delivery_kind_of(const Plan& plan);
+
 // TECHNIQUE_IMRT: pass when the technique is IMRT, fail otherwise (incl. field-in-field).
 Finding check_technique_imrt(const PlanSet& plan_set, const TechniqueResult& technique);
 // COMPENSATOR_DESIGN: per portal when compensator-based, else info.

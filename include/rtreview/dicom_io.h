@@ -20,11 +20,22 @@ void read_file(const std::filesystem::path& path, Inventory& inventory);
 // A path that does not exist becomes an `unreadable` entry.
 Inventory read_paths(const std::vector<std::filesystem::path>& paths);
 
+// Choices that resolve ambiguous assembly (several candidates, no reference between them);
+// empty = choose nothing. They never override an explicit reference or join two patients.
+struct AssemblyOptions {
+  std::string plan_uid;           // the plan a dose shared by several plans' frame joins
+  std::string structure_set_uid;  // the structure set a plan with several candidates takes
+  std::string dose_uid;           // when set, only this dose joins a plan by frame of reference
+};
+
 // Groups the inventory's objects into plan sets by references (plan → structure set,
 // dose → plan) and frames of reference; each set carries its assembly findings
-// (orphan objects, dangling references, FoR / PatientID mismatch, duplicate UIDs).
+// (orphan objects, dangling references, FoR / PatientID mismatch, ambiguous candidates,
+// duplicate UIDs). Objects of different PatientIDs are never joined. The sets depend only on
+// the objects read, not on the folders they came from.
 // Sets are ordered by plan label then SOP Instance UID (deterministic).
 std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory);
+std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory, const AssemblyOptions& options);
 
 // Findings about the inputs as a whole: one FILE_UNREADABLE per unreadable file,
 // one FILE_NOT_RT per ignored non-RT object.

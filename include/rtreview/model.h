@@ -55,11 +55,16 @@ struct ObjectInfo {
   std::string series_description;
   std::string instance_creation_date;  // YYYYMMDD
   Patient patient;
+  // SpecificCharacterSet as stored ("" = default repertoire). Every string above and in
+  // the object is UTF-8 whatever this says: the reader converts with DCMTK.
+  std::string specific_character_set;
+  // "" when every text value decoded cleanly; else what was replaced (U+FFFD) and why.
+  std::string character_set_note;
 };
 
 // ---------------------------------------------------------------- RT Plan
 
-// One BeamLimitingDevicePositionSequence item: ASYMX, X, ASYMY, Y, MLCX, MLCY.
+// One BeamLimitingDevicePositionSequence item: X, Y, ASYMX, ASYMY, MLCX, MLCY, MLCX1, MLCX2.
 struct DevicePositions {
   std::string device_type;
   std::vector<double> positions_mm;  // 2 for jaws, 2*leaf_pairs for MLC (bank A then B)
@@ -92,7 +97,7 @@ struct ControlPoint {
 };
 
 struct BeamLimitingDevice {
-  std::string device_type;                 // X, ASYMX, Y, ASYMY, MLCX, MLCY
+  std::string device_type;                 // X, Y, ASYMX, ASYMY, MLCX, MLCY, MLCX1, MLCX2 (dual layer)
   int leaf_pair_count = 0;                 // NumberOfLeafJawPairs
   std::vector<double> leaf_boundaries_mm;  // for MLCs
 };
@@ -160,6 +165,15 @@ struct ReferencedBeam {
   std::optional<Point3> beam_dose_specification_point_mm;
 };
 
+// FractionGroupSequence > ReferencedDoseReferenceSequence item: the group's own doses
+// for a dose reference (PS3.3 C.8.8.13), e.g. a boost phase's prescription.
+struct FractionGroupDoseReference {
+  int referenced_dose_reference_number = 0;
+  std::optional<double> target_prescription_dose_gy;
+  std::optional<double> target_minimum_dose_gy;
+  std::optional<double> target_maximum_dose_gy;
+};
+
 struct FractionGroup {
   int number = 0;
   std::optional<int> fractions_planned;
@@ -167,6 +181,7 @@ struct FractionGroup {
   std::vector<ReferencedBeam> beams;
   int brachy_application_setup_count = 0;
   std::string description;
+  std::vector<FractionGroupDoseReference> dose_references;
 };
 
 // DoseReferenceSequence item: prescription and constraints.
@@ -208,11 +223,52 @@ struct BrachyApplicationSetup {
 
 enum class PlanKind { photon_electron, ion, brachy, unknown };
 
+// What delivers the plan, decided from SOP class, manufacturer / model / machine names,
+// radiation type, ion scan mode, brachy treatment type and beam-limiting devices
+// (classify_delivery_kind; rules in README "Plan kinds"). Closed: checks declare which
+// of these they apply to.
+enum class DeliveryKind {
+  unknown,
+  c_arm_linac_photon,    // gantry-mounted linac, photons
+  c_arm_linac_electron,  // gantry-mounted linac, every treatment beam ELECTRON
+  ring_linac,            // Varian Halcyon / Ethos (ring gantry, dual-layer MLC)
+  tomotherapy_helical,   // TomoTherapy / Radixact, gantry rotating
+  tomotherapy_direct,    // TomoDirect: fixed gantry angles
+  cyberknife,            // robotic linac (Accuray CyberKnife)
+  gamma_knife,           // Leksell Gamma Knife (GammaPlan): cobalt sources, no linac beams
+  mr_linac,              // Elekta Unity, ViewRay MRIdian
+  ion_scanned,           // proton/ion pencil-beam scanning
+  ion_scattered,         // proton/ion passive scattering / uniform scanning
+  brachy_hdr,
+  brachy_pdr,
+  brachy_ldr,         // LDR, MDR and manual loading
+  brachy_unspecified  // brachytherapy without BrachyTreatmentType
+};
+
+// Stable snake_case id (JSON, rulesets): "ring_linac", "gamma_knife", ...
+const char* to_string(DeliveryKind kind);
+// A reader's phrase: "ring-gantry linac (Halcyon/Ethos)".
+const char* describe(DeliveryKind kind);
+// The coarse kind a delivery kind belongs to.
+PlanKind coarse_kind(DeliveryKind kind);
+bool is_brachy(DeliveryKind kind);
+bool is_ion(DeliveryKind kind);
+
+struct Plan;
+struct DeliveryKindResult {
+  DeliveryKind kind = DeliveryKind::unknown;
+  std::string rule;  // the rule that decided, with the attribute values it used
+};
+// Pure function of the plan's attributes (the reader stores its result in Plan).
+DeliveryKindResult classify_delivery_kind(const Plan& plan);
+
 struct Plan {
   ObjectInfo info;
   PlanKind kind = PlanKind::unknown;
-  std::string label;  // RTPlanLabel
-  std::string name;   // RTPlanName
+  DeliveryKind delivery_kind = DeliveryKind::unknown;  // set by the reader (classify_delivery_kind)
+  std::string delivery_kind_rule;                      // the rule that decided delivery_kind
+  std::string label;                                   // RTPlanLabel
+  std::string name;                                    // RTPlanName
   std::string description;
   std::string date;  // RTPlanDate YYYYMMDD
   std::string time;
@@ -233,7 +289,7 @@ struct Plan {
   std::vector<std::string> referenced_dose_uids;
   struct ReferencedPlan {
     std::string sop_instance_uid;
-    std::string relationship;  // PRIOR, ALTERNATIVE, PREDECESSOR, VERIFIED_PLAN, CONCURRENT
+    std::string relationship;  // PRIOR, ALTERNATIVE, PREDECESSOR, VERIFIED_PLAN, CONCURRENT, SUCCESSOR
   };
   std::vector<ReferencedPlan> referenced_plans;
   std::vector<std::string> notes;  // reader remarks on quirks, e.g. "NumberOfControlPoints 3 but 2 items"

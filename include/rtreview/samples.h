@@ -47,7 +47,8 @@ DoseGrid make_hn_dose(const StructureSet& structure_set, int set_index, const st
 // The 70 Gy / 35 fx plan for the phantom with `technique`, referencing `structure_set`.
 Plan make_hn_plan(Technique technique, const StructureSet& structure_set, int set_index);
 
-// The nine committed sets (four good plans, then the five broken variants), README order.
+// The committed sets, README order: four good plans, five broken variants, then the delivery
+// systems / fraction groups / character sets / two-patient sets of issue 11 (16 in all).
 std::vector<SampleSet> make_sample_sets();
 
 // The large benchmark case: breast/thorax phantom, 17 ROIs, BODY of 130 contours × 360

@@ -83,46 +83,95 @@ Finding approval_finding(std::string_view id, const std::string& subject, const 
 
 }  // namespace
 
+namespace {
+
+std::string group_rx_text(const FractionGroupSummary& g) {
+  std::string t =
+      g.prescription_dose_gy ? num_unit(*g.prescription_dose_gy, "Gy", 3) : std::string("Rx absent");
+  t += " in " + (g.fractions_planned ? std::to_string(*g.fractions_planned) : std::string("?")) + " fx";
+  if (g.dose_per_fraction_gy) t += " (" + num_unit(*g.dose_per_fraction_gy, "Gy", 3) + "/fx)";
+  if (g.mu_per_fraction) t += ", " + num(*g.mu_per_fraction, 1) + " MU/fx";
+  if (g.derived_beam_dose_per_fraction_gy)
+    t += "; derived, not a prescription: BeamDose sum " +
+         num_unit(*g.derived_beam_dose_per_fraction_gy, "Gy", 3) + "/fx";
+  return t;
+}
+
+void prescription_evidence(const PlanSummary& summary, Finding& f) {
+  f.evidence.push_back(
+      {"prescribed dose", summary.prescription_dose_gy
+                              ? num_unit(*summary.prescription_dose_gy, "Gy", 3) +
+                                    (summary.fraction_groups.size() > 1 ? " (course, sum of groups)" : "")
+                              : std::string("absent")});
+  f.evidence.push_back({"fractions planned", summary.fractions_planned
+                                                 ? std::to_string(*summary.fractions_planned)
+                                                 : std::string("absent")});
+  f.evidence.push_back({"dose per fraction",
+                        summary.dose_per_fraction_gy ? num_unit(*summary.dose_per_fraction_gy, "Gy", 3)
+                        : summary.fraction_groups.size() > 1 ? std::string("per fraction group (see groups)")
+                                                             : std::string("absent")});
+  f.evidence.push_back(
+      {"source", summary.prescription_source.empty() ? "none" : summary.prescription_source});
+  if (summary.fraction_groups.size() > 1)
+    for (const auto& g : summary.fraction_groups)
+      f.evidence.push_back({"fraction group " + std::to_string(g.number) +
+                                (g.description.empty() ? "" : " '" + g.description + "'"),
+                            group_rx_text(g)});
+  if (!summary.prescription_problem.empty()) f.evidence.push_back({"problem", summary.prescription_problem});
+  if (summary.derived_beam_dose_total_gy)
+    f.evidence.push_back(
+        {"derived (not a prescription)",
+         "sum of BeamDose x fractions = " + num_unit(*summary.derived_beam_dose_total_gy, "Gy", 3) +
+             ": dose at the beam dose specification points, never used as the prescription"});
+}
+
+}  // namespace
+
 Finding check_prescription(const PlanSet& plan_set, const PlanSummary& summary) {
   const std::string rule =
-      "prescribed dose, number of fractions and dose per fraction: DoseReferenceSequence "
-      "TargetPrescriptionDose, else the fraction groups' BeamDose";
+      "prescribed dose, number of fractions and dose per fraction from DoseReferenceSequence "
+      "TargetPrescriptionDose or a fraction group's ReferencedDoseReferenceSequence, per fraction group; "
+      "values derived from BeamDose are shown but never pass; absent from the plan = not verifiable here";
   const std::string subject = plan_subject(plan_set);
   if (!plan_set.plan)
     return make_finding(check_id::prescription, Status::not_evaluable, Severity::error, subject,
                         "no RT Plan in the plan set", rule, cite_lcd_doc_1);
   Finding f =
       make_finding(check_id::prescription, Status::pass, Severity::info, subject, "", rule, cite_lcd_doc_1);
-  f.evidence.push_back({"prescribed dose", summary.prescription_dose_gy
-                                               ? num_unit(*summary.prescription_dose_gy, "Gy", 3)
-                                               : std::string("absent")});
-  f.evidence.push_back({"fractions planned", summary.fractions_planned
-                                                 ? std::to_string(*summary.fractions_planned)
-                                                 : std::string("absent")});
-  f.evidence.push_back({"dose per fraction", summary.dose_per_fraction_gy
-                                                 ? num_unit(*summary.dose_per_fraction_gy, "Gy", 3)
-                                                 : std::string("absent")});
-  f.evidence.push_back(
-      {"source", summary.prescription_source.empty() ? "none" : summary.prescription_source});
-  if (summary.fraction_group_count > 1)
-    f.evidence.push_back(
-        {"fraction groups", std::to_string(summary.fraction_group_count) + " (fractions summed)"});
+  prescription_evidence(summary, f);
+  const bool several = summary.fraction_groups.size() > 1;
   std::vector<std::string> missing;
   if (!summary.prescription_dose_gy) missing.push_back("prescribed dose");
   if (!summary.fractions_planned || *summary.fractions_planned <= 0) missing.push_back("number of fractions");
-  if (!summary.dose_per_fraction_gy) missing.push_back("dose per fraction");
+  const bool groups_have_dpf = std::all_of(summary.fraction_groups.begin(), summary.fraction_groups.end(),
+                                           [](const auto& g) { return g.dose_per_fraction_gy.has_value(); });
+  if (!summary.dose_per_fraction_gy && !(several && groups_have_dpf)) missing.push_back("dose per fraction");
   if (!missing.empty()) {
-    f.status = Status::fail;
-    f.severity = Severity::error;
-    f.message = "prescription incomplete in the plan: " + join(missing) + " absent";
+    // A prescription absent from the DICOM plan (RayStation and Pinnacle exports often carry
+    // none) is not proof that none exists: not verifiable here, the prescription document
+    // must show it. GammaPlan keeps it in its own report: only a warning there.
+    const bool not_exported = delivery_kind_of(*plan_set.plan) == DeliveryKind::gamma_knife;
+    f.status = Status::not_evaluable;
+    f.severity = not_exported ? Severity::warning : Severity::error;
+    f.message =
+        "prescription not in the plan: " + join(missing) + " absent; supply the prescription document";
+    if (not_exported) f.message += " (Gamma Knife exports carry no prescription: the GammaPlan report)";
+    if (!summary.prescription_problem.empty()) f.message += " (" + summary.prescription_problem + ")";
+    if (summary.derived_beam_dose_total_gy)
+      f.message += "; a BeamDose-derived value exists but is not a prescription";
     return f;
   }
-  const bool from_dose_reference = summary.prescription_source.rfind("DoseReferenceSequence", 0) == 0;
   f.message = num_unit(*summary.prescription_dose_gy, "Gy", 3) + " in " +
-              std::to_string(*summary.fractions_planned) + " fractions (" +
-              num_unit(*summary.dose_per_fraction_gy, "Gy", 3) + "/fx), from " +
-              (from_dose_reference ? "the target prescription" : "beam doses (no TargetPrescriptionDose)");
-  if (!from_dose_reference) f.severity = Severity::warning;
+              std::to_string(*summary.fractions_planned) + " fractions";
+  if (summary.dose_per_fraction_gy)
+    f.message += " (" + num_unit(*summary.dose_per_fraction_gy, "Gy", 3) + "/fx)";
+  if (several) {
+    std::vector<std::string> parts;
+    for (const auto& g : summary.fraction_groups) parts.push_back(group_rx_text(g));
+    f.message +=
+        " over " + std::to_string(summary.fraction_groups.size()) + " fraction groups: " + join(parts, " + ");
+  }
+  f.message += ", from the target prescription";
   return f;
 }
 
@@ -194,43 +243,67 @@ Finding check_structure_set_approval(const PlanSet& plan_set) {
 
 std::vector<Finding> check_plan_kind(const PlanSet& plan_set) {
   if (!plan_set.plan) return {};
-  const PlanKind kind = plan_set.plan->kind;
+  const DeliveryKind kind = delivery_kind_of(*plan_set.plan);
   const std::string rule =
-      "photon/electron external-beam plans are fully checked; other plan kinds get the dose, "
-      "structure and approval checks only";
+      "plan kind from SOP class, manufacturer/model/machine names, radiation type, scan mode, brachy "
+      "treatment type and beam-limiting devices (README, Plan kinds); each check declares the plan kinds it "
+      "applies to";
   const std::string subject = plan_subject(plan_set);
-  if (kind == PlanKind::photon_electron) return {};
-  std::string what;
-  if (kind == PlanKind::ion)
-    what = "RT Ion Plan: technique (IMRT) classification, segments and MU do not apply";
-  else if (kind == PlanKind::brachy)
-    what = "brachytherapy plan: beam, technique and compensator checks do not apply";
-  else
-    what = "plan kind unknown: beam checks may be incomplete";
-  return {make_finding(check_id::plan_kind_unsupported, Status::info, Severity::warning, subject, what, rule,
-                       cite_mc_background)};
+  if (kind == DeliveryKind::c_arm_linac_photon || kind == DeliveryKind::ring_linac ||
+      kind == DeliveryKind::mr_linac)
+    return {};
+  std::vector<std::string> not_applicable;
+  for (auto id : {check_id::beam_description, check_id::technique_imrt, check_id::compensator_design})
+    if (!check_applies(id, kind)) not_applicable.push_back(std::string(id));
+  std::string what = std::string("plan kind ") + describe(kind) +
+                     (not_applicable.empty() ? std::string(": every check applies")
+                                             : ": not applicable here: " + join(not_applicable));
+  const Severity severity = kind == DeliveryKind::unknown ? Severity::warning : Severity::info;
+  if (kind == DeliveryKind::unknown) what = "plan kind unknown: beam checks may be incomplete";
+  Finding f = make_finding(check_id::plan_kind_unsupported, Status::info, severity, subject, what, rule,
+                           cite_mc_background);
+  f.evidence.push_back({"plan kind", std::string(to_string(kind))});
+  f.evidence.push_back({"rule", plan_set.plan->delivery_kind_rule.empty()
+                                    ? classify_delivery_kind(*plan_set.plan).rule
+                                    : plan_set.plan->delivery_kind_rule});
+  return {f};
 }
 
 Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& summary,
                                   const CheckOptions& options) {
   const double lo = options.conventional_dose_per_fraction_min_gy;
   const double hi = options.conventional_dose_per_fraction_max_gy;
-  const std::string rule = "supporting evidence only: dose per fraction vs conventional " + num(lo, 2) + "-" +
-                           num(hi, 2) +
-                           " Gy; whether the total is an escalation for the site is a clinical judgement";
+  const std::string rule =
+      "supporting evidence only: dose per fraction (per fraction group) vs conventional " + num(lo, 2) + "-" +
+      num(hi, 2) + " Gy; whether the total is an escalation for the site is a clinical judgement";
   const std::string citation = "MC.CP.MP.69 I.A.2; CP.MP.69 I.B";
   const std::string subject = plan_subject(plan_set);
-  if (!summary.dose_per_fraction_gy)
-    return make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject,
-                        "supporting evidence: dose per fraction not available from the plan", rule, citation);
-  const double dpf = *summary.dose_per_fraction_gy;
-  std::string regime = dpf > hi + 1e-9   ? "hypofractionated (above conventional)"
-                       : dpf < lo - 1e-9 ? "below conventional (hyperfractionated or low dose)"
-                                         : "conventional";
-  Finding f = make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject,
-                           "supporting evidence: " + num_unit(dpf, "Gy", 3) + " per fraction, " + regime,
-                           rule, citation);
-  f.evidence.push_back({"dose per fraction", num_unit(dpf, "Gy", 3)});
+  auto regime = [&](double dpf) {
+    return dpf > hi + 1e-9   ? std::string("hypofractionated (above conventional)")
+           : dpf < lo - 1e-9 ? std::string("below conventional (hyperfractionated or low dose)")
+                             : std::string("conventional");
+  };
+  std::vector<std::string> parts;
+  Finding f = make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject, "", rule,
+                           citation);
+  for (const auto& g : summary.fraction_groups) {
+    if (!g.dose_per_fraction_gy) continue;
+    const std::string text =
+        num_unit(*g.dose_per_fraction_gy, "Gy", 3) + " per fraction, " + regime(*g.dose_per_fraction_gy);
+    f.evidence.push_back({"fraction group " + std::to_string(g.number), text});
+    parts.push_back(summary.fraction_groups.size() > 1 ? "group " + std::to_string(g.number) + ": " + text
+                                                       : text);
+  }
+  if (parts.empty() && summary.dose_per_fraction_gy) {  // no fraction groups but a plan-level Rx
+    parts.push_back(num_unit(*summary.dose_per_fraction_gy, "Gy", 3) + " per fraction, " +
+                    regime(*summary.dose_per_fraction_gy));
+    f.evidence.push_back({"dose per fraction", num_unit(*summary.dose_per_fraction_gy, "Gy", 3)});
+  }
+  if (parts.empty()) {
+    f.message = "supporting evidence: dose per fraction not available from the plan's prescription";
+    return f;
+  }
+  f.message = "supporting evidence: " + join(parts, "; ");
   if (summary.prescription_dose_gy)
     f.evidence.push_back({"total dose", num_unit(*summary.prescription_dose_gy, "Gy", 3)});
   if (summary.fractions_planned)
@@ -239,27 +312,48 @@ Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& su
   return f;
 }
 
+namespace {
+
+// PS3.3 C.8.8.9: PRIOR and PREDECESSOR name earlier treatment; CONCURRENT, ALTERNATIVE,
+// SUCCESSOR and VERIFIED_PLAN do not.
+bool means_prior_treatment(const std::string& relationship) {
+  return relationship == "PRIOR" || relationship == "PREDECESSOR";
+}
+
+}  // namespace
+
 Finding support_prior_plan(const PlanSet& plan_set) {
   const std::string rule =
-      "supporting evidence only: a plan referenced as PRIOR/PREDECESSOR, or a dose of another "
-      "plan in the set, suggests previous irradiation";
+      "supporting evidence only: a plan referenced as PRIOR or PREDECESSOR, or a dose of another plan in the "
+      "set, suggests previous irradiation; CONCURRENT, ALTERNATIVE, SUCCESSOR and VERIFIED_PLAN references "
+      "and "
+      "verification plans (PlanIntent VERIFICATION) do not";
   const std::string citation = "MC.CP.MP.69 I.A.1; CP.MP.69 I.D";
   const std::string subject = plan_subject(plan_set);
   Finding f =
       make_finding(check_id::support_prior_plan, Status::info, Severity::info, subject, "", rule, citation);
+  const bool verification = plan_set.plan && upper(plan_set.plan->intent) == "VERIFICATION";
+  int prior = 0;
   if (plan_set.plan)
-    for (const auto& ref : plan_set.plan->referenced_plans)
+    for (const auto& ref : plan_set.plan->referenced_plans) {
+      const std::string rel = upper(ref.relationship);
+      const bool counts = !verification && means_prior_treatment(rel);
+      prior += counts;
       f.evidence.push_back(
-          {"referenced plan (" +
-               (ref.relationship.empty() ? std::string("relationship absent") : ref.relationship) + ")",
-           ref.sop_instance_uid});
+          {"referenced plan (" + (rel.empty() ? std::string("relationship absent") : rel) + ")",
+           ref.sop_instance_uid + (counts ? ": prior treatment" : ": not prior treatment")});
+    }
   const std::string plan_uid = plan_set.plan ? plan_set.plan->info.sop_instance_uid : "";
   for (const auto& d : plan_set.doses)
-    if (d && !d->referenced_plan_uid.empty() && !plan_uid.empty() && d->referenced_plan_uid != plan_uid)
+    if (d && !verification && !d->referenced_plan_uid.empty() && !plan_uid.empty() &&
+        d->referenced_plan_uid != plan_uid) {
       f.evidence.push_back({dose_subject(*d), "dose of another plan (" + d->referenced_plan_uid + ")"});
-  f.message = f.evidence.empty() ? "supporting evidence: no prior plan or dose referenced or present"
-                                 : "supporting evidence: " + std::to_string(f.evidence.size()) +
-                                       " prior/other plan reference(s): possible re-irradiation";
+      ++prior;
+    }
+  if (verification) f.evidence.push_back({"PlanIntent", "VERIFICATION: a QA plan, not a treatment course"});
+  f.message = prior == 0 ? "supporting evidence: no prior plan or dose referenced or present"
+                         : "supporting evidence: " + std::to_string(prior) +
+                               " prior plan reference(s) or other-plan dose(s): possible re-irradiation";
   return f;
 }
 

@@ -1,8 +1,40 @@
 // run_checks: every check on one plan set, in a fixed order.
 #include "checks/check_util.h"
+#include "rtreview/check_ids.h"
 #include "rtreview/checks.h"
 
 namespace rtreview {
+
+using namespace checks_detail;
+
+bool check_applies(std::string_view id, DeliveryKind kind) {
+  using K = DeliveryKind;
+  if (kind == K::unknown) return true;  // nothing known: judge everything, say so (PLAN_KIND_UNSUPPORTED)
+  const bool photon_linac = kind == K::c_arm_linac_photon || kind == K::ring_linac || kind == K::mr_linac;
+  const bool tomo = kind == K::tomotherapy_helical || kind == K::tomotherapy_direct;
+  // IMRT payer rules concern photon intensity modulation: not electrons, ions, brachytherapy,
+  // Gamma Knife or robotic radiosurgery (billed under their own codes).
+  if (id == check_id::technique_imrt) return photon_linac || tomo;
+  // Compensators are blocks in a linac's accessory tray.
+  if (id == check_id::compensator_design) return kind == K::c_arm_linac_photon;
+  // Portals: every external-beam delivery with real beams (a Gamma Knife plan's one beam is a placeholder).
+  if (id == check_id::beam_description) return !is_brachy(kind) && kind != K::gamma_knife;
+  return true;
+}
+
+namespace {
+
+// A finding of a check that does not apply to the plan kind: info, never a failure.
+void mark_not_applicable(Finding& f, DeliveryKind kind) {
+  if (check_applies(f.id, kind)) return;
+  f.evidence.insert(f.evidence.begin(),
+                    {"applies to this plan kind", "no (" + std::string(to_string(kind)) + ")"});
+  f.status = Status::info;
+  f.severity = Severity::info;
+  f.message = "not applicable to " + std::string(describe(kind)) + " plans";
+}
+
+}  // namespace
 
 CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options) {
   return run_checks(plan_set, options, load_structure_vocabulary(options));
@@ -20,7 +52,7 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
 
   if (plan_set.structure_set) report.structures = classify_structures(*plan_set.structure_set, vocabulary);
   if (plan_set.plan) {
-    report.beams = summarize_beams(*plan_set.plan);
+    report.beams = summarize_beams(*plan_set.plan, options);
     report.plan_summary = summarize_plan(*plan_set.plan, report.beams);
     report.technique = classify_technique(*plan_set.plan, report.beams, options);
   }
@@ -52,6 +84,8 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
   add_all(support_target_concavity(plan_set, report.structures, options));
   add(support_dose_per_fraction(plan_set, report.plan_summary, options));
   add(support_prior_plan(plan_set));
+  if (plan_set.plan)
+    for (auto& f : report.findings) mark_not_applicable(f, delivery_kind_of(*plan_set.plan));
   return report;
 }
 

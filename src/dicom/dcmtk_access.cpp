@@ -1,5 +1,6 @@
 #include "dicom/dcmtk_access.h"
 
+#include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcvr.h>
@@ -37,7 +38,70 @@ DcmElement* find_element(DcmItem& item, const DcmTagKey& tag) {
   return element;
 }
 
+thread_local std::size_t invalid_utf8_count = 0;
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 (RFC 3629: no overlongs,
+// no surrogates, nothing above U+10FFFF).
+std::size_t utf8_sequence_length(const std::string& s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c >= 0xE0 && c <= 0xEF)
+    n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4)
+    n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  else
+    return 0;
+  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
 }  // namespace
+
+std::string valid_utf8(const std::string& text, std::size_t* replaced) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t n = utf8_sequence_length(text, i)) {
+      out.append(text, i, n);
+      i += n;
+      continue;
+    }
+    out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+    if (replaced) ++*replaced;
+    ++i;
+  }
+  return out;
+}
+
+std::size_t take_invalid_utf8_count() {
+  const std::size_t n = invalid_utf8_count;
+  invalid_utf8_count = 0;
+  return n;
+}
+
+std::string convert_text_to_utf8(DcmItem& dataset) {
+  OFString declared;
+  dataset.findAndGetOFStringArray(DCM_SpecificCharacterSet, declared);
+  const std::string charset = trim(declared.c_str());
+  if (charset == "ISO_IR 192" || !dataset.containsExtendedCharacters(OFTrue)) return {};
+  OFCondition converted = dataset.convertCharacterSet("ISO_IR 192", 0, OFFalse);
+  if (converted.good()) return {};
+  if (charset.empty()) {
+    // No SpecificCharacterSet but 8-bit text: Latin-1 is what such exports almost always mean.
+    if (dataset.convertCharacterSet("ISO_IR 100", "ISO_IR 192", 0, OFFalse).good())
+      return "no SpecificCharacterSet but 8-bit text: decoded as ISO_IR 100 (Latin-1)";
+  }
+  return "text in SpecificCharacterSet '" + charset +
+         "' could not be converted to UTF-8 (DCMTK: " + converted.text() +
+         "): bytes invalid in UTF-8 replaced by U+FFFD";
+}
 
 void ensure_dcmtk_ready() {
   static const bool ready = [] {
@@ -56,10 +120,11 @@ std::string get_string(DcmItem& item, const DcmTagKey& tag) {
   if (!element || element->getLength() == 0) return {};
   char* raw = nullptr;
   Uint32 raw_length = 0;
-  if (element->getString(raw, raw_length).good() && raw) return trim(std::string(raw, raw_length));
+  if (element->getString(raw, raw_length).good() && raw)
+    return valid_utf8(trim(std::string(raw, raw_length)), &invalid_utf8_count);
   OFString value;  // non-string VRs (US, FD, ...) rendered as text
   if (element->getOFStringArray(value).bad()) return {};
-  return trim(std::string(value.c_str(), value.length()));
+  return valid_utf8(trim(std::string(value.c_str(), value.length())), &invalid_utf8_count);
 }
 
 std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {

@@ -19,7 +19,21 @@ namespace rtreview::dicom {
 void ensure_dcmtk_ready();
 
 // The full value (all components, backslash-separated) without padding; "" if absent.
+// Always valid UTF-8: bytes that are not (text the character set conversion could not
+// decode) become U+FFFD and are counted for take_invalid_utf8_count().
 std::string get_string(DcmItem& item, const DcmTagKey& tag);
+
+// `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD; `replaced`
+// (if given) is increased by the number of replacements.
+std::string valid_utf8(const std::string& text, std::size_t* replaced = nullptr);
+
+// Replacements made by get_string on this thread since the last call (then reset to 0).
+std::size_t take_invalid_utf8_count();
+
+// Converts every text value of `dataset` to UTF-8 from its SpecificCharacterSet with
+// DCMTK (iconv). Returns "" when clean, else a note saying what could not be decoded
+// and what was done instead (never fails: get_string replaces what stays invalid).
+std::string convert_text_to_utf8(DcmItem& dataset);
 
 // Every numeric component of a DS, IS, FD, FL, US, SS, UL, SL element (or a UN
 // converted to one); {} if absent. Unparsable DS/IS components are skipped.

@@ -95,6 +95,16 @@ void read_object_info(DcmDataset& ds, ObjectInfo& info) {
   info.patient.sex = get_string(ds, DCM_PatientSex);
 }
 
+// Completes the object's character-set note with the values get_string had to repair
+// and copies it into the object's notes (a reader remark, never fatal).
+void note_text_problems(ObjectInfo& info, std::vector<std::string>& notes) {
+  if (const std::size_t replaced = dicom::take_invalid_utf8_count(); replaced > 0) {
+    const std::string what = std::to_string(replaced) + " byte(s) invalid in UTF-8 replaced by U+FFFD";
+    info.character_set_note += (info.character_set_note.empty() ? "" : "; ") + what;
+  }
+  if (!info.character_set_note.empty()) notes.push_back("character set: " + info.character_set_note);
+}
+
 }  // namespace
 
 std::string sha256_file(const fs::path& path) {
@@ -169,6 +179,10 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
 
   ObjectInfo info;
   info.source = source;
+  info.specific_character_set = dicom::get_string(*ds, DCM_SpecificCharacterSet);
+  // Every model string is UTF-8: convert once here, before any value is read.
+  info.character_set_note = dicom::convert_text_to_utf8(*ds);
+  dicom::take_invalid_utf8_count();
   read_object_info(*ds, info);
   if (info.sop_class_uid.empty() && source.has_file_meta)  // some exporters put it in File Meta only
     info.sop_class_uid = dicom::get_string(*meta, DCM_MediaStorageSOPClassUID);
@@ -184,6 +198,7 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
     auto plan = std::make_shared<Plan>();
     plan->info = std::move(info);
     dicom::read_plan(*ds, *plan);
+    note_text_problems(plan->info, plan->notes);
     if (sop != kRtPlan && sop != kRtIonPlan)
       plan->notes.push_back((sop.empty() ? std::string("no SOP Class UID") : "vendor SOP Class " + sop) +
                             " with Modality RTPLAN: read as an RT Plan");
@@ -204,6 +219,7 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
     }
     std::string problem = dicom::read_dose(*ds, xfer.isBigEndian(), *dose);
     if (!problem.empty()) return add_unreadable(inventory, path, problem);
+    note_text_problems(dose->info, dose->notes);
     inventory.doses.push_back(std::move(dose));
     return;
   }
@@ -211,10 +227,13 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
     auto structure_set = std::make_shared<StructureSet>();
     structure_set->info = std::move(info);
     dicom::read_structure_set(*ds, *structure_set);
+    note_text_problems(structure_set->info, structure_set->notes);
     inventory.structure_sets.push_back(std::move(structure_set));
     return;
   }
   OtherObject other;
+  std::vector<std::string> ignored_notes;
+  note_text_problems(info, ignored_notes);
   other.reason = sop_class_name(sop) + (modality.empty() ? "" : " (Modality " + modality + ")") +
                  ": not an RT Plan, RT Dose or RT Structure Set; ignored";
   other.info = std::move(info);

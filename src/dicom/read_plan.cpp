@@ -57,6 +57,14 @@ FractionGroup read_fraction_group(DcmItem& item) {
     b.beam_dose_specification_point_mm = get_point(*ref, DCM_RETIRED_BeamDoseSpecificationPoint);
     g.beams.push_back(b);
   }
+  for (DcmItem* ref : get_items(item, DCM_ReferencedDoseReferenceSequence)) {
+    FractionGroupDoseReference r;
+    r.referenced_dose_reference_number = get_int(*ref, DCM_ReferencedDoseReferenceNumber).value_or(0);
+    r.target_prescription_dose_gy = get_number(*ref, DCM_TargetPrescriptionDose);
+    r.target_minimum_dose_gy = get_number(*ref, DCM_TargetMinimumDose);
+    r.target_maximum_dose_gy = get_number(*ref, DCM_TargetMaximumDose);
+    g.dose_references.push_back(r);
+  }
   const auto brachy_refs = get_items(item, DCM_ReferencedBrachyApplicationSetupSequence);
   g.brachy_application_setup_count =
       get_int(item, DCM_NumberOfBrachyApplicationSetups).value_or(static_cast<int>(brachy_refs.size()));
@@ -275,6 +283,10 @@ void read_plan(DcmDataset& ds, Plan& plan) {
     plan.kind = PlanKind::photon_electron;
   else
     plan.kind = PlanKind::unknown;
+
+  const DeliveryKindResult delivery = classify_delivery_kind(plan);
+  plan.delivery_kind = delivery.kind;
+  plan.delivery_kind_rule = delivery.rule;
 
   if (plan.kind == PlanKind::unknown)
     plan.notes.push_back("no BeamSequence, IonBeamSequence or ApplicationSetupSequence");

@@ -133,9 +133,24 @@ bool parse_transfer_syntax(const std::string& name, E_TransferSyntax& xfer) {
   return true;
 }
 
+// Model strings are UTF-8; the file gets the object's SpecificCharacterSet ("" = ISO_IR 100,
+// what the writer always declared). Pure-ASCII datasets are left untouched.
+std::string encode_text(DcmDataset& ds, const std::string& specific_character_set) {
+  const std::string target = specific_character_set.empty() ? "ISO_IR 100" : specific_character_set;
+  if (!ds.containsExtendedCharacters(OFTrue)) return {};
+  if (target == "ISO_IR 192") {
+    ds.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 192");
+    return {};
+  }
+  OFCondition cond = ds.convertCharacterSet("ISO_IR 192", target.c_str(), 0, OFTrue);
+  return cond.good() ? std::string() : "cannot encode text as " + target + ": " + cond.text();
+}
+
 std::string save(DcmFileFormat& file, const std::filesystem::path& path, const std::string& transfer_syntax,
-                 const Writer& w) {
+                 const Writer& w, const std::string& specific_character_set) {
   if (!w.error().empty()) return path.string() + ": cannot build dataset: " + w.error();
+  if (auto error = encode_text(*file.getDataset(), specific_character_set); !error.empty())
+    return path.string() + ": " + error;
   E_TransferSyntax xfer;
   if (!parse_transfer_syntax(transfer_syntax, xfer))
     return path.string() + ": unknown transfer syntax '" + transfer_syntax + "'";
@@ -359,6 +374,13 @@ std::string write_plan(const Plan& plan, const std::filesystem::path& path,
         w.put_is(item, DCM_NumberOfFractionPatternDigitsPerDay, *group.fraction_pattern_digits_per_day);
       w.put_is(item, DCM_NumberOfBeams, static_cast<long>(group.beams.size()));
       w.put_is(item, DCM_NumberOfBrachyApplicationSetups, group.brachy_application_setup_count);
+      for (const FractionGroupDoseReference& ref : group.dose_references) {
+        DcmItem& r = w.new_item(item, DCM_ReferencedDoseReferenceSequence);
+        w.put_is(r, DCM_ReferencedDoseReferenceNumber, ref.referenced_dose_reference_number);
+        w.put_ds(r, DCM_TargetMinimumDose, ref.target_minimum_dose_gy);
+        w.put_ds(r, DCM_TargetPrescriptionDose, ref.target_prescription_dose_gy);
+        w.put_ds(r, DCM_TargetMaximumDose, ref.target_maximum_dose_gy);
+      }
       for (const ReferencedBeam& ref : group.beams) {
         DcmItem& rb = w.new_item(item, DCM_ReferencedBeamSequence);
         w.put_is(rb, DCM_ReferencedBeamNumber, ref.beam_number);
@@ -392,7 +414,7 @@ std::string write_plan(const Plan& plan, const std::filesystem::path& path,
     w.put_if(ds, DCM_ReviewDate, plan.review_date);
     w.put_if(ds, DCM_ReviewTime, plan.review_time);
     w.put_if(ds, DCM_ReviewerName, plan.reviewer_name);
-    return save(file, path, transfer_syntax, w);
+    return save(file, path, transfer_syntax, w, plan.info.specific_character_set);
   } catch (const std::exception& e) {
     return path.string() + ": " + e.what();
   }
@@ -520,7 +542,7 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
                DCM_PixelData);
       }
     }
-    return save(file, path, transfer_syntax, w);
+    return save(file, path, transfer_syntax, w, dose.info.specific_character_set);
   } catch (const std::exception& e) {
     return path.string() + ": " + e.what();
   }
@@ -597,7 +619,7 @@ std::string write_structure_set(const StructureSet& ss, const std::filesystem::p
     w.put_if(ds, DCM_ReviewerName, ss.reviewer_name);
     if (!ss.approval_status.empty() && ss.approval_status != "UNAPPROVED")
       w.put(ds, DCM_ReviewTime, "120000");
-    return save(file, path, transfer_syntax, w);
+    return save(file, path, transfer_syntax, w, ss.info.specific_character_set);
   } catch (const std::exception& e) {
     return path.string() + ": " + e.what();
   }

@@ -49,9 +49,10 @@ struct Aperture {
 
 // Per leaf pair, the target's u-extent within the pair's v-band (±2 mm) plus `margin_mm`.
 Aperture conform(const std::vector<Uv>& bev, const std::vector<double>& boundaries, double margin_mm) {
-  Aperture ap{std::vector<double>(leaf_pairs, 0.0), std::vector<double>(leaf_pairs, 0.0),
-              std::vector<bool>(leaf_pairs, false)};
-  for (int i = 0; i < leaf_pairs; ++i) {
+  const int pairs = static_cast<int>(boundaries.size()) - 1;
+  Aperture ap{std::vector<double>(pairs, 0.0), std::vector<double>(pairs, 0.0),
+              std::vector<bool>(pairs, false)};
+  for (int i = 0; i < pairs; ++i) {
     double lo = 1e9, hi = -1e9;
     for (const auto& p : bev)
       if (p[1] >= boundaries[i] - 2.0 && p[1] <= boundaries[i + 1] + 2.0)
@@ -67,7 +68,7 @@ Aperture conform(const std::vector<Uv>& bev, const std::vector<double>& boundari
 struct Jaws {
   double x1 = 1e9, x2 = -1e9, y1 = 1e9, y2 = -1e9;
   void include(const Aperture& ap, const std::vector<double>& boundaries) {
-    for (int i = 0; i < leaf_pairs; ++i) {
+    for (int i = 0; i < static_cast<int>(ap.open.size()); ++i) {
       if (!ap.open[i]) continue;
       x1 = std::min(x1, ap.left[i]), x2 = std::max(x2, ap.right[i]);
       y1 = std::min(y1, boundaries[i]), y2 = std::max(y2, boundaries[i + 1]);
@@ -78,8 +79,9 @@ struct Jaws {
 
 // Bank A (−X side) for every pair, then bank B; closed pairs meet at `park_mm`.
 std::vector<double> leaf_positions(const Aperture& ap, double park_mm) {
-  std::vector<double> a(leaf_pairs), b(leaf_pairs);
-  for (int i = 0; i < leaf_pairs; ++i) {
+  const int pairs = static_cast<int>(ap.open.size());
+  std::vector<double> a(pairs), b(pairs);
+  for (int i = 0; i < pairs; ++i) {
     if (ap.open[i] && ap.right[i] - ap.left[i] >= 5.0) {
       a[i] = r1(ap.left[i]);
       b[i] = r1(ap.right[i]);
@@ -94,7 +96,7 @@ std::vector<double> leaf_positions(const Aperture& ap, double park_mm) {
 // A sub-aperture: each open pair narrowed by fractions (0..1) of its width from each side.
 Aperture narrowed(const Aperture& full, auto&& left_fraction, auto&& right_fraction) {
   Aperture ap = full;
-  for (int i = 0; i < leaf_pairs; ++i) {
+  for (int i = 0; i < static_cast<int>(ap.open.size()); ++i) {
     if (!ap.open[i]) continue;
     const double w = full.right[i] - full.left[i];
     ap.left[i] = full.left[i] + left_fraction(i) * w;
@@ -288,6 +290,8 @@ Beam compensator_beam(int number, double gantry_deg, const std::vector<Point3>& 
   return b;
 }
 
+}  // namespace
+
 std::vector<Point3> roi_points(const StructureSet& ss, const std::string& name) {
   for (const auto& roi : ss.rois)
     if (roi.name == name) {
@@ -298,13 +302,81 @@ std::vector<Point3> roi_points(const StructureSet& ss, const std::string& name) 
   throw std::logic_error("sample plan: no ROI named " + name);
 }
 
+namespace {
+
 std::optional<int> roi_number(const StructureSet& ss, const std::string& name) {
   for (const auto& roi : ss.rois)
     if (roi.name == name) return roi.number;
   return std::nullopt;
 }
 
+// Halcyon-like stacked MLC: distal MLCX1 28 x 10 mm leaves (-140..140), proximal MLCX2
+// 29 x 10 mm leaves offset by half a leaf (-145..145).
+std::vector<double> even_boundaries(double from_mm, int pairs, double width_mm) {
+  std::vector<double> b;
+  for (int i = 0; i <= pairs; ++i) b.push_back(from_mm + width_mm * i);
+  return b;
+}
+
+// Constant increments for a dynamic conformal arc (constant MU per degree); sinusoidal for VMAT.
+std::vector<double> arc_weights(int count, bool modulated, int number) {
+  std::vector<double> increments;
+  for (int i = 1; i < count; ++i)
+    increments.push_back(modulated ? 1.0 + 0.45 * std::sin(2 * pi * i / 23.0 + number) : 1.0);
+  return cumulative_weights(increments);
+}
+
 }  // namespace
+
+Beam sample_arc(int number, const std::string& name, const ArcShape& shape, ArcKind kind,
+                const std::vector<Point3>& target, const Point3& iso, const std::string& machine) {
+  const bool dual = kind == ArcKind::dual_layer_vmat;
+  const std::vector<double> distal = dual ? even_boundaries(-140.0, 28, 10.0) : mlc_leaf_boundaries_mm();
+  const std::vector<double> proximal = even_boundaries(-145.0, 29, 10.0);
+  const double sign = shape.direction == "CW" ? 1.0 : -1.0;
+  Beam b = beam_base(number, name, dual ? "VMAT arc, dual-layer MLC" : "dynamic conformal arc", "DYNAMIC",
+                     false, machine);
+  b.limiting_devices = dual ? std::vector<BeamLimitingDevice>{{"X", 1, {}},
+                                                              {"Y", 1, {}},
+                                                              {"MLCX1", 28, distal},
+                                                              {"MLCX2", 29, proximal}}
+                            : std::vector<BeamLimitingDevice>{
+                                  {"ASYMX", 1, {}}, {"ASYMY", 1, {}}, {"MLCX", leaf_pairs, distal}};
+  const auto cumulative = arc_weights(shape.count, dual, number);
+  for (int i = 0; i < shape.count; ++i) {
+    const double g =
+        std::fmod(shape.start_deg + sign * shape.span_deg * i / (shape.count - 1) + 720.0, 360.0);
+    const double gantry = r1(g) >= 360.0 ? 0.0 : r1(g);
+    const auto bev = project(target, iso, gantry, shape.coll_deg);
+    const Aperture outline = conform(bev, distal, dual ? 2.0 : 3.0);
+    std::vector<DevicePositions> positions;
+    if (dual) {
+      // Both layers modulate: each narrows its own conformal outline with its own phase.
+      auto wave = [&](double phase) {
+        return [=](int p) { return 0.45 * (0.5 + 0.5 * std::sin(2 * pi * (i / 19.0 + p * 0.23) + phase)); };
+      };
+      const Aperture a1 = narrowed(outline, wave(0.0), wave(1.9));
+      const Aperture a2 = narrowed(conform(bev, proximal, 2.0), wave(3.1), wave(4.4));
+      positions = {{"X", {-140.0, 140.0}},
+                   {"Y", {-140.0, 140.0}},
+                   {"MLCX1", leaf_positions(a1, 0.0)},
+                   {"MLCX2", leaf_positions(a2, 0.0)}};
+    } else {
+      Jaws jaws;
+      jaws.include(outline, distal);
+      const Jaws j = jaws.rounded();
+      const auto mlc = leaf_positions(outline, (j.x1 + j.x2) / 2.0);
+      positions = devices(j, &mlc);
+    }
+    ControlPoint cp = control_point(i, cumulative[i], gantry, i + 1 == shape.count ? "NONE" : shape.direction,
+                                    shape.coll_deg, iso, std::move(positions));
+    cp.couch_angle_deg = shape.couch_deg;
+    cp.gantry_explicit = true;
+    b.control_points.push_back(std::move(cp));
+  }
+  b.declared_control_point_count = shape.count;
+  return b;
+}
 
 std::vector<double> mlc_leaf_boundaries_mm() {
   std::vector<double> b;

@@ -38,4 +38,21 @@ std::vector<double> mlc_leaf_boundaries_mm();
 Plan build_plan(const PlanSpec& spec, const StructureSet& structure_set, const SetIds& ids,
                 const ObjectInfo& info);
 
+// Every contour point of the ROI named `name` (throws std::logic_error when absent).
+std::vector<Point3> roi_points(const StructureSet& structure_set, const std::string& name);
+
+// Arcs of the issue-11 samples.
+enum class ArcKind {
+  dual_layer_vmat,   // Halcyon-like: MLCX1 + MLCX2 both moving, MU per degree modulated, X/Y fixed
+  dynamic_conformal  // leaves follow the target outline + 3 mm, constant MU per degree
+};
+struct ArcShape {
+  double start_deg = 0.0, span_deg = 0.0;
+  std::string direction = "CW";
+  double coll_deg = 0.0, couch_deg = 0.0;
+  int count = 0;  // control points
+};
+Beam sample_arc(int number, const std::string& name, const ArcShape& shape, ArcKind kind,
+                const std::vector<Point3>& target, const Point3& iso, const std::string& machine);
+
 }  // namespace rtreview::samples::detail

@@ -105,6 +105,202 @@ SampleSet hn_set(int index, const std::string& name, Technique technique, const 
   return set;
 }
 
+// ---------------------------------------------------------------- issue 11 sets
+// Delivery systems, fraction groups, character sets and assembly across patients. Their
+// doses are the phantom dose on a 6 mm grid (small files; 6 mm passes the 10 mm limit).
+
+SampleSet delivery_set(int index, const std::string& name, Technique technique, const GridSpec& grid,
+                       const std::vector<double>& dose_gy) {
+  SampleSet set;
+  set.name = name;
+  set.structure_set = make_hn_structure_set(index);
+  set.plan = make_hn_plan(technique, set.structure_set, index);
+  const GridSpec coarse = grid_covering(roi_named(set.structure_set, "BODY"), 6.0, 6.0);
+  const SetIds ids{index};
+  set.dose = make_dose_grid(coarse, resample(grid, dose_gy, coarse), 16, hn_dose_scaling_gy,
+                            dose_info(ids, ids.frame_of_reference_uid()), ids.plan_uid(), dose_comment);
+  return set;
+}
+
+void replace_arcs(SampleSet& set, ArcKind kind, const std::vector<ArcShape>& shapes,
+                  const std::string& machine) {
+  const auto target = roi_points(set.structure_set, "PTV_7000");
+  const Point3 iso = set.plan.beams.front().control_points.front().isocenter_mm.value_or(Point3{});
+  set.plan.beams.clear();
+  for (std::size_t i = 0; i < shapes.size(); ++i)
+    set.plan.beams.push_back(sample_arc(static_cast<int>(i) + 1, "Arc" + std::to_string(i + 1), shapes[i],
+                                        kind, target, iso, machine));
+}
+
+SampleSet ring_vmat_set(const GridSpec& grid, const std::vector<double>& dose_gy) {
+  SampleSet set = delivery_set(10, "ring_vmat_dual_layer", Technique::vmat, grid, dose_gy);
+  set.summary =
+      "Halcyon-like VMAT: 2 arcs of 358 deg, stacked MLCX1 (28 x 10 mm) + MLCX2 (29 x 10 mm, offset 5 mm)";
+  set.expected = "plan kind ring_linac (dual-layer MLC); technique VMAT; passes";
+  set.plan.label = "HN_RING_VMAT";
+  set.plan.description = "2-arc VMAT on a ring-gantry linac with a dual-layer MLC, 70 Gy in 35 fractions";
+  replace_arcs(set, ArcKind::dual_layer_vmat,
+               {{181.0, 358.0, "CW", 0.0, 0.0, 90}, {179.0, 358.0, "CC", 0.0, 0.0, 90}}, "RING_LINAC_1");
+  return set;
+}
+
+SampleSet dca_set(const GridSpec& grid, const std::vector<double>& dose_gy) {
+  SampleSet set = delivery_set(11, "hn_dca_2arc", Technique::vmat, grid, dose_gy);
+  set.summary =
+      "dynamic conformal arcs: 2 partial arcs, leaves follow PTV + 3 mm every 10 deg, constant MU per degree";
+  set.expected = "technique dynamic conformal arc: TECHNIQUE_IMRT fails (not intensity-modulated)";
+  set.plan.label = "HN_DCA2";
+  set.plan.name = "HN dynamic conformal arcs";
+  set.plan.description = "2 dynamic conformal arcs, 70 Gy in 35 fractions to PTV_7000";
+  replace_arcs(set, ArcKind::dynamic_conformal,
+               {{200.0, 140.0, "CW", 10.0, 0.0, 15}, {160.0, 140.0, "CC", 350.0, 0.0, 15}}, "SAMPLE_LINAC1");
+  return set;
+}
+
+// 42.4 Gy / 16 fx to PTV_7000 then a 10 Gy / 4 fx boost on 3 of the beams (issue 11's case).
+SampleSet two_phase_set(const GridSpec& grid, const std::vector<double>& dose_gy) {
+  SampleSet set = delivery_set(12, "hn_two_phase_boost", Technique::imrt_step_and_shoot, grid, dose_gy);
+  set.summary =
+      "two fraction groups: 42.4 Gy / 16 fx step-and-shoot (7 beams), boost 10 Gy / 4 fx (3 beams) on the "
+      "GTV";
+  set.expected =
+      "PRESCRIPTION per group (2.65 and 2.5 Gy/fx), course 52.4 Gy / 20 fx; no per-fraction sum across "
+      "groups";
+  Plan& plan = set.plan;
+  plan.label = "HN_2PHASE";
+  plan.description = "IMRT 42.4 Gy in 16 fractions, boost 10 Gy in 4 fractions";
+  DoseReference& primary = plan.dose_references.front();
+  primary.target_prescription_dose_gy = 42.4;
+  primary.target_minimum_dose_gy = 40.28;
+  primary.target_maximum_dose_gy = 45.37;
+  primary.delivery_maximum_dose_gy = 45.37;
+  DoseReference boost = primary;
+  boost.number = static_cast<int>(plan.dose_references.size()) + 1;
+  boost.uid = SetIds{12}.dose_reference_uid(boost.number);
+  boost.description = "GTV boost prescription";
+  boost.referenced_roi_number = roi_named(set.structure_set, "GTV").number;
+  boost.target_prescription_dose_gy = 10.0;
+  boost.target_minimum_dose_gy = 9.5;
+  boost.target_maximum_dose_gy = 10.7;
+  boost.delivery_maximum_dose_gy = 10.7;
+  plan.dose_references.push_back(boost);
+  FractionGroup& first = plan.fraction_groups.front();
+  first.fractions_planned = 16;
+  first.dose_references = {{primary.number, std::nullopt, std::nullopt, std::nullopt}};
+  for (auto& rb : first.beams)
+    rb.beam_dose_gy = std::round(*rb.beam_dose_gy * 35.0 / 16.0 * 42.4 / 70.0 * 1e4) / 1e4;
+  FractionGroup second;
+  second.number = 2;
+  second.description = "Boost";
+  second.fractions_planned = 4;
+  second.dose_references = {{boost.number, std::nullopt, std::nullopt, std::nullopt}};
+  for (int k : {0, 2, 4}) {
+    Beam b = plan.beams[static_cast<std::size_t>(k)];
+    b.number = 8 + k / 2;
+    b.name = "BOOST_" + b.name;
+    plan.beams.push_back(b);
+    ReferencedBeam rb = first.beams[static_cast<std::size_t>(k)];
+    rb.beam_number = b.number;
+    rb.meterset = std::round(*rb.meterset * 0.9 * 10.0) / 10.0;
+    rb.beam_dose_gy = std::round(2.5 / 3.0 * 1e4) / 1e4;
+    second.beams.push_back(rb);
+  }
+  plan.fraction_groups.push_back(second);
+  return set;
+}
+
+SampleSet latin1_set(const GridSpec& grid, const std::vector<double>& dose_gy) {
+  SampleSet set = delivery_set(13, "hn_latin1_name", Technique::imrt_step_and_shoot, grid, dose_gy);
+  set.summary =
+      "hn_imrt_7field with the patient name M\xC3\xBCller^J\xC3\xBCrgen stored in ISO_IR 100 (Latin-1)";
+  set.expected = "the name reads back as UTF-8; every --json output parses; passes";
+  for (ObjectInfo* info : {&set.plan.info, &set.structure_set.info, &set.dose.info}) {
+    info->patient.name = "M\xC3\xBCller^J\xC3\xBCrgen";  // UTF-8 in the model, Latin-1 bytes in the file
+    info->specific_character_set = "ISO_IR 100";
+  }
+  return set;
+}
+
+// Leksell GammaPlan-like: one placeholder beam 'bogus', energy 0, no MU, fraction group 0,
+// no prescription in DICOM, "(R)" in the Latin-1 model name, dose with a negative GFOV.
+SampleSet gamma_set(const GridSpec& grid, const std::vector<double>& dose_gy) {
+  SampleSet set = delivery_set(14, "gamma_knife_like", Technique::imrt_step_and_shoot, grid, dose_gy);
+  set.summary =
+      "Leksell GammaPlan-like export: placeholder beam 'bogus' (0 MeV, no MU), model name with (R) in "
+      "Latin-1";
+  set.expected =
+      "plan kind gamma_knife: IMRT technique, beam and compensator checks not applicable; no failures";
+  for (ObjectInfo* info : {&set.plan.info, &set.structure_set.info, &set.dose.info}) {
+    info->manufacturer = "Elekta Instrument AB";
+    info->manufacturer_model_name = "Leksell GammaPlan\xC2\xAE";
+    info->specific_character_set = "ISO_IR 100";
+  }
+  Plan& plan = set.plan;
+  plan.label = "GK_PLAN";
+  plan.name = "Skull base";
+  plan.description = "Gamma Knife radiosurgery";
+  plan.dose_references.clear();
+  Beam bogus = plan.beams.front();
+  bogus.name = "bogus";
+  bogus.description = "";
+  bogus.treatment_machine_name = "";
+  bogus.limiting_devices.clear();
+  bogus.control_points.resize(2);
+  for (auto& cp : bogus.control_points) cp.nominal_energy_mev = 0.0, cp.device_positions.clear();
+  plan.beams = {bogus};
+  FractionGroup& g = plan.fraction_groups.front();
+  g.number = 0;
+  g.fractions_planned = 1;
+  g.beams.resize(1);
+  g.beams[0].meterset.reset();
+  g.beams[0].beam_dose_gy.reset();
+  // GammaPlan doses run top-down: negative GridFrameOffsetVector from the top slice.
+  DoseGrid& d = set.dose;
+  const std::size_t plane = static_cast<std::size_t>(d.rows) * d.columns;
+  std::vector<float> flipped;
+  for (int f = d.frames - 1; f >= 0; --f)
+    flipped.insert(flipped.end(), d.dose.begin() + f * plane, d.dose.begin() + (f + 1) * plane);
+  d.dose = std::move(flipped);
+  d.origin_mm[2] += d.frame_offsets_mm.back();
+  for (auto& z : d.frame_offsets_mm) z = -z;
+  return set;
+}
+
+// Two patients whose exports reuse one FrameOfReferenceUID; the plans do not reference their
+// structure sets, so only the frame (and the PatientID) can join them.
+std::vector<SampleSet> two_patient_sets(const GridSpec& grid, const std::vector<double>& dose_gy) {
+  std::vector<SampleSet> out;
+  const std::string shared_frame = SetIds{15}.frame_of_reference_uid();
+  for (int index : {15, 16}) {
+    const std::string who = index == 15 ? "patient_a" : "patient_b";
+    SampleSet set =
+        delivery_set(index, "two_patients_shared_for/" + who, Technique::imrt_step_and_shoot, grid, dose_gy);
+    set.summary =
+        "one of two patients (RTR-S15, RTR-S16) sharing FrameOfReferenceUID <root>.15.2; plan without "
+        "ReferencedStructureSetSequence";
+    set.expected =
+        "read from the parent folder: each plan joins only its own patient's structure set and dose";
+    for (ObjectInfo* info : {&set.plan.info, &set.structure_set.info, &set.dose.info})
+      info->frame_of_reference_uid = shared_frame;
+    for (auto& roi : set.structure_set.rois) roi.frame_of_reference_uid = shared_frame;
+    set.structure_set.referenced_frame_of_reference_uids = {shared_frame};
+    set.plan.referenced_structure_set_uids.clear();
+    set.plan.label = index == 15 ? "HN_PAT_A" : "HN_PAT_B";
+    out.push_back(std::move(set));
+  }
+  return out;
+}
+
+void add_delivery_sets(std::vector<SampleSet>& sets, const GridSpec& grid,
+                       const std::vector<double>& dose_gy) {
+  sets.push_back(ring_vmat_set(grid, dose_gy));
+  sets.push_back(dca_set(grid, dose_gy));
+  sets.push_back(two_phase_set(grid, dose_gy));
+  sets.push_back(latin1_set(grid, dose_gy));
+  sets.push_back(gamma_set(grid, dose_gy));
+  for (auto& s : two_patient_sets(grid, dose_gy)) sets.push_back(std::move(s));
+}
+
 }  // namespace
 
 StructureSet make_hn_structure_set(int set_index) {
@@ -199,6 +395,7 @@ std::vector<SampleSet> make_sample_sets() {
       "copy of hn_imrt_7field whose RP.dcm is cut at two thirds of its length (inside the BeamSequence)",
       "RP.dcm reported FILE_UNREADABLE; RS.dcm and RD.dcm read")
       .truncate_plan = true;
+  add_delivery_sets(sets, grid, dose_gy);
   return sets;
 }
 

@@ -146,12 +146,16 @@ TEST(corpus_checks, proton_and_brachy_plans_are_recognised_not_crashed) {
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->technique.technique, Technique::proton);
   EXPECT_EQ(all(*r, check_id::plan_kind_unsupported).size(), 1u);
-  EXPECT_EQ(all(*r, check_id::technique_imrt)[0]->status, Status::not_evaluable);
+  // Issue 11: IMRT rules do not apply to ion plans: info "not applicable" (was not_evaluable,
+  // which policies read as insufficient documentation).
+  EXPECT_EQ(all(*r, check_id::technique_imrt)[0]->status, Status::info);
   auto brachy = check({corpus / "brachy_robustbrachy"});
   r = plan_report(brachy);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->technique.technique, Technique::brachytherapy);
   EXPECT_EQ(all(*r, check_id::plan_kind_unsupported).size(), 1u);
+  for (auto id : {check_id::technique_imrt, check_id::beam_description, check_id::compensator_design})
+    EXPECT_EQ(all(*r, id)[0]->status, Status::info) << id;
 }
 
 TEST(corpus_checks, every_corpus_folder_checks_without_crashing) {

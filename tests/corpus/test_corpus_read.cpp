@@ -75,25 +75,34 @@ TEST(corpus_read, brain_srs_raystation_set_is_complete) {
   EXPECT_FALSE(has_finding(set, check_id::frame_of_reference_mismatch));
 }
 
+// The plan's PatientID ('test_LET_ramp') differs from its doses' and structure set's
+// ('WTR303030'). Issue 11: objects of different PatientIDs are never joined (formerly one
+// complete set with a PATIENT_ID_MISMATCH warning); the doses and structures form their own set.
 TEST(corpus_read, proton_set_ion_plan_with_plan_and_beam_doses) {
   RTREVIEW_REQUIRE_CORPUS(corpus);
   Inventory inventory = read_paths({corpus / "dcpt_let" / "plan03_ramp_full"});
   auto sets = assemble_plan_sets(inventory);
-  ASSERT_EQ(sets.size(), 1u);
+  ASSERT_EQ(sets.size(), 2u);
   const PlanSet& set = sets[0];
-  ASSERT_TRUE(set.complete());
+  ASSERT_TRUE(set.plan);
+  EXPECT_FALSE(set.structure_set);
+  EXPECT_TRUE(set.doses.empty());
   EXPECT_EQ(set.plan->kind, PlanKind::ion);
+  EXPECT_EQ(set.plan->delivery_kind, DeliveryKind::ion_scanned);
   ASSERT_EQ(set.plan->beams.size(), 2u);
   for (const auto& beam : set.plan->beams) {
     EXPECT_TRUE(beam.is_ion);
     EXPECT_EQ(beam.control_points.size(), 44u);
   }
-  ASSERT_EQ(set.doses.size(), 3u);
-  EXPECT_EQ(set.doses[0]->summation_type, "PLAN");  // PLAN dose first
-  EXPECT_EQ(set.doses[1]->summation_type, "BEAM");
-  EXPECT_EQ(set.doses[2]->summation_type, "BEAM");
-  EXPECT_EQ(set.doses[0]->dose_type, "EFFECTIVE");
-  EXPECT_TRUE(has_finding(set, check_id::patient_id_mismatch));
+  const PlanSet& rest = sets[1];
+  EXPECT_FALSE(rest.plan);
+  EXPECT_TRUE(rest.structure_set);
+  ASSERT_EQ(rest.doses.size(), 3u);
+  EXPECT_EQ(rest.doses[0]->summation_type, "PLAN");  // PLAN dose first
+  EXPECT_EQ(rest.doses[1]->summation_type, "BEAM");
+  EXPECT_EQ(rest.doses[2]->summation_type, "BEAM");
+  EXPECT_EQ(rest.doses[0]->dose_type, "EFFECTIVE");
+  EXPECT_TRUE(has_finding(rest, check_id::patient_id_mismatch));
 }
 
 TEST(corpus_read, brachy_set_roi_zero_negative_gfov_dvh_bins) {
@@ -163,16 +172,20 @@ TEST(corpus_read, zero_length_pixel_doses_keep_orientation) {
   EXPECT_EQ(empty, 8);
 }
 
+// The eyeplan dose references the dicompyler plan but belongs to PatientID '1234' (the plan:
+// '123456') and another frame of reference. Issue 11: never joined across patients (formerly
+// joined with FoR and PatientID mismatch findings).
 TEST(corpus_read, eyeplan_dose_with_dicompyler_plan_gives_mismatch_findings) {
   RTREVIEW_REQUIRE_CORPUS(corpus);
   Inventory inventory = read_paths({corpus / "dicompyler-core", corpus / "eyeplantodicom"});
   EXPECT_EQ(inventory.others.size(), 1u);  // the CT slice
   auto sets = assemble_plan_sets(inventory);
-  ASSERT_EQ(sets.size(), 1u);
-  const PlanSet& set = sets[0];
-  ASSERT_TRUE(set.complete());
-  EXPECT_TRUE(has_finding(set, check_id::frame_of_reference_mismatch));
-  EXPECT_TRUE(has_finding(set, check_id::patient_id_mismatch));
+  ASSERT_EQ(sets.size(), 2u);
+  ASSERT_TRUE(sets[0].plan && sets[0].structure_set);
+  EXPECT_TRUE(sets[0].doses.empty());
+  EXPECT_FALSE(sets[1].plan);
+  ASSERT_EQ(sets[1].doses.size(), 1u);
+  EXPECT_TRUE(has_finding(sets[1], check_id::patient_id_mismatch));
   auto input = inventory_findings(inventory);
   ASSERT_EQ(input.size(), 1u);
   EXPECT_EQ(input[0].id, check_id::file_not_rt);

@@ -150,12 +150,17 @@ inline Beam arc_beam(int number, double start_deg, double stop_deg, const std::s
   b.beam_type = "DYNAMIC";
   double span = direction == "CW" ? stop_deg - start_deg : start_deg - stop_deg;
   while (span <= 0) span += 360.0;
+  // VMAT modulates the dose rate too: MU per degree varies along the arc (else it would
+  // be a dynamic conformal arc).
+  std::vector<double> weights = {0.0};
+  for (int i = 1; i < points; ++i)
+    weights.push_back(weights.back() + (modulated ? 1.0 + 0.6 * std::sin(i) : 1.0));
   for (int i = 0; i < points; ++i) {
     double g = start_deg + (direction == "CW" ? 1 : -1) * span * i / (points - 1);
     g = std::fmod(g + 720.0, 360.0);
     const double leaf = modulated ? -20.0 + ((i % 3) * 3.0) : -20.0;
-    b.control_points.push_back(
-        control_point(i, double(i) / (points - 1), g, i + 1 == points ? "NONE" : direction, leaf, 20.0));
+    b.control_points.push_back(control_point(i, weights[static_cast<std::size_t>(i)] / weights.back(), g,
+                                             i + 1 == points ? "NONE" : direction, leaf, 20.0));
   }
   return b;
 }

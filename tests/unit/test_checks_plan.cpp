@@ -48,21 +48,32 @@ TEST(prescription, from_dose_reference) {
   EXPECT_EQ(f.message, "60 Gy in 30 fractions (2 Gy/fx), from the target prescription");
 }
 
-TEST(prescription, from_beam_doses_is_a_warning) {
+// Issue 11: BeamDose is the dose at the beam dose specification points, not a prescription
+// (a plan read "10.8 Gy in 5 fx" with a PTV mean of 39-47 Gy). Formerly a pass with a warning.
+TEST(prescription, from_beam_doses_is_derived_and_never_passes) {
   PlanSet set = make_good_plan_set();
   auto plan = std::make_shared<Plan>(*set.plan);
   for (auto& rb : plan->fraction_groups[0].beams) rb.beam_dose_gy = 2.0 / 7;
   set.plan = plan;
-  auto f = check_prescription(set, summary_of(set));
-  EXPECT_EQ(f.status, Status::pass);
-  EXPECT_EQ(f.severity, Severity::warning);
-  EXPECT_NE(f.message.find("beam doses"), std::string::npos);
+  auto s = summary_of(set);
+  EXPECT_FALSE(s.prescription_dose_gy);
+  ASSERT_TRUE(s.derived_beam_dose_total_gy);
+  EXPECT_NEAR(*s.derived_beam_dose_total_gy, 60.0, 1e-9);
+  auto f = check_prescription(set, s);
+  EXPECT_EQ(f.status, Status::not_evaluable);
+  EXPECT_EQ(f.severity, Severity::error);
+  EXPECT_NE(f.message.find("BeamDose-derived value exists but is not a prescription"), std::string::npos);
+  EXPECT_TRUE(evidence_contains(f, "never used as the prescription"));
 }
 
-TEST(prescription, missing_fails_no_plan_not_evaluable) {
+// Issue 11: a prescription absent from the DICOM plan is not proof that none exists (real
+// RayStation/Pinnacle exports carry none): not_evaluable (error), formerly fail, which the
+// rulesets turned into DOES NOT MEET.
+TEST(prescription, missing_is_not_evaluable_never_a_failure) {
   PlanSet set = make_good_plan_set();
   auto f = check_prescription(set, summary_of(set));
-  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_EQ(f.status, Status::not_evaluable);
+  EXPECT_EQ(f.severity, Severity::error);
   EXPECT_NE(f.message.find("prescribed dose"), std::string::npos);
   set.plan.reset();
   EXPECT_EQ(check_prescription(set, {}).status, Status::not_evaluable);
@@ -129,6 +140,9 @@ TEST(plan_kind, ion_and_brachy_get_info) {
   EXPECT_TRUE(check_plan_kind(set).empty());
   auto plan = std::make_shared<Plan>(*set.plan);
   plan->kind = PlanKind::brachy;
+  plan->beams.clear();
+  plan->brachy_treatment_type = "HDR";
+  plan->application_setups.push_back({});
   set.plan = plan;
   auto fs = check_plan_kind(set);
   ASSERT_EQ(fs.size(), 1u);
@@ -173,7 +187,9 @@ TEST(support, proximity_and_concavity_are_info_with_numbers) {
   EXPECT_EQ(support_ptv_oar_proximity(set, {})[0].status, Status::info);
 }
 
-TEST(prescription, several_fraction_groups_sum_beam_doses_over_the_course) {
+// Issue 11: several fraction groups are phases; formerly their BeamDose was summed into one
+// "dose per fraction" over the course. Now: per group, derived values never a prescription.
+TEST(prescription, several_fraction_groups_with_beam_doses_only_have_no_prescription) {
   PlanSet set = make_good_plan_set();
   auto plan = std::make_shared<Plan>(*set.plan);
   for (auto& rb : plan->fraction_groups[0].beams) rb.beam_dose_gy = 2.0 / 7;  // 30 × 2 Gy
@@ -184,9 +200,83 @@ TEST(prescription, several_fraction_groups_sum_beam_doses_over_the_course) {
   plan->fraction_groups.push_back(boost);
   set.plan = plan;
   auto s = summary_of(set);
-  ASSERT_TRUE(s.prescription_dose_gy && s.fractions_planned && s.dose_per_fraction_gy);
-  EXPECT_NEAR(*s.prescription_dose_gy, 75.0, 1e-9);
+  EXPECT_FALSE(s.prescription_dose_gy);
+  EXPECT_FALSE(s.dose_per_fraction_gy);
   EXPECT_EQ(*s.fractions_planned, 35);
-  EXPECT_NEAR(*s.dose_per_fraction_gy, 75.0 / 35, 1e-9);
-  EXPECT_TRUE(evidence_contains(check_prescription(set, s), "2 (fractions summed)"));
+  ASSERT_EQ(s.fraction_groups.size(), 2u);
+  EXPECT_NEAR(*s.fraction_groups[0].derived_beam_dose_per_fraction_gy, 2.0, 1e-9);
+  EXPECT_NEAR(*s.fraction_groups[1].derived_beam_dose_per_fraction_gy, 3.0, 1e-9);
+  EXPECT_NEAR(*s.derived_beam_dose_total_gy, 75.0, 1e-9);
+  EXPECT_NE(check_prescription(set, s).status, Status::pass);
+}
+
+// The issue's case: 42.4 Gy / 16 fx primary and a 10 Gy / 4 fx boost, each group naming its
+// target dose reference. Hand-computed: course 52.4 Gy in 20 fx; 2.65 and 2.5 Gy/fx; no
+// single dose per fraction; MU per fraction per group (7 x 100 = 700 and 7 x 60 = 420).
+TEST(prescription, primary_and_boost_reported_per_group) {
+  PlanSet set = make_good_plan_set();
+  auto plan = std::make_shared<Plan>(*set.plan);
+  DoseReference primary = target_rx(42.4, 3), boost_rx = target_rx(10.0, 3);
+  boost_rx.number = 2;
+  plan->dose_references = {primary, boost_rx};
+  plan->fraction_groups[0].fractions_planned = 16;
+  plan->fraction_groups[0].dose_references = {{1, std::nullopt, std::nullopt, std::nullopt}};
+  FractionGroup boost = plan->fraction_groups[0];
+  boost.number = 2;
+  boost.fractions_planned = 4;
+  boost.dose_references = {{2, std::nullopt, std::nullopt, std::nullopt}};
+  for (auto& rb : boost.beams) rb.meterset = 60.0;
+  plan->fraction_groups.push_back(boost);
+  set.plan = plan;
+  auto s = summary_of(set);
+  ASSERT_TRUE(s.prescription_dose_gy);
+  EXPECT_NEAR(*s.prescription_dose_gy, 52.4, 1e-9);
+  EXPECT_EQ(*s.fractions_planned, 20);
+  EXPECT_FALSE(s.dose_per_fraction_gy) << "never one dose per fraction over different phases";
+  EXPECT_FALSE(s.total_mu_per_fraction) << "never a per-fraction MU sum across groups";
+  ASSERT_EQ(s.fraction_groups.size(), 2u);
+  EXPECT_NEAR(*s.fraction_groups[0].dose_per_fraction_gy, 2.65, 1e-9);
+  EXPECT_NEAR(*s.fraction_groups[1].dose_per_fraction_gy, 2.5, 1e-9);
+  const double beams = static_cast<double>(plan->fraction_groups[0].beams.size());
+  EXPECT_NEAR(*s.fraction_groups[0].mu_per_fraction, 100.0 * beams, 1e-9);
+  EXPECT_NEAR(*s.fraction_groups[1].mu_per_fraction, 60.0 * beams, 1e-9);
+  EXPECT_NEAR(*s.total_mu_course, 16 * 100.0 * beams + 4 * 60.0 * beams, 1e-9);
+  auto f = check_prescription(set, s);
+  EXPECT_EQ(f.status, Status::pass) << f.message;
+  EXPECT_NE(f.message.find("2.65 Gy/fx"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("2.5 Gy/fx"), std::string::npos) << f.message;
+  auto support = support_dose_per_fraction(set, s);
+  EXPECT_NE(support.message.find("group 1: 2.65 Gy per fraction, hypofractionated"), std::string::npos);
+  EXPECT_NE(support.message.find("group 2: 2.5 Gy per fraction"), std::string::npos);
+}
+
+// Several target references but no group names one: the phases' prescriptions are unknown.
+TEST(prescription, unattributable_plan_level_rx_with_two_groups_is_not_a_pass) {
+  PlanSet set = make_good_plan_set();
+  auto plan = std::make_shared<Plan>(*set.plan);
+  plan->dose_references = {target_rx(42.4, 3), target_rx(10.0, 3)};
+  plan->dose_references[1].number = 2;
+  FractionGroup boost = plan->fraction_groups[0];
+  boost.number = 2;
+  boost.fractions_planned = 4;
+  plan->fraction_groups.push_back(boost);
+  set.plan = plan;
+  auto s = summary_of(set);
+  EXPECT_FALSE(s.prescription_dose_gy);
+  EXPECT_NE(s.prescription_problem.find("none names its dose reference"), std::string::npos);
+  EXPECT_NE(check_prescription(set, s).status, Status::pass);
+}
+
+TEST(support, prior_plan_only_from_prior_relationships) {
+  PlanSet set = make_good_plan_set();
+  auto plan = std::make_shared<Plan>(*set.plan);
+  plan->referenced_plans = {
+      {"1.2.3.7", "CONCURRENT"}, {"1.2.3.8", "VERIFIED_PLAN"}, {"1.2.3.10", "SUCCESSOR"}};
+  set.plan = plan;
+  auto f = support_prior_plan(set);
+  EXPECT_NE(f.message.find("no prior plan"), std::string::npos) << f.message;
+  plan->referenced_plans.push_back({"1.2.3.9", "PREDECESSOR"});
+  EXPECT_NE(support_prior_plan(set).message.find("1 prior plan reference"), std::string::npos);
+  plan->intent = "VERIFICATION";  // a QA plan referencing its clinical plan: never re-irradiation
+  EXPECT_NE(support_prior_plan(set).message.find("no prior plan"), std::string::npos);
 }

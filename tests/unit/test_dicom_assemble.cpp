@@ -107,15 +107,92 @@ TEST(dicom_assemble, plan_referencing_an_absent_dose_is_a_dangling_reference) {
   EXPECT_EQ(count(sets[0], check_id::dangling_reference), 1);
 }
 
-TEST(dicom_assemble, frame_of_reference_and_patient_id_mismatch) {
+TEST(dicom_assemble, frame_of_reference_mismatch_inside_a_set) {
   Inventory in;
   in.plans = {plan("p1", "A", "s1")};
   in.structure_sets = {structure_set("s1")};
-  in.doses = {dose("d1", "p1", "PLAN", "1.2.3.other", "P2")};
+  in.doses = {dose("d1", "p1", "PLAN", "1.2.3.other")};
   auto sets = assemble_plan_sets(in);
   ASSERT_EQ(sets.size(), 1u);
   EXPECT_EQ(count(sets[0], check_id::frame_of_reference_mismatch), 1);
-  EXPECT_EQ(count(sets[0], check_id::patient_id_mismatch), 1);
+}
+
+// Issue 11: objects of different PatientIDs are never joined, even by an explicit reference
+// (formerly joined with a PATIENT_ID_MISMATCH warning); the finding says why.
+TEST(dicom_assemble, different_patient_ids_are_never_joined) {
+  Inventory in;
+  in.plans = {plan("p1", "A", "s1")};
+  in.structure_sets = {structure_set("s1")};
+  in.doses = {dose("d1", "p1", "PLAN", kFor, "P2")};
+  auto sets = assemble_plan_sets(in);
+  ASSERT_EQ(sets.size(), 2u);
+  EXPECT_TRUE(sets[0].doses.empty());
+  EXPECT_EQ(sets[1].doses.size(), 1u);
+  EXPECT_EQ(count(sets[1], check_id::patient_id_mismatch), 1);
+}
+
+// Two patients' phantoms sharing one frame of reference UID (issue 11 class 8).
+TEST(dicom_assemble, shared_frame_of_reference_across_patients_joins_nothing) {
+  Inventory in;
+  auto p2 = plan("p2", "B");
+  p2->info.patient.id = "P2";
+  in.plans = {plan("p1", "A"), p2};
+  auto s2 = structure_set("s2");
+  s2->info.patient.id = "P2";
+  in.structure_sets = {structure_set("s1"), s2};
+  in.doses = {dose("d1", "", "PLAN"), dose("d2", "", "PLAN", kFor, "P2")};
+  auto sets = assemble_plan_sets(in);
+  ASSERT_EQ(sets.size(), 2u);
+  for (const auto& set : sets) {
+    ASSERT_TRUE(set.structure_set && set.doses.size() == 1u);
+    EXPECT_EQ(set.structure_set->info.patient.id, set.plan->info.patient.id);
+    EXPECT_EQ(set.doses[0]->info.patient.id, set.plan->info.patient.id);
+    EXPECT_EQ(count(set, check_id::patient_id_mismatch), 1) << "the other patient's structure set is named";
+  }
+}
+
+TEST(dicom_assemble, ambiguous_candidates_are_reported_not_picked) {
+  Inventory in;
+  in.plans = {plan("p1", "A"), plan("p2", "B")};
+  in.structure_sets = {structure_set("s1"), structure_set("s2")};
+  in.doses = {dose("d1", "", "PLAN")};
+  auto sets = assemble_plan_sets(in);
+  for (const auto& set : sets)
+    if (set.plan) {
+      EXPECT_FALSE(set.structure_set);
+      EXPECT_TRUE(set.doses.empty());
+      EXPECT_EQ(count(set, check_id::ambiguous_candidates), 1);
+    }
+  AssemblyOptions choose;
+  choose.structure_set_uid = "s2";
+  choose.plan_uid = "p2";
+  auto chosen = assemble_plan_sets(in, choose);
+  ASSERT_TRUE(chosen[1].plan && chosen[1].plan->info.sop_instance_uid == "p2");
+  ASSERT_TRUE(chosen[1].structure_set);
+  EXPECT_EQ(chosen[1].structure_set->info.sop_instance_uid, "s2");
+  EXPECT_EQ(chosen[1].doses.size(), 1u);
+}
+
+// The sets depend on the objects only: any read order (folder vs parent folder) gives the same.
+TEST(dicom_assemble, read_order_does_not_change_the_sets) {
+  Inventory a;
+  a.plans = {plan("p1", "A", "s1"), plan("p2", "B")};
+  a.structure_sets = {structure_set("s1"), structure_set("s3", "1.2.3.777")};
+  a.doses = {dose("d2", "p2", "PLAN"), dose("d1", "p1", "PLAN"), dose("d9", "", "BEAM", "1.2.3.777")};
+  Inventory b = a;
+  std::reverse(b.plans.begin(), b.plans.end());
+  std::reverse(b.structure_sets.begin(), b.structure_sets.end());
+  std::reverse(b.doses.begin(), b.doses.end());
+  auto key = [](const std::vector<PlanSet>& sets) {
+    std::string k;
+    for (const auto& s : sets) {
+      k += s.id + "[" + (s.structure_set ? s.structure_set->info.sop_instance_uid : "-");
+      for (const auto& d : s.doses) k += "," + d->info.sop_instance_uid;
+      k += "]";
+    }
+    return k;
+  };
+  EXPECT_EQ(key(assemble_plan_sets(a)), key(assemble_plan_sets(b)));
 }
 
 TEST(dicom_assemble, duplicate_sop_instance_uids_reported_once_each) {

@@ -192,7 +192,8 @@ TEST(samples_identity, uids_valid_and_unique_across_sets) {
   }
 }
 
-TEST(samples_identity, nine_sets_in_readme_order) {
+// The nine original sets, then the seven of issue 11 (dicom_samples/README.md order).
+TEST(samples_identity, sixteen_sets_in_readme_order) {
   const std::vector<std::string> names = {"hn_imrt_7field",
                                           "hn_vmat_2arc",
                                           "hn_3d_fif",
@@ -201,7 +202,14 @@ TEST(samples_identity, nine_sets_in_readme_order) {
                                           "broken_no_ptv",
                                           "broken_frame_of_reference",
                                           "broken_roi_outside_grid",
-                                          "broken_truncated"};
+                                          "broken_truncated",
+                                          "ring_vmat_dual_layer",
+                                          "hn_dca_2arc",
+                                          "hn_two_phase_boost",
+                                          "hn_latin1_name",
+                                          "gamma_knife_like",
+                                          "two_patients_shared_for/patient_a",
+                                          "two_patients_shared_for/patient_b"};
   ASSERT_EQ(sets().size(), names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
     EXPECT_EQ(sets()[i].name, names[i]);
