@@ -65,10 +65,10 @@ struct SourceReference {
   std::string url;    // may be ""
 };
 
-// Kinds of treatment a plan set can be, as far as coverage policies care. Kept apart from the
-// model's PlanKind so a finer plan-kind enum can replace delivery_kind_of() in one place.
-enum class DeliveryKind { photon, electron, ion, brachy, gamma_knife, unknown };
-const char* to_string(DeliveryKind kind);  // "photon", "electron", "ion", "brachy", "gamma-knife", "unknown"
+// Classes of treatment as coverage policies name them (rulesets' <applies-to delivery=...>):
+// a grouping of the model's DeliveryKind, which the reader decides (delivery_class_of).
+enum class DeliveryClass { photon, electron, ion, brachy, gamma_knife, unknown };
+const char* to_string(DeliveryClass kind);  // "photon", "electron", "ion", "brachy", "gamma-knife", "unknown"
 
 enum class MedicarePlan { unknown, advantage, original };
 
@@ -85,7 +85,7 @@ struct PolicyHeader {
   // Medicare only: which Medicare plans the policy governs (empty = both).
   std::vector<MedicarePlan> medicare_plans;
   std::vector<std::string> jurisdictions;        // two-letter states; empty = everywhere
-  std::vector<DeliveryKind> deliveries;          // plan kinds covered; empty = any
+  std::vector<DeliveryClass> deliveries;          // plan kinds covered; empty = any
   std::vector<std::string> required_procedures;  // applies only when one is requested; empty = always
   std::vector<SourceReference> sources;
   bool manual_review = false;   // the policy's criteria are not public: never MEETS automatically
@@ -377,7 +377,7 @@ struct DicomFacts {
   std::string patient_sex;
   std::string plan_date;    // YYYYMMDD (RTPlanDate)
   std::string review_date;  // YYYYMMDD (ReviewDate: the approval date)
-  DeliveryKind delivery = DeliveryKind::unknown;
+  DeliveryClass delivery = DeliveryClass::unknown;
   std::optional<bool> prior_plan_present;
   std::optional<double> prescription_dose_gy;
   std::optional<int> fractions;
@@ -388,9 +388,9 @@ struct DicomFacts {
 
 // (review.h derives them once per plan set from the check report: derive_dicom_facts.)
 
-// The one place that decides what kind of treatment a plan is (brachy, ion, Gamma Knife,
-// electron-only, photon) from what the model exposes today.
-DeliveryKind delivery_kind_of(const Plan& plan);
+// The policy class of a plan's delivery kind (the reader decides the kind, from the
+// machine, SOP class, radiation type and beam-limiting devices; this only groups it).
+DeliveryClass delivery_class_of(DeliveryKind kind);
 
 // ------------------------------------------------------------------ evaluation
 

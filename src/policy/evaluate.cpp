@@ -760,7 +760,7 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
 }
 
 Applicability delivery_applicability(const PolicyHeader& p, const DicomFacts& dicom) {
-  if (p.deliveries.empty() || dicom.delivery == DeliveryKind::unknown)
+  if (p.deliveries.empty() || dicom.delivery == DeliveryClass::unknown)
     return {true, "treatment kind " + std::string(to_string(dicom.delivery))};
   if (std::find(p.deliveries.begin(), p.deliveries.end(), dicom.delivery) != p.deliveries.end())
     return {true, std::string("a ") + to_string(dicom.delivery) + " plan"};
@@ -820,30 +820,31 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
   return notes;
 }
 
-DeliveryKind delivery_kind_of(const Plan& plan) {
-  if (plan.kind == PlanKind::brachy) return DeliveryKind::brachy;
-  if (plan.kind == PlanKind::ion) return DeliveryKind::ion;
-  auto upper = [](std::string s) {
-    for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return s;
-  };
-  bool any_treatment = false, all_electron = true;
-  for (const auto& b : plan.beams) {
-    std::string machine = upper(b.treatment_machine_name);
-    if (machine.find("GAMMA") != std::string::npos || machine.find("LEKSELL") != std::string::npos)
-      return DeliveryKind::gamma_knife;
-    if (b.is_ion) return DeliveryKind::ion;
-    if (b.treatment_delivery_type == "SETUP" || b.treatment_delivery_type == "OPEN_PORTFILM" ||
-        b.treatment_delivery_type == "TRMT_PORTFILM")
-      continue;
-    any_treatment = true;
-    std::string type = upper(b.radiation_type);
-    if (type == "PROTON" || type == "ION") return DeliveryKind::ion;
-    if (type != "ELECTRON") all_electron = false;
+DeliveryClass delivery_class_of(DeliveryKind kind) {
+  switch (kind) {
+    case DeliveryKind::c_arm_linac_photon:
+    case DeliveryKind::ring_linac:
+    case DeliveryKind::tomotherapy_helical:
+    case DeliveryKind::tomotherapy_direct:
+    case DeliveryKind::cyberknife:
+    case DeliveryKind::mr_linac:
+      return DeliveryClass::photon;
+    case DeliveryKind::c_arm_linac_electron:
+      return DeliveryClass::electron;
+    case DeliveryKind::ion_scanned:
+    case DeliveryKind::ion_scattered:
+      return DeliveryClass::ion;
+    case DeliveryKind::brachy_hdr:
+    case DeliveryKind::brachy_pdr:
+    case DeliveryKind::brachy_ldr:
+    case DeliveryKind::brachy_unspecified:
+      return DeliveryClass::brachy;
+    case DeliveryKind::gamma_knife:
+      return DeliveryClass::gamma_knife;
+    case DeliveryKind::unknown:
+      break;
   }
-  if (!any_treatment)
-    return plan.kind == PlanKind::photon_electron ? DeliveryKind::photon : DeliveryKind::unknown;
-  return all_electron ? DeliveryKind::electron : DeliveryKind::photon;
+  return DeliveryClass::unknown;
 }
 
 // Checks that measure a property of the plan itself. When one of them fails, the plan

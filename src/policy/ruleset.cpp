@@ -54,19 +54,19 @@ const char* to_string(RuleKind kind) {
   return "all";
 }
 
-const char* to_string(DeliveryKind kind) {
+const char* to_string(DeliveryClass kind) {
   switch (kind) {
-    case DeliveryKind::photon:
+    case DeliveryClass::photon:
       return "photon";
-    case DeliveryKind::electron:
+    case DeliveryClass::electron:
       return "electron";
-    case DeliveryKind::ion:
+    case DeliveryClass::ion:
       return "ion";
-    case DeliveryKind::brachy:
+    case DeliveryClass::brachy:
       return "brachy";
-    case DeliveryKind::gamma_knife:
+    case DeliveryClass::gamma_knife:
       return "gamma-knife";
-    case DeliveryKind::unknown:
+    case DeliveryClass::unknown:
       return "unknown";
   }
   return "unknown";
@@ -362,9 +362,9 @@ class RulesetReader {
     return true;
   }
 
-  static std::optional<DeliveryKind> delivery_from(const std::string& s) {
-    for (DeliveryKind k : {DeliveryKind::photon, DeliveryKind::electron, DeliveryKind::ion,
-                           DeliveryKind::brachy, DeliveryKind::gamma_knife})
+  static std::optional<DeliveryClass> delivery_from(const std::string& s) {
+    for (DeliveryClass k : {DeliveryClass::photon, DeliveryClass::electron, DeliveryClass::ion,
+                           DeliveryClass::brachy, DeliveryClass::gamma_knife})
       if (s == to_string(k)) return k;
     return std::nullopt;
   }

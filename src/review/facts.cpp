@@ -27,7 +27,7 @@ DicomFacts dicom_facts(const PlanSet& plan_set, const CheckReport& report) {
   if (!plan) return f;
   f.plan_date = plan->date;
   f.review_date = plan->review_date;
-  f.delivery = delivery_kind_of(*plan);
+  f.delivery = delivery_class_of(plan->delivery_kind);
   f.source = "plan " + plan_set_label(plan_set);
   for (const auto& r : plan->referenced_plans)
     if (r.relationship == "PRIOR" || r.relationship == "PREDECESSOR") f.prior_plan_present = true;

@@ -28,45 +28,34 @@ TEST(policy_applicability, plan_kinds_the_imrt_policies_do_not_cover) {
   auto rs = shipped("MC.CP.MP.69");
   DicomFacts f;
   f.source = "plan BRACHY1";
-  for (DeliveryKind k :
-       {DeliveryKind::brachy, DeliveryKind::ion, DeliveryKind::electron, DeliveryKind::gamma_knife}) {
+  for (DeliveryClass k :
+       {DeliveryClass::brachy, DeliveryClass::ion, DeliveryClass::electron, DeliveryClass::gamma_knife}) {
     f.delivery = k;
     auto d = evaluate_policy(rs, base_case(), {}, f);
     EXPECT_EQ(d.outcome, Outcome::not_applicable) << to_string(k);
     EXPECT_NE(d.summary.find(std::string("is a ") + to_string(k) + " plan"), std::string::npos) << d.summary;
   }
-  f.delivery = DeliveryKind::photon;
+  f.delivery = DeliveryClass::photon;
   EXPECT_NE(evaluate_policy(rs, base_case(), {}, f).outcome, Outcome::not_applicable);
-  f.delivery = DeliveryKind::unknown;  // no plan read: the policy is evaluated
+  f.delivery = DeliveryClass::unknown;  // no plan read: the policy is evaluated
   EXPECT_NE(evaluate_policy(rs, base_case(), {}, f).outcome, Outcome::not_applicable);
   EXPECT_STREQ(to_string(Outcome::not_applicable), "NOT APPLICABLE");
 }
 
-TEST(policy_applicability, delivery_kind_from_the_model) {
-  Plan p;
-  p.kind = PlanKind::brachy;
-  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::brachy);
-  p.kind = PlanKind::ion;
-  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::ion);
-  p.kind = PlanKind::photon_electron;
-  Beam e;
-  e.radiation_type = "ELECTRON";
-  e.treatment_delivery_type = "TREATMENT";
-  p.beams = {e};
-  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::electron);
-  Beam x = e;
-  x.radiation_type = "PHOTON";
-  p.beams.push_back(x);
-  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::photon);
-  Beam setup = e;
-  setup.radiation_type = "PHOTON";
-  setup.treatment_delivery_type = "SETUP";
-  p.beams = {e, setup};  // a photon setup field does not make an electron plan photon
-  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::electron);
-  Beam gk = x;
-  gk.treatment_machine_name = "Leksell Gamma Knife Icon";
-  p.beams = {gk};
-  EXPECT_EQ(delivery_kind_of(p), DeliveryKind::gamma_knife);
+// The seeds' IMRT policies do not govern brachytherapy, Gamma Knife, proton or electron-only
+// plans; every linac photon delivery (C-arm, ring, helical, robotic, MR-linac) is theirs.
+TEST(policy_applicability, delivery_class_of_every_model_kind) {
+  EXPECT_EQ(delivery_class_of(DeliveryKind::brachy_hdr), DeliveryClass::brachy);
+  EXPECT_EQ(delivery_class_of(DeliveryKind::brachy_ldr), DeliveryClass::brachy);
+  EXPECT_EQ(delivery_class_of(DeliveryKind::ion_scanned), DeliveryClass::ion);
+  EXPECT_EQ(delivery_class_of(DeliveryKind::ion_scattered), DeliveryClass::ion);
+  EXPECT_EQ(delivery_class_of(DeliveryKind::gamma_knife), DeliveryClass::gamma_knife);
+  EXPECT_EQ(delivery_class_of(DeliveryKind::c_arm_linac_electron), DeliveryClass::electron);
+  for (DeliveryKind k :
+       {DeliveryKind::c_arm_linac_photon, DeliveryKind::ring_linac, DeliveryKind::tomotherapy_helical,
+        DeliveryKind::tomotherapy_direct, DeliveryKind::cyberknife, DeliveryKind::mr_linac})
+    EXPECT_EQ(delivery_class_of(k), DeliveryClass::photon) << to_string(k);
+  EXPECT_EQ(delivery_class_of(DeliveryKind::unknown), DeliveryClass::unknown);
 }
 
 TEST(policy_applicability, medicare_advantage_jurisdiction_and_igrt_code) {

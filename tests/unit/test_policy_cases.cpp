@@ -52,7 +52,7 @@ std::pair<std::vector<Finding>, DicomFacts> plan_variant(const std::string& plan
     status[std::string(id)] = Status::pass;
   status[std::string(c::compensator_design)] = Status::info;
   DicomFacts facts;
-  facts.delivery = DeliveryKind::photon;
+  facts.delivery = DeliveryClass::photon;
   facts.compensator_based = false;
   facts.source = "plan PROBE";
   if (plan == "3d") status[std::string(c::technique_imrt)] = Status::fail;
@@ -68,10 +68,10 @@ std::pair<std::vector<Finding>, DicomFacts> plan_variant(const std::string& plan
     facts.compensator_based = true;
     status[std::string(c::compensator_design)] = Status::fail;
   }
-  if (plan == "brachy") facts.delivery = DeliveryKind::brachy;
-  if (plan == "electron") facts.delivery = DeliveryKind::electron;
-  if (plan == "proton") facts.delivery = DeliveryKind::ion;
-  if (plan == "gamma-knife") facts.delivery = DeliveryKind::gamma_knife;
+  if (plan == "brachy") facts.delivery = DeliveryClass::brachy;
+  if (plan == "electron") facts.delivery = DeliveryClass::electron;
+  if (plan == "proton") facts.delivery = DeliveryClass::ion;
+  if (plan == "gamma-knife") facts.delivery = DeliveryClass::gamma_knife;
   std::vector<Finding> findings;
   for (const auto& [id, st] : status) findings.push_back(finding(id, st));
   return {findings, facts};

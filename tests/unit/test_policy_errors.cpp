@@ -203,7 +203,7 @@ TEST(policy_errors, unedited_template_never_meets) {
     pass.push_back(f);
   }
   DicomFacts photon;
-  photon.delivery = DeliveryKind::photon;
+  photon.delivery = DeliveryClass::photon;
   int applicable = 0;
   for (const auto& rs : all) {
     auto d = evaluate_policy(rs, l.case_file, pass, photon);
