@@ -78,9 +78,10 @@ struct DvhMetrics {
   double volume_cc = 0, volume_in_grid_cc = 0;
   double min_gy = 0, mean_gy = 0, max_gy = 0;
   double d98_gy = 0, d95_gy = 0, d50_gy = 0, d2_gy = 0;
-  double d0_03cc_gy = 0;         // near-max for OARs (ICRU 91)
-  double d35mm3_gy = 0;          // near-max for targets < 2 cc (ICRU 91); computed for every ROI
-  double homogeneity_index = 0;  // ICRU 83: (D2% − D98%) / D50%
+  double d99_gy = 0, d5_gy = 0, d1_gy = 0;  // the analytic benchmark's near-min and near-max set
+  double d0_03cc_gy = 0;                    // near-max for OARs (ICRU 91)
+  double d35mm3_gy = 0;                     // near-max for targets < 2 cc (ICRU 91); computed for every ROI
+  double homogeneity_index = 0;             // ICRU 83: (D2% − D98%) / D50%
 };
 DvhMetrics standard_metrics(const RoiDvh& dvh);
 

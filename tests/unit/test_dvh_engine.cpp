@@ -270,7 +270,12 @@ TEST(dvh_metrics, interpolated_metrics_and_names) {
   EXPECT_FALSE(dvh_metric(r[0], "banana"));
   const DvhMetrics m = standard_metrics(r[0]);
   EXPECT_NEAR(m.homogeneity_index, (m.d2_gy - m.d98_gy) / m.d50_gy, 1e-12);
+  EXPECT_NEAR(m.d99_gy, 10.2, 0.08);  // uniform on [10, 30] Gy: Dx% = 30 − 0.2 x
+  EXPECT_NEAR(m.d5_gy, 29, 0.08);
+  EXPECT_NEAR(m.d1_gy, 29.8, 0.08);
+  EXPECT_EQ(m.d99_gy, dose_at_volume_percent(r[0], 99));
   EXPECT_TRUE(std::isnan(standard_metrics(RoiDvh{}).d95_gy));
+  EXPECT_TRUE(std::isnan(standard_metrics(RoiDvh{}).d1_gy));
 }
 
 TEST(dvh_metrics, conformity) {
