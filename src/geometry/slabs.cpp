@@ -63,6 +63,25 @@ bool plane_contains(const RoiPlane& plane, double x_mm, double y_mm) {
   return inside;
 }
 
+double signed_distance_mm(const RoiPlane& plane, double x, double y) {
+  double best = std::numeric_limits<double>::infinity();
+  bool inside = false;
+  for (const auto& p : plane.polygons) {
+    const std::size_t n = p.x_mm.size();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+      const double xi = p.x_mm[i], yi = p.y_mm[i], xj = p.x_mm[j], yj = p.y_mm[j];
+      if ((yi <= y) != (yj <= y) && xi + (y - yi) * (xj - xi) / (yj - yi) < x) inside = !inside;
+      const double dx = xj - xi, dy = yj - yi, px = x - xi, py = y - yi;
+      const double len2 = dx * dx + dy * dy;
+      const double t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
+      const double ex = px - t * dx, ey = py - t * dy;
+      best = std::min(best, ex * ex + ey * ey);
+    }
+  }
+  const double d = std::sqrt(best);
+  return inside ? d : -d;
+}
+
 void scanline_crossings(const RoiPlane& plane, double y, std::vector<double>& xs) {
   xs.clear();
   for (const auto& p : plane.polygons) {

@@ -45,6 +45,10 @@ double signed_area_mm2(const Polygon2& polygon);
 // Even-odd (parity) test over all polygons of a plane.
 bool plane_contains(const RoiPlane& plane, double x_mm, double y_mm);
 
+// Signed distance (mm) from (x, y) to the nearest edge of the plane's polygons: positive
+// inside the parity region, negative outside. O(edges).
+double signed_distance_mm(const RoiPlane& plane, double x_mm, double y_mm);
+
 // x of every crossing of the plane's polygon edges with the line y = y_mm, sorted; the
 // region is where an odd number of crossings lie to the left (half-open rule on y so
 // shared vertices count once).
