@@ -346,12 +346,36 @@ void split_ranges(const std::vector<std::pair<long, long>>& a, const std::vector
   }
 }
 
+bool joined(const RoiPlane& lower, const RoiPlane& upper) {
+  return std::abs(lower.z_hi_mm - upper.z_lo_mm) < 1e-6;
+}
+
+// Where the signed distance, a cubic Hermite in t ∈ [0, 1] from d(0) = da, d(1) = db (of
+// opposite signs) and tangents ta, tb, crosses zero: a Catmull-Rom interpolation of the
+// shape, which follows a sphere's curved profile where a linear one cuts a chord.
+double crossing(double da, double db, double ta, double tb) {
+  auto d = [&](double t) {
+    const double t2 = t * t, t3 = t2 * t;
+    return (2 * t3 - 3 * t2 + 1) * da + (t3 - 2 * t2 + t) * ta + (-2 * t3 + 3 * t2) * db + (t3 - t2) * tb;
+  };
+  if (!(da * db < 0)) return da - db != 0 ? std::clamp(da / (da - db), 0.0, 1.0) : 0.5;
+  double lo = 0, hi = 1;
+  for (int it = 0; it < 24; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    ((d(mid) > 0) == (da > 0) ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 // The gap between adjacent planes a and a + 1, interpolated by signed distance.
 void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, double inv_bin, Accumulator& acc,
              std::vector<double>& xs) {
   const RoiPlane& a = job.slabs.planes[ia];
   const RoiPlane& b = job.slabs.planes[ia + 1];
   const double h = job.h_mm, s = b.z_mm - a.z_mm;
+  const auto& planes = job.slabs.planes;
+  const RoiPlane* below = ia > 0 && joined(planes[ia - 1], a) ? &planes[ia - 1] : nullptr;
+  const RoiPlane* above = ia + 2 < planes.size() && joined(b, planes[ia + 2]) ? &planes[ia + 2] : nullptr;
   std::vector<Span> spans;
   std::vector<ColumnPoint> columns;
   std::vector<std::pair<long, long>> ra, rb, both, only_a, only_b;
@@ -374,7 +398,11 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
         for (long q = r.first; q < r.second; ++q) {
           const double x = lattice_x(job, q);
           const double da = geometry::signed_distance_mm(a, x, y), db = geometry::signed_distance_mm(b, x, y);
-          const double t = da - db != 0 ? std::clamp(da / (da - db), 0.0, 1.0) : 0.5;
+          // Tangents (per gap) from the outer neighbours where the stack continues, else the chord.
+          double ta = db - da, tb = db - da;
+          if (below) ta = s * (db - geometry::signed_distance_mm(*below, x, y)) / (b.z_mm - below->z_mm);
+          if (above) tb = s * (geometry::signed_distance_mm(*above, x, y) - da) / (above->z_mm - a.z_mm);
+          const double t = crossing(da, db, ta, tb);
           columns.push_back(side == 0 ? ColumnPoint{x, y, 0.0, t} : ColumnPoint{x, y, t, 1.0});
           boundary_point(sampler, x, y, a.z_mm + t * s, acc);
         }
@@ -402,19 +430,81 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
   }
 }
 
-// Inradius-like size of a plane: the largest signed distance, by pattern search from (x, y).
-double inradius_mm(const RoiPlane& plane, double& x, double& y, double step) {
-  double best = geometry::signed_distance_mm(plane, x, y);
-  for (; step > 1e-3; step *= 0.5)
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (const auto& [dx, dy] :
-           {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {-1, -1}, {1, -1}, {-1, 1}}) {
-        const double d = geometry::signed_distance_mm(plane, x + dx * step, y + dy * step);
-        if (d > best + 1e-12) best = d, x += dx * step, y += dy * step, moved = true;
+// Depth of a point inside a plane for closing a rounded end: the distance to the plane's
+// moving edges only, those that do not lie on the reference plane's contours. An edge that
+// stays put from plane to plane (the base of a cone lying across the planes, the ends of a
+// lying cylinder) is a flat face of the solid and is not eroded.
+struct EndDepth {
+  const RoiPlane* plane = nullptr;
+  std::vector<char> moving;  // per edge, in polygon order (edge i joins vertex i − 1 and i)
+
+  EndDepth(const RoiPlane& p, const RoiPlane& reference, double tolerance_mm) : plane(&p) {
+    for (const auto& poly : p.polygons) {
+      const std::size_t n = poly.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+        const double mx = 0.5 * (poly.x_mm[i] + poly.x_mm[j]), my = 0.5 * (poly.y_mm[i] + poly.y_mm[j]);
+        moving.push_back(std::abs(geometry::signed_distance_mm(reference, mx, my)) > tolerance_mm);
       }
     }
-  return best;
+    if (std::find(moving.begin(), moving.end(), 1) == moving.end()) moving.assign(moving.size(), 1);
+  }
+  double operator()(double x, double y) const {
+    double nx, ny;
+    return nearest(x, y, nx, ny);
+  }
+  // Distance to the nearest moving edge and that edge's nearest point.
+  double nearest(double x, double y, double& nx, double& ny) const {
+    double best = std::numeric_limits<double>::infinity();
+    nx = x, ny = y;
+    std::size_t k = 0;
+    for (const auto& p : plane->polygons) {
+      const std::size_t n = p.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++, ++k) {
+        if (!moving[k]) continue;
+        const double dx = p.x_mm[i] - p.x_mm[j], dy = p.y_mm[i] - p.y_mm[j];
+        const double px = x - p.x_mm[j], py = y - p.y_mm[j], len2 = dx * dx + dy * dy;
+        const double t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
+        const double d2 = (px - t * dx) * (px - t * dx) + (py - t * dy) * (py - t * dy);
+        if (d2 < best) best = d2, nx = p.x_mm[j] + t * dx, ny = p.y_mm[j] + t * dy;
+      }
+    }
+    return std::sqrt(best);
+  }
+  // The deepest point inside the plane, by pattern search from (x, y).
+  double deepest(double& x, double& y, double step) const {
+    auto value = [&](double px, double py) {
+      return geometry::plane_contains(*plane, px, py) ? (*this)(px, py) : -1.0;
+    };
+    double best = value(x, y);
+    for (; step > 1e-3; step *= 0.5)
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (const auto& [dx, dy] :
+             {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {-1, -1}, {1, -1}, {-1, 1}}) {
+          const double d = value(x + dx * step, y + dy * step);
+          if (d > best + 1e-12) best = d, x += dx * step, y += dy * step, moved = true;
+        }
+      }
+    return std::max(best, 0.0);
+  }
+};
+
+// Distance from (x, y) along the unit direction (ux, uy) to the first edge of a plane's
+// contours; NaN when the ray meets none.
+double ray_depth_mm(const RoiPlane& plane, double x, double y, double ux, double uy) {
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& p : plane.polygons) {
+    const std::size_t n = p.x_mm.size();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+      const double ex = p.x_mm[i] - p.x_mm[j], ey = p.y_mm[i] - p.y_mm[j];
+      const double wx = p.x_mm[j] - x, wy = p.y_mm[j] - y;
+      const double den = ux * ey - uy * ex;
+      if (den == 0) continue;
+      const double t = (wx * ey - wy * ex) / den, v = (wx * uy - wy * ux) / den;
+      if (t > 0 && v >= 0 && v <= 1) best = std::min(best, t);
+    }
+  }
+  return std::isfinite(best) ? best : std::numeric_limits<double>::quiet_NaN();
 }
 
 // Distance beyond the end plane where the extrapolated size reaches zero: r² at outward
@@ -473,14 +563,16 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
   std::vector<ColumnPoint> columns;  // from/to: distance beyond the end plane (mm)
   double length = half;
   if (rounded) {
-    // Size of each plane: inradius by pattern search, from the end plane's deepest point.
+    // Size of each plane: its deepest point's depth, by pattern search from the end plane's.
+    const double tolerance = 0.1 * h;
+    const EndDepth end_depth(e, planes[inward[0]], tolerance);
     double x = 0, y = 0, best = -std::numeric_limits<double>::infinity();
     std::vector<std::pair<double, double>> points;
     std::vector<double> depth;
     for (const Span& sp : spans)
       for (long q = 0; q < sp.count; ++q) {
         const double px = sp.x_first_mm + static_cast<double>(q) * h;
-        const double d = geometry::signed_distance_mm(e, px, sp.y_mm);
+        const double d = end_depth(px, sp.y_mm);
         points.push_back({px, sp.y_mm});
         depth.push_back(d);
         if (d > best) best = d, x = px, y = sp.y_mm;
@@ -490,15 +582,27 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
       x = c.x_first_mm, y = c.y_mm;
     }
     std::vector<double> u{0.0}, r2;
-    const double rho = std::max(inradius_mm(e, x, y, 0.5 * h), 0.0);
+    const double rho = end_depth.deepest(x, y, 0.5 * h);
     r2.push_back(rho * rho);
+    // Each inward plane's size along the same ray: from the end's deepest point towards its
+    // nearest moving edge (a cone lying across the planes narrows along its axis, not evenly).
+    double nx, ny;
+    end_depth.nearest(x, y, nx, ny);
+    const double ray_len = std::hypot(nx - x, ny - y);
     for (std::size_t k : inward) {
-      double kx = x, ky = y;
-      const double r = std::max(inradius_mm(planes[k], kx, ky, 0.5 * h), 0.0);
+      double r = ray_len > 0 && geometry::plane_contains(planes[k], x, y)
+                     ? ray_depth_mm(planes[k], x, y, (nx - x) / ray_len, (ny - y) / ray_len)
+                     : std::numeric_limits<double>::quiet_NaN();
+      if (std::isnan(r)) {
+        double kx = x, ky = y;
+        r = EndDepth(planes[k], e, tolerance).deepest(kx, ky, 0.5 * h);
+      }
       u.push_back(-std::abs(planes[k].z_mm - e.z_mm));
       r2.push_back(r * r);
     }
     length = closure_distance_mm(u, r2, std::abs(e.z_mm - planes[inward[0]].z_mm));
+    std::fprintf(stderr, "cap z=%g dir=%d x=%g y=%g u=%zu r2=%g %g %g L=%g\n", e.z_mm, dir, x, y, u.size(),
+                 r2[0], r2.size() > 1 ? r2[1] : 0.0, r2.size() > 2 ? r2[2] : 0.0, length);
     if (std::isnan(length) || !(rho > 0)) {
       length = half;  // no closing trend: flat
     } else {
