@@ -139,6 +139,20 @@ struct FileDvhComparison {
   double max_curve_difference_percent =
       0;  // max over dose of |V_ours − V_theirs|, % of the file's total volume
   double max_curve_difference_at_gy = 0;
+  // Tolerance (FileDvhTolerance): each point of the file's curve passes when our volume at
+  // its dose is within volume_percent, or our dose at its volume within dose_percent.
+  bool within_tolerance = false;      // comparable and every point passes
+  double points_passing_percent = 0;  // of the file's curve points
+  double worst_point_dose_gy = 0;     // the file point furthest out of tolerance (or closest to it)
+  double worst_point_score = 0;       // min(ΔV / tol_V, ΔD / tol_D) there; ≤ 1 passes
+};
+
+// DVH agreement tolerance: dose difference at matched volume (% of the file DVH's maximum
+// dose) or volume difference at matched dose (% of the file's total volume), as for the
+// analytic benchmark's 3 % criterion; a point passes if either is within tolerance.
+struct FileDvhTolerance {
+  double dose_percent = 3.0;
+  double volume_percent = 3.0;
 };
 
 // Converts a file DVH to a cumulative curve in its own volume units (cc or %), dose in
@@ -147,6 +161,7 @@ struct FileDvhComparison {
 DvhCurve file_dvh_cumulative(const FileDvh& file_dvh);
 
 // Compares each of the dose's DVHSequence items with ours (matched by ROI number).
-std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>& ours, const DoseGrid& dose);
+std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>& ours, const DoseGrid& dose,
+                                                      const FileDvhTolerance& tolerance = {});
 
 }  // namespace rtreview

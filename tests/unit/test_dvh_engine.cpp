@@ -334,6 +334,41 @@ TEST(dvh_file, comparison_with_a_file_dvh_of_our_own) {
   EXPECT_TRUE(cmp[1].volume_in_percent);
   EXPECT_NE(cmp[2].note.find("differential"), std::string::npos);
   EXPECT_FALSE(cmp[3].comparable);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(cmp[i].within_tolerance) << i << " worst " << cmp[i].worst_point_score;
+    EXPECT_EQ(cmp[i].points_passing_percent, 100.0) << i;
+  }
+  EXPECT_FALSE(cmp[3].within_tolerance);
+}
+
+TEST(dvh_file, tolerance_fails_a_shifted_file_dvh) {
+  const StructureSet ss = one_roi(box_roi(7, "box", 0, 0, 10, 10, 0.5, 1, 20));
+  DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1),
+                    [](const Point3& p) { return 10 + p[2]; });
+  const auto ours = compute_dvhs(ss, g);
+  // The file's dose axis scaled by 1 + x: a dose error of x at matched volume.
+  auto file_scaled = [&](double x) {
+    FileDvh f;
+    f.referenced_roi_number = 7;
+    f.type = "CUMULATIVE";
+    f.dose_units = "GY";
+    f.volume_units = "CM3";
+    for (int i = 0; i < 400; ++i) {
+      f.bin_widths.push_back(0.1 * (1 + x));
+      f.volumes.push_back(volume_at_dose_cc(ours[0], i * 0.1));
+    }
+    return f;
+  };
+  g.dvhs = {file_scaled(0.02), file_scaled(0.08)};
+  const auto cmp = compare_with_file_dvhs(ours, g);
+  ASSERT_EQ(cmp.size(), 2u);
+  EXPECT_TRUE(cmp[0].within_tolerance) << cmp[0].worst_point_score;  // 2 % < 3 % of the max dose
+  EXPECT_FALSE(cmp[1].within_tolerance);                             // 8 %: the high-dose points fail
+  EXPECT_GT(cmp[1].worst_point_score, 1.0);
+  EXPECT_LT(cmp[1].points_passing_percent, 100.0);
+  FileDvhTolerance loose;
+  loose.dose_percent = 10;
+  EXPECT_TRUE(compare_with_file_dvhs(ours, g, loose)[1].within_tolerance);
 }
 
 }  // namespace
