@@ -601,8 +601,6 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
       r2.push_back(r * r);
     }
     length = closure_distance_mm(u, r2, std::abs(e.z_mm - planes[inward[0]].z_mm));
-    std::fprintf(stderr, "cap z=%g dir=%d x=%g y=%g u=%zu r2=%g %g %g L=%g\n", e.z_mm, dir, x, y, u.size(),
-                 r2[0], r2.size() > 1 ? r2[1] : 0.0, r2.size() > 2 ? r2[2] : 0.0, length);
     if (std::isnan(length) || !(rho > 0)) {
       length = half;  // no closing trend: flat
     } else {
