@@ -121,6 +121,7 @@ struct RoiJob {
   std::size_t result_index = 0;
   RoiSlabs slabs;
   std::vector<Segment> segments;
+  std::vector<geometry::PlaneDistance> distance;  // per plane, when interpolating
   double h_mm = 1.0;
   int fixed_subslabs = 0;  // 0: per plane from thickness / h
   double x0_mm = 0, y0_mm = 0;
@@ -379,6 +380,7 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
   std::vector<Span> spans;
   std::vector<ColumnPoint> columns;
   std::vector<std::pair<long, long>> ra, rb, both, only_a, only_b;
+  std::vector<double> xs_below, xs_above;
   long na = 0, nb = 0;
   const long j_lo = std::min(row_lo(job, a), row_lo(job, b)), j_hi = std::max(row_hi(job, a), row_hi(job, b));
   for (long j = j_lo; j <= j_hi; ++j) {
@@ -393,15 +395,25 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
     for (const auto& r : both) spans.push_back({y, lattice_x(job, r.first), r.second - r.first});
     // Inside one plane only: inside up to (from a) or beyond (to b) t* where the
     // interpolated signed distance crosses zero.
+    if (only_a.empty() && only_b.empty()) continue;
+    // Signs for the outer planes by parity of the crossings left of x.
+    if (below) geometry::scanline_crossings(*below, y, xs_below);
+    if (above) geometry::scanline_crossings(*above, y, xs_above);
+    auto signed_at = [&](std::size_t plane, const std::vector<double>& crossings, double x) {
+      const auto left = std::lower_bound(crossings.begin(), crossings.end(), x) - crossings.begin();
+      const double d = job.distance[plane].unsigned_mm(x, y);
+      return left % 2 == 1 ? d : -d;
+    };
     for (int side = 0; side < 2; ++side)
       for (const auto& r : side == 0 ? only_a : only_b)
         for (long q = r.first; q < r.second; ++q) {
           const double x = lattice_x(job, q);
-          const double da = geometry::signed_distance_mm(a, x, y), db = geometry::signed_distance_mm(b, x, y);
+          const double ua = job.distance[ia].unsigned_mm(x, y), ub = job.distance[ia + 1].unsigned_mm(x, y);
+          const double da = side == 0 ? ua : -ua, db = side == 0 ? -ub : ub;
           // Tangents (per gap) from the outer neighbours where the stack continues, else the chord.
           double ta = db - da, tb = db - da;
-          if (below) ta = s * (db - geometry::signed_distance_mm(*below, x, y)) / (b.z_mm - below->z_mm);
-          if (above) tb = s * (geometry::signed_distance_mm(*above, x, y) - da) / (above->z_mm - a.z_mm);
+          if (below) ta = s * (db - signed_at(ia - 1, xs_below, x)) / (b.z_mm - below->z_mm);
+          if (above) tb = s * (signed_at(ia + 2, xs_above, x) - da) / (above->z_mm - a.z_mm);
           const double t = crossing(da, db, ta, tb);
           columns.push_back(side == 0 ? ColumnPoint{x, y, 0.0, t} : ColumnPoint{x, y, t, 1.0});
           boundary_point(sampler, x, y, a.z_mm + t * s, acc);
@@ -852,6 +864,8 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     job.slabs = s;
     // Segments: prisms, or gaps between adjacent planes and caps at the ends of each run.
     const auto& planes = s.planes;
+    if (options.interpolate_between_planes)
+      for (const auto& plane : planes) job.distance.emplace_back(plane);
     auto plane_cost = [&](std::size_t p, double thickness) {
       const double sub = job.fixed_subslabs > 0 ? job.fixed_subslabs : std::ceil(thickness / h);
       return planes[p].area_mm2 / (h * h) * std::max(sub, 1.0) + 1.0;
