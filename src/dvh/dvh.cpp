@@ -5,6 +5,7 @@
 #include "rtreview/dvh.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -69,7 +70,8 @@ struct Accumulator {
     return lo >= first_edge && hi < first_edge + static_cast<long>(slope.size());
   }
   // Volume w (mm³) at dose d (≥ 0) spread over width δ (Gy); inv_bin = 1 / bin width.
-  void add(double d, double delta, double w, double inv_bin) {
+  // Inlined: it is the innermost loop's body.
+  [[gnu::always_inline]] inline void add(double d, double delta, double w, double inv_bin) {
     double a = (d - 0.5 * delta) * inv_bin, b = (d + 0.5 * delta) * inv_bin;  // in bins
     if (a < 0) a = 0;
     if (!(b - a > 1e-6)) {  // a point mass: counted from the edge past d
@@ -347,6 +349,63 @@ void split_ranges(const std::vector<std::pair<long, long>>& a, const std::vector
   }
 }
 
+// One plane's lattice ranges row by row, and a small cache of them: consecutive gaps share
+// planes (b of one gap is a of the next; the tangent planes too), so each plane is
+// scan-filled once per work item instead of up to four times.
+struct PlaneRows {
+  std::size_t plane = std::numeric_limits<std::size_t>::max();
+  long j_lo = 0, j_hi = -1, count = 0;
+  std::vector<std::size_t> start;  // ranges of row j: [start[j − j_lo], start[j − j_lo + 1])
+  std::vector<std::pair<long, long>> ranges;
+  unsigned long used = 0;
+
+  std::pair<const std::pair<long, long>*, const std::pair<long, long>*> row(long j) const {
+    if (j < j_lo || j > j_hi) return {nullptr, nullptr};
+    const auto* base = ranges.data();
+    return {base + start[static_cast<std::size_t>(j - j_lo)],
+            base + start[static_cast<std::size_t>(j - j_lo + 1)]};
+  }
+  bool contains(long j, long q) const {
+    const auto [b, e] = row(j);
+    for (auto* r = b; r != e; ++r)
+      if (q >= r->first && q < r->second) return true;
+    return false;
+  }
+};
+
+class RowCache {
+ public:
+  const PlaneRows& get(const RoiJob& job, std::size_t plane, std::vector<double>& xs) {
+    ++clock_;
+    PlaneRows* victim = &slots_[0];
+    for (auto& s : slots_) {
+      if (s.plane == plane) {
+        s.used = clock_;
+        return s;
+      }
+      if (s.used < victim->used) victim = &s;
+    }
+    PlaneRows& r = *victim;
+    const RoiPlane& p = job.slabs.planes[plane];
+    r.plane = plane, r.used = clock_, r.count = 0;
+    r.j_lo = row_lo(job, p), r.j_hi = row_hi(job, p);
+    r.ranges.clear();
+    r.start.assign(static_cast<std::size_t>(r.j_hi - r.j_lo + 2), 0);
+    for_each_range(job, p, r.j_lo, r.j_hi, xs, [&](long j, double, long q0, long q1) {
+      r.ranges.push_back({q0, q1});
+      r.start[static_cast<std::size_t>(j - r.j_lo + 1)] = r.ranges.size();
+      r.count += q1 - q0;
+    });
+    // Rows without ranges start where the previous row ended.
+    for (std::size_t k = 1; k < r.start.size(); ++k) r.start[k] = std::max(r.start[k], r.start[k - 1]);
+    return r;
+  }
+
+ private:
+  std::array<PlaneRows, 4> slots_;
+  unsigned long clock_ = 0;
+};
+
 bool joined(const RoiPlane& lower, const RoiPlane& upper) {
   return std::abs(lower.z_hi_mm - upper.z_lo_mm) < 1e-6;
 }
@@ -370,39 +429,35 @@ double crossing(double da, double db, double ta, double tb) {
 
 // The gap between adjacent planes a and a + 1, interpolated by signed distance.
 void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, double inv_bin, Accumulator& acc,
-             std::vector<double>& xs) {
+             std::vector<double>& xs, RowCache& cache) {
   const RoiPlane& a = job.slabs.planes[ia];
   const RoiPlane& b = job.slabs.planes[ia + 1];
   const double h = job.h_mm, s = b.z_mm - a.z_mm;
   const auto& planes = job.slabs.planes;
-  const RoiPlane* below = ia > 0 && joined(planes[ia - 1], a) ? &planes[ia - 1] : nullptr;
-  const RoiPlane* above = ia + 2 < planes.size() && joined(b, planes[ia + 2]) ? &planes[ia + 2] : nullptr;
+  const bool has_below = ia > 0 && joined(planes[ia - 1], a);
+  const bool has_above = ia + 2 < planes.size() && joined(b, planes[ia + 2]);
+  const PlaneRows& rows_a = cache.get(job, ia, xs);
+  const PlaneRows& rows_b = cache.get(job, ia + 1, xs);
+  const PlaneRows* rows_below = has_below ? &cache.get(job, ia - 1, xs) : nullptr;
+  const PlaneRows* rows_above = has_above ? &cache.get(job, ia + 2, xs) : nullptr;
   std::vector<Span> spans;
   std::vector<ColumnPoint> columns;
   std::vector<std::pair<long, long>> ra, rb, both, only_a, only_b;
-  std::vector<double> xs_below, xs_above;
-  long na = 0, nb = 0;
-  const long j_lo = std::min(row_lo(job, a), row_lo(job, b)), j_hi = std::max(row_hi(job, a), row_hi(job, b));
+  const long na = rows_a.count, nb = rows_b.count;
+  const long j_lo = std::min(rows_a.j_lo, rows_b.j_lo), j_hi = std::max(rows_a.j_hi, rows_b.j_hi);
   for (long j = j_lo; j <= j_hi; ++j) {
-    ra.clear(), rb.clear();
-    for_each_range(job, a, j, j, xs, [&](long, double, long q0, long q1) { ra.push_back({q0, q1}); });
-    for_each_range(job, b, j, j, xs, [&](long, double, long q0, long q1) { rb.push_back({q0, q1}); });
-    if (ra.empty() && rb.empty()) continue;
-    for (const auto& r : ra) na += r.second - r.first;
-    for (const auto& r : rb) nb += r.second - r.first;
+    const auto [a0, a1] = rows_a.row(j);
+    const auto [b0, b1] = rows_b.row(j);
+    if (a0 == a1 && b0 == b1) continue;
+    ra.assign(a0, a1), rb.assign(b0, b1);
     split_ranges(ra, rb, both, only_a, only_b);
     const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
     for (const auto& r : both) spans.push_back({y, lattice_x(job, r.first), r.second - r.first});
     // Inside one plane only: inside up to (from a) or beyond (to b) t* where the
     // interpolated signed distance crosses zero.
-    if (only_a.empty() && only_b.empty()) continue;
-    // Signs for the outer planes by parity of the crossings left of x.
-    if (below) geometry::scanline_crossings(*below, y, xs_below);
-    if (above) geometry::scanline_crossings(*above, y, xs_above);
-    auto signed_at = [&](std::size_t plane, const std::vector<double>& crossings, double x) {
-      const auto left = std::lower_bound(crossings.begin(), crossings.end(), x) - crossings.begin();
+    auto signed_at = [&](std::size_t plane, const PlaneRows& rows, long q, double x) {
       const double d = job.distance[plane].unsigned_mm(x, y);
-      return left % 2 == 1 ? d : -d;
+      return rows.contains(j, q) ? d : -d;
     };
     for (int side = 0; side < 2; ++side)
       for (const auto& r : side == 0 ? only_a : only_b)
@@ -412,8 +467,10 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
           const double da = side == 0 ? ua : -ua, db = side == 0 ? -ub : ub;
           // Tangents (per gap) from the outer neighbours where the stack continues, else the chord.
           double ta = db - da, tb = db - da;
-          if (below) ta = s * (db - signed_at(ia - 1, xs_below, x)) / (b.z_mm - below->z_mm);
-          if (above) tb = s * (signed_at(ia + 2, xs_above, x) - da) / (above->z_mm - a.z_mm);
+          if (rows_below)
+            ta = s * (db - signed_at(ia - 1, *rows_below, q, x)) / (b.z_mm - planes[ia - 1].z_mm);
+          if (rows_above)
+            tb = s * (signed_at(ia + 2, *rows_above, q, x) - da) / (planes[ia + 2].z_mm - a.z_mm);
           const double t = crossing(da, db, ta, tb);
           columns.push_back(side == 0 ? ColumnPoint{x, y, 0.0, t} : ColumnPoint{x, y, t, 1.0});
           boundary_point(sampler, x, y, a.z_mm + t * s, acc);
@@ -708,6 +765,7 @@ void run_item(const RoiJob& job, const DoseSampler& sampler, double bin_width_gy
   const double inv_bin = 1.0 / bin_width_gy;
   std::vector<double> xs;
   std::vector<Span> spans;
+  RowCache cache;
   for (std::size_t si = item.segment_begin; si < item.segment_end; ++si) {
     const Segment& seg = job.segments[si];
     switch (seg.kind) {
@@ -715,7 +773,7 @@ void run_item(const RoiJob& job, const DoseSampler& sampler, double bin_width_gy
         run_prism(job, seg.plane, sampler, inv_bin, acc, xs, spans);
         break;
       case Segment::Kind::gap:
-        run_gap(job, seg.plane, sampler, inv_bin, acc, xs);
+        run_gap(job, seg.plane, sampler, inv_bin, acc, xs, cache);
         break;
       case Segment::Kind::cap:
         run_cap(job, seg.plane, seg.dir, sampler, inv_bin, acc, xs);
