@@ -32,6 +32,12 @@ constexpr double samples_per_item = 2.5e5;  // work-item size for load balancing
 constexpr std::size_t max_bins = 1'000'000;
 constexpr long dense_histogram_bins = 1L << 18;  // preallocate 0..max dose when it is at most this many bins
 
+// ⌈x⌉ for 0 <= x < 2⁶³ without a libm call (std::ceil is not inlined without SSE4.1).
+inline long ceil_nonnegative(double x) {
+  const long k = static_cast<long>(x);
+  return k + (static_cast<double>(k) < x);
+}
+
 // The dose distribution of a region, as F(e) = volume with dose < e at the bin edges
 // e_k = k · bin. Each sample stands for its lattice cell, whose dose (for a locally linear
 // dose) is spread uniformly over [d − δ/2, d + δ/2]; its F is then a ramp, stored exactly
@@ -82,7 +88,7 @@ struct Accumulator {
       return;
     }
     const double s = w / (b - a);
-    const long ka = static_cast<long>(std::ceil(a)), kb = static_cast<long>(std::ceil(b));
+    const long ka = ceil_nonnegative(a), kb = ceil_nonnegative(b);
     if (!covers(ka, kb)) [[unlikely]]
       ensure(ka, kb);
     const std::size_t ia = static_cast<std::size_t>(ka - first_edge),
@@ -465,11 +471,14 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
           const double x = lattice_x(job, q);
           const double ua = job.distance[ia].unsigned_mm(x, y), ub = job.distance[ia + 1].unsigned_mm(x, y);
           const double da = side == 0 ? ua : -ua, db = side == 0 ? -ub : ub;
-          // Tangents (per gap) from the outer neighbours where the stack continues, else the chord.
+          // Tangents (per gap) from the outer neighbours where the stack continues, else the
+          // chord. Where the boundary moves less than a lattice step the curve's correction is
+          // below the lattice's resolution: the chord (linear) is kept and two queries saved.
           double ta = db - da, tb = db - da;
-          if (rows_below)
+          const bool curved = std::abs(da - db) > h;
+          if (curved && rows_below)
             ta = s * (db - signed_at(ia - 1, *rows_below, q, x)) / (b.z_mm - planes[ia - 1].z_mm);
-          if (rows_above)
+          if (curved && rows_above)
             tb = s * (signed_at(ia + 2, *rows_above, q, x) - da) / (planes[ia + 2].z_mm - a.z_mm);
           const double t = crossing(da, db, ta, tb);
           columns.push_back(side == 0 ? ColumnPoint{x, y, 0.0, t} : ColumnPoint{x, y, t, 1.0});
