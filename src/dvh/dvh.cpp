@@ -206,10 +206,12 @@ class SubSlab {
     }
     long inside = 0;
     double sum = 0;
+    DoseSampler::Cell cell;
     for (long q = 0; q < count; ++q) {
       if (!sampler_.locate(0, x_first + static_cast<double>(q) * h_, hx)) continue;
-      float gx, gy, gz;
-      double dd = sampler_.sample_with_gradient(hx, hy, hz_, gx, gy, gz), delta = 0;
+      if (hx.off0 != cell.off0) sampler_.cell(hx, hy, hz_, cell);
+      const float t = hx.t, gx = cell.gx, gy = cell.gy0 + t * cell.dgy, gz = cell.gz0 + t * cell.dgz;
+      double dd = cell.d0 + t * cell.dd, delta = 0;
       if (std::isfinite(dd)) {
         // Dose spread over the cell: per-axis ranges combined by variance (exact for one axis).
         const double ex = gx * h_, ey = gy * h_, ez = gz * dz_;
