@@ -517,21 +517,27 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
 struct EndDepth {
   const RoiPlane* plane = nullptr;
   std::vector<char> moving;  // per edge, in polygon order (edge i joins vertex i − 1 and i)
+  geometry::PlaneDistance moving_distance;
 
-  EndDepth(const RoiPlane& p, const RoiPlane& reference, double tolerance_mm) : plane(&p) {
+  EndDepth(const RoiPlane& p, const geometry::PlaneDistance& reference, double tolerance_mm) : plane(&p) {
+    std::vector<double> edges;
     for (const auto& poly : p.polygons) {
       const std::size_t n = poly.x_mm.size();
       for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
         const double mx = 0.5 * (poly.x_mm[i] + poly.x_mm[j]), my = 0.5 * (poly.y_mm[i] + poly.y_mm[j]);
-        moving.push_back(std::abs(geometry::signed_distance_mm(reference, mx, my)) > tolerance_mm);
+        moving.push_back(reference.unsigned_mm(mx, my) > tolerance_mm);
       }
     }
     if (std::find(moving.begin(), moving.end(), 1) == moving.end()) moving.assign(moving.size(), 1);
+    std::size_t k = 0;
+    for (const auto& poly : p.polygons) {
+      const std::size_t n = poly.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++, ++k)
+        if (moving[k]) edges.insert(edges.end(), {poly.x_mm[j], poly.y_mm[j], poly.x_mm[i], poly.y_mm[i]});
+    }
+    moving_distance = geometry::PlaneDistance(std::move(edges));
   }
-  double operator()(double x, double y) const {
-    double nx, ny;
-    return nearest(x, y, nx, ny);
-  }
+  double operator()(double x, double y) const { return moving_distance.unsigned_mm(x, y); }
   // Distance to the nearest moving edge and that edge's nearest point.
   double nearest(double x, double y, double& nx, double& ny) const {
     double best = std::numeric_limits<double>::infinity();
@@ -618,7 +624,7 @@ double closure_distance_mm(const std::vector<double>& u, const std::vector<doubl
 
 // The end cap beyond plane e (dir +1 above, −1 below), closed by the trend of the end contours.
 void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& sampler, double inv_bin,
-             Accumulator& acc, std::vector<double>& xs) {
+             Accumulator& acc, std::vector<double>& xs, RowCache& cache) {
   const auto& planes = job.slabs.planes;
   const RoiPlane& e = planes[ie];
   const double h = job.h_mm;
@@ -645,7 +651,7 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
   if (rounded) {
     // Size of each plane: its deepest point's depth, by pattern search from the end plane's.
     const double tolerance = 0.1 * h;
-    const EndDepth end_depth(e, planes[inward[0]], tolerance);
+    const EndDepth end_depth(e, job.distance[inward[0]], tolerance);
     double x = 0, y = 0, best = -std::numeric_limits<double>::infinity();
     std::vector<std::pair<double, double>> points;
     std::vector<double> depth;
@@ -675,7 +681,7 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
                      : std::numeric_limits<double>::quiet_NaN();
       if (std::isnan(r)) {
         double kx = x, ky = y;
-        r = EndDepth(planes[k], e, tolerance).deepest(kx, ky, 0.5 * h);
+        r = EndDepth(planes[k], job.distance[ie], tolerance).deepest(kx, ky, 0.5 * h);
       }
       u.push_back(-std::abs(planes[k].z_mm - e.z_mm));
       r2.push_back(r * r);
@@ -725,9 +731,11 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
       double growth = 0;  // how far the end contour lies outside its neighbour, at most
       for (const auto& p : e.polygons)
         for (std::size_t k = 0; k < p.x_mm.size(); ++k)
-          growth = std::max(growth, -geometry::signed_distance_mm(m, p.x_mm[k], p.y_mm[k]));
+          growth = std::max(growth, job.distance[inward[0]].unsigned_mm(p.x_mm[k], p.y_mm[k]));
       const double margin = growth * half / s1;
       if (margin > 0.05 * h) {
+        const PlaneRows& rows_e = cache.get(job, ie, xs);
+        const PlaneRows& rows_m = cache.get(job, inward[0], xs);
         const long j_lo = static_cast<long>(std::floor((e.y_min_mm - margin - job.y0_mm) / h)) - 1;
         const long j_hi = static_cast<long>(std::ceil((e.y_max_mm + margin - job.y0_mm) / h)) + 1;
         const long q_lo = static_cast<long>(std::floor((e.x_min_mm - margin - job.x0_mm) / h)) - 1;
@@ -736,9 +744,12 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
           const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
           for (long q = q_lo; q <= q_hi; ++q) {
             const double x = lattice_x(job, q);
-            const double de = geometry::signed_distance_mm(e, x, y);
+            if (rows_e.contains(j, q)) continue;  // inside the end contour: in the cap anyway
+            const double de = -job.distance[ie].unsigned_mm(x, y);
             if (de >= 0 || de < -margin) continue;
-            const double rate = (de - geometry::signed_distance_mm(m, x, y)) / s1;  // growth per mm outward
+            const double um = job.distance[inward[0]].unsigned_mm(x, y);
+            const double dm = rows_m.contains(j, q) ? um : -um;
+            const double rate = (de - dm) / s1;  // growth per mm outward
             if (!(rate > 0)) continue;
             const double from = -de / rate;
             if (from >= half) continue;
@@ -787,7 +798,7 @@ void run_item(const RoiJob& job, const DoseSampler& sampler, double bin_width_gy
         run_gap(job, seg.plane, sampler, inv_bin, acc, xs, cache);
         break;
       case Segment::Kind::cap:
-        run_cap(job, seg.plane, seg.dir, sampler, inv_bin, acc, xs);
+        run_cap(job, seg.plane, seg.dir, sampler, inv_bin, acc, xs, cache);
         break;
     }
   }

@@ -83,14 +83,24 @@ double signed_distance_mm(const RoiPlane& plane, double x, double y) {
 }
 
 PlaneDistance::PlaneDistance(const RoiPlane& plane) {
-  double xmin = std::numeric_limits<double>::infinity(), ymin = xmin, xmax = -xmin, ymax = -xmin;
   for (const auto& p : plane.polygons) {
     const std::size_t n = p.x_mm.size();
-    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++)
       edges_.insert(edges_.end(), {p.x_mm[j], p.y_mm[j], p.x_mm[i], p.y_mm[i]});
-      xmin = std::min(xmin, p.x_mm[i]), xmax = std::max(xmax, p.x_mm[i]);
-      ymin = std::min(ymin, p.y_mm[i]), ymax = std::max(ymax, p.y_mm[i]);
-    }
+  }
+  index();
+}
+
+PlaneDistance::PlaneDistance(std::vector<double> edges) : edges_(std::move(edges)) {
+  edges_.resize(edges_.size() / 4 * 4);
+  index();
+}
+
+void PlaneDistance::index() {
+  double xmin = std::numeric_limits<double>::infinity(), ymin = xmin, xmax = -xmin, ymax = -xmin;
+  for (std::size_t k = 0; k < edges_.size(); k += 2) {
+    xmin = std::min(xmin, edges_[k]), xmax = std::max(xmax, edges_[k]);
+    ymin = std::min(ymin, edges_[k + 1]), ymax = std::max(ymax, edges_[k + 1]);
   }
   const std::size_t count = edges_.size() / 4;
   if (count == 0) return;
