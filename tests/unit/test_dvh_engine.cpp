@@ -341,6 +341,44 @@ TEST(dvh_file, comparison_with_a_file_dvh_of_our_own) {
   EXPECT_FALSE(cmp[3].within_tolerance);
 }
 
+TEST(dvh_engine, extremes_on_the_boundary_and_ends_by_trend) {
+  // Dose = 10 + z over a box contoured on z = 0.5 … 19.5: flat ends (same-size contours) lie
+  // half a spacing out, at z = 0 and 20, so Dmin and Dmax are exactly 10 and 30 Gy there.
+  const StructureSet ss = one_roi(box_roi(1, "box", 0, 0, 10, 10, 0.5, 1, 20));
+  const DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1),
+                          [](const Point3& p) { return 10 + p[2]; });
+  const auto r = compute_dvhs(ss, g);
+  ASSERT_TRUE(r[0].computed);
+  EXPECT_NEAR(r[0].volume_cc, 2.0, 1e-9);
+  EXPECT_NEAR(r[0].min_gy, 10, 1e-5);
+  EXPECT_NEAR(r[0].max_gy, 30, 1e-5);
+  DvhOptions none;
+  none.end_caps = EndCaps::none;
+  const auto clipped = compute_dvhs(ss, g, none);
+  EXPECT_NEAR(clipped[0].volume_cc, 1.9, 1e-9);
+  EXPECT_NEAR(clipped[0].min_gy, 10.5, 1e-5);
+  EXPECT_NEAR(clipped[0].max_gy, 29.5, 1e-5);
+  // A square pyramid: sides 10 − k mm on z = 0.5 + k. The top shrinks to a point (rounded:
+  // apex at z = 10.5, not a cap to 10); the bottom grows outwards (flat, grown by the trend:
+  // 10.5 mm at z = 0). Truth: 10.5² × 10.5 / 3 mm³.
+  Roi pyramid;
+  pyramid.number = 2;
+  for (int k = 0; k < 10; ++k) {
+    const double half = 0.5 * (10 - k);
+    pyramid.contours.push_back(square(-half, -half, half, half, 0.5 + k));
+  }
+  const auto p = compute_dvhs(one_roi(pyramid), g);
+  ASSERT_TRUE(p[0].computed);
+  EXPECT_NEAR(p[0].volume_cc * 1000, 10.5 * 10.5 * 10.5 / 3, 0.01 * 385.875);
+  EXPECT_NEAR(p[0].min_gy, 10, 1e-5);    // the base face, z = 0
+  EXPECT_NEAR(p[0].max_gy, 20.5, 0.05);  // the apex, z = 10.5
+  // Prism slabs (no interpolation): the top slab stops at z = 10, a 1 × 1 mm block.
+  DvhOptions prisms;
+  prisms.interpolate_between_planes = false;
+  const auto q = compute_dvhs(one_roi(pyramid), g, prisms);
+  EXPECT_NEAR(q[0].max_gy, 20, 1e-5);
+}
+
 TEST(dvh_file, tolerance_fails_a_shifted_file_dvh) {
   const StructureSet ss = one_roi(box_roi(7, "box", 0, 0, 10, 10, 0.5, 1, 20));
   DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1),
