@@ -12,7 +12,7 @@
 // (or by quadrature of a closed-form integrand for a cone across the gradient).
 //
 // The default run covers a representative subset (every shape, axis, gradient, spacing and
-// grid; shifts 0 and ½ voxel); RTREVIEW_DVH_FULL_MATRIX=1 runs every shift combination.
+// grid, one shift per grid: 120 cases); RTREVIEW_DVH_FULL_MATRIX=1 runs all 1080.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -194,23 +194,25 @@ constexpr int metric_count = 9;
 const char* const metric_names[metric_count] = {"volume", "Dmin", "Dmax", "Dmean",  "D99",
                                                 "D95",    "D5",   "D1",   "D0.03cc"};
 
+// Full: every shift (x, z) in {0, ½, 1}² on every grid. Default: one shift per grid (0 on
+// 1 mm, ½ on 2 mm, (1, ½) on 3 mm), every shape, axis, spacing and gradient.
 std::vector<Case> matrix(bool full) {
-  std::vector<std::array<double, 2>> shifts = {{0, 0}, {0.5, 0.5}};
-  if (full) {
-    shifts.clear();
-    for (double sx : {0.0, 0.5, 1.0})
-      for (double sz : {0.0, 0.5, 1.0}) shifts.push_back({sx, sz});
-  }
+  std::vector<std::array<double, 2>> all_shifts;
+  for (double sx : {0.0, 0.5, 1.0})
+    for (double sz : {0.0, 0.5, 1.0}) all_shifts.push_back({sx, sz});
   std::vector<Case> cases;
   for (Shape shape : {Shape::sphere, Shape::cylinder, Shape::cone})
     for (Axis axis : {Axis::z, Axis::x})
       for (double s : {0.2, 1.0, 2.0, 3.0})
-        for (const auto& sh : shifts)
-          for (Gradient gradient : {Gradient::y, Gradient::z})
-            for (double grid : {1.0, 2.0, 3.0}) {
-              if (shape == Shape::sphere && axis == Axis::x) continue;  // the same solid as along z
+        for (Gradient gradient : {Gradient::y, Gradient::z})
+          for (double grid : {1.0, 2.0, 3.0}) {
+            if (shape == Shape::sphere && axis == Axis::x) continue;  // the same solid as along z
+            const std::array<double, 2> one = grid == 1.0   ? std::array<double, 2>{0, 0}
+                                              : grid == 2.0 ? std::array<double, 2>{0.5, 0.5}
+                                                            : std::array<double, 2>{1, 0.5};
+            for (const auto& sh : full ? all_shifts : std::vector<std::array<double, 2>>{one})
               cases.push_back({shape, axis, s, sh[0], sh[1], gradient, grid});
-            }
+          }
   return cases;
 }
 
