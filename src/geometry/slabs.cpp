@@ -143,6 +143,9 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
   // Distance from the point to the grid's box: every cell is at least this far.
   const double bx = std::max({x0_ - x, 0.0, x - x1_}), by = std::max({y0_ - y, 0.0, y - y1_});
   const double d_box = std::sqrt(bx * bx + by * by);
+  // Inside the grid, ring r is also at least (r − 1) cells plus the point's margin in its cell.
+  const double fx = x - (x0_ + ci * cell_), fy = y - (y0_ + cj * cell_);
+  const double margin = d_box > 0 ? 0.0 : std::max(0.0, std::min({fx, cell_ - fx, fy, cell_ - fy}));
   double best = std::numeric_limits<double>::infinity();
   auto visit = [&](int i, int j) {
     const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
@@ -158,7 +161,7 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
   const int rings = std::max(nx_, ny_);
   for (int r = 0; r <= rings; ++r) {
     // Cells of ring r are at least (r − 1) cells from the point's (clamped) cell.
-    const double lower = std::max(d_box, (r - 1) * cell_);
+    const double lower = std::max(d_box, (r - 1) * cell_ + margin);
     if (r > 0 && lower * lower >= best) break;
     for (int j = cj - r; j <= cj + r; ++j) {
       if (j < 0 || j >= ny_) continue;
