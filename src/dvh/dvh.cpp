@@ -324,36 +324,31 @@ void run_prism(const RoiJob& job, std::size_t pi, const DoseSampler& sampler, do
   boundary_contours(sampler, plane, plane.z_hi_mm, h, acc);
 }
 
-// Splits two sorted lists of half-open ranges into their intersection and the parts in only one.
-void split_ranges(const std::vector<std::pair<long, long>>& a, const std::vector<std::pair<long, long>>& b,
-                  std::vector<std::pair<long, long>>& both, std::vector<std::pair<long, long>>& only_a,
-                  std::vector<std::pair<long, long>>& only_b) {
+// Splits two ascending lists of disjoint half-open ranges into their intersection and the
+// parts in only one, by merging their endpoint sequences (linear in the ranges).
+using Range = std::pair<long, long>;
+void split_ranges(const Range* a, const Range* a_end, const Range* b, const Range* b_end,
+                  std::vector<Range>& both, std::vector<Range>& only_a, std::vector<Range>& only_b) {
   both.clear(), only_a.clear(), only_b.clear();
-  // Sweep over the range boundaries.
-  std::vector<std::pair<long, int>> events;  // position, +1/−1 for a (bit 0) or b (bit 1)
-  for (const auto& r : a) events.push_back({r.first, 1}), events.push_back({r.second, -1});
-  for (const auto& r : b) events.push_back({r.first, 2}), events.push_back({r.second, -2});
-  std::sort(events.begin(), events.end());
-  int in_a = 0, in_b = 0;
-  long prev = 0;
-  for (std::size_t i = 0; i < events.size();) {
-    const long pos = events[i].first;
-    if (pos > prev) {
-      if (in_a > 0 && in_b > 0)
-        both.push_back({prev, pos});
-      else if (in_a > 0)
-        only_a.push_back({prev, pos});
-      else if (in_b > 0)
-        only_b.push_back({prev, pos});
-    }
-    for (; i < events.size() && events[i].first == pos; ++i) {
-      const int e = events[i].second;
-      if (e == 1 || e == -1)
-        in_a += e;
+  const std::size_t na = 2 * static_cast<std::size_t>(a_end - a),
+                    nb = 2 * static_cast<std::size_t>(b_end - b);
+  auto pos = [](const Range* r, std::size_t i) { return i % 2 == 0 ? r[i / 2].first : r[i / 2].second; };
+  std::size_t ia = 0, ib = 0;  // endpoints passed; odd: inside
+  long prev = std::numeric_limits<long>::min();
+  while (ia < na || ib < nb) {
+    const long p = std::min(ia < na ? pos(a, ia) : std::numeric_limits<long>::max(),
+                            ib < nb ? pos(b, ib) : std::numeric_limits<long>::max());
+    if (p > prev && (ia % 2 == 1 || ib % 2 == 1)) {
+      if (ia % 2 == 1 && ib % 2 == 1)
+        both.push_back({prev, p});
+      else if (ia % 2 == 1)
+        only_a.push_back({prev, p});
       else
-        in_b += e / 2;
+        only_b.push_back({prev, p});
     }
-    prev = pos;
+    while (ia < na && pos(a, ia) == p) ++ia;
+    while (ib < nb && pos(b, ib) == p) ++ib;
+    prev = p;
   }
 }
 
@@ -450,15 +445,14 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
   const PlaneRows* rows_above = has_above ? &cache.get(job, ia + 2, xs) : nullptr;
   std::vector<Span> spans;
   std::vector<ColumnPoint> columns;
-  std::vector<std::pair<long, long>> ra, rb, both, only_a, only_b;
+  std::vector<Range> both, only_a, only_b;
   const long na = rows_a.count, nb = rows_b.count;
   const long j_lo = std::min(rows_a.j_lo, rows_b.j_lo), j_hi = std::max(rows_a.j_hi, rows_b.j_hi);
   for (long j = j_lo; j <= j_hi; ++j) {
     const auto [a0, a1] = rows_a.row(j);
     const auto [b0, b1] = rows_b.row(j);
     if (a0 == a1 && b0 == b1) continue;
-    ra.assign(a0, a1), rb.assign(b0, b1);
-    split_ranges(ra, rb, both, only_a, only_b);
+    split_ranges(a0, a1, b0, b1, both, only_a, only_b);
     const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
     for (const auto& r : both) spans.push_back({y, lattice_x(job, r.first), r.second - r.first});
     // Inside one plane only: inside up to (from a) or beyond (to b) t* where the
