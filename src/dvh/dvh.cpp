@@ -232,6 +232,23 @@ class SubSlab {
     acc_.out_mm3 += w * static_cast<double>(count - inside);
     acc_.dose_volume_sum += w * sum;
   }
+  // The column points inside at height v (from < v < to), as runs of lattice neighbours on
+  // one row (the points come row by row, x ascending within each run).
+  void columns(const std::vector<ColumnPoint>& points, double v, double w) {
+    double y = 0, x_first = 0;
+    long count = 0;
+    for (const ColumnPoint& c : points) {
+      if (!(c.from < v && v < c.to)) continue;
+      if (count > 0 && c.y_mm == y &&
+          std::abs(c.x_mm - (x_first + static_cast<double>(count) * h_)) < 1e-6 * h_) {
+        ++count;
+        continue;
+      }
+      if (count > 0) span(y, x_first, count, w);
+      y = c.y_mm, x_first = c.x_mm, count = 1;
+    }
+    if (count > 0) span(y, x_first, count, w);
+  }
 
  private:
   const DoseSampler& sampler_;
@@ -499,8 +516,7 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
     const double w = h * h * dz * ((1 - t) * fa + t * fb);
     slab.at(a.z_mm + t * s);
     for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
-    for (const ColumnPoint& c : columns)
-      if (c.from < t && t < c.to) slab.span(c.y_mm, c.x_mm, 1, w);
+    slab.columns(columns, t, w);
   }
 }
 
@@ -769,8 +785,7 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
     const double v = (k + 0.5) * dz;
     slab.at(e.z_mm + dir * v);
     for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
-    for (const ColumnPoint& c : columns)
-      if (c.from < v && v < c.to) slab.span(c.y_mm, c.x_mm, 1, h * h * dz * f);
+    slab.columns(columns, v, h * h * dz * f);
   }
 }
 
