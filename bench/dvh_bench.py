@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """DVH benchmark: rtreview vs dicompyler-core 0.5.5 vs plastimatch 1.9.4 on the same inputs.
 
-usage: /usr/bin/python3 bench/dvh_bench.py [--rtreview PATH] [--skip-dicompyler] [CASE_DIR ...]
+usage: /usr/bin/python3 bench/dvh_bench.py [--rtreview PATH] [--baseline PATH] [--repeat N]
+                                          [--skip-dicompyler] [CASE_DIR ...]
 
 Default inputs: the large generated case (written by `rtreview make-samples --large
 bench/work` when missing) and the corpus's BrainSRSRaystationIMRT when present. For each
 input every tool computes all ROIs' DVHs in its own process under /usr/bin/time -v; the
 script prints wall time, peak memory (max RSS), the ratios to rtreview, and the largest
 metric differences between the tools (per metric, over the ROIs all tools computed).
+--baseline runs a second rtreview build (e.g. before a change) in the same run; --repeat N
+takes the best of N runs of each rtreview build (the peers run once: they take seconds).
 Generated files stay in bench/work/ (git-ignored).
 """
 import argparse
@@ -64,7 +67,12 @@ def curve_metrics(doses, fractions):
             "d2_gy": dose_at(0.02), "max_gy": maxd}
 
 
-def run_case(case, rtreview, skip_dicompyler):
+def best_of(cmd, log, repeat):
+    runs = [timed(cmd, log) for _ in range(max(repeat, 1))]
+    return min(runs, key=lambda r: r[0])
+
+
+def run_case(case, rtreview, skip_dicompyler, baseline=None, repeat=1):
     name = os.path.basename(os.path.normpath(case))
     rs, rd = find_files(case)
     out = os.path.join(WORK, "out_" + name)
@@ -72,7 +80,10 @@ def run_case(case, rtreview, skip_dicompyler):
     results, metrics = {}, {}
 
     j = os.path.join(out, "rtreview.json")
-    results["rtreview"] = timed([rtreview, "dvh", case, "--json"], j)
+    results["rtreview"] = best_of([rtreview, "dvh", case, "--json"], j, repeat)
+    if baseline:
+        results["rtreview baseline"] = best_of([baseline, "dvh", case, "--json"],
+                                               os.path.join(out, "baseline.json"), repeat)
     doc = json.load(open(j))[0]
     metrics["rtreview"] = {r["roi_name"]: r for r in doc["rois"] if r["computed"]}
     max_dose = max(r["max_gy"] for r in metrics["rtreview"].values())
@@ -96,9 +107,14 @@ def run_case(case, rtreview, skip_dicompyler):
 
     print(f"\n== {name}: {len(metrics['rtreview'])} ROIs computed by rtreview")
     base_wall, base_rss, _ = results["rtreview"]
-    print(f"{'tool':<16} {'wall s':>8} {'peak MB':>9} {'wall ×':>8} {'mem ×':>7}  exit")
+    print(f"{'tool':<18} {'wall s':>8} {'peak MB':>9} {'wall ×':>8} {'mem ×':>7}  exit")
     for tool, (wall, rss, code) in results.items():
-        print(f"{tool:<16} {wall:8.2f} {rss:9.1f} {wall / base_wall:8.1f} {rss / base_rss:7.2f}  {code}")
+        print(f"{tool:<18} {wall:8.2f} {rss:9.1f} {wall / base_wall:8.1f} {rss / base_rss:7.2f}  {code}")
+    if baseline:
+        for tool in ("plastimatch", "dicompyler-core"):
+            if tool in results:
+                print(f"{tool} / rtreview: {results[tool][0] / base_wall:.1f}x now, "
+                      f"{results[tool][0] / results['rtreview baseline'][0]:.1f}x with the baseline")
     for tool in metrics:
         if tool == "rtreview":
             continue
@@ -122,6 +138,8 @@ def run_case(case, rtreview, skip_dicompyler):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rtreview", default=os.path.join(ROOT, "build", "rtreview"))
+    ap.add_argument("--baseline", help="a second rtreview build to time in the same run")
+    ap.add_argument("--repeat", type=int, default=1, help="best of N runs of each rtreview build")
     ap.add_argument("--skip-dicompyler", action="store_true")
     ap.add_argument("cases", nargs="*")
     a = ap.parse_args()
@@ -140,7 +158,7 @@ def main():
             cases.append(srs)
     print(f"cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f} (timings are wall clock)")
     for case in cases:
-        run_case(case, a.rtreview, a.skip_dicompyler)
+        run_case(case, a.rtreview, a.skip_dicompyler, a.baseline, a.repeat)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,18 @@
 // lattice of spacing h, and its slab is cut into sub-slabs no thicker than h; h is chosen
 // per ROI for about 250 k samples, but no coarser than the finest dose voxel spacing or
 // 1/16 of the ROI's thinnest extent, and no finer than 2 M samples allow. Each plane's
-// samples share its exact polygon area, so volumes are exact for the contoured shape.
-// End caps: see geometry.h (default: each contour plane is a slab one contour-spacing
-// thick, ±½ spacing; EndCaps::none clips to the first and last contour planes).
+// samples are scaled to its exact polygon area, so prisms of equal contours are exact.
+// Between planes (default) the shape is interpolated: a point is inside at height t between
+// planes a and b when (1 − t)·d_a + t·d_b > 0 (d: in-plane signed distance to each plane's
+// contours), so a contour shrinking towards a pole becomes a frustum, not two prisms.
+// Ends are closed by the trend of the end contours: an end whose contour is not smaller
+// than its neighbour is flat, half a spacing beyond the plane (grown by the trend if the
+// contours grow outwards, as at a cone's base); an end whose contours shrink is rounded:
+// the end contour is eroded as the inradius² extrapolated (quadratic through the last
+// three planes) falls to zero, within one spacing. EndCaps::none clips at the end planes.
+// interpolate_between_planes = false: each plane is a prism slab (geometry.h convention).
+// Dmin and Dmax also take the dose on the boundary: contour vertices and edges on every
+// contour plane, flat end faces, and the interpolated and rounded surfaces' lattice points.
 // Dose grid: any axis-aligned orientation, non-uniform or descending GridFrameOffsetVector.
 // A sample is inside the grid when it lies within the voxels' footprint (the voxel-centre
 // box grown by half a voxel; the dose there is the nearest face's). Other samples count to
@@ -25,7 +34,11 @@
 namespace rtreview {
 
 struct DvhOptions {
+  // half_slab: ends closed by the shape's trend (see above); none: clipped at the end planes.
   EndCaps end_caps = EndCaps::half_slab;
+  // true: the shape between contour planes is interpolated (signed distance) and ends are
+  // closed by trend; false: each plane is a prism slab ±½ spacing (the rasteriser alone).
+  bool interpolate_between_planes = true;
   double bin_width_gy =
       0.01;         // curve resolution (1 cGy; widened only past 1 M bins); Dx/Vx interpolate within bins
   int threads = 0;  // 0: hardware concurrency; results do not depend on it
@@ -78,9 +91,10 @@ struct DvhMetrics {
   double volume_cc = 0, volume_in_grid_cc = 0;
   double min_gy = 0, mean_gy = 0, max_gy = 0;
   double d98_gy = 0, d95_gy = 0, d50_gy = 0, d2_gy = 0;
-  double d0_03cc_gy = 0;         // near-max for OARs (ICRU 91)
-  double d35mm3_gy = 0;          // near-max for targets < 2 cc (ICRU 91); computed for every ROI
-  double homogeneity_index = 0;  // ICRU 83: (D2% − D98%) / D50%
+  double d99_gy = 0, d5_gy = 0, d1_gy = 0;  // the analytic benchmark's near-min and near-max set
+  double d0_03cc_gy = 0;                    // near-max for OARs (ICRU 91)
+  double d35mm3_gy = 0;                     // near-max for targets < 2 cc (ICRU 91); computed for every ROI
+  double homogeneity_index = 0;             // ICRU 83: (D2% − D98%) / D50%
 };
 DvhMetrics standard_metrics(const RoiDvh& dvh);
 
@@ -125,6 +139,20 @@ struct FileDvhComparison {
   double max_curve_difference_percent =
       0;  // max over dose of |V_ours − V_theirs|, % of the file's total volume
   double max_curve_difference_at_gy = 0;
+  // Tolerance (FileDvhTolerance): each point of the file's curve passes when our volume at
+  // its dose is within volume_percent, or our dose at its volume within dose_percent.
+  bool within_tolerance = false;      // comparable and every point passes
+  double points_passing_percent = 0;  // of the file's curve points
+  double worst_point_dose_gy = 0;     // the file point furthest out of tolerance (or closest to it)
+  double worst_point_score = 0;       // min(ΔV / tol_V, ΔD / tol_D) there; ≤ 1 passes
+};
+
+// DVH agreement tolerance: dose difference at matched volume (% of the file DVH's maximum
+// dose) or volume difference at matched dose (% of the file's total volume), as for the
+// analytic benchmark's 3 % criterion; a point passes if either is within tolerance.
+struct FileDvhTolerance {
+  double dose_percent = 3.0;
+  double volume_percent = 3.0;
 };
 
 // Converts a file DVH to a cumulative curve in its own volume units (cc or %), dose in
@@ -133,6 +161,7 @@ struct FileDvhComparison {
 DvhCurve file_dvh_cumulative(const FileDvh& file_dvh);
 
 // Compares each of the dose's DVHSequence items with ours (matched by ROI number).
-std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>& ours, const DoseGrid& dose);
+std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>& ours, const DoseGrid& dose,
+                                                      const FileDvhTolerance& tolerance = {});
 
 }  // namespace rtreview

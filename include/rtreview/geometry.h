@@ -9,6 +9,10 @@
 //   so do planes next to a gap wider than 1.5 typical spacings.
 // EndCaps::none: the same, clipped to [first plane, last plane] (a 1-plane ROI has no volume).
 // Contours whose points are not on one axial plane (spread > 0.1 mm in z) are ignored.
+// These prism slabs are the geometry of the functions below. The DVH engine (dvh.h)
+// interpolates the shape between planes and closes ends by trend by default, so its
+// RoiDvh::volume_cc can differ from roi_volume_cc by a few per cent where contours change
+// size fast between planes.
 #pragma once
 
 #include <optional>

@@ -346,9 +346,12 @@ Finding check_dvh_computable(const PlanSet& plan_set, const std::vector<RoiClass
 }
 
 Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& dvhs) {
+  const FileDvhTolerance tol;
   const std::string rule =
-      "each DVH in the dose's DVHSequence compared with ours (same ROI): metric and curve "
-      "differences reported; information only";
+      "each DVH in the dose's DVHSequence compared with ours (same ROI): every point of the "
+      "file's curve within " +
+      num(tol.volume_percent, 0) + " % of volume at its dose or " + num(tol.dose_percent, 0) +
+      " % of the file's maximum dose at its volume";
   const std::string subject = dose ? dose_subject(*dose) : std::string("plan set");
   if (!dose || dose->dvhs.empty())
     return make_finding(check_id::dvh_matches_file, Status::info, Severity::info, subject,
@@ -357,10 +360,10 @@ Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& 
     return make_finding(check_id::dvh_matches_file, Status::not_evaluable, Severity::info, subject,
                         std::to_string(dose->dvhs.size()) + " DVH(s) in the file, ours not computed", rule,
                         cite_lcd_doc_4);
-  const auto comparisons = compare_with_file_dvhs(dvhs, *dose);
+  const auto comparisons = compare_with_file_dvhs(dvhs, *dose, tol);
   Finding f = make_finding(check_id::dvh_matches_file, Status::info, Severity::info, subject, "", rule,
                            cite_lcd_doc_4);
-  int comparable = 0;
+  int comparable = 0, within = 0;
   double worst = 0.0;
   for (const auto& c : comparisons) {
     std::string text;
@@ -368,8 +371,12 @@ Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& 
       text = "not comparable" + (c.note.empty() ? "" : ": " + c.note);
     } else {
       ++comparable;
+      within += c.within_tolerance;
       worst = std::max(worst, c.max_curve_difference_percent);
-      text = "max curve difference " + num(c.max_curve_difference_percent, 2) + " % at " +
+      text = std::string(c.within_tolerance ? "within" : "outside") + " tolerance (" +
+             num(c.points_passing_percent, 1) + " % of the file's points pass; worst at " +
+             num_unit(c.worst_point_dose_gy, "Gy") + ", " + num(c.worst_point_score, 2) +
+             " × tolerance); max curve difference " + num(c.max_curve_difference_percent, 2) + " % at " +
              num_unit(c.max_curve_difference_at_gy, "Gy");
       for (const auto& m : c.metrics)
         text += "; " + m.name + " ours " + num(m.ours, 3) + " / file " + num(m.theirs, 3);
@@ -377,8 +384,15 @@ Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& 
     }
     f.evidence.push_back({"ROI '" + c.roi_name + "' (#" + std::to_string(c.roi_number) + ")", text});
   }
-  f.message = std::to_string(comparable) + " of " + std::to_string(comparisons.size()) +
-              " file DVH(s) compared; largest curve difference " + num(worst, 2) + " % of volume";
+  if (comparable > 0) {
+    // A TPS DVH that disagrees with ours is for the reviewer to look at, not an error by itself.
+    f.status = within == comparable ? Status::pass : Status::fail;
+    f.severity = within == comparable ? Severity::info : Severity::warning;
+  }
+  f.message = std::to_string(within) + " of " + std::to_string(comparable) +
+              " comparable file DVH(s) within " + num(tol.volume_percent, 0) + " %/" +
+              num(tol.dose_percent, 0) + " % (" + std::to_string(comparisons.size()) +
+              " in the file); largest curve difference " + num(worst, 2) + " % of volume";
   return f;
 }
 

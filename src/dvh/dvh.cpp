@@ -5,6 +5,7 @@
 #include "rtreview/dvh.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -30,6 +31,12 @@ constexpr double min_lattice_per_extent = 16.0;
 constexpr double samples_per_item = 2.5e5;  // work-item size for load balancing
 constexpr std::size_t max_bins = 1'000'000;
 constexpr long dense_histogram_bins = 1L << 18;  // preallocate 0..max dose when it is at most this many bins
+
+// ⌈x⌉ for 0 <= x < 2⁶³ without a libm call (std::ceil is not inlined without SSE4.1).
+inline long ceil_nonnegative(double x) {
+  const long k = static_cast<long>(x);
+  return k + (static_cast<double>(k) < x);
+}
 
 // The dose distribution of a region, as F(e) = volume with dose < e at the bin edges
 // e_k = k · bin. Each sample stands for its lattice cell, whose dose (for a locally linear
@@ -69,7 +76,8 @@ struct Accumulator {
     return lo >= first_edge && hi < first_edge + static_cast<long>(slope.size());
   }
   // Volume w (mm³) at dose d (≥ 0) spread over width δ (Gy); inv_bin = 1 / bin width.
-  void add(double d, double delta, double w, double inv_bin) {
+  // Inlined: it is the innermost loop's body.
+  [[gnu::always_inline]] inline void add(double d, double delta, double w, double inv_bin) {
     double a = (d - 0.5 * delta) * inv_bin, b = (d + 0.5 * delta) * inv_bin;  // in bins
     if (a < 0) a = 0;
     if (!(b - a > 1e-6)) {  // a point mass: counted from the edge past d
@@ -80,7 +88,7 @@ struct Accumulator {
       return;
     }
     const double s = w / (b - a);
-    const long ka = static_cast<long>(std::ceil(a)), kb = static_cast<long>(std::ceil(b));
+    const long ka = ceil_nonnegative(a), kb = ceil_nonnegative(b);
     if (!covers(ka, kb)) [[unlikely]]
       ensure(ka, kb);
     const std::size_t ia = static_cast<std::size_t>(ka - first_edge),
@@ -108,9 +116,20 @@ struct Accumulator {
   }
 };
 
+// A piece of an ROI's volume: one plane's prism slab (no interpolation), the gap between
+// two adjacent planes (interpolated), or an end cap beyond one plane (dir +1 above, −1 below).
+struct Segment {
+  enum class Kind { prism, gap, cap } kind = Kind::prism;
+  std::size_t plane = 0;  // gap: the lower plane; cap: the end plane
+  int dir = 1;
+  double cost = 0;
+};
+
 struct RoiJob {
   std::size_t result_index = 0;
   RoiSlabs slabs;
+  std::vector<Segment> segments;
+  std::vector<geometry::PlaneDistance> distance;  // per plane, when interpolating
   double h_mm = 1.0;
   int fixed_subslabs = 0;  // 0: per plane from thickness / h
   double x0_mm = 0, y0_mm = 0;
@@ -118,7 +137,7 @@ struct RoiJob {
 
 struct WorkItem {
   std::size_t job = 0;
-  std::size_t plane_begin = 0, plane_end = 0;
+  std::size_t segment_begin = 0, segment_end = 0;
   double cost = 0;
   Accumulator acc;
 };
@@ -129,92 +148,667 @@ struct Span {
   long count;
 };
 
+// A lattice point inside only part of a segment: inside for heights beyond (or below) a
+// crossing, as a fraction t of the gap or a distance from the end plane.
+struct ColumnPoint {
+  double x_mm, y_mm;
+  double from, to;  // inside for from < t < to
+};
+
+constexpr double area_rescale_limit = 0.1;  // beyond this the contours cross: trust the lattice
+
+// Lattice rows of a plane: for each row j in [j_lo, j_hi], the half-open index ranges of
+// the samples inside. Calls f(j, y, q0, q1) per range.
+template <class F>
+void for_each_range(const RoiJob& job, const RoiPlane& plane, long j_lo, long j_hi, std::vector<double>& xs,
+                    F&& f) {
+  const double h = job.h_mm;
+  for (long j = j_lo; j <= j_hi; ++j) {
+    const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
+    geometry::scanline_crossings(plane, y, xs);
+    for (std::size_t k = 0; k + 1 < xs.size(); k += 2) {
+      const long q0 = static_cast<long>(std::ceil((xs[k] - job.x0_mm) / h - 0.5));
+      const long q1 = static_cast<long>(std::ceil((xs[k + 1] - job.x0_mm) / h - 0.5));
+      if (q1 > q0) f(j, y, q0, q1);
+    }
+  }
+}
+
+long row_lo(const RoiJob& job, const RoiPlane& p) {
+  return static_cast<long>(std::floor((p.y_min_mm - job.y0_mm) / job.h_mm)) - 1;
+}
+long row_hi(const RoiJob& job, const RoiPlane& p) {
+  return static_cast<long>(std::ceil((p.y_max_mm - job.y0_mm) / job.h_mm)) + 1;
+}
+double lattice_x(const RoiJob& job, long q) { return job.x0_mm + (static_cast<double>(q) + 0.5) * job.h_mm; }
+
+// Scale from the lattice count to the exact area (1 when unreliable: few samples or crossing contours).
+double area_scale(double area_mm2, long count, double h) {
+  if (count < 50) return 1.0;
+  const double f = area_mm2 / (static_cast<double>(count) * h * h);
+  return std::abs(f - 1) > area_rescale_limit ? 1.0 : f;
+}
+
+// Accumulates the samples of one sub-slab at height z: whole spans and single points.
+class SubSlab {
+ public:
+  SubSlab(const DoseSampler& sampler, Accumulator& acc, double h, double dz, double inv_bin)
+      : sampler_(sampler), acc_(acc), h_(h), dz_(dz), inv_bin_(inv_bin) {}
+  bool at(double z) {
+    inside_z_ = sampler_.locate(2, z, hz_);
+    return inside_z_;
+  }
+  void span(double y, double x_first, long count, double w) {
+    AxisHit hy, hx;
+    if (!inside_z_ || !sampler_.locate(1, y, hy)) {
+      acc_.out_mm3 += w * static_cast<double>(count);
+      return;
+    }
+    long inside = 0;
+    double sum = 0;
+    DoseSampler::Cell cell;
+    for (long q = 0; q < count; ++q) {
+      if (!sampler_.locate(0, x_first + static_cast<double>(q) * h_, hx)) continue;
+      if (hx.off0 != cell.off0) sampler_.cell(hx, hy, hz_, cell);
+      const float t = hx.t, gx = cell.gx, gy = cell.gy0 + t * cell.dgy, gz = cell.gz0 + t * cell.dgz;
+      double dd = cell.d0 + t * cell.dd, delta = 0;
+      if (std::isfinite(dd)) {
+        // Dose spread over the cell: per-axis ranges combined by variance (exact for one axis).
+        const double ex = gx * h_, ey = gy * h_, ez = gz * dz_;
+        delta = std::sqrt(ex * ex + ey * ey + ez * ez);
+        if (!std::isfinite(delta)) delta = 0;
+      } else {
+        dd = 0;
+      }
+      if (dd < 0) dd = 0;
+      ++inside;
+      sum += dd;
+      if (dd < acc_.min_gy) acc_.min_gy = dd;
+      if (dd > acc_.max_gy) acc_.max_gy = dd;
+      acc_.add(dd, delta, w, inv_bin_);
+    }
+    acc_.samples += inside;
+    acc_.in_mm3 += w * static_cast<double>(inside);
+    acc_.out_mm3 += w * static_cast<double>(count - inside);
+    acc_.dose_volume_sum += w * sum;
+  }
+  // The column points inside at height v (from < v < to), as runs of lattice neighbours on
+  // one row (the points come row by row, x ascending within each run).
+  void columns(const std::vector<ColumnPoint>& points, double v, double w) {
+    double y = 0, x_first = 0;
+    long count = 0;
+    for (const ColumnPoint& c : points) {
+      if (!(c.from < v && v < c.to)) continue;
+      if (count > 0 && c.y_mm == y &&
+          std::abs(c.x_mm - (x_first + static_cast<double>(count) * h_)) < 1e-6 * h_) {
+        ++count;
+        continue;
+      }
+      if (count > 0) span(y, x_first, count, w);
+      y = c.y_mm, x_first = c.x_mm, count = 1;
+    }
+    if (count > 0) span(y, x_first, count, w);
+  }
+
+ private:
+  const DoseSampler& sampler_;
+  Accumulator& acc_;
+  double h_, dz_, inv_bin_;
+  AxisHit hz_;
+  bool inside_z_ = false;
+};
+
+// The dose at a boundary point joins Dmin/Dmax (extremes of a trilinear dose over a region
+// lie on its boundary; interior samples sit a fraction of a step inside).
+void boundary_point(const DoseSampler& sampler, double x, double y, double z, Accumulator& acc) {
+  AxisHit hx, hy, hz;
+  if (!sampler.locate(0, x, hx) || !sampler.locate(1, y, hy) || !sampler.locate(2, z, hz)) return;
+  double d = sampler.sample(hx, hy, hz);
+  if (!std::isfinite(d)) return;
+  if (d < 0) d = 0;
+  acc.min_gy = std::min(acc.min_gy, d);
+  acc.max_gy = std::max(acc.max_gy, d);
+}
+
+// Vertices and edges (points no further apart than step) of a plane's contours at height z.
+void boundary_contours(const DoseSampler& sampler, const RoiPlane& plane, double z, double step,
+                       Accumulator& acc) {
+  for (const auto& p : plane.polygons) {
+    const std::size_t n = p.x_mm.size();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+      const double dx = p.x_mm[i] - p.x_mm[j], dy = p.y_mm[i] - p.y_mm[j];
+      const int pieces = std::max(1, static_cast<int>(std::ceil(std::sqrt(dx * dx + dy * dy) / step)));
+      for (int k = 0; k < pieces; ++k) {
+        const double u = static_cast<double>(k) / pieces;
+        boundary_point(sampler, p.x_mm[j] + u * dx, p.y_mm[j] + u * dy, z, acc);
+      }
+    }
+  }
+}
+
+// Lattice spans of a plane and their count.
+long plane_spans(const RoiJob& job, const RoiPlane& plane, std::vector<double>& xs,
+                 std::vector<Span>& spans) {
+  spans.clear();
+  long n = 0;
+  for_each_range(job, plane, row_lo(job, plane), row_hi(job, plane), xs,
+                 [&](long, double y, long q0, long q1) {
+                   spans.push_back({y, lattice_x(job, q0), q1 - q0});
+                   n += q1 - q0;
+                 });
+  return n;
+}
+
+// A plane smaller than the lattice: one sample at the vertex mean of its first contour.
+Span centre_span(const RoiPlane& plane) {
+  const auto& p = plane.polygons.front();
+  double cx = 0, cy = 0;
+  for (std::size_t k = 0; k < p.x_mm.size(); ++k) cx += p.x_mm[k], cy += p.y_mm[k];
+  const double m = static_cast<double>(p.x_mm.size());
+  return {cy / m, cx / m, 1};
+}
+
+int subslab_count(const RoiJob& job, double thickness) {
+  return job.fixed_subslabs > 0 ? job.fixed_subslabs
+                                : std::max(1, static_cast<int>(std::ceil(thickness / job.h_mm - 1e-9)));
+}
+
+// One plane's prism slab (no interpolation).
+void run_prism(const RoiJob& job, std::size_t pi, const DoseSampler& sampler, double inv_bin,
+               Accumulator& acc, std::vector<double>& xs, std::vector<Span>& spans) {
+  const RoiPlane& plane = job.slabs.planes[pi];
+  const double h = job.h_mm;
+  long n = plane_spans(job, plane, xs, spans);
+  // The exact area unless the contours cross each other (then the nesting-depth area is
+  // wrong and the sampled parity area is the better estimate).
+  double area = plane.area_mm2;
+  const double sampled_area = static_cast<double>(n) * h * h;
+  if (n >= 50 && std::abs(sampled_area - area) > area_rescale_limit * area) area = sampled_area;
+  if (n == 0) {
+    if (!(area > 0)) return;
+    spans.push_back(centre_span(plane));
+    n = 1;
+  }
+  const int subslabs = subslab_count(job, plane.thickness_mm());
+  const double dz = plane.thickness_mm() / subslabs;
+  const double w = area * dz / static_cast<double>(n);
+  SubSlab slab(sampler, acc, h, dz, inv_bin);
+  for (int s = 0; s < subslabs; ++s) {
+    slab.at(plane.z_lo_mm + (s + 0.5) * dz);
+    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+  }
+  boundary_contours(sampler, plane, plane.z_lo_mm, h, acc);
+  boundary_contours(sampler, plane, plane.z_hi_mm, h, acc);
+}
+
+// Splits two ascending lists of disjoint half-open ranges into their intersection and the
+// parts in only one, by merging their endpoint sequences (linear in the ranges).
+using Range = std::pair<long, long>;
+void split_ranges(const Range* a, const Range* a_end, const Range* b, const Range* b_end,
+                  std::vector<Range>& both, std::vector<Range>& only_a, std::vector<Range>& only_b) {
+  both.clear(), only_a.clear(), only_b.clear();
+  const std::size_t na = 2 * static_cast<std::size_t>(a_end - a),
+                    nb = 2 * static_cast<std::size_t>(b_end - b);
+  auto pos = [](const Range* r, std::size_t i) { return i % 2 == 0 ? r[i / 2].first : r[i / 2].second; };
+  std::size_t ia = 0, ib = 0;  // endpoints passed; odd: inside
+  long prev = std::numeric_limits<long>::min();
+  while (ia < na || ib < nb) {
+    const long p = std::min(ia < na ? pos(a, ia) : std::numeric_limits<long>::max(),
+                            ib < nb ? pos(b, ib) : std::numeric_limits<long>::max());
+    if (p > prev && (ia % 2 == 1 || ib % 2 == 1)) {
+      if (ia % 2 == 1 && ib % 2 == 1)
+        both.push_back({prev, p});
+      else if (ia % 2 == 1)
+        only_a.push_back({prev, p});
+      else
+        only_b.push_back({prev, p});
+    }
+    while (ia < na && pos(a, ia) == p) ++ia;
+    while (ib < nb && pos(b, ib) == p) ++ib;
+    prev = p;
+  }
+}
+
+// One plane's lattice ranges row by row, and a small cache of them: consecutive gaps share
+// planes (b of one gap is a of the next; the tangent planes too), so each plane is
+// scan-filled once per work item instead of up to four times.
+struct PlaneRows {
+  std::size_t plane = std::numeric_limits<std::size_t>::max();
+  long j_lo = 0, j_hi = -1, count = 0;
+  std::vector<std::size_t> start;  // ranges of row j: [start[j − j_lo], start[j − j_lo + 1])
+  std::vector<std::pair<long, long>> ranges;
+  unsigned long used = 0;
+
+  std::pair<const std::pair<long, long>*, const std::pair<long, long>*> row(long j) const {
+    if (j < j_lo || j > j_hi) return {nullptr, nullptr};
+    const auto* base = ranges.data();
+    return {base + start[static_cast<std::size_t>(j - j_lo)],
+            base + start[static_cast<std::size_t>(j - j_lo + 1)]};
+  }
+  bool contains(long j, long q) const {
+    const auto [b, e] = row(j);
+    for (auto* r = b; r != e; ++r)
+      if (q >= r->first && q < r->second) return true;
+    return false;
+  }
+};
+
+class RowCache {
+ public:
+  const PlaneRows& get(const RoiJob& job, std::size_t plane, std::vector<double>& xs) {
+    ++clock_;
+    PlaneRows* victim = &slots_[0];
+    for (auto& s : slots_) {
+      if (s.plane == plane) {
+        s.used = clock_;
+        return s;
+      }
+      if (s.used < victim->used) victim = &s;
+    }
+    PlaneRows& r = *victim;
+    const RoiPlane& p = job.slabs.planes[plane];
+    r.plane = plane, r.used = clock_, r.count = 0;
+    r.j_lo = row_lo(job, p), r.j_hi = row_hi(job, p);
+    r.ranges.clear();
+    r.start.assign(static_cast<std::size_t>(r.j_hi - r.j_lo + 2), 0);
+    for_each_range(job, p, r.j_lo, r.j_hi, xs, [&](long j, double, long q0, long q1) {
+      r.ranges.push_back({q0, q1});
+      r.start[static_cast<std::size_t>(j - r.j_lo + 1)] = r.ranges.size();
+      r.count += q1 - q0;
+    });
+    // Rows without ranges start where the previous row ended.
+    for (std::size_t k = 1; k < r.start.size(); ++k) r.start[k] = std::max(r.start[k], r.start[k - 1]);
+    return r;
+  }
+
+ private:
+  std::array<PlaneRows, 4> slots_;
+  unsigned long clock_ = 0;
+};
+
+bool joined(const RoiPlane& lower, const RoiPlane& upper) {
+  return std::abs(lower.z_hi_mm - upper.z_lo_mm) < 1e-6;
+}
+
+// Where the signed distance, a cubic Hermite in t ∈ [0, 1] from d(0) = da, d(1) = db (of
+// opposite signs) and tangents ta, tb, crosses zero: a Catmull-Rom interpolation of the
+// shape, which follows a sphere's curved profile where a linear one cuts a chord.
+double crossing(double da, double db, double ta, double tb) {
+  auto d = [&](double t) {
+    const double t2 = t * t, t3 = t2 * t;
+    return (2 * t3 - 3 * t2 + 1) * da + (t3 - 2 * t2 + t) * ta + (-2 * t3 + 3 * t2) * db + (t3 - t2) * tb;
+  };
+  if (!(da * db < 0)) return da - db != 0 ? std::clamp(da / (da - db), 0.0, 1.0) : 0.5;
+  double lo = 0, hi = 1;
+  for (int it = 0; it < 24; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    ((d(mid) > 0) == (da > 0) ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+// The gap between adjacent planes a and a + 1, interpolated by signed distance.
+void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, double inv_bin, Accumulator& acc,
+             std::vector<double>& xs, RowCache& cache) {
+  const RoiPlane& a = job.slabs.planes[ia];
+  const RoiPlane& b = job.slabs.planes[ia + 1];
+  const double h = job.h_mm, s = b.z_mm - a.z_mm;
+  const auto& planes = job.slabs.planes;
+  const bool has_below = ia > 0 && joined(planes[ia - 1], a);
+  const bool has_above = ia + 2 < planes.size() && joined(b, planes[ia + 2]);
+  const PlaneRows& rows_a = cache.get(job, ia, xs);
+  const PlaneRows& rows_b = cache.get(job, ia + 1, xs);
+  const PlaneRows* rows_below = has_below ? &cache.get(job, ia - 1, xs) : nullptr;
+  const PlaneRows* rows_above = has_above ? &cache.get(job, ia + 2, xs) : nullptr;
+  std::vector<Span> spans;
+  std::vector<ColumnPoint> columns;
+  std::vector<Range> both, only_a, only_b;
+  const long na = rows_a.count, nb = rows_b.count;
+  const long j_lo = std::min(rows_a.j_lo, rows_b.j_lo), j_hi = std::max(rows_a.j_hi, rows_b.j_hi);
+  for (long j = j_lo; j <= j_hi; ++j) {
+    const auto [a0, a1] = rows_a.row(j);
+    const auto [b0, b1] = rows_b.row(j);
+    if (a0 == a1 && b0 == b1) continue;
+    split_ranges(a0, a1, b0, b1, both, only_a, only_b);
+    const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
+    for (const auto& r : both) spans.push_back({y, lattice_x(job, r.first), r.second - r.first});
+    // Inside one plane only: inside up to (from a) or beyond (to b) t* where the
+    // interpolated signed distance crosses zero.
+    auto signed_at = [&](std::size_t plane, const PlaneRows& rows, long q, double x) {
+      const double d = job.distance[plane].unsigned_mm(x, y);
+      return rows.contains(j, q) ? d : -d;
+    };
+    for (int side = 0; side < 2; ++side)
+      for (const auto& r : side == 0 ? only_a : only_b)
+        for (long q = r.first; q < r.second; ++q) {
+          const double x = lattice_x(job, q);
+          const double ua = job.distance[ia].unsigned_mm(x, y), ub = job.distance[ia + 1].unsigned_mm(x, y);
+          const double da = side == 0 ? ua : -ua, db = side == 0 ? -ub : ub;
+          // Tangents (per gap) from the outer neighbours where the stack continues, else the
+          // chord. Where the boundary moves less than a lattice step the curve's correction is
+          // below the lattice's resolution: the chord (linear) is kept and two queries saved.
+          double ta = db - da, tb = db - da;
+          const bool curved = std::abs(da - db) > h;
+          if (curved && rows_below)
+            ta = s * (db - signed_at(ia - 1, *rows_below, q, x)) / (b.z_mm - planes[ia - 1].z_mm);
+          if (curved && rows_above)
+            tb = s * (signed_at(ia + 2, *rows_above, q, x) - da) / (planes[ia + 2].z_mm - a.z_mm);
+          const double t = crossing(da, db, ta, tb);
+          columns.push_back(side == 0 ? ColumnPoint{x, y, 0.0, t} : ColumnPoint{x, y, t, 1.0});
+          boundary_point(sampler, x, y, a.z_mm + t * s, acc);
+        }
+  }
+  const double fa = area_scale(a.area_mm2, na, h), fb = area_scale(b.area_mm2, nb, h);
+  boundary_contours(sampler, a, a.z_mm, h, acc);
+  const int subslabs = subslab_count(job, s);
+  const double dz = s / subslabs;
+  SubSlab slab(sampler, acc, h, dz, inv_bin);
+  if (na + nb == 0) {  // both planes smaller than the lattice: their mean area at a's centre
+    const Span c = centre_span(a);
+    for (int k = 0; k < subslabs; ++k) {
+      slab.at(a.z_mm + (k + 0.5) * dz);
+      slab.span(c.y_mm, c.x_first_mm, 1, 0.5 * (a.area_mm2 + b.area_mm2) * dz);
+    }
+    return;
+  }
+  for (int k = 0; k < subslabs; ++k) {
+    const double t = (k + 0.5) / subslabs;
+    const double w = h * h * dz * ((1 - t) * fa + t * fb);
+    slab.at(a.z_mm + t * s);
+    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.columns(columns, t, w);
+  }
+}
+
+// Depth of a point inside a plane for closing a rounded end: the distance to the plane's
+// moving edges only, those that do not lie on the reference plane's contours. An edge that
+// stays put from plane to plane (the base of a cone lying across the planes, the ends of a
+// lying cylinder) is a flat face of the solid and is not eroded.
+struct EndDepth {
+  const RoiPlane* plane = nullptr;
+  std::vector<char> moving;  // per edge, in polygon order (edge i joins vertex i − 1 and i)
+  geometry::PlaneDistance moving_distance;
+
+  EndDepth(const RoiPlane& p, const geometry::PlaneDistance& reference, double tolerance_mm) : plane(&p) {
+    std::vector<double> edges;
+    for (const auto& poly : p.polygons) {
+      const std::size_t n = poly.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+        const double mx = 0.5 * (poly.x_mm[i] + poly.x_mm[j]), my = 0.5 * (poly.y_mm[i] + poly.y_mm[j]);
+        moving.push_back(reference.unsigned_mm(mx, my) > tolerance_mm);
+      }
+    }
+    if (std::find(moving.begin(), moving.end(), 1) == moving.end()) moving.assign(moving.size(), 1);
+    std::size_t k = 0;
+    for (const auto& poly : p.polygons) {
+      const std::size_t n = poly.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++, ++k)
+        if (moving[k]) edges.insert(edges.end(), {poly.x_mm[j], poly.y_mm[j], poly.x_mm[i], poly.y_mm[i]});
+    }
+    moving_distance = geometry::PlaneDistance(std::move(edges));
+  }
+  double operator()(double x, double y) const { return moving_distance.unsigned_mm(x, y); }
+  // Distance to the nearest moving edge and that edge's nearest point.
+  double nearest(double x, double y, double& nx, double& ny) const {
+    double best = std::numeric_limits<double>::infinity();
+    nx = x, ny = y;
+    std::size_t k = 0;
+    for (const auto& p : plane->polygons) {
+      const std::size_t n = p.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++, ++k) {
+        if (!moving[k]) continue;
+        const double dx = p.x_mm[i] - p.x_mm[j], dy = p.y_mm[i] - p.y_mm[j];
+        const double px = x - p.x_mm[j], py = y - p.y_mm[j], len2 = dx * dx + dy * dy;
+        const double t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
+        const double d2 = (px - t * dx) * (px - t * dx) + (py - t * dy) * (py - t * dy);
+        if (d2 < best) best = d2, nx = p.x_mm[j] + t * dx, ny = p.y_mm[j] + t * dy;
+      }
+    }
+    return std::sqrt(best);
+  }
+  // The deepest point inside the plane, by pattern search from (x, y).
+  double deepest(double& x, double& y, double step) const {
+    auto value = [&](double px, double py) {
+      return geometry::plane_contains(*plane, px, py) ? (*this)(px, py) : -1.0;
+    };
+    double best = value(x, y);
+    for (; step > 1e-3; step *= 0.5)
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (const auto& [dx, dy] :
+             {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {-1, -1}, {1, -1}, {-1, 1}}) {
+          const double d = value(x + dx * step, y + dy * step);
+          if (d > best + 1e-12) best = d, x += dx * step, y += dy * step, moved = true;
+        }
+      }
+    return std::max(best, 0.0);
+  }
+};
+
+// Distance from (x, y) along the unit direction (ux, uy) to the first edge of a plane's
+// contours; NaN when the ray meets none.
+double ray_depth_mm(const RoiPlane& plane, double x, double y, double ux, double uy) {
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& p : plane.polygons) {
+    const std::size_t n = p.x_mm.size();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+      const double ex = p.x_mm[i] - p.x_mm[j], ey = p.y_mm[i] - p.y_mm[j];
+      const double wx = p.x_mm[j] - x, wy = p.y_mm[j] - y;
+      const double den = ux * ey - uy * ex;
+      if (den == 0) continue;
+      const double t = (wx * ey - wy * ex) / den, v = (wx * uy - wy * ux) / den;
+      if (t > 0 && v >= 0 && v <= 1) best = std::min(best, t);
+    }
+  }
+  return std::isfinite(best) ? best : std::numeric_limits<double>::quiet_NaN();
+}
+
+// Distance beyond the end plane where the extrapolated size reaches zero: r² at outward
+// offsets u (0 at the end plane, negative inwards) fitted by a quadratic through three
+// planes (exact for a sphere's pole and a cone's tip), else a line through two; limited to
+// one spacing (a contour would have been drawn further out). NaN when the trend does not close.
+double closure_distance_mm(const std::vector<double>& u, const std::vector<double>& r2, double max_mm) {
+  auto clampd = [max_mm](double l) {
+    return l > 0 ? std::min(l, max_mm) : std::numeric_limits<double>::quiet_NaN();
+  };
+  const double linear =
+      r2[1] > r2[0] ? r2[0] * (u[0] - u[1]) / (r2[1] - r2[0]) : std::numeric_limits<double>::quiet_NaN();
+  if (u.size() < 3) return clampd(linear);
+  // Newton form through (u0, r0), (u1, r1), (u2, r2).
+  const double c1 = (r2[1] - r2[0]) / (u[1] - u[0]), c12 = (r2[2] - r2[1]) / (u[2] - u[1]);
+  const double c2 = (c12 - c1) / (u[2] - u[0]);
+  // Q(v) = r0 + c1 v + c2 v (v − u1), v ≥ 0 outward from the end plane (u0 = 0).
+  const double A = c2, B = c1 - c2 * u[1], C = r2[0];
+  if (std::abs(A) < 1e-12) return clampd(B < 0 ? -C / B : linear);
+  const double disc = B * B - 4 * A * C;
+  if (disc < 0) {  // a double root blurred by the contours (a cone's tip): the vertex
+    const double v = -B / (2 * A);
+    return v > 0 && A * v * v + B * v + C < 0.05 * C ? clampd(v) : clampd(linear);
+  }
+  const double q = std::sqrt(disc);
+  double best = std::numeric_limits<double>::infinity();
+  for (double v : {(-B - q) / (2 * A), (-B + q) / (2 * A)})
+    if (v > 0) best = std::min(best, v);
+  return std::isfinite(best) ? clampd(best) : clampd(linear);
+}
+
+// The end cap beyond plane e (dir +1 above, −1 below), closed by the trend of the end contours.
+void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& sampler, double inv_bin,
+             Accumulator& acc, std::vector<double>& xs, RowCache& cache) {
+  const auto& planes = job.slabs.planes;
+  const RoiPlane& e = planes[ie];
+  const double h = job.h_mm;
+  const double half = dir > 0 ? e.z_hi_mm - e.z_mm : e.z_mm - e.z_lo_mm;  // 0 with EndCaps::none
+  if (dir > 0) boundary_contours(sampler, e, e.z_mm, h, acc);
+  if (!(half > 0)) return;
+  // Inward neighbours (adjacent: no gap between the slabs).
+  std::vector<std::size_t> inward;
+  for (std::size_t k = ie; inward.size() < 2;) {
+    const std::size_t next = dir > 0 ? k - 1 : k + 1;
+    if ((dir > 0 && k == 0) || next >= planes.size()) break;
+    const bool adjacent = dir > 0 ? std::abs(planes[next].z_hi_mm - planes[k].z_lo_mm) < 1e-6
+                                  : std::abs(planes[k].z_hi_mm - planes[next].z_lo_mm) < 1e-6;
+    if (!adjacent) break;
+    inward.push_back(next);
+    k = next;
+  }
+  std::vector<Span> spans;
+  const long n = plane_spans(job, e, xs, spans);
+  const double f = area_scale(e.area_mm2, n, h);
+  const bool rounded = !inward.empty() && e.area_mm2 < 0.9 * planes[inward[0]].area_mm2;
+  std::vector<ColumnPoint> columns;  // from/to: distance beyond the end plane (mm)
+  double length = half;
+  if (rounded) {
+    // Size of each plane: its deepest point's depth, by pattern search from the end plane's.
+    const double tolerance = 0.1 * h;
+    const EndDepth end_depth(e, job.distance[inward[0]], tolerance);
+    double x = 0, y = 0, best = -std::numeric_limits<double>::infinity();
+    std::vector<std::pair<double, double>> points;
+    std::vector<double> depth;
+    for (const Span& sp : spans)
+      for (long q = 0; q < sp.count; ++q) {
+        const double px = sp.x_first_mm + static_cast<double>(q) * h;
+        const double d = end_depth(px, sp.y_mm);
+        points.push_back({px, sp.y_mm});
+        depth.push_back(d);
+        if (d > best) best = d, x = px, y = sp.y_mm;
+      }
+    if (points.empty()) {
+      const Span c = centre_span(e);
+      x = c.x_first_mm, y = c.y_mm;
+    }
+    std::vector<double> u{0.0}, r2;
+    const double rho = end_depth.deepest(x, y, 0.5 * h);
+    r2.push_back(rho * rho);
+    // Each inward plane's size along the same ray: from the end's deepest point towards its
+    // nearest moving edge (a cone lying across the planes narrows along its axis, not evenly).
+    double nx, ny;
+    end_depth.nearest(x, y, nx, ny);
+    const double ray_len = std::hypot(nx - x, ny - y);
+    for (std::size_t k : inward) {
+      double r = ray_len > 0 && geometry::plane_contains(planes[k], x, y)
+                     ? ray_depth_mm(planes[k], x, y, (nx - x) / ray_len, (ny - y) / ray_len)
+                     : std::numeric_limits<double>::quiet_NaN();
+      if (std::isnan(r)) {
+        double kx = x, ky = y;
+        r = EndDepth(planes[k], job.distance[ie], tolerance).deepest(kx, ky, 0.5 * h);
+      }
+      u.push_back(-std::abs(planes[k].z_mm - e.z_mm));
+      r2.push_back(r * r);
+    }
+    length = closure_distance_mm(u, r2, std::abs(e.z_mm - planes[inward[0]].z_mm));
+    if (std::isnan(length) || !(rho > 0)) {
+      length = half;  // no closing trend: flat
+    } else {
+      // Q(v) = inradius² at v beyond the plane; a point at depth d stays inside while
+      // inradius(v) > rho − d. Q falls on [0, length]: bisection.
+      const double c1 = (r2[1] - r2[0]) / (u[1] - u[0]);
+      const double c2 = u.size() >= 3 ? ((r2[2] - r2[1]) / (u[2] - u[1]) - c1) / (u[2] - u[0]) : 0.0;
+      const double L = length;
+      auto Q = [&](double v) { return v >= L ? 0.0 : std::max(r2[0] + c1 * v + c2 * v * (v - u[1]), 0.0); };
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        const double need = std::max(rho - depth[i], 0.0);
+        double lo = 0, hi = L;
+        for (int it = 0; it < 30; ++it) {
+          const double mid = 0.5 * (lo + hi);
+          (Q(mid) > need * need ? lo : hi) = mid;
+        }
+        columns.push_back({points[i].first, points[i].second, 0.0, lo});
+        boundary_point(sampler, points[i].first, points[i].second, e.z_mm + dir * lo, acc);
+      }
+      boundary_point(sampler, x, y, e.z_mm + dir * L, acc);  // the tip
+      spans.clear();
+      if (columns.empty()) {  // smaller than the lattice: one column at its centre
+        columns.push_back({x, y, 0.0, 0.5 * L});
+        const double w_total = e.area_mm2 * 0.5 * L;  // a paraboloid-like tip: ½ base × height
+        const int subslabs = subslab_count(job, 0.5 * L);
+        const double dz = 0.5 * L / subslabs;
+        SubSlab slab(sampler, acc, h, dz, inv_bin);
+        for (int k = 0; k < subslabs; ++k) {
+          slab.at(e.z_mm + dir * (k + 0.5) * dz);
+          slab.span(y, x, 1, w_total / subslabs);
+        }
+        return;
+      }
+    }
+  }
+  if (!rounded || columns.empty()) {
+    // Flat: the end contour, grown by the trend where the contours grow outwards (a cone's
+    // base), never shrunk; its face half a spacing beyond the plane.
+    if (!inward.empty() && e.area_mm2 > planes[inward[0]].area_mm2) {
+      const RoiPlane& m = planes[inward[0]];
+      const double s1 = std::abs(e.z_mm - m.z_mm);
+      double growth = 0;  // how far the end contour lies outside its neighbour, at most
+      for (const auto& p : e.polygons)
+        for (std::size_t k = 0; k < p.x_mm.size(); ++k)
+          growth = std::max(growth, job.distance[inward[0]].unsigned_mm(p.x_mm[k], p.y_mm[k]));
+      const double margin = growth * half / s1;
+      if (margin > 0.05 * h) {
+        const PlaneRows& rows_e = cache.get(job, ie, xs);
+        const PlaneRows& rows_m = cache.get(job, inward[0], xs);
+        const long j_lo = static_cast<long>(std::floor((e.y_min_mm - margin - job.y0_mm) / h)) - 1;
+        const long j_hi = static_cast<long>(std::ceil((e.y_max_mm + margin - job.y0_mm) / h)) + 1;
+        const long q_lo = static_cast<long>(std::floor((e.x_min_mm - margin - job.x0_mm) / h)) - 1;
+        const long q_hi = static_cast<long>(std::ceil((e.x_max_mm + margin - job.x0_mm) / h)) + 1;
+        for (long j = j_lo; j <= j_hi; ++j) {
+          const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
+          for (long q = q_lo; q <= q_hi; ++q) {
+            const double x = lattice_x(job, q);
+            if (rows_e.contains(j, q)) continue;  // inside the end contour: in the cap anyway
+            const double de = -job.distance[ie].unsigned_mm(x, y);
+            if (de >= 0 || de < -margin) continue;
+            const double um = job.distance[inward[0]].unsigned_mm(x, y);
+            const double dm = rows_m.contains(j, q) ? um : -um;
+            const double rate = (de - dm) / s1;  // growth per mm outward
+            if (!(rate > 0)) continue;
+            const double from = -de / rate;
+            if (from >= half) continue;
+            columns.push_back({x, y, from, half});
+            boundary_point(sampler, x, y, e.z_mm + dir * from, acc);
+            boundary_point(sampler, x, y, e.z_mm + dir * half, acc);
+          }
+        }
+      }
+    }
+    if (n == 0) {
+      if (!(e.area_mm2 > 0)) return;
+      spans.push_back(centre_span(e));
+    }
+    boundary_contours(sampler, e, e.z_mm + dir * half, h, acc);
+    length = half;
+  }
+  const int subslabs = subslab_count(job, length);
+  const double dz = length / subslabs;
+  SubSlab slab(sampler, acc, h, dz, inv_bin);
+  const double w = n == 0 ? e.area_mm2 * dz : h * h * dz * f;
+  for (int k = 0; k < subslabs; ++k) {
+    const double v = (k + 0.5) * dz;
+    slab.at(e.z_mm + dir * v);
+    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.columns(columns, v, h * h * dz * f);
+  }
+}
+
 void run_item(const RoiJob& job, const DoseSampler& sampler, double bin_width_gy, WorkItem& item) {
   Accumulator& acc = item.acc;
   const long max_edge = static_cast<long>(sampler.max_dose() / bin_width_gy) + 2;
   if (max_edge <= dense_histogram_bins) acc.ensure(0, max_edge);
-  const double h = job.h_mm;
   const double inv_bin = 1.0 / bin_width_gy;
   std::vector<double> xs;
   std::vector<Span> spans;
-  for (std::size_t pi = item.plane_begin; pi < item.plane_end; ++pi) {
-    const RoiPlane& plane = job.slabs.planes[pi];
-    spans.clear();
-    long n = 0;
-    const long j_lo = static_cast<long>(std::floor((plane.y_min_mm - job.y0_mm) / h)) - 1;
-    const long j_hi = static_cast<long>(std::ceil((plane.y_max_mm - job.y0_mm) / h)) + 1;
-    for (long j = j_lo; j <= j_hi; ++j) {
-      const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
-      geometry::scanline_crossings(plane, y, xs);
-      for (std::size_t k = 0; k + 1 < xs.size(); k += 2) {
-        // Samples x_q = x0 + (q + ½)h with xa <= x_q < xb.
-        const long q0 = static_cast<long>(std::ceil((xs[k] - job.x0_mm) / h - 0.5));
-        const long q1 = static_cast<long>(std::ceil((xs[k + 1] - job.x0_mm) / h - 0.5));
-        if (q1 > q0) {
-          spans.push_back({y, job.x0_mm + (static_cast<double>(q0) + 0.5) * h, q1 - q0});
-          n += q1 - q0;
-        }
-      }
-    }
-    // The exact area unless the contours cross each other (then the nesting-depth area is
-    // wrong and the sampled parity area is the better estimate).
-    double area = plane.area_mm2;
-    const double sampled_area = static_cast<double>(n) * h * h;
-    if (n >= 50 && std::abs(sampled_area - area) > 0.1 * area) area = sampled_area;
-    if (n == 0) {
-      if (!(area > 0)) continue;
-      // Smaller than the lattice: one sample at the vertex mean of its first contour.
-      const auto& p = plane.polygons.front();
-      double cx = 0, cy = 0;
-      for (std::size_t k = 0; k < p.x_mm.size(); ++k) cx += p.x_mm[k], cy += p.y_mm[k];
-      const double m = static_cast<double>(p.x_mm.size());
-      spans.push_back({cy / m, cx / m, 1});
-      n = 1;
-    }
-    const int subslabs = job.fixed_subslabs > 0
-                             ? job.fixed_subslabs
-                             : std::max(1, static_cast<int>(std::ceil(plane.thickness_mm() / h - 1e-9)));
-    const double dz = plane.thickness_mm() / subslabs;
-    const double w = area * dz / static_cast<double>(n);
-    for (int s = 0; s < subslabs; ++s) {
-      const double z = plane.z_lo_mm + (s + 0.5) * dz;
-      AxisHit hz, hy, hx;
-      if (!sampler.locate(2, z, hz)) {
-        acc.out_mm3 += w * static_cast<double>(n);
-        continue;
-      }
-      for (const Span& sp : spans) {
-        if (!sampler.locate(1, sp.y_mm, hy)) {
-          acc.out_mm3 += w * static_cast<double>(sp.count);
-          continue;
-        }
-        long inside = 0;
-        double sum = 0;
-        for (long q = 0; q < sp.count; ++q) {
-          if (!sampler.locate(0, sp.x_first_mm + static_cast<double>(q) * h, hx)) continue;
-          float gx, gy, gz;
-          const float d = sampler.sample_with_gradient(hx, hy, hz, gx, gy, gz);
-          double dd = d, delta = 0;
-          if (std::isfinite(dd)) {
-            // Dose spread over the cell: per-axis ranges combined by variance (exact for one axis).
-            const double ex = gx * h, ey = gy * h, ez = gz * dz;
-            delta = std::sqrt(ex * ex + ey * ey + ez * ez);
-            if (!std::isfinite(delta)) delta = 0;
-          } else {
-            dd = 0;
-          }
-          if (dd < 0) dd = 0;
-          ++inside;
-          sum += dd;
-          if (dd < acc.min_gy) acc.min_gy = dd;
-          if (dd > acc.max_gy) acc.max_gy = dd;
-          acc.add(dd, delta, w, inv_bin);
-        }
-        acc.samples += inside;
-        acc.in_mm3 += w * static_cast<double>(inside);
-        acc.out_mm3 += w * static_cast<double>(sp.count - inside);
-        acc.dose_volume_sum += w * sum;
-      }
+  RowCache cache;
+  for (std::size_t si = item.segment_begin; si < item.segment_end; ++si) {
+    const Segment& seg = job.segments[si];
+    switch (seg.kind) {
+      case Segment::Kind::prism:
+        run_prism(job, seg.plane, sampler, inv_bin, acc, xs, spans);
+        break;
+      case Segment::Kind::gap:
+        run_gap(job, seg.plane, sampler, inv_bin, acc, xs, cache);
+        break;
+      case Segment::Kind::cap:
+        run_cap(job, seg.plane, seg.dir, sampler, inv_bin, acc, xs, cache);
+        break;
     }
   }
 }
@@ -357,17 +951,40 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     job.y0_mm = centred_start(b.min_mm[1], b.max_mm[1]);
     r.sample_spacing_mm = h;
     job.slabs = s;
-    // Items of consecutive planes holding about samples_per_item samples each.
+    // Segments: prisms, or gaps between adjacent planes and caps at the ends of each run.
+    const auto& planes = s.planes;
+    if (options.interpolate_between_planes)
+      for (const auto& plane : planes) job.distance.emplace_back(plane);
+    auto plane_cost = [&](std::size_t p, double thickness) {
+      const double sub = job.fixed_subslabs > 0 ? job.fixed_subslabs : std::ceil(thickness / h);
+      return planes[p].area_mm2 / (h * h) * std::max(sub, 1.0) + 1.0;
+    };
+    for (std::size_t p = 0; p < planes.size(); ++p) {
+      if (!options.interpolate_between_planes) {
+        job.segments.push_back({Segment::Kind::prism, p, 1, plane_cost(p, planes[p].thickness_mm())});
+        continue;
+      }
+      const bool joined_below = p > 0 && std::abs(planes[p - 1].z_hi_mm - planes[p].z_lo_mm) < 1e-6;
+      const bool joined_above =
+          p + 1 < planes.size() && std::abs(planes[p].z_hi_mm - planes[p + 1].z_lo_mm) < 1e-6;
+      if (!joined_below)
+        job.segments.push_back(
+            {Segment::Kind::cap, p, -1, plane_cost(p, planes[p].z_mm - planes[p].z_lo_mm)});
+      if (joined_above)
+        job.segments.push_back(
+            {Segment::Kind::gap, p, 1, plane_cost(p, planes[p + 1].z_mm - planes[p].z_mm)});
+      else
+        job.segments.push_back({Segment::Kind::cap, p, 1, plane_cost(p, planes[p].z_hi_mm - planes[p].z_mm)});
+    }
+    // Items of consecutive segments holding about samples_per_item samples each.
     WorkItem item;
     item.job = jobs.size();
-    for (std::size_t p = 0; p < s.planes.size(); ++p) {
-      const double sub =
-          job.fixed_subslabs > 0 ? job.fixed_subslabs : std::ceil(s.planes[p].thickness_mm() / h);
-      item.cost += s.planes[p].area_mm2 / (h * h) * std::max(sub, 1.0) + 1.0;
-      item.plane_end = p + 1;
-      if (item.cost >= samples_per_item || p + 1 == s.planes.size()) {
+    for (std::size_t k = 0; k < job.segments.size(); ++k) {
+      item.cost += job.segments[k].cost;
+      item.segment_end = k + 1;
+      if (item.cost >= samples_per_item || k + 1 == job.segments.size()) {
         items.push_back(item);
-        item.plane_begin = p + 1;
+        item.segment_begin = k + 1;
         item.cost = 0;
       }
     }
@@ -400,7 +1017,12 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
   // Merge in item order (deterministic).
   std::vector<Accumulator> merged(jobs.size());
   for (const auto& it : items) merged[it.job].merge(it.acc);
-  for (std::size_t j = 0; j < jobs.size(); ++j) finalize(merged[j], bin_width, results[jobs[j].result_index]);
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    RoiDvh& r = results[jobs[j].result_index];
+    finalize(merged[j], bin_width, r);
+    // The interpolated shape's volume is what was sampled (in and outside the grid).
+    if (options.interpolate_between_planes) r.volume_cc = (merged[j].in_mm3 + merged[j].out_mm3) / 1000.0;
+  }
   return results;
 }
 

@@ -47,7 +47,8 @@ DvhCurve file_dvh_cumulative(const FileDvh& f) {
   return c;
 }
 
-std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>& ours, const DoseGrid& dose) {
+std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>& ours, const DoseGrid& dose,
+                                                      const FileDvhTolerance& tolerance) {
   std::vector<FileDvhComparison> out;
   for (const auto& f : dose.dvhs) {
     FileDvhComparison cmp;
@@ -128,6 +129,37 @@ std::vector<FileDvhComparison> compare_with_file_dvhs(const std::vector<RoiDvh>&
           cmp.max_curve_difference_at_gy = d;
         }
       }
+    }
+    if (cmp.comparable) {
+      // Every point of the file's curve (dose d, volume v): ours at d, and ours at v.
+      const DvhCurve theirs = file_dvh_cumulative(f);
+      DvhCurve mine_curve = mine->cumulative;
+      if (cmp.volume_in_percent) {
+        const double total = mine_curve.volume_cc.front();
+        for (auto& v : mine_curve.volume_cc) v = 100.0 * v / total;
+      }
+      const double tol_v = tolerance.volume_percent / 100.0 * theirs.volume_cc.front();
+      const double tol_d = tolerance.dose_percent / 100.0 * dvh::curve_max_dose(theirs);
+      std::size_t points = 0, passing = 0;
+      cmp.worst_point_score = 0;
+      for (std::size_t i = 0; i < theirs.dose_gy.size(); ++i) {
+        const double d = theirs.dose_gy[i], v = theirs.volume_cc[i];
+        if (!(v > 0)) continue;
+        const double dv = std::abs(dvh::curve_volume_at(mine_curve, d) - v);
+        const double my_d = dvh::curve_dose_at(mine_curve, v);
+        const double dd = std::isnan(my_d) ? std::numeric_limits<double>::infinity() : std::abs(my_d - d);
+        const double score = std::min(tol_v > 0 ? dv / tol_v : (dv > 0 ? 1e9 : 0.0),
+                                      tol_d > 0 ? dd / tol_d : (dd > 0 ? 1e9 : 0.0));
+        ++points;
+        if (score <= 1.0) ++passing;
+        if (score > cmp.worst_point_score || points == 1) {
+          cmp.worst_point_score = score;
+          cmp.worst_point_dose_gy = d;
+        }
+      }
+      cmp.points_passing_percent =
+          points ? 100.0 * static_cast<double>(passing) / static_cast<double>(points) : 0;
+      cmp.within_tolerance = points > 0 && passing == points;
     }
     for (std::size_t i = 0; i < notes.size(); ++i) {
       if (i) cmp.note.append("; ");

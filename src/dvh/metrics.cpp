@@ -122,8 +122,8 @@ DvhMetrics standard_metrics(const RoiDvh& dvh) {
   m.volume_cc = dvh.volume_cc;
   m.volume_in_grid_cc = dvh.volume_in_grid_cc;
   if (!usable(dvh)) {
-    m.min_gy = m.mean_gy = m.max_gy = m.d98_gy = m.d95_gy = m.d50_gy = m.d2_gy = m.d0_03cc_gy = m.d35mm3_gy =
-        m.homogeneity_index = nan;
+    m.min_gy = m.mean_gy = m.max_gy = m.d98_gy = m.d95_gy = m.d50_gy = m.d2_gy = m.d99_gy = m.d5_gy =
+        m.d1_gy = m.d0_03cc_gy = m.d35mm3_gy = m.homogeneity_index = nan;
     return m;
   }
   m.min_gy = dvh.min_gy;
@@ -133,6 +133,9 @@ DvhMetrics standard_metrics(const RoiDvh& dvh) {
   m.d95_gy = dose_at_volume_percent(dvh, 95);
   m.d50_gy = dose_at_volume_percent(dvh, 50);
   m.d2_gy = dose_at_volume_percent(dvh, 2);
+  m.d99_gy = dose_at_volume_percent(dvh, 99);
+  m.d5_gy = dose_at_volume_percent(dvh, 5);
+  m.d1_gy = dose_at_volume_percent(dvh, 1);
   m.d0_03cc_gy = dose_at_volume_cc(dvh, 0.03);
   m.d35mm3_gy = dose_at_volume_cc(dvh, 0.035);
   m.homogeneity_index = m.d50_gy > 0 ? (m.d2_gy - m.d98_gy) / m.d50_gy : nan;

@@ -63,6 +63,119 @@ bool plane_contains(const RoiPlane& plane, double x_mm, double y_mm) {
   return inside;
 }
 
+double signed_distance_mm(const RoiPlane& plane, double x, double y) {
+  double best = std::numeric_limits<double>::infinity();
+  bool inside = false;
+  for (const auto& p : plane.polygons) {
+    const std::size_t n = p.x_mm.size();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+      const double xi = p.x_mm[i], yi = p.y_mm[i], xj = p.x_mm[j], yj = p.y_mm[j];
+      if ((yi <= y) != (yj <= y) && xi + (y - yi) * (xj - xi) / (yj - yi) < x) inside = !inside;
+      const double dx = xj - xi, dy = yj - yi, px = x - xi, py = y - yi;
+      const double len2 = dx * dx + dy * dy;
+      const double t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
+      const double ex = px - t * dx, ey = py - t * dy;
+      best = std::min(best, ex * ex + ey * ey);
+    }
+  }
+  const double d = std::sqrt(best);
+  return inside ? d : -d;
+}
+
+PlaneDistance::PlaneDistance(const RoiPlane& plane) {
+  for (const auto& p : plane.polygons) {
+    const std::size_t n = p.x_mm.size();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++)
+      edges_.insert(edges_.end(), {p.x_mm[j], p.y_mm[j], p.x_mm[i], p.y_mm[i]});
+  }
+  index();
+}
+
+PlaneDistance::PlaneDistance(std::vector<double> edges) : edges_(std::move(edges)) {
+  edges_.resize(edges_.size() / 4 * 4);
+  index();
+}
+
+void PlaneDistance::index() {
+  double xmin = std::numeric_limits<double>::infinity(), ymin = xmin, xmax = -xmin, ymax = -xmin;
+  for (std::size_t k = 0; k < edges_.size(); k += 2) {
+    xmin = std::min(xmin, edges_[k]), xmax = std::max(xmax, edges_[k]);
+    ymin = std::min(ymin, edges_[k + 1]), ymax = std::max(ymax, edges_[k + 1]);
+  }
+  const std::size_t count = edges_.size() / 4;
+  if (count == 0) return;
+  const double w = std::max(xmax - xmin, 1e-6), h = std::max(ymax - ymin, 1e-6);
+  cell_ = std::max(std::sqrt(w * h / static_cast<double>(count)), 1e-3);
+  nx_ = std::clamp(static_cast<int>(std::ceil(w / cell_)), 1, 1024);
+  ny_ = std::clamp(static_cast<int>(std::ceil(h / cell_)), 1, 1024);
+  cell_ = std::max(w / nx_, h / ny_);
+  x0_ = xmin, y0_ = ymin, x1_ = xmin + nx_ * cell_, y1_ = ymin + ny_ * cell_;
+  auto cells_of = [&](std::size_t e, int& i0, int& i1, int& j0, int& j1) {
+    const double* q = &edges_[4 * e];
+    auto ix = [&](double x) { return std::clamp(static_cast<int>((x - x0_) / cell_), 0, nx_ - 1); };
+    auto iy = [&](double y) { return std::clamp(static_cast<int>((y - y0_) / cell_), 0, ny_ - 1); };
+    i0 = ix(std::min(q[0], q[2])), i1 = ix(std::max(q[0], q[2]));
+    j0 = iy(std::min(q[1], q[3])), j1 = iy(std::max(q[1], q[3]));
+  };
+  cell_start_.assign(static_cast<std::size_t>(nx_) * ny_ + 1, 0);
+  for (std::size_t e = 0; e < count; ++e) {
+    int i0, i1, j0, j1;
+    cells_of(e, i0, i1, j0, j1);
+    for (int j = j0; j <= j1; ++j)
+      for (int i = i0; i <= i1; ++i) ++cell_start_[static_cast<std::size_t>(j) * nx_ + i + 1];
+  }
+  for (std::size_t c = 1; c < cell_start_.size(); ++c) cell_start_[c] += cell_start_[c - 1];
+  cell_edges_.resize(static_cast<std::size_t>(cell_start_.back()));
+  std::vector<int> fill(cell_start_.begin(), cell_start_.end() - 1);
+  for (std::size_t e = 0; e < count; ++e) {
+    int i0, i1, j0, j1;
+    cells_of(e, i0, i1, j0, j1);
+    for (int j = j0; j <= j1; ++j)
+      for (int i = i0; i <= i1; ++i)
+        cell_edges_[fill[static_cast<std::size_t>(j) * nx_ + i]++] = static_cast<int>(e);
+  }
+}
+
+double PlaneDistance::unsigned_mm(double x, double y) const {
+  if (edges_.empty()) return std::numeric_limits<double>::infinity();
+  const int ci = std::clamp(static_cast<int>(std::floor((x - x0_) / cell_)), 0, nx_ - 1);
+  const int cj = std::clamp(static_cast<int>(std::floor((y - y0_) / cell_)), 0, ny_ - 1);
+  // Distance from the point to the grid's box: every cell is at least this far.
+  const double bx = std::max({x0_ - x, 0.0, x - x1_}), by = std::max({y0_ - y, 0.0, y - y1_});
+  const double d_box = std::sqrt(bx * bx + by * by);
+  // Inside the grid, ring r is also at least (r − 1) cells plus the point's margin in its cell.
+  const double fx = x - (x0_ + ci * cell_), fy = y - (y0_ + cj * cell_);
+  const double margin = d_box > 0 ? 0.0 : std::max(0.0, std::min({fx, cell_ - fx, fy, cell_ - fy}));
+  double best = std::numeric_limits<double>::infinity();
+  auto visit = [&](int i, int j) {
+    const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
+    for (int k = cell_start_[c]; k < cell_start_[c + 1]; ++k) {
+      const double* q = &edges_[4 * static_cast<std::size_t>(cell_edges_[k])];
+      const double dx = q[2] - q[0], dy = q[3] - q[1], px = x - q[0], py = y - q[1];
+      const double len2 = dx * dx + dy * dy;
+      const double t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
+      const double ex = px - t * dx, ey = py - t * dy;
+      best = std::min(best, ex * ex + ey * ey);
+    }
+  };
+  const int rings = std::max(nx_, ny_);
+  for (int r = 0; r <= rings; ++r) {
+    // Cells of ring r are at least (r − 1) cells from the point's (clamped) cell.
+    const double lower = std::max(d_box, (r - 1) * cell_ + margin);
+    if (r > 0 && lower * lower >= best) break;
+    for (int j = cj - r; j <= cj + r; ++j) {
+      if (j < 0 || j >= ny_) continue;
+      if (j == cj - r || j == cj + r) {
+        for (int i = std::max(ci - r, 0); i <= std::min(ci + r, nx_ - 1); ++i) visit(i, j);
+      } else {
+        if (ci - r >= 0) visit(ci - r, j);
+        if (ci + r < nx_) visit(ci + r, j);
+      }
+    }
+  }
+  return std::sqrt(best);
+}
+
 void scanline_crossings(const RoiPlane& plane, double y, std::vector<double>& xs) {
   xs.clear();
   for (const auto& p : plane.polygons) {

@@ -45,6 +45,28 @@ double signed_area_mm2(const Polygon2& polygon);
 // Even-odd (parity) test over all polygons of a plane.
 bool plane_contains(const RoiPlane& plane, double x_mm, double y_mm);
 
+// Signed distance (mm) from (x, y) to the nearest edge of the plane's polygons: positive
+// inside the parity region, negative outside. O(edges).
+double signed_distance_mm(const RoiPlane& plane, double x_mm, double y_mm);
+
+// Nearest-edge distance queries on one plane's contours, for many points: the edges are
+// bucketed on a grid of about one edge per cell and searched ring by ring, so a query costs
+// O(edges near the point) instead of O(all edges).
+class PlaneDistance {
+ public:
+  PlaneDistance() = default;
+  explicit PlaneDistance(const RoiPlane& plane);
+  explicit PlaneDistance(std::vector<double> edges_x0_y0_x1_y1);  // any set of segments
+  double unsigned_mm(double x_mm, double y_mm) const;             // to the nearest edge; +inf without edges
+
+ private:
+  void index();
+  std::vector<double> edges_;  // x0, y0, x1, y1 per edge
+  double x0_ = 0, y0_ = 0, cell_ = 1, x1_ = 0, y1_ = 0;
+  int nx_ = 0, ny_ = 0;
+  std::vector<int> cell_start_, cell_edges_;  // CSR: edges of cell i at [start[i], start[i + 1])
+};
+
 // x of every crossing of the plane's polygon edges with the line y = y_mm, sorted; the
 // region is where an odd number of crossings lie to the left (half-open rule on y so
 // shared vertices count once).

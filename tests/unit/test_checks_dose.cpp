@@ -201,6 +201,35 @@ TEST(dvh_matches_file, info_without_file_dvhs) {
   EXPECT_EQ(check_dvh_matches_file(d.get(), {}).status, Status::not_evaluable);
 }
 
+TEST(dvh_matches_file, pass_or_fail_by_tolerance) {
+  // Dose rising 1 Gy/mm along z over a box ROI; the file DVH is ours, then ours at 1.1 × the dose.
+  auto d = make_dose(20, 20, 20, 1.0, 1.0, 1.0);
+  for (int f = 0; f < 20; ++f)
+    std::fill(d->dose.begin() + f * 400, d->dose.begin() + (f + 1) * 400, static_cast<float>(10 + f));
+  StructureSet ss;
+  ss.rois.push_back(make_box_roi(1, "PTV", "PTV", 5, 15, 5, 15, 4, 14, 1.0));
+  const auto dvhs = compute_dvhs(ss, *d);
+  ASSERT_TRUE(dvhs[0].computed);
+  FileDvh file;
+  file.referenced_roi_number = 1;
+  file.type = "CUMULATIVE";
+  file.dose_units = "GY";
+  file.volume_units = "CM3";
+  for (int i = 0; i < 300; ++i) {
+    file.bin_widths.push_back(0.1);
+    file.volumes.push_back(volume_at_dose_cc(dvhs[0], i * 0.1));
+  }
+  d->dvhs = {file};
+  auto f = check_dvh_matches_file(d.get(), dvhs);
+  EXPECT_EQ(f.status, Status::pass) << f.message;
+  EXPECT_TRUE(evidence_contains(f, "within tolerance"));
+  for (auto& w : d->dvhs[0].bin_widths) w *= 1.1;
+  f = check_dvh_matches_file(d.get(), dvhs);
+  EXPECT_EQ(f.status, Status::fail) << f.message;
+  EXPECT_EQ(f.severity, Severity::warning);
+  EXPECT_TRUE(evidence_contains(f, "outside tolerance"));
+}
+
 TEST(run_checks, good_plan_set_runs_every_check) {
   PlanSet set = make_good_plan_set();
   CheckOptions options;

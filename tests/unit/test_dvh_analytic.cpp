@@ -8,6 +8,8 @@
 // is the shape on one side of a plane: along y, each polygon clipped by a half-plane
 // (exact); along z, each slab cut at a height (exact). Dx comes from bisection on that.
 // The contoured shape differs from the ideal one (the table prints that difference too).
+// This is the regression test of the rasteriser alone (prism slabs, no interpolation);
+// test_dvh_solid.cpp tests the default engine against the continuous solid.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -250,7 +252,9 @@ TEST(dvh_analytic, shapes_in_linear_gradients) {
     const Truth truth = make_truth(k, c);
     const DoseGrid dose = make_dose(k, c);
     const StructureSet ss = make_structures(truth.planes);
-    const auto dvhs = compute_dvhs(ss, dose);
+    DvhOptions prisms;
+    prisms.interpolate_between_planes = false;
+    const auto dvhs = compute_dvhs(ss, dose, prisms);
     ASSERT_EQ(dvhs.size(), 1u);
     const RoiDvh& r = dvhs[0];
     ASSERT_TRUE(r.computed) << k.name() << ": " << r.not_computed_reason;

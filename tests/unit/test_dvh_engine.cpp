@@ -270,7 +270,12 @@ TEST(dvh_metrics, interpolated_metrics_and_names) {
   EXPECT_FALSE(dvh_metric(r[0], "banana"));
   const DvhMetrics m = standard_metrics(r[0]);
   EXPECT_NEAR(m.homogeneity_index, (m.d2_gy - m.d98_gy) / m.d50_gy, 1e-12);
+  EXPECT_NEAR(m.d99_gy, 10.2, 0.08);  // uniform on [10, 30] Gy: Dx% = 30 − 0.2 x
+  EXPECT_NEAR(m.d5_gy, 29, 0.08);
+  EXPECT_NEAR(m.d1_gy, 29.8, 0.08);
+  EXPECT_EQ(m.d99_gy, dose_at_volume_percent(r[0], 99));
   EXPECT_TRUE(std::isnan(standard_metrics(RoiDvh{}).d95_gy));
+  EXPECT_TRUE(std::isnan(standard_metrics(RoiDvh{}).d1_gy));
 }
 
 TEST(dvh_metrics, conformity) {
@@ -329,6 +334,79 @@ TEST(dvh_file, comparison_with_a_file_dvh_of_our_own) {
   EXPECT_TRUE(cmp[1].volume_in_percent);
   EXPECT_NE(cmp[2].note.find("differential"), std::string::npos);
   EXPECT_FALSE(cmp[3].comparable);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(cmp[i].within_tolerance) << i << " worst " << cmp[i].worst_point_score;
+    EXPECT_EQ(cmp[i].points_passing_percent, 100.0) << i;
+  }
+  EXPECT_FALSE(cmp[3].within_tolerance);
+}
+
+TEST(dvh_engine, extremes_on_the_boundary_and_ends_by_trend) {
+  // Dose = 10 + z over a box contoured on z = 0.5 … 19.5: flat ends (same-size contours) lie
+  // half a spacing out, at z = 0 and 20, so Dmin and Dmax are exactly 10 and 30 Gy there.
+  const StructureSet ss = one_roi(box_roi(1, "box", 0, 0, 10, 10, 0.5, 1, 20));
+  const DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1),
+                          [](const Point3& p) { return 10 + p[2]; });
+  const auto r = compute_dvhs(ss, g);
+  ASSERT_TRUE(r[0].computed);
+  EXPECT_NEAR(r[0].volume_cc, 2.0, 1e-9);
+  EXPECT_NEAR(r[0].min_gy, 10, 1e-5);
+  EXPECT_NEAR(r[0].max_gy, 30, 1e-5);
+  DvhOptions none;
+  none.end_caps = EndCaps::none;
+  const auto clipped = compute_dvhs(ss, g, none);
+  EXPECT_NEAR(clipped[0].volume_cc, 1.9, 1e-9);
+  EXPECT_NEAR(clipped[0].min_gy, 10.5, 1e-5);
+  EXPECT_NEAR(clipped[0].max_gy, 29.5, 1e-5);
+  // A square pyramid: sides 10 − k mm on z = 0.5 + k. The top shrinks to a point (rounded:
+  // apex at z = 10.5, not a cap to 10); the bottom grows outwards (flat, grown by the trend:
+  // 10.5 mm at z = 0). Truth: 10.5² × 10.5 / 3 mm³.
+  Roi pyramid;
+  pyramid.number = 2;
+  for (int k = 0; k < 10; ++k) {
+    const double half = 0.5 * (10 - k);
+    pyramid.contours.push_back(square(-half, -half, half, half, 0.5 + k));
+  }
+  const auto p = compute_dvhs(one_roi(pyramid), g);
+  ASSERT_TRUE(p[0].computed);
+  EXPECT_NEAR(p[0].volume_cc * 1000, 10.5 * 10.5 * 10.5 / 3, 0.01 * 385.875);
+  EXPECT_NEAR(p[0].min_gy, 10, 1e-5);    // the base face, z = 0
+  EXPECT_NEAR(p[0].max_gy, 20.5, 0.05);  // the apex, z = 10.5
+  // Prism slabs (no interpolation): the top slab stops at z = 10, a 1 × 1 mm block.
+  DvhOptions prisms;
+  prisms.interpolate_between_planes = false;
+  const auto q = compute_dvhs(one_roi(pyramid), g, prisms);
+  EXPECT_NEAR(q[0].max_gy, 20, 1e-5);
+}
+
+TEST(dvh_file, tolerance_fails_a_shifted_file_dvh) {
+  const StructureSet ss = one_roi(box_roi(7, "box", 0, 0, 10, 10, 0.5, 1, 20));
+  DoseGrid g = grid({-5, -5, -5}, {1, 0, 0}, {0, 1, 0}, 1, 31, uniform(31, 1),
+                    [](const Point3& p) { return 10 + p[2]; });
+  const auto ours = compute_dvhs(ss, g);
+  // The file's dose axis scaled by 1 + x: a dose error of x at matched volume.
+  auto file_scaled = [&](double x) {
+    FileDvh f;
+    f.referenced_roi_number = 7;
+    f.type = "CUMULATIVE";
+    f.dose_units = "GY";
+    f.volume_units = "CM3";
+    for (int i = 0; i < 400; ++i) {
+      f.bin_widths.push_back(0.1 * (1 + x));
+      f.volumes.push_back(volume_at_dose_cc(ours[0], i * 0.1));
+    }
+    return f;
+  };
+  g.dvhs = {file_scaled(0.02), file_scaled(0.08)};
+  const auto cmp = compare_with_file_dvhs(ours, g);
+  ASSERT_EQ(cmp.size(), 2u);
+  EXPECT_TRUE(cmp[0].within_tolerance) << cmp[0].worst_point_score;  // 2 % < 3 % of the max dose
+  EXPECT_FALSE(cmp[1].within_tolerance);                             // 8 %: the high-dose points fail
+  EXPECT_GT(cmp[1].worst_point_score, 1.0);
+  EXPECT_LT(cmp[1].points_passing_percent, 100.0);
+  FileDvhTolerance loose;
+  loose.dose_percent = 10;
+  EXPECT_TRUE(compare_with_file_dvhs(ours, g, loose)[1].within_tolerance);
 }
 
 }  // namespace
