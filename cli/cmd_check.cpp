@@ -29,6 +29,7 @@ struct CheckArgs {
   std::string structure_vocabulary;
   std::string ruleset_dir;
   std::string case_file;
+  AssemblyOptions assembly;
 };
 
 // One plan set in `check --json`: the same serializers as the packet JSON.
@@ -75,7 +76,7 @@ void print_report(std::ostream& out, int index, const PlanSetReview& review, boo
   out << "\nplan set " << index << ": " << review.facts.label << " (" << set.id << ")\n";
   if (set.plan) {
     const PlanSummary& p = r.plan_summary;
-    out << "  plan '" << p.label << "' [" << to_string(p.kind) << "]: " << p.treatment_portal_count
+    out << "  plan '" << p.label << "' [" << describe(p.delivery_kind) << "]: " << p.treatment_portal_count
         << " treatment portal(s), " << p.arc_count << " arc(s), " << p.isocenter_count
         << " isocentre(s); technique " << to_string(r.technique.technique)
         << (is_imrt(r.technique.technique) ? " (IMRT)" : "") << "\n";
@@ -101,6 +102,7 @@ int run_check(const CheckArgs& args) {
   request.case_file = args.case_file;
   request.ruleset_dir = args.ruleset_dir;
   request.depth = ReviewDepth::checks;
+  request.assembly = args.assembly;
   request.check_options.structure_vocabulary = args.structure_vocabulary;
   request.check_options.compute_dvhs = !args.no_dvh;
   const ReviewRun run = review_inputs(request);
@@ -171,6 +173,8 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   sub->add_flag("--no-dvh", args->no_dvh,
                 "Do not compute DVHs (DVH_COMPUTABLE then judges contours and frames only)");
   sub->add_flag("--brief", args->brief, "Table without evidence lines");
+  add_assembly_options(*sub, args->assembly.plan_uid, args->assembly.structure_set_uid,
+                       args->assembly.dose_uid);
   sub->callback([&action, args] { action = [args] { return run_check(*args); }; });
 }
 

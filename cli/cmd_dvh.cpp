@@ -51,8 +51,9 @@ void print_text(const std::vector<DoseResult>& results) {
     std::printf("plan set %s\ndose %s (%s, %dx%dx%d)\n", r.plan_set_id.c_str(),
                 r.dose->info.source.path.c_str(), r.dose->units.c_str(), r.dose->columns, r.dose->rows,
                 r.dose->frames);
-    std::printf("%-4s %-24s %10s %7s %8s %8s %8s %8s %8s %8s %8s %9s %6s\n", "#", "ROI", "vol cc", "in grid",
-                "Dmin", "Dmean", "Dmax", "D98%", "D95%", "D50%", "D2%", "D0.03cc", "HI");
+    std::printf("%-4s %-24s %10s %7s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s %6s\n", "#", "ROI", "vol cc",
+                "in grid", "Dmin", "Dmean", "Dmax", "D99%", "D98%", "D95%", "D50%", "D5%", "D2%", "D1%",
+                "D0.03cc", "HI");
     for (const auto& d : r.dvhs) {
       if (!d.computed) {
         std::printf("%-4d %-24s %10s   not computed: %s\n", d.roi_number, d.roi_name.c_str(),
@@ -61,11 +62,11 @@ void print_text(const std::vector<DoseResult>& results) {
       }
       const DvhMetrics m = standard_metrics(d);
       const double in_pct = d.volume_cc > 0 ? 100.0 * d.volume_in_grid_cc / d.volume_cc : NAN;
-      std::printf("%-4d %-24s %10s %6s%% %8s %8s %8s %8s %8s %8s %8s %9s %6s\n", d.roi_number,
+      std::printf("%-4d %-24s %10s %6s%% %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s %6s\n", d.roi_number,
                   d.roi_name.c_str(), fmt(d.volume_cc).c_str(), fmt(in_pct, 1).c_str(), fmt(m.min_gy).c_str(),
-                  fmt(m.mean_gy).c_str(), fmt(m.max_gy).c_str(), fmt(m.d98_gy).c_str(), fmt(m.d95_gy).c_str(),
-                  fmt(m.d50_gy).c_str(), fmt(m.d2_gy).c_str(), fmt(m.d0_03cc_gy).c_str(),
-                  fmt(m.homogeneity_index).c_str());
+                  fmt(m.mean_gy).c_str(), fmt(m.max_gy).c_str(), fmt(m.d99_gy).c_str(), fmt(m.d98_gy).c_str(),
+                  fmt(m.d95_gy).c_str(), fmt(m.d50_gy).c_str(), fmt(m.d5_gy).c_str(), fmt(m.d2_gy).c_str(),
+                  fmt(m.d1_gy).c_str(), fmt(m.d0_03cc_gy).c_str(), fmt(m.homogeneity_index).c_str());
     }
     if (!r.file_comparisons.empty()) {
       std::printf("\nDVHs stored in the RT Dose vs ours (ours / file):\n");
@@ -74,8 +75,10 @@ void print_text(const std::vector<DoseResult>& results) {
         for (const auto& m : c.metrics)
           std::printf(" %s %s/%s", m.name.c_str(), fmt(m.ours).c_str(), fmt(m.theirs).c_str());
         if (c.comparable)
-          std::printf("; max curve diff %s %% at %s Gy", fmt(c.max_curve_difference_percent, 2).c_str(),
-                      fmt(c.max_curve_difference_at_gy, 2).c_str());
+          std::printf("; max curve diff %s %% at %s Gy; %s (%s %% of the file's points within 3 %%/3 %%)",
+                      fmt(c.max_curve_difference_percent, 2).c_str(),
+                      fmt(c.max_curve_difference_at_gy, 2).c_str(), c.within_tolerance ? "PASS" : "FAIL",
+                      fmt(c.points_passing_percent, 1).c_str());
         if (!c.note.empty()) std::printf(" [%s]", c.note.c_str());
         std::printf("\n");
       }
@@ -123,10 +126,13 @@ void print_json(const std::vector<DoseResult>& results, bool curves) {
         j["min_gy"] = num(m.min_gy);
         j["mean_gy"] = num(m.mean_gy);
         j["max_gy"] = num(m.max_gy);
+        j["d99_gy"] = num(m.d99_gy);
         j["d98_gy"] = num(m.d98_gy);
         j["d95_gy"] = num(m.d95_gy);
         j["d50_gy"] = num(m.d50_gy);
+        j["d5_gy"] = num(m.d5_gy);
         j["d2_gy"] = num(m.d2_gy);
+        j["d1_gy"] = num(m.d1_gy);
         j["d0_03cc_gy"] = num(m.d0_03cc_gy);
         j["d35mm3_gy"] = num(m.d35mm3_gy);
         j["homogeneity_index"] = num(m.homogeneity_index);
@@ -155,6 +161,10 @@ void print_json(const std::vector<DoseResult>& results, bool curves) {
       for (const auto& m : c.metrics) j["metrics"][m.name] = {{"ours", num(m.ours)}, {"file", num(m.theirs)}};
       j["max_curve_difference_percent"] = num(c.max_curve_difference_percent);
       j["max_curve_difference_at_gy"] = num(c.max_curve_difference_at_gy);
+      j["within_tolerance"] = c.within_tolerance;
+      j["points_passing_percent"] = num(c.points_passing_percent);
+      j["worst_point_dose_gy"] = num(c.worst_point_dose_gy);
+      j["worst_point_score"] = num(c.worst_point_score);
       comparisons.push_back(std::move(j));
     }
     doc["file_dvh_comparisons"] = std::move(comparisons);

@@ -24,6 +24,7 @@ struct EvaluateArgs {
   std::vector<std::string> policies;
   std::string ruleset_dir;
   bool json_output = false;
+  AssemblyOptions assembly;
 };
 
 const char* mark(Truth t) {
@@ -114,6 +115,7 @@ int run_evaluate(const EvaluateArgs& args) {
   request.case_file = args.case_file;
   request.policies = args.policies;
   request.ruleset_dir = args.ruleset_dir;
+  request.assembly = args.assembly;
   ReviewRun run = review_inputs(request);
   if (!run.ok()) {
     for (const auto& e : run.errors) std::cerr << "rtreview evaluate: " << e.message << "\n";
@@ -177,6 +179,8 @@ void add_evaluate_command(CLI::App& app, CommandAction& action) {
       ->required();
   add_policy_options(*sub, args->case_file, args->policies, args->ruleset_dir);
   sub->add_flag("--json", args->json_output, "print JSON instead of text");
+  add_assembly_options(*sub, args->assembly.plan_uid, args->assembly.structure_set_uid,
+                       args->assembly.dose_uid);
   sub->callback([&action, args] { action = [args] { return run_evaluate(*args); }; });
 }
 

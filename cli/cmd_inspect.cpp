@@ -32,7 +32,7 @@ void print_notes(std::ostream& out, const std::vector<std::string>& notes, const
 
 void print_plan(std::ostream& out, const Plan& p) {
   out << "  RT Plan '" << p.label << "'" << (p.name.empty() ? "" : " (" + p.name + ")") << " ["
-      << to_string(p.kind) << "]  " << p.info.source.path << "\n";
+      << describe(p.delivery_kind) << "]  " << p.info.source.path << "\n";
   out << "    patient " << text_or(p.info.patient.id, "?") << ", intent " << text_or(p.intent, "-")
       << ", approval " << text_or(p.approval_status, "-")
       << (p.reviewer_name.empty() ? "" : " by " + p.reviewer_name)

@@ -24,6 +24,7 @@ struct ReviewArgs {
   std::vector<std::string> formats;
   std::string fail_on = "fail";
   std::string paper = "a4";
+  AssemblyOptions assembly;
 };
 
 int run(const ReviewArgs& args) {
@@ -40,6 +41,7 @@ int run(const ReviewArgs& args) {
           f && std::find(options.formats.begin(), options.formats.end(), *f) == options.formats.end())
         options.formats.push_back(*f);
   }
+  options.assembly = args.assembly;
   options.fail_on = parse_fail_on(args.fail_on).value_or(FailLevel::fail);
   options.paper = args.paper == "letter" ? PaperSize::letter : PaperSize::a4;
   // Progress only for a person watching: stderr is a terminal and there is more than one set.
@@ -83,6 +85,8 @@ void add_review_command(CLI::App& app, CommandAction& action) {
   sub->add_option("--paper", args->paper, "PDF paper size: a4 | letter")
       ->check(CLI::IsMember({"a4", "letter"}))
       ->capture_default_str();
+  add_assembly_options(*sub, args->assembly.plan_uid, args->assembly.structure_set_uid,
+                       args->assembly.dose_uid);
   sub->callback([&action, args] { action = [args] { return run(*args); }; });
 }
 

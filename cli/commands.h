@@ -31,6 +31,15 @@ inline void add_policy_options(CLI::App& sub, std::string& case_file, std::vecto
   sub.add_option("--rulesets", ruleset_dir, "folder of rulesets (default: the shipped rulesets/)");
 }
 
+// --plan / --structure-set / --dose UID: which candidate joins when several could (the
+// assembly reports AMBIGUOUS_CANDIDATES instead of picking one).
+inline void add_assembly_options(CLI::App& sub, std::string& plan_uid, std::string& structure_set_uid,
+                                 std::string& dose_uid) {
+  sub.add_option("--plan", plan_uid, "SOP Instance UID of the plan a shared dose joins");
+  sub.add_option("--structure-set", structure_set_uid, "SOP Instance UID of the structure set a plan takes");
+  sub.add_option("--dose", dose_uid, "SOP Instance UID of the only dose joined by frame of reference");
+}
+
 void add_inspect_command(CLI::App& app, CommandAction& action);
 void add_dvh_command(CLI::App& app, CommandAction& action);
 void add_check_command(CLI::App& app, CommandAction& action);

@@ -136,6 +136,7 @@ struct ReviewPacket {
   std::vector<Finding> findings;  // technical checks, then assembly and input findings
   PlanSummary plan_summary;
   std::vector<BeamSummary> beams;
+  std::vector<std::string> beam_modulation;  // parallel to beams: technique and measured modulation
   std::vector<RoiClassification> structures;
   PacketDvh dvh;
   std::vector<PacketInputFile> inputs;       // the plan set's files, plan / structure set / doses

@@ -85,7 +85,7 @@ struct PolicyHeader {
   // Medicare only: which Medicare plans the policy governs (empty = both).
   std::vector<MedicarePlan> medicare_plans;
   std::vector<std::string> jurisdictions;        // two-letter states; empty = everywhere
-  std::vector<DeliveryClass> deliveries;          // plan kinds covered; empty = any
+  std::vector<DeliveryClass> deliveries;         // plan kinds covered; empty = any
   std::vector<std::string> required_procedures;  // applies only when one is requested; empty = always
   std::vector<SourceReference> sources;
   bool manual_review = false;   // the policy's criteria are not public: never MEETS automatically

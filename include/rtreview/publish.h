@@ -30,6 +30,7 @@ struct ReviewOptions {
   std::vector<OutputFormat> formats = {OutputFormat::html, OutputFormat::pdf, OutputFormat::json};
   FailLevel fail_on = FailLevel::fail;
   PaperSize paper = PaperSize::a4;
+  AssemblyOptions assembly;  // which candidate joins when several could
   // Called before each plan set (1-based index, count, label) and once with index 0
   // while reading; may be empty. Never called with output that goes into a file.
   std::function<void(std::size_t, std::size_t, const std::string&)> progress;

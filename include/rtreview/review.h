@@ -29,6 +29,7 @@ struct ReviewRequest {
   std::vector<std::string> policies;         // ids or ruleset files; empty = those that apply
   std::filesystem::path ruleset_dir;         // "" = default_ruleset_dir(); also the vocabulary's
   CheckOptions check_options;                // its default vocabulary is set from ruleset_dir
+  AssemblyOptions assembly;                  // --plan / --structure-set / --dose: choose among candidates
   ReviewDepth depth = ReviewDepth::determinations;
   // Called before each plan set (1-based index, count, label) and once with index 0
   // while reading; may be empty.

@@ -246,7 +246,7 @@ ReviewPacket build_packet(const PlanSetReview& review, const PacketContext& cont
     p.plan.reviewer_name = plan.reviewer_name;
     p.plan.review_date = iso_date(plan.review_date);
     p.plan.sop_instance_uid = plan.info.sop_instance_uid;
-    p.plan.kind = to_string(plan.kind);
+    p.plan.kind = describe(plan.delivery_kind);
   }
   p.plan.technique = to_string(report.technique.technique);
   p.plan.technique_rule = report.technique.rule;
@@ -271,6 +271,7 @@ ReviewPacket build_packet(const PlanSetReview& review, const PacketContext& cont
 
   p.plan_summary = report.plan_summary;
   p.beams = report.beams;
+  for (const auto& b : p.beams) p.beam_modulation.push_back(modulation_text(b));
   p.structures = report.structures;
   p.dvh = build_dvh(plan_set, report);
 

@@ -171,6 +171,7 @@ ReviewResult run_review(const ReviewOptions& options) {
   request.policies = options.policies;
   request.ruleset_dir = options.ruleset_dir;
   request.progress = options.progress;
+  request.assembly = options.assembly;
   ReviewRun run = review_inputs(request);
   if (!run.ok()) {
     for (const auto& e : run.errors) result.errors.push_back("rtreview review: " + e.message);

@@ -310,15 +310,7 @@ void dvh_html(std::string& s, const ReviewPacket& p) {
 void beams_html(std::string& s, const ReviewPacket& p) {
   const auto& ps = p.plan_summary;
   s += "<section id=\"beams\"><h2>Beams and portals</h2>";
-  s += "<p>" + std::to_string(ps.treatment_portal_count) +
-       " treatment portal(s): " + std::to_string(ps.static_portal_count) + " static, " +
-       std::to_string(ps.arc_count) + " arc(s); " + std::to_string(ps.setup_beam_count) + " setup beam(s); " +
-       std::to_string(ps.isocenter_count) + " isocentre(s). Prescription " +
-       format_number(ps.prescription_dose_gy, 2) + " Gy in " +
-       (ps.fractions_planned ? std::to_string(*ps.fractions_planned) : std::string("-")) + " fractions (" +
-       format_number(ps.dose_per_fraction_gy, 2) + " Gy/fx" +
-       (ps.prescription_source.empty() ? "" : ", from " + esc(ps.prescription_source)) + "); " +
-       format_number(ps.total_mu_per_fraction, 1) + " MU per fraction.</p>";
+  s += "<p>" + esc(render_detail::plan_course_text(ps)) + "</p>";
   if (!p.plan.technique_rule.empty())
     s += "<p class=\"muted\">Technique " + esc(p.plan.technique) + ": " + esc(p.plan.technique_rule) + "</p>";
   s += "<table><thead><tr><th class=\"num\">#</th><th>Name</th><th>Use</th><th>Type</th><th>Energy</th>"
@@ -341,6 +333,10 @@ void beams_html(std::string& s, const ReviewPacket& p) {
          std::to_string(b.control_point_count) + "</td><td class=\"num\">" + std::to_string(b.segment_count) +
          "</td><td class=\"num\">" + format_number(b.meterset_mu, 1) + "</td><td>" + or_dash(join(mods)) +
          "</td></tr>";
+    const std::size_t i = static_cast<std::size_t>(&b - p.beams.data());
+    if (i < p.beam_modulation.size() && b.is_treatment)
+      s += "<tr class=\"muted\"><td></td><td colspan=\"12\">Modulation: " + esc(p.beam_modulation[i]) +
+           "</td></tr>";
   }
   if (p.beams.empty()) s += "<tr><td colspan=\"13\">no beams (no plan, or a brachytherapy plan)</td></tr>";
   s += "</tbody></table></section>\n";
@@ -427,8 +423,8 @@ std::string render_html(const ReviewPacket& p) {
 std::string render_index_html(const BatchSummary& summary) {
   std::string s = page_start("rtreview: review packets");
   s += "<header><h1>Review packets</h1><p class=\"muted\">rtreview " + esc(summary.tool_version) +
-       " · case file " + or_dash(summary.case_file) + " · fail on " + esc(to_string(summary.fail_on)) + " · " +
-       std::to_string(summary.packets.size()) + " plan set(s) · exit code " +
+       " · case file " + or_dash(summary.case_file) + " · fail on " + esc(to_string(summary.fail_on)) +
+       " · " + std::to_string(summary.packets.size()) + " plan set(s) · exit code " +
        std::to_string(summary.exit_code) + "</p></header>\n";
   s += "<table><thead><tr><th>Plan</th><th>Patient</th><th>Technique</th><th>Overall</th><th>Policies</th>"
        "<th>Failing checks</th><th>Files</th></tr></thead><tbody>";

@@ -119,6 +119,40 @@ json point_json(const std::optional<Point3>& p) {
   return json::array({number((*p)[0]), number((*p)[1]), number((*p)[2])});
 }
 
+// Measured modulation of a beam (checks' BeamModulation); per-control-point arrays left out.
+json modulation_json(const BeamModulation& m) {
+  return json{{"mlc_devices", m.mlc_devices},
+              {"mean_area_mm2", number(m.mean_area_mm2)},
+              {"leaf_travel_mm", number(m.leaf_travel_mm)},
+              {"moving_leaf_count", m.moving_leaf_count},
+              {"mu_per_segment", number(m.mu_per_segment)},
+              {"mu_per_degree", number(m.mu_per_degree)},
+              {"mu_per_degree_cv", number(m.mu_per_degree_cv)},
+              {"mcs", number(m.mcs)},
+              {"aav", number(m.aav)},
+              {"edge_metric_per_mm", number(m.edge_metric_per_mm)},
+              {"aperture_irregularity", number(m.aperture_irregularity)}};
+}
+
+json fraction_groups_json(const std::vector<FractionGroupSummary>& groups);
+
+json fraction_group_json(const FractionGroupSummary& g) {
+  return json{{"number", g.number},
+              {"description", g.description},
+              {"fractions_planned", integer(g.fractions_planned)},
+              {"treatment_beam_count", g.treatment_beam_count},
+              {"mu_per_fraction", number(g.mu_per_fraction)},
+              {"prescription_dose_gy", number(g.prescription_dose_gy)},
+              {"dose_per_fraction_gy", number(g.dose_per_fraction_gy)},
+              {"derived_beam_dose_per_fraction_gy", number(g.derived_beam_dose_per_fraction_gy)}};
+}
+
+json fraction_groups_json(const std::vector<FractionGroupSummary>& groups) {
+  json a = json::array();
+  for (const auto& g : groups) a.push_back(fraction_group_json(g));
+  return a;
+}
+
 json beam_json_impl(const BeamSummary& b) {
   return json{{"number", b.number},
               {"name", b.name},
@@ -146,7 +180,9 @@ json beam_json_impl(const BeamSummary& b) {
               {"wedges", strings(b.wedges)},
               {"compensator_count", b.compensator_count},
               {"compensator_has_thickness_data", b.compensator_has_thickness_data},
-              {"block_count", b.block_count}};
+              {"block_count", b.block_count},
+              {"technique", to_string(b.technique)},
+              {"modulation", modulation_json(b.modulation)}};
 }
 
 json plan_summary_json_impl(const PlanSummary& s) {
@@ -160,7 +196,12 @@ json plan_summary_json_impl(const PlanSummary& s) {
               {"fractions_planned", integer(s.fractions_planned)},
               {"prescription_dose_gy", number(s.prescription_dose_gy)},
               {"dose_per_fraction_gy", number(s.dose_per_fraction_gy)},
-              {"prescription_source", s.prescription_source}};
+              {"prescription_source", s.prescription_source},
+              {"delivery_kind", to_string(s.delivery_kind)},
+              {"delivery_kind_rule", s.delivery_kind_rule},
+              {"total_mu_course", number(s.total_mu_course)},
+              {"derived_beam_dose_total_gy", number(s.derived_beam_dose_total_gy)},
+              {"fraction_groups", fraction_groups_json(s.fraction_groups)}};
 }
 
 json structure_json_impl(const RoiClassification& r) {

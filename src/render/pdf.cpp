@@ -517,14 +517,7 @@ void write_beams(PdfWriter& w, const ReviewPacket& p) {
   std::vector<std::vector<Cell>> rows;
   w.heading("Beams and portals", 1);
   const auto& ps = p.plan_summary;
-  w.paragraph(std::to_string(ps.treatment_portal_count) +
-              " treatment portal(s): " + std::to_string(ps.static_portal_count) + " static, " +
-              std::to_string(ps.arc_count) + " arc(s); " + std::to_string(ps.setup_beam_count) +
-              " setup beam(s); " + std::to_string(ps.isocenter_count) + " isocentre(s). Prescription " +
-              format_number(ps.prescription_dose_gy, 2) + " Gy in " +
-              (ps.fractions_planned ? std::to_string(*ps.fractions_planned) : std::string("-")) +
-              " fractions (" + format_number(ps.dose_per_fraction_gy, 2) + " Gy/fx); " +
-              format_number(ps.total_mu_per_fraction, 1) + " MU per fraction.");
+  w.paragraph(render_detail::plan_course_text(ps));
   if (!p.plan.technique_rule.empty())
     w.paragraph("Technique " + p.plan.technique + ": " + p.plan.technique_rule, 7.5, muted);
   for (const auto& b : p.beams) {
@@ -556,6 +549,11 @@ void write_beams(PdfWriter& w, const ReviewPacket& p) {
              {"MU", 0.7, true},
              {"Modifiers", 1.3}},
             rows, 7);
+  for (std::size_t i = 0; i < p.beams.size() && i < p.beam_modulation.size(); ++i)
+    if (p.beams[i].is_treatment)
+      w.paragraph(
+          "Beam " + std::to_string(p.beams[i].number) + " " + p.beams[i].name + ": " + p.beam_modulation[i],
+          7, muted);
 }
 
 void write_structures(PdfWriter& w, const ReviewPacket& p) {

@@ -113,6 +113,45 @@ std::vector<std::string> beam_modifiers(const BeamSummary& b) {
   return mods;
 }
 
+namespace {
+
+std::string group_text(const FractionGroupSummary& g) {
+  std::string fx = g.fractions_planned ? std::to_string(*g.fractions_planned) : std::string("-");
+  std::string t =
+      "group " + std::to_string(g.number) + (g.description.empty() ? "" : " (" + g.description + ")") + ": " +
+      format_number(g.prescription_dose_gy, 2) + " Gy in " + fx + " fx (" +
+      format_number(g.dose_per_fraction_gy, 2) + " Gy/fx), " + format_number(g.mu_per_fraction, 1) + " MU/fx";
+  if (!g.prescription_dose_gy && g.derived_beam_dose_per_fraction_gy)
+    t += "; beam doses sum to " + format_number(g.derived_beam_dose_per_fraction_gy, 2) +
+         " Gy/fx (derived, not a prescription)";
+  return t;
+}
+
+}  // namespace
+
+std::string plan_course_text(const PlanSummary& ps) {
+  std::string t = std::to_string(ps.treatment_portal_count) +
+                  " treatment portal(s): " + std::to_string(ps.static_portal_count) + " static, " +
+                  std::to_string(ps.arc_count) + " arc(s); " + std::to_string(ps.setup_beam_count) +
+                  " setup beam(s); " + std::to_string(ps.isocenter_count) + " isocentre(s). ";
+  std::string fx = ps.fractions_planned ? std::to_string(*ps.fractions_planned) : std::string("-");
+  if (ps.fraction_groups.size() > 1) {
+    t += "Course " + format_number(ps.prescription_dose_gy, 2) + " Gy in " + fx + " fractions over " +
+         std::to_string(ps.fraction_groups.size()) + " fraction groups: ";
+    for (std::size_t i = 0; i < ps.fraction_groups.size(); ++i)
+      t += (i ? "; " : "") + group_text(ps.fraction_groups[i]);
+    return t + ". Course total " + format_number(ps.total_mu_course, 0) + " MU.";
+  }
+  t += "Prescription " + format_number(ps.prescription_dose_gy, 2) + " Gy in " + fx + " fractions (" +
+       format_number(ps.dose_per_fraction_gy, 2) + " Gy/fx" +
+       (ps.prescription_source.empty() ? "" : ", from " + ps.prescription_source) + "); " +
+       format_number(ps.total_mu_per_fraction, 1) + " MU per fraction.";
+  if (!ps.prescription_dose_gy && ps.derived_beam_dose_total_gy)
+    t += " Beam doses sum to " + format_number(ps.derived_beam_dose_total_gy, 2) +
+         " Gy over the course (derived, not a prescription).";
+  return t;
+}
+
 }  // namespace render_detail
 
 }  // namespace rtreview

@@ -28,6 +28,11 @@ std::string beam_isocenter_text(const BeamSummary& beam);
 // Wedges, compensators (with or without thickness data), blocks and the MLC.
 std::vector<std::string> beam_modifiers(const BeamSummary& beam);
 
+// The plan's counts and course in one sentence, identical in the HTML and the PDF: portals,
+// arcs, isocentres, then the prescription per fraction group (a boost is its own group:
+// doses and MU per fraction are never summed across groups) and the course's MU.
+std::string plan_course_text(const PlanSummary& summary);
+
 }  // namespace rtreview::render_detail
 
 namespace rtreview {

@@ -93,7 +93,7 @@ ReviewRun review_inputs(const ReviewRequest& request) {
   run.inventory = read_paths(request.paths);
   drop_case_file(run.inventory, request.case_file);
   run.input_findings = inventory_findings(run.inventory);
-  std::vector<PlanSet> sets = assemble_plan_sets(run.inventory);
+  std::vector<PlanSet> sets = assemble_plan_sets(run.inventory, request.assembly);
   run.reviews.reserve(sets.size());
   for (std::size_t i = 0; i < sets.size(); ++i) {
     if (request.progress) request.progress(i + 1, sets.size(), plan_set_label(sets[i]));
