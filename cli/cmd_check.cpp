@@ -108,8 +108,13 @@ int run_check(const CheckArgs& args) {
   const ReviewRun run = review_inputs(request);
   if (!run.ok()) {
     for (const auto& e : run.errors) std::cerr << "rtreview check: " << e.message << "\n";
-    if (args.json)
-      std::cout << json{{"schema", "rtreview.check/1"}, {"plan_sets", json::array()}}.dump(2) << "\n";
+    if (args.json) {
+      json errors = json::array();
+      for (const auto& e : run.errors) errors.push_back(e.message);
+      std::cout << json{{"schema", "rtreview.check/1"}, {"errors", errors}, {"plan_sets", json::array()}}
+                       .dump(2, ' ', false, json::error_handler_t::replace)
+                << "\n";
+    }
     return exit_usage;
   }
   print_input_problems(std::cerr, "rtreview check", run);

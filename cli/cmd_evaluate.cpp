@@ -109,6 +109,14 @@ json strings(const std::vector<std::string>& v) {
   return a;
 }
 
+// What --json prints when the run could not start: the errors, and no plan sets.
+json error_json(const ReviewRun& run) {
+  json errors = json::array();
+  for (const auto& e : run.errors) errors.push_back(e.message);
+  return json{
+      {"tool_version", RTREVIEW_VERSION}, {"errors", errors}, {"plan_sets", json::array()}, {"exit_code", 2}};
+}
+
 int run_evaluate(const EvaluateArgs& args) {
   ReviewRequest request;
   request.paths.assign(args.paths.begin(), args.paths.end());
@@ -120,7 +128,7 @@ int run_evaluate(const EvaluateArgs& args) {
   if (!run.ok()) {
     for (const auto& e : run.errors) std::cerr << "rtreview evaluate: " << e.message << "\n";
     if (args.json_output)
-      std::cout << json{{"errors", json::array()}, {"plan_sets", json::array()}}.dump(2) << "\n";
+      std::cout << error_json(run).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return exit_usage;
   }
   const CaseFile& case_file = *run.case_file;
