@@ -73,7 +73,8 @@ void print_finding(std::ostream& out, const Finding& f, bool brief) {
 void print_report(std::ostream& out, int index, const PlanSetReview& review, bool brief) {
   const PlanSet& set = review.plan_set;
   const CheckReport& r = review.report;
-  out << "\nplan set " << index << ": " << review.facts.label << " (" << set.id << ")\n";
+  out << "\nplan set " << index << ": " << review.facts.label << " (" << set.id << ") ["
+      << review.facts.source_file << "]\n";
   if (set.plan) {
     const PlanSummary& p = r.plan_summary;
     out << "  plan '" << p.label << "' [" << describe(p.delivery_kind) << "]: " << p.treatment_portal_count

@@ -145,7 +145,9 @@ int run_evaluate(const EvaluateArgs& args) {
   }
   for (const auto& review : run.reviews) {
     const std::string& label = review.facts.label;
-    if (!args.json_output) std::cout << "\nplan set " << label << " (" << review.plan_set.id << ")\n";
+    if (!args.json_output)
+      std::cout << "\nplan set " << label << " (" << review.plan_set.id << ") [" << review.facts.source_file
+                << "]\n";
     json dets = json::array();
     for (const auto& d : review.determinations) {
       any_applicable = any_applicable || d.outcome != Outcome::not_applicable;

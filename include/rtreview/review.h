@@ -40,9 +40,10 @@ struct ReviewRequest {
 // every output. The prescription and fractions come from the check report's
 // PlanSummary (checks/prescription), never from a second reading of the plan.
 struct DerivedFacts {
-  PatientAge age;     // case-file age / birth date, else the DICOM birth date
-  DicomFacts dicom;   // what rulesets test against the DICOM
-  std::string label;  // how every output names the set: plan label, else file, else id
+  PatientAge age;           // case-file age / birth date, else the DICOM birth date
+  DicomFacts dicom;         // what rulesets test against the DICOM
+  std::string label;        // how every output names the set: plan label, else file, else id
+  std::string source_file;  // the plan's file (else the first object's): console lines name it
 };
 
 struct PlanSetReview {

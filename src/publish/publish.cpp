@@ -204,7 +204,8 @@ ReviewResult run_review(const ReviewOptions& options) {
     if (!publish_one(packet, target, writer)) return result;
     BatchEntry entry = batch_entry(packet, folder, options.fail_on);
     all_ok = all_ok && entry.exit_code == 0;
-    result.lines.push_back(summary_line(entry, run.reviews[i].facts.label, target));
+    const DerivedFacts& facts = run.reviews[i].facts;
+    result.lines.push_back(summary_line(entry, facts.label + " [" + facts.source_file + "]", target));
     summary.packets.push_back(std::move(entry));
   }
   // Unreadable inputs count against --fail-on in a batch too (a lone packet has them already).

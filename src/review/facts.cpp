@@ -54,6 +54,7 @@ std::string plan_set_label(const PlanSet& plan_set) {
 DerivedFacts derive_facts(const PlanSet& plan_set, const CheckReport& report, const CaseFile* case_file) {
   DerivedFacts facts;
   facts.label = plan_set_label(plan_set);
+  if (const ObjectInfo* info = first_object(plan_set)) facts.source_file = info->source.path;
   facts.dicom = dicom_facts(plan_set, report);
   if (case_file) facts.age = patient_age(*case_file, facts.dicom.patient_birth_date);
   return facts;
