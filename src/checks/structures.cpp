@@ -12,7 +12,6 @@
 #include "rtreview/checks.h"
 #include "rtreview/ruleset_dir.h"
 
-
 namespace rtreview {
 
 using namespace checks_detail;

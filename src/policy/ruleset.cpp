@@ -116,7 +116,6 @@ bool ValueSet::contains(std::string_view code) const {
   return false;
 }
 
-
 namespace {
 
 const std::set<std::string, std::less<>>& known_check_ids() {
@@ -364,7 +363,7 @@ class RulesetReader {
 
   static std::optional<DeliveryClass> delivery_from(const std::string& s) {
     for (DeliveryClass k : {DeliveryClass::photon, DeliveryClass::electron, DeliveryClass::ion,
-                           DeliveryClass::brachy, DeliveryClass::gamma_knife})
+                            DeliveryClass::brachy, DeliveryClass::gamma_knife})
       if (s == to_string(k)) return k;
     return std::nullopt;
   }

@@ -59,7 +59,10 @@ const std::vector<Expected> expected_sets = {
     {"broken_roi_outside_grid", 1, insufficient, all(meets, insufficient), {"DVH_COMPUTABLE"}},
     // No plan: technique, prescription and beams cannot be verified; not evaluable at error
     // severity counts as failing (EXPECTED.md), like the unreadable plan file itself.
-    {"broken_truncated", 1, insufficient, all(insufficient, insufficient),
+    {"broken_truncated",
+     1,
+     insufficient,
+     all(insufficient, insufficient),
      {"BEAM_DESCRIPTION", "DOSE_CONSTRAINTS", "FILE_UNREADABLE", "PRESCRIPTION", "TECHNIQUE_IMRT"}},
 };
 
