@@ -29,10 +29,12 @@ struct ReviewArgs {
 
 int run(const ReviewArgs& args) {
   ReviewOptions options;
-  options.paths.assign(args.paths.begin(), args.paths.end());
-  options.case_file = args.case_file;
-  options.policies = args.policies;
-  options.ruleset_dir = args.ruleset_dir;
+  ReviewRequest& request = options.request;
+  request.paths.assign(args.paths.begin(), args.paths.end());
+  request.case_file = args.case_file;
+  request.policies = args.policies;
+  request.ruleset_dir = args.ruleset_dir;
+  request.assembly = args.assembly;
   options.out_dir = args.out_dir;
   if (!args.formats.empty()) {
     options.formats.clear();
@@ -41,12 +43,11 @@ int run(const ReviewArgs& args) {
           f && std::find(options.formats.begin(), options.formats.end(), *f) == options.formats.end())
         options.formats.push_back(*f);
   }
-  options.assembly = args.assembly;
   options.fail_on = parse_fail_on(args.fail_on).value_or(FailLevel::fail);
   options.paper = args.paper == "letter" ? PaperSize::letter : PaperSize::a4;
   // Progress only for a person watching: stderr is a terminal and there is more than one set.
   if (isatty(STDERR_FILENO)) {
-    options.progress = [](std::size_t index, std::size_t count, const std::string& label) {
+    request.progress = [](std::size_t index, std::size_t count, const std::string& label) {
       if (index == 0)
         std::cerr << "rtreview review: " << label << "...\r" << std::flush;
       else if (count > 1)

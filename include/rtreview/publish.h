@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,18 +21,11 @@ const char* to_string(OutputFormat format);  // "html", "pdf", "json"
 std::optional<OutputFormat> parse_output_format(std::string_view text);
 
 struct ReviewOptions {
-  std::vector<std::filesystem::path> paths;
-  std::filesystem::path case_file;
-  std::vector<std::string> policies;  // ids or ruleset files; empty = those that apply
-  std::filesystem::path ruleset_dir;  // "" = default_ruleset_dir()
+  ReviewRequest request;  // what to review (inputs, case, policies, rulesets, assembly, progress)
   std::filesystem::path out_dir = "rtreview-out";
   std::vector<OutputFormat> formats = {OutputFormat::html, OutputFormat::pdf, OutputFormat::json};
   FailLevel fail_on = FailLevel::fail;
   PaperSize paper = PaperSize::a4;
-  AssemblyOptions assembly;  // which candidate joins when several could
-  // Called before each plan set (1-based index, count, label) and once with index 0
-  // while reading; may be empty. Never called with output that goes into a file.
-  std::function<void(std::size_t, std::size_t, const std::string&)> progress;
 };
 
 struct ReviewResult {

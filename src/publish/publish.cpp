@@ -165,14 +165,7 @@ bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target
 
 ReviewResult run_review(const ReviewOptions& options) {
   ReviewResult result;
-  ReviewRequest request;
-  request.paths = options.paths;
-  request.case_file = options.case_file;
-  request.policies = options.policies;
-  request.ruleset_dir = options.ruleset_dir;
-  request.progress = options.progress;
-  request.assembly = options.assembly;
-  ReviewRun run = review_inputs(request);
+  ReviewRun run = review_inputs(options.request);
   if (!run.ok()) {
     for (const auto& e : run.errors) result.errors.push_back("rtreview review: " + e.message);
     result.exit_code = 2;
@@ -187,7 +180,7 @@ ReviewResult run_review(const ReviewOptions& options) {
   for (const auto& r : run.selection.rulesets) context.policies.push_back(policy_ref(r.header));
   BatchSummary& summary = result.summary;
   summary.tool_version = RTREVIEW_VERSION;
-  summary.case_file = std::filesystem::path(options.case_file).filename().string();
+  summary.case_file = std::filesystem::path(options.request.case_file).filename().string();
   summary.fail_on = options.fail_on;
   for (OutputFormat f : options.formats) summary.formats.push_back(to_string(f));
   summary.unreadable = packet_context(run, true).unreadable;

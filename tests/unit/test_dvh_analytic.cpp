@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "linear_dose.h"
 #include "rtreview/dvh.h"
 
 namespace rtreview {
@@ -195,24 +196,9 @@ Truth make_truth(const Case& k, const std::array<double, 3>& c) {
 }
 
 DoseGrid make_dose(const Case& k, const std::array<double, 3>& c) {
-  DoseGrid g;
-  const double half = 40.0;
-  const int n = static_cast<int>(std::lround(2 * half / k.grid_mm)) + 1;
-  g.columns = g.rows = g.frames = n;
-  g.origin_mm = {-half, -half, -half};
-  g.row_spacing_mm = g.column_spacing_mm = k.grid_mm;
-  for (int f = 0; f < n; ++f) g.frame_offsets_mm.push_back(f * k.grid_mm);
-  g.units = "GY";
-  g.dose.resize(static_cast<std::size_t>(n) * n * n);
-  for (int f = 0; f < n; ++f)
-    for (int r = 0; r < n; ++r)
-      for (int col = 0; col < n; ++col) {
-        const double y = -half + r * k.grid_mm, z = -half + f * k.grid_mm;
-        const double d =
-            k.gradient == Gradient::y ? centre_dose_gy + (y - c[1]) : centre_dose_gy + (z - c[2]);
-        g.dose[(static_cast<std::size_t>(f) * n + r) * n + col] = static_cast<float>(d);
-      }
-  return g;
+  using rtreview::test::DoseAxis;
+  return rtreview::test::linear_dose_cube(k.grid_mm, k.gradient == Gradient::y ? DoseAxis::y : DoseAxis::z, c,
+                                          centre_dose_gy);
 }
 
 StructureSet make_structures(const std::vector<Plane>& planes) {
