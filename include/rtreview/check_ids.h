@@ -48,5 +48,7 @@ inline constexpr std::string_view patient_id_mismatch = "PATIENT_ID_MISMATCH";
 // Several structure sets / plans could belong together and nothing decides: none was joined.
 inline constexpr std::string_view ambiguous_candidates = "AMBIGUOUS_CANDIDATES";
 inline constexpr std::string_view duplicate_sop_instance = "DUPLICATE_SOP_INSTANCE_UID";
+// The case file's patient against the DICOM's (from the policy module, at review time).
+inline constexpr std::string_view patient_identity = "PATIENT_IDENTITY";
 
 }  // namespace rtreview::check_id

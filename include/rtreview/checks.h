@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rtreview/check_registry.h"
 #include "rtreview/dvh.h"
 #include "rtreview/finding.h"
 #include "rtreview/model.h"
@@ -314,9 +315,6 @@ Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& 
 // BEAM_DESCRIPTION: the number and location of each portal / arc.
 Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSummary>& beams,
                                const PlanSummary& summary);
-// Plan kinds each check applies to (the registry of plan kinds per check id). A finding of
-// a check that does not apply is reported as info "not applicable", never as a failure.
-bool check_applies(std::string_view check_id, DeliveryKind kind);
 // The delivery kind the checks use: the reader's, else classified from the plan now.
 DeliveryKind delivery_kind_of(const Plan& plan);
 

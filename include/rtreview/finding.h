@@ -39,6 +39,10 @@ struct Finding {
   std::string citation;  // policy id + section, e.g. "MC.CP.MP.69 Background"
 };
 
+// A finding from its parts (every module builds findings this way).
+Finding make_finding(std::string_view id, Status status, Severity severity, std::string subject,
+                     std::string message, std::string rule = {}, std::vector<Evidence> evidence = {});
+
 const char* to_string(Status status);
 const char* to_string(Severity severity);
 

@@ -221,6 +221,11 @@ struct RulesetLoad {
   LoadResult result;
 };
 
+// The citations of the ruleset's sentences that rely on check `check_id` (as a test or as
+// supporting evidence): each reference's nearest cited node, in document order, no repeats.
+// Checks cite no payer text themselves; a review cites what the evaluated policies say.
+std::vector<std::string> check_citations(const Ruleset& ruleset, std::string_view check_id);
+
 // Reads the shared disease-site table (rulesets/disease-sites.xml format).
 struct ValueSetsLoad {
   std::vector<ValueSet> value_sets;
@@ -363,7 +368,6 @@ std::vector<LoadResult> validate_case_against(const CaseFile& case_file,
 // PatientID and PatientBirthDate (YYYYMMDD). A mismatch is an error-level finding with id
 // PATIENT_IDENTITY (show it first); a match passes; a field absent on either side is
 // not evaluable. Names compare case-, space- and '^'-insensitively.
-inline constexpr std::string_view patient_identity_check_id = "PATIENT_IDENTITY";
 std::vector<Finding> compare_identity(const CaseFile& case_file, std::string_view dicom_name,
                                       std::string_view dicom_id, std::string_view dicom_birth_date);
 

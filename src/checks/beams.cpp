@@ -58,7 +58,6 @@ namespace {
 
 constexpr double position_tolerance_mm = 0.01;
 constexpr double weight_tolerance = 1e-6;
-constexpr double angle_tolerance_deg = 0.01;
 
 // Every MLC type of PS3.3 C.8.8.14: single-layer X or Y leaves, and the two stacked layers
 // of Halcyon/Ethos (MLCX1 distal, MLCX2 proximal), both of which move.
@@ -88,19 +87,6 @@ bool devices_equal(const ControlPoint& a, const ControlPoint& b, Predicate which
     if (db && !same_positions(da, *db)) return false;
   }
   return true;
-}
-
-bool is_treatment_delivery(const std::string& type) {
-  // "" is treated as TREATMENT (the attribute is Type 2C / often absent in older exports).
-  return type.empty() || type == "TREATMENT" || type == "CONTINUATION";
-}
-
-double rotation_step_deg(double from, double to, const std::string& direction) {
-  double step = direction == "CC" ? from - to : to - from;
-  step = std::fmod(step, 360.0);
-  if (step < 0) step += 360.0;
-  if (step > 360.0 - angle_tolerance_deg) step = 0.0;
-  return step;
 }
 
 std::string energy_text(const BeamSummary& b) {
@@ -501,11 +487,11 @@ Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSu
   const std::string subject = plan_subject(plan_set);
   if (!plan_set.plan)
     return make_finding(check_id::beam_description, Status::not_evaluable, Severity::error, subject,
-                        "no RT Plan in the plan set: portals cannot be described", rule, cite_lcd_doc_5);
+                        "no RT Plan in the plan set: portals cannot be described", rule);
   if (plan_set.plan->kind == PlanKind::brachy) {
     Finding f =
         make_finding(check_id::beam_description, Status::not_evaluable, Severity::warning, subject,
-                     "plan kind brachytherapy: no beams; channels listed instead", rule, cite_lcd_doc_5);
+                     "plan kind brachytherapy: no beams; channels listed instead", rule);
     for (const auto& setup : plan_set.plan->application_setups)
       f.evidence.push_back({"application setup " + std::to_string(setup.number),
                             setup.type + ", " + std::to_string(setup.channels.size()) + " channel(s)"});
@@ -513,7 +499,7 @@ Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSu
   }
   if (summary.treatment_portal_count == 0)
     return make_finding(check_id::beam_description, Status::fail, Severity::error, subject,
-                        "the plan has no treatment beams", rule, cite_lcd_doc_5);
+                        "the plan has no treatment beams", rule);
 
   Finding f;
   std::vector<std::string> incomplete;
@@ -555,7 +541,6 @@ Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSu
   f.id = std::string(check_id::beam_description);
   f.subject = subject;
   f.rule = rule;
-  f.citation = cite_lcd_doc_5;
   if (!incomplete.empty()) {
     f.status = Status::fail;
     f.severity = Severity::error;
@@ -574,26 +559,25 @@ Finding check_technique_imrt(const PlanSet& plan_set, const TechniqueResult& tec
       "step-and-shoot, "
       "sliding window, VMAT, helical or compensator-based; field-in-field is not IMRT";
   const std::string subject = plan_subject(plan_set);
-  const char* citation = cite_mc_background;
   if (!plan_set.plan)
     return make_finding(check_id::technique_imrt, Status::not_evaluable, Severity::error, subject,
-                        "no RT Plan in the plan set: technique unknown", rule, citation);
+                        "no RT Plan in the plan set: technique unknown", rule);
   Finding f;
   const Technique t = technique.technique;
   if (t == Technique::proton || t == Technique::brachytherapy || t == Technique::electron ||
       t == Technique::gamma_knife || t == Technique::robotic) {
     f = make_finding(check_id::technique_imrt, Status::not_evaluable, Severity::warning, subject,
                      std::string("plan kind ") + to_string(t) + ": not supported for IMRT classification",
-                     rule, citation);
+                     rule);
   } else if (t == Technique::unknown) {
     f = make_finding(check_id::technique_imrt, Status::not_evaluable, Severity::warning, subject,
-                     "technique could not be classified: " + technique.rule, rule, citation);
+                     "technique could not be classified: " + technique.rule, rule);
   } else if (is_imrt(t)) {
     f = make_finding(check_id::technique_imrt, Status::pass, Severity::info, subject,
-                     std::string("technique: ") + to_string(t), rule, citation);
+                     std::string("technique: ") + to_string(t), rule);
   } else {
     f = make_finding(check_id::technique_imrt, Status::fail, Severity::error, subject,
-                     std::string("technique: ") + to_string(t) + ", not IMRT", rule, citation);
+                     std::string("technique: ") + to_string(t) + ", not IMRT", rule);
   }
   f.evidence.push_back({"technique", to_string(t)});
   f.evidence.push_back({"rule used", technique.rule});
@@ -609,11 +593,10 @@ Finding check_compensator_design(const PlanSet& plan_set, const std::vector<Beam
   const std::string subject = plan_subject(plan_set);
   if (!plan_set.plan)
     return make_finding(check_id::compensator_design, Status::not_evaluable, Severity::info, subject,
-                        "no RT Plan in the plan set", rule, cite_lcd_doc_7);
+                        "no RT Plan in the plan set", rule);
   if (technique.technique != Technique::compensator_imrt)
     return make_finding(check_id::compensator_design, Status::info, Severity::info, subject,
-                        std::string("not applicable: technique ") + to_string(technique.technique), rule,
-                        cite_lcd_doc_7);
+                        std::string("not applicable: technique ") + to_string(technique.technique), rule);
   Finding f;
   std::vector<std::string> missing;
   for (const auto& b : beams) {
@@ -630,7 +613,6 @@ Finding check_compensator_design(const PlanSet& plan_set, const std::vector<Beam
   f.id = std::string(check_id::compensator_design);
   f.subject = subject;
   f.rule = rule;
-  f.citation = cite_lcd_doc_7;
   if (missing.empty()) {
     f.status = Status::pass;
     f.severity = Severity::info;

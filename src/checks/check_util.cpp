@@ -35,19 +35,6 @@ std::string point_text(const Point3& p) {
   return text;
 }
 
-Finding make_finding(std::string_view id, Status status, Severity severity, std::string subject,
-                     std::string message, std::string rule, std::string citation) {
-  Finding f;
-  f.id = std::string(id);
-  f.status = status;
-  f.severity = severity;
-  f.subject = std::move(subject);
-  f.message = std::move(message);
-  f.rule = std::move(rule);
-  f.citation = std::move(citation);
-  return f;
-}
-
 std::string upper(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -59,15 +46,6 @@ std::string squash(std::string_view s) {
   for (char c : s)
     if (std::isalnum(static_cast<unsigned char>(c)))
       out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += separator;
-    out += items[i];
-  }
   return out;
 }
 
@@ -90,6 +68,19 @@ std::string dose_subject(const DoseGrid& dose) {
   if (!dose.info.source.path.empty())
     return "RTDOSE " + std::filesystem::path(dose.info.source.path).filename().string();
   return "RTDOSE " + dose.info.sop_instance_uid;
+}
+
+double rotation_step_deg(double from_deg, double to_deg, const std::string& direction) {
+  double step = direction == "CC" ? from_deg - to_deg : to_deg - from_deg;
+  step = std::fmod(step, 360.0);
+  if (step < 0) step += 360.0;
+  if (step > 360.0 - angle_tolerance_deg) step = 0.0;
+  return step;
+}
+
+bool is_treatment_delivery(const std::string& type) {
+  // "" is treated as TREATMENT (the attribute is Type 2C / often absent in older exports).
+  return type.empty() || type == "TREATMENT" || type == "CONTINUATION";
 }
 
 }  // namespace rtreview::checks_detail

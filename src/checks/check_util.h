@@ -1,5 +1,6 @@
 // Private helpers shared by the check implementations: deterministic number
-// formatting, finding construction, citations and small string utilities.
+// formatting, finding construction and small string utilities. Findings cite no payer
+// text: the rulesets that use a check cite their own sentences (review/ fills Finding::citation).
 #pragma once
 
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "rtreview/finding.h"
 #include "rtreview/model.h"
+#include "rtreview/text.h"
 
 // GCC 12 reports a false -Wrestrict on `"literal" + std::string` once inlined (GCC bug
 // 105329); the checks build their messages that way, so the warning is off in this module.
@@ -18,18 +20,7 @@
 
 namespace rtreview::checks_detail {
 
-// Policy citations (seed ids and sections).
-inline constexpr const char* cite_mc_background = "MC.CP.MP.69 Background";
-inline constexpr const char* cite_lcd_doc_1 =
-    "LCD (FL) Documentation Requirements 1";  // Rx with dose constraints
-inline constexpr const char* cite_lcd_doc_3 = "LCD (FL) Documentation Requirements 3";  // signed/dated review
-inline constexpr const char* cite_lcd_doc_4 =
-    "LCD (FL) Documentation Requirements 4";  // DVHs for all targets/OARs
-inline constexpr const char* cite_lcd_doc_5 =
-    "LCD (FL) Documentation Requirements 5";  // number/location of portals
-inline constexpr const char* cite_lcd_doc_7 = "LCD (FL) Documentation Requirements 7";  // compensator design
-inline constexpr const char* cite_mc_criteria_i = "MC.CP.MP.69 I.A";                    // clinical conditions
-inline constexpr const char* cite_cp_reirradiation = "CP.MP.69 I.D";                    // re-irradiation
+using rtreview::join;
 
 // `value` with at most `decimals` decimals, trailing zeros removed ("10", "2.5", "-0" -> "0").
 std::string num(double value, int decimals = 2);
@@ -38,15 +29,20 @@ std::string num_unit(double value, const std::string& unit, int decimals = 2);
 // "x, y, z mm".
 std::string point_text(const Point3& p);
 
-Finding make_finding(std::string_view id, Status status, Severity severity, std::string subject,
-                     std::string message, std::string rule, std::string citation);
+// Two gantry (or collimator, couch) angles closer than this are the same angle.
+inline constexpr double angle_tolerance_deg = 0.01;
+// The rotation from `from_deg` to `to_deg` in `direction` (CW / CC), in [0, 360);
+// a full turn within the tolerance counts as none.
+double rotation_step_deg(double from_deg, double to_deg, const std::string& direction);
+
+// Whether a beam's TreatmentDeliveryType delivers treatment (TREATMENT, CONTINUATION, or absent).
+bool is_treatment_delivery(const std::string& type);
 
 // Upper-cased copy (ASCII).
 std::string upper(std::string_view s);
 // Lower-cased copy with every character that is not a letter or digit removed.
 std::string squash(std::string_view s);
 // "a, b, c".
-std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 
 // "plan <label>" / "plan set <id>" for subjects.
 std::string plan_subject(const PlanSet& plan_set);

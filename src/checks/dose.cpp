@@ -96,9 +96,9 @@ std::vector<Finding> check_dose_grid_spacing(const PlanSet& plan_set, const Chec
                            " (inclusive); slice spacing = largest |step| of GridFrameOffsetVector";
   std::vector<Finding> out;
   if (plan_set.doses.empty()) {
-    out.push_back(make_finding(
-        check_id::dose_grid_spacing, Status::not_evaluable, Severity::error, plan_subject(plan_set),
-        "no RT Dose in the plan set: the dose grid cannot be verified", rule, cite_mc_background));
+    out.push_back(make_finding(check_id::dose_grid_spacing, Status::not_evaluable, Severity::error,
+                               plan_subject(plan_set),
+                               "no RT Dose in the plan set: the dose grid cannot be verified", rule));
     return out;
   }
   const DoseGrid* plan_dose = select_plan_dose(plan_set);
@@ -108,8 +108,7 @@ std::vector<Finding> check_dose_grid_spacing(const PlanSet& plan_set, const Chec
     const std::string subject = dose_subject(d) + " (" + dose_role(d, plan_dose) + ")";
     // A non-plan dose (e.g. one BEAM dose) that fails is a warning; the plan dose decides.
     const Severity fail_severity = &d == plan_dose ? Severity::error : Severity::warning;
-    Finding f = make_finding(check_id::dose_grid_spacing, Status::pass, Severity::info, subject, "", rule,
-                             cite_mc_background);
+    Finding f = make_finding(check_id::dose_grid_spacing, Status::pass, Severity::info, subject, "", rule);
     if (!(d.row_spacing_mm > 0) || !(d.column_spacing_mm > 0)) {
       f.status = Status::not_evaluable;
       f.severity = fail_severity;
@@ -152,104 +151,118 @@ std::vector<Finding> check_dose_grid_spacing(const PlanSet& plan_set, const Chec
   return out;
 }
 
+namespace {
+
+// What the dose-object judgements found: errors fail the check, remarks only qualify a pass.
+struct FitProblems {
+  std::vector<std::string> errors, remarks;
+};
+
+// Summation: PLAN, or partial (BEAM / FRACTION) doses that together cover every treatment beam.
+void judge_summation(const PlanSet& plan_set, const DoseGrid& dose, Finding& f, FitProblems& p) {
+  const std::string summation = upper(dose.summation_type);
+  f.evidence.push_back({"DoseSummationType", summation.empty() ? "absent" : summation});
+  if (summation == "PLAN") return;
+  std::set<int> treatment_beams;
+  if (plan_set.plan)
+    for (const auto& b : plan_set.plan->beams)
+      if (is_treatment_delivery(b.treatment_delivery_type)) treatment_beams.insert(b.number);
+  std::set<int> covered;
+  int partial_doses = 0;
+  for (const auto& d : plan_set.doses) {
+    if (!d) continue;
+    const std::string s = upper(d->summation_type);
+    if (s == "BEAM" || s == "FRACTION") ++partial_doses;
+    if (s == "BEAM") covered.insert(d->referenced_beam_numbers.begin(), d->referenced_beam_numbers.end());
+    if (s == "FRACTION" && plan_set.plan)
+      for (const auto& g : plan_set.plan->fraction_groups)
+        if (!d->referenced_fraction_group_number || *d->referenced_fraction_group_number == g.number)
+          for (const auto& rb : g.beams) covered.insert(rb.beam_number);
+  }
+  const bool covers_all =
+      !treatment_beams.empty() &&
+      std::includes(covered.begin(), covered.end(), treatment_beams.begin(), treatment_beams.end());
+  if (covers_all) {
+    f.evidence.push_back({"partial doses", std::to_string(partial_doses) +
+                                               " BEAM/FRACTION dose(s) covering all " +
+                                               std::to_string(treatment_beams.size()) + " treatment beams"});
+    p.remarks.push_back("no PLAN dose: " + std::to_string(partial_doses) +
+                        " BEAM/FRACTION doses cover every treatment beam (DVHs use one of them only)");
+    return;
+  }
+  p.errors.push_back("DoseSummationType " + (summation.empty() ? std::string("absent") : summation) +
+                     ", not PLAN, and the doses do not cover every treatment beam" +
+                     (plan_set.plan ? " (" + std::to_string(covered.size()) + " of " +
+                                          std::to_string(treatment_beams.size()) + " covered)"
+                                    : " (no plan to compare with)"));
+}
+
+void judge_units(const DoseGrid& dose, Finding& f, FitProblems& p) {
+  const std::string units = upper(dose.units);
+  f.evidence.push_back({"DoseUnits", units.empty() ? "absent" : units});
+  if (units == "RELATIVE")
+    p.errors.push_back("DoseUnits RELATIVE: doses are not in Gy");
+  else if (units != "GY")
+    p.errors.push_back("DoseUnits " + (units.empty() ? std::string("absent") : units) + ", not GY");
+  if (!dose.dose_type.empty()) f.evidence.push_back({"DoseType", dose.dose_type});
+}
+
+void judge_frame(const PlanSet& plan_set, const DoseGrid& dose, Finding& f, FitProblems& p) {
+  const std::string dose_frame = dose.info.frame_of_reference_uid;
+  f.evidence.push_back({"dose FrameOfReferenceUID", dose_frame.empty() ? "absent" : dose_frame});
+  if (!plan_set.structure_set) {
+    p.remarks.push_back("no structure set: frame of reference not compared");
+    return;
+  }
+  const std::string ss_frame = structure_set_frame(*plan_set.structure_set);
+  f.evidence.push_back(
+      {std::string("structure set FrameOfReferenceUID") +
+           (plan_set.structure_set->info.frame_of_reference_uid.empty() ? " (from its ROIs)" : ""),
+       ss_frame.empty() ? "absent" : ss_frame});
+  if (dose_frame.empty() || ss_frame.empty())
+    p.errors.push_back("frame of reference absent: dose and structures cannot be matched");
+  else if (dose_frame != ss_frame)
+    p.errors.push_back("dose and structure set are in different frames of reference");
+}
+
+void judge_plan_reference(const PlanSet& plan_set, const DoseGrid& dose, Finding& f, FitProblems& p) {
+  f.evidence.push_back(
+      {"ReferencedRTPlan", dose.referenced_plan_uid.empty() ? "absent" : dose.referenced_plan_uid});
+  if (!plan_set.plan)
+    p.remarks.push_back("no plan in the set: the dose's plan reference not verified");
+  else if (dose.referenced_plan_uid.empty())
+    p.remarks.push_back("the dose does not reference a plan");
+  else if (dose.referenced_plan_uid != plan_set.plan->info.sop_instance_uid)
+    p.errors.push_back("the dose references another plan (" + dose.referenced_plan_uid + ")");
+}
+
+}  // namespace
+
 Finding check_dose_object_fit(const PlanSet& plan_set) {
   const std::string rule =
       "plan dose: DoseSummationType PLAN (or BEAM/FRACTION doses covering every treatment beam), DoseUnits "
-      "GY, "
-      "FrameOfReferenceUID equal to the structure set's, ReferencedRTPlan = the plan";
+      "GY, FrameOfReferenceUID equal to the structure set's, ReferencedRTPlan = the plan";
   const DoseGrid* dose = select_plan_dose(plan_set);
   if (!dose)
     return make_finding(check_id::dose_object_fit, Status::not_evaluable, Severity::error,
-                        plan_subject(plan_set), "no RT Dose in the plan set", rule, cite_lcd_doc_4);
-  Finding f = make_finding(check_id::dose_object_fit, Status::pass, Severity::info, dose_subject(*dose), "",
-                           rule, cite_lcd_doc_4);
-  std::vector<std::string> errors, warnings;
+                        plan_subject(plan_set), "no RT Dose in the plan set", rule);
+  Finding f =
+      make_finding(check_id::dose_object_fit, Status::pass, Severity::info, dose_subject(*dose), "", rule);
+  FitProblems p;
+  judge_summation(plan_set, *dose, f, p);
+  judge_units(*dose, f, p);
+  judge_frame(plan_set, *dose, f, p);
+  judge_plan_reference(plan_set, *dose, f, p);
 
-  // Summation: PLAN, or partial doses that together cover every treatment beam.
-  const std::string summation = upper(dose->summation_type);
-  f.evidence.push_back({"DoseSummationType", summation.empty() ? "absent" : summation});
-  if (summation != "PLAN") {
-    std::set<int> treatment_beams;
-    if (plan_set.plan)
-      for (const auto& b : plan_set.plan->beams)
-        if (b.treatment_delivery_type.empty() || b.treatment_delivery_type == "TREATMENT" ||
-            b.treatment_delivery_type == "CONTINUATION")
-          treatment_beams.insert(b.number);
-    std::set<int> covered;
-    int partial_doses = 0;
-    for (const auto& d : plan_set.doses) {
-      if (!d) continue;
-      const std::string s = upper(d->summation_type);
-      if (s == "PLAN") continue;
-      if (s == "BEAM" || s == "FRACTION") ++partial_doses;
-      if (s == "BEAM") covered.insert(d->referenced_beam_numbers.begin(), d->referenced_beam_numbers.end());
-      if (s == "FRACTION" && plan_set.plan)
-        for (const auto& g : plan_set.plan->fraction_groups)
-          if (!d->referenced_fraction_group_number || *d->referenced_fraction_group_number == g.number)
-            for (const auto& rb : g.beams) covered.insert(rb.beam_number);
-    }
-    const bool covers_all =
-        !treatment_beams.empty() &&
-        std::includes(covered.begin(), covered.end(), treatment_beams.begin(), treatment_beams.end());
-    if (covers_all) {
-      f.evidence.push_back(
-          {"partial doses", std::to_string(partial_doses) + " BEAM/FRACTION dose(s) covering all " +
-                                std::to_string(treatment_beams.size()) + " treatment beams"});
-      warnings.push_back("no PLAN dose: " + std::to_string(partial_doses) +
-                         " BEAM/FRACTION doses cover every treatment beam (DVHs use one of them only)");
-    } else {
-      errors.push_back("DoseSummationType " + (summation.empty() ? std::string("absent") : summation) +
-                       ", not PLAN, and the doses do not cover every treatment beam" +
-                       (plan_set.plan ? " (" + std::to_string(covered.size()) + " of " +
-                                            std::to_string(treatment_beams.size()) + " covered)"
-                                      : " (no plan to compare with)"));
-    }
-  }
-  // Units.
-  const std::string units = upper(dose->units);
-  f.evidence.push_back({"DoseUnits", units.empty() ? "absent" : units});
-  if (units == "RELATIVE")
-    errors.push_back("DoseUnits RELATIVE: doses are not in Gy");
-  else if (units != "GY")
-    errors.push_back("DoseUnits " + (units.empty() ? std::string("absent") : units) + ", not GY");
-  if (!dose->dose_type.empty()) f.evidence.push_back({"DoseType", dose->dose_type});
-
-  // Frame of reference.
-  const std::string dose_frame = dose->info.frame_of_reference_uid;
-  f.evidence.push_back({"dose FrameOfReferenceUID", dose_frame.empty() ? "absent" : dose_frame});
-  if (!plan_set.structure_set) {
-    warnings.push_back("no structure set: frame of reference not compared");
-  } else {
-    const std::string ss_frame = structure_set_frame(*plan_set.structure_set);
-    f.evidence.push_back(
-        {std::string("structure set FrameOfReferenceUID") +
-             (plan_set.structure_set->info.frame_of_reference_uid.empty() ? " (from its ROIs)" : ""),
-         ss_frame.empty() ? "absent" : ss_frame});
-    if (dose_frame.empty() || ss_frame.empty())
-      errors.push_back("frame of reference absent: dose and structures cannot be matched");
-    else if (dose_frame != ss_frame)
-      errors.push_back("dose and structure set are in different frames of reference");
-  }
-  // Referenced plan.
-  f.evidence.push_back(
-      {"ReferencedRTPlan", dose->referenced_plan_uid.empty() ? "absent" : dose->referenced_plan_uid});
-  if (!plan_set.plan)
-    warnings.push_back("no plan in the set: the dose's plan reference not verified");
-  else if (dose->referenced_plan_uid.empty())
-    warnings.push_back("the dose does not reference a plan");
-  else if (dose->referenced_plan_uid != plan_set.plan->info.sop_instance_uid)
-    errors.push_back("the dose references another plan (" + dose->referenced_plan_uid + ")");
-
-  for (const auto& e : errors) f.evidence.push_back({"problem", e});
-  for (const auto& w : warnings) f.evidence.push_back({"remark", w});
-  if (!errors.empty()) {
+  for (const auto& e : p.errors) f.evidence.push_back({"problem", e});
+  for (const auto& w : p.remarks) f.evidence.push_back({"remark", w});
+  if (!p.errors.empty()) {
     f.status = Status::fail;
     f.severity = Severity::error;
-    f.message = join(errors, "; ");
-  } else if (!warnings.empty()) {
-    f.status = Status::pass;
+    f.message = join(p.errors, "; ");
+  } else if (!p.remarks.empty()) {
     f.severity = Severity::warning;
-    f.message = "usable plan dose, with remarks: " + join(warnings, "; ");
+    f.message = "usable plan dose, with remarks: " + join(p.remarks, "; ");
   } else {
     f.message = "PLAN dose in GY, same frame of reference as the structures, references the plan";
   }
@@ -267,13 +280,12 @@ Finding check_dvh_computable(const PlanSet& plan_set, const std::vector<RoiClass
   const std::string subject = plan_subject(plan_set);
   if (!plan_set.structure_set)
     return make_finding(check_id::dvh_computable, Status::not_evaluable, Severity::error, subject,
-                        "no structure set in the plan set", rule, cite_lcd_doc_4);
+                        "no structure set in the plan set", rule);
   if (!dose)
     return make_finding(check_id::dvh_computable, Status::not_evaluable, Severity::error, subject,
-                        "no RT Dose in the plan set: no DVH can be computed", rule, cite_lcd_doc_4);
+                        "no RT Dose in the plan set: no DVH can be computed", rule);
   const StructureSet& ss = *plan_set.structure_set;
-  Finding f =
-      make_finding(check_id::dvh_computable, Status::pass, Severity::info, subject, "", rule, cite_lcd_doc_4);
+  Finding f = make_finding(check_id::dvh_computable, Status::pass, Severity::info, subject, "", rule);
   f.evidence.push_back({"dose used", dose_subject(*dose) + " (" +
                                          (dose->summation_type.empty() ? "?" : dose->summation_type) + ", " +
                                          (dose->units.empty() ? "?" : dose->units) + ")"});
@@ -355,14 +367,12 @@ Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& 
   const std::string subject = dose ? dose_subject(*dose) : std::string("plan set");
   if (!dose || dose->dvhs.empty())
     return make_finding(check_id::dvh_matches_file, Status::info, Severity::info, subject,
-                        "the dose carries no DVHSequence: nothing to compare", rule, cite_lcd_doc_4);
+                        "the dose carries no DVHSequence: nothing to compare", rule);
   if (dvhs.empty())
     return make_finding(check_id::dvh_matches_file, Status::not_evaluable, Severity::info, subject,
-                        std::to_string(dose->dvhs.size()) + " DVH(s) in the file, ours not computed", rule,
-                        cite_lcd_doc_4);
+                        std::to_string(dose->dvhs.size()) + " DVH(s) in the file, ours not computed", rule);
   const auto comparisons = compare_with_file_dvhs(dvhs, *dose, tol);
-  Finding f = make_finding(check_id::dvh_matches_file, Status::info, Severity::info, subject, "", rule,
-                           cite_lcd_doc_4);
+  Finding f = make_finding(check_id::dvh_matches_file, Status::info, Severity::info, subject, "", rule);
   int comparable = 0, within = 0;
   double worst = 0.0;
   for (const auto& c : comparisons) {

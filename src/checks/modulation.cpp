@@ -17,12 +17,12 @@
 #include "rtreview/checks.h"
 
 namespace rtreview {
+using namespace checks_detail;
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double boundary_tolerance_mm = 1e-6;
 constexpr double leaf_move_tolerance_mm = 0.01;
-constexpr double angle_tolerance_deg = 0.01;
 constexpr double assumed_leaf_width_mm = 10.0;  // only when LeafPositionBoundaries is absent
 
 enum class Axis { x, y };
@@ -198,14 +198,6 @@ double aperture_lsv(const std::vector<ApertureRow>& rows) {
 }
 
 namespace {
-
-double rotation_step_deg(double from, double to, const std::string& direction) {
-  double step = direction == "CC" ? from - to : to - from;
-  step = std::fmod(step, 360.0);
-  if (step < 0) step += 360.0;
-  if (step > 360.0 - angle_tolerance_deg) step = 0.0;
-  return step;
-}
 
 // Meterset weight delivered between control points i and i+1 (0 when absent or decreasing).
 std::vector<double> interval_weights(const std::vector<ControlPoint>& cps) {

@@ -56,7 +56,7 @@ Finding approval_finding(std::string_view id, const std::string& subject, const 
   const std::string rule =
       "ApprovalStatus APPROVED with ReviewerName and ReviewDate (a TPS approval, not the "
       "physician's signed review: the packet lists both)";
-  Finding f = make_finding(id, Status::pass, Severity::info, subject, "", rule, cite_lcd_doc_3);
+  Finding f = make_finding(id, Status::pass, Severity::info, subject, "", rule);
   f.evidence.push_back({"ApprovalStatus", status.empty() ? "absent" : status});
   f.evidence.push_back({"ReviewerName", reviewer.empty() ? "absent" : reviewer});
   f.evidence.push_back({"ReviewDate", date.empty() ? "absent" : date});
@@ -135,9 +135,9 @@ Finding check_prescription(const PlanSet& plan_set, const PlanSummary& summary) 
   const std::string subject = plan_subject(plan_set);
   if (!plan_set.plan)
     return make_finding(check_id::prescription, Status::not_evaluable, Severity::error, subject,
-                        "no RT Plan in the plan set", rule, cite_lcd_doc_1);
+                        "no RT Plan in the plan set", rule);
   Finding f =
-      make_finding(check_id::prescription, Status::pass, Severity::info, subject, "", rule, cite_lcd_doc_1);
+      make_finding(check_id::prescription, Status::pass, Severity::info, subject, "", rule);
   prescription_evidence(summary, f);
   const bool several = summary.fraction_groups.size() > 1;
   std::vector<std::string> missing;
@@ -182,10 +182,9 @@ Finding check_dose_constraints(const PlanSet& plan_set, const std::vector<RoiCla
   const std::string subject = plan_subject(plan_set);
   if (!plan_set.plan)
     return make_finding(check_id::dose_constraints, Status::not_evaluable, Severity::error, subject,
-                        "no RT Plan in the plan set", rule, cite_lcd_doc_1);
+                        "no RT Plan in the plan set", rule);
   const StructureSet* ss = plan_set.structure_set.get();
-  Finding f = make_finding(check_id::dose_constraints, Status::pass, Severity::info, subject, "", rule,
-                           cite_lcd_doc_1);
+  Finding f = make_finding(check_id::dose_constraints, Status::pass, Severity::info, subject, "", rule);
   int target_constraints = 0, oar_constraints = 0;
   std::set<int> constrained_rois;
   for (const auto& r : plan_set.plan->dose_references) {
@@ -224,7 +223,7 @@ Finding check_plan_approval(const PlanSet& plan_set) {
   if (!plan_set.plan)
     return make_finding(check_id::plan_approval, Status::not_evaluable, Severity::warning,
                         plan_subject(plan_set), "no RT Plan in the plan set",
-                        "ApprovalStatus APPROVED with ReviewerName and ReviewDate", cite_lcd_doc_3);
+                        "ApprovalStatus APPROVED with ReviewerName and ReviewDate");
   const Plan& p = *plan_set.plan;
   return approval_finding(check_id::plan_approval, plan_subject(plan_set), "the plan",
                           upper(p.approval_status), p.reviewer_name, p.review_date, Severity::warning);
@@ -234,7 +233,7 @@ Finding check_structure_set_approval(const PlanSet& plan_set) {
   if (!plan_set.structure_set)
     return make_finding(check_id::structure_set_approval, Status::not_evaluable, Severity::info,
                         plan_subject(plan_set), "no structure set in the plan set",
-                        "ApprovalStatus APPROVED with ReviewerName and ReviewDate", cite_lcd_doc_3);
+                        "ApprovalStatus APPROVED with ReviewerName and ReviewDate");
   const StructureSet& ss = *plan_set.structure_set;
   // The Approval Module is optional in an RT Structure Set: its absence is only a remark.
   return approval_finding(check_id::structure_set_approval, structure_set_subject(ss), "the structure set",
@@ -260,8 +259,7 @@ std::vector<Finding> check_plan_kind(const PlanSet& plan_set) {
                                              : ": not applicable here: " + join(not_applicable));
   const Severity severity = kind == DeliveryKind::unknown ? Severity::warning : Severity::info;
   if (kind == DeliveryKind::unknown) what = "plan kind unknown: beam checks may be incomplete";
-  Finding f = make_finding(check_id::plan_kind_unsupported, Status::info, severity, subject, what, rule,
-                           cite_mc_background);
+  Finding f = make_finding(check_id::plan_kind_unsupported, Status::info, severity, subject, what, rule);
   f.evidence.push_back({"plan kind", std::string(to_string(kind))});
   f.evidence.push_back({"rule", plan_set.plan->delivery_kind_rule.empty()
                                     ? classify_delivery_kind(*plan_set.plan).rule
@@ -276,7 +274,6 @@ Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& su
   const std::string rule =
       "supporting evidence only: dose per fraction (per fraction group) vs conventional " + num(lo, 2) + "-" +
       num(hi, 2) + " Gy; whether the total is an escalation for the site is a clinical judgement";
-  const std::string citation = "MC.CP.MP.69 I.A.2; CP.MP.69 I.B";
   const std::string subject = plan_subject(plan_set);
   auto regime = [&](double dpf) {
     return dpf > hi + 1e-9   ? std::string("hypofractionated (above conventional)")
@@ -284,8 +281,7 @@ Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& su
                              : std::string("conventional");
   };
   std::vector<std::string> parts;
-  Finding f = make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject, "", rule,
-                           citation);
+  Finding f = make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject, "", rule);
   for (const auto& g : summary.fraction_groups) {
     if (!g.dose_per_fraction_gy) continue;
     const std::string text =
@@ -328,10 +324,9 @@ Finding support_prior_plan(const PlanSet& plan_set) {
       "set, suggests previous irradiation; CONCURRENT, ALTERNATIVE, SUCCESSOR and VERIFIED_PLAN references "
       "and "
       "verification plans (PlanIntent VERIFICATION) do not";
-  const std::string citation = "MC.CP.MP.69 I.A.1; CP.MP.69 I.D";
   const std::string subject = plan_subject(plan_set);
   Finding f =
-      make_finding(check_id::support_prior_plan, Status::info, Severity::info, subject, "", rule, citation);
+      make_finding(check_id::support_prior_plan, Status::info, Severity::info, subject, "", rule);
   const bool verification = plan_set.plan && upper(plan_set.plan->intent) == "VERIFICATION";
   int prior = 0;
   if (plan_set.plan)

@@ -1,26 +1,12 @@
 // run_checks: every check on one plan set, in a fixed order.
 #include "checks/check_util.h"
 #include "rtreview/check_ids.h"
+#include "rtreview/check_registry.h"
 #include "rtreview/checks.h"
 
 namespace rtreview {
 
 using namespace checks_detail;
-
-bool check_applies(std::string_view id, DeliveryKind kind) {
-  using K = DeliveryKind;
-  if (kind == K::unknown) return true;  // nothing known: judge everything, say so (PLAN_KIND_UNSUPPORTED)
-  const bool photon_linac = kind == K::c_arm_linac_photon || kind == K::ring_linac || kind == K::mr_linac;
-  const bool tomo = kind == K::tomotherapy_helical || kind == K::tomotherapy_direct;
-  // IMRT payer rules concern photon intensity modulation: not electrons, ions, brachytherapy,
-  // Gamma Knife or robotic radiosurgery (billed under their own codes).
-  if (id == check_id::technique_imrt) return photon_linac || tomo;
-  // Compensators are blocks in a linac's accessory tray.
-  if (id == check_id::compensator_design) return kind == K::c_arm_linac_photon;
-  // Portals: every external-beam delivery with real beams (a Gamma Knife plan's one beam is a placeholder).
-  if (id == check_id::beam_description) return !is_brachy(kind) && kind != K::gamma_knife;
-  return true;
-}
 
 namespace {
 

@@ -445,8 +445,7 @@ std::string roi_label(const RoiClassification& c) {
 }
 
 Finding contoured_finding(std::string_view id, const char* kind, const PlanSet& plan_set,
-                          const std::vector<RoiClassification>& structures, bool (*wanted)(StructureCategory),
-                          const char* citation) {
+                          const std::vector<RoiClassification>& structures, bool (*wanted)(StructureCategory)) {
   const std::string subject =
       plan_set.structure_set ? structure_set_subject(*plan_set.structure_set) : plan_subject(plan_set);
   const std::string rule =
@@ -455,8 +454,7 @@ Finding contoured_finding(std::string_view id, const char* kind, const PlanSet& 
   if (!plan_set.structure_set)
     return make_finding(
         id, Status::not_evaluable, Severity::error, subject,
-        std::string("no structure set in the plan set: ") + kind + " contours cannot be verified", rule,
-        citation);
+        std::string("no structure set in the plan set: ") + kind + " contours cannot be verified", rule);
   std::vector<std::string> with_volume, without_volume;
   for (const auto& c : structures) {
     if (!wanted(c.category)) continue;
@@ -465,13 +463,12 @@ Finding contoured_finding(std::string_view id, const char* kind, const PlanSet& 
   Finding f;
   if (!with_volume.empty()) {
     f = make_finding(id, Status::pass, Severity::info, subject,
-                     std::to_string(with_volume.size()) + " " + kind + " ROI(s) with closed contours", rule,
-                     citation);
+                     std::to_string(with_volume.size()) + " " + kind + " ROI(s) with closed contours", rule);
   } else {
     f = make_finding(id, Status::fail, Severity::error, subject,
                      without_volume.empty() ? std::string("no ") + kind + " ROI in the structure set"
                                             : std::string("no ") + kind + " ROI has closed contours",
-                     rule, citation);
+                     rule);
   }
   for (const auto& s : with_volume) f.evidence.push_back({std::string(kind) + " contoured", s});
   for (const auto& s : without_volume)
@@ -486,21 +483,20 @@ std::vector<Finding> check_structures(const PlanSet& plan_set,
   std::vector<Finding> out;
   out.push_back(contoured_finding(
       check_id::gtv_contoured, "GTV", plan_set, structures,
-      [](StructureCategory c) { return c == StructureCategory::gtv; }, cite_mc_background));
+      [](StructureCategory c) { return c == StructureCategory::gtv; }));
   out.push_back(contoured_finding(
       check_id::ptv_contoured, "PTV", plan_set, structures,
-      [](StructureCategory c) { return c == StructureCategory::ptv; }, cite_mc_background));
+      [](StructureCategory c) { return c == StructureCategory::ptv; }));
   out.push_back(contoured_finding(
       check_id::oar_contoured, "OAR", plan_set, structures,
-      [](StructureCategory c) { return c == StructureCategory::oar; }, cite_mc_background));
+      [](StructureCategory c) { return c == StructureCategory::oar; }));
 
   const std::string rule =
       "ROIs with no CLOSED_PLANAR contour (empty, open or point contours only) are reported; "
       "isocentre, marker and brachy channel ROIs are points/lines by nature and not counted";
   if (!plan_set.structure_set) {
     out.push_back(make_finding(check_id::empty_rois, Status::not_evaluable, Severity::info,
-                               plan_subject(plan_set), "no structure set in the plan set", rule,
-                               cite_lcd_doc_4));
+                               plan_subject(plan_set), "no structure set in the plan set", rule));
     return out;
   }
   const std::string subject = structure_set_subject(*plan_set.structure_set);
@@ -517,14 +513,13 @@ std::vector<Finding> check_structures(const PlanSet& plan_set,
   }
   if (reported.empty()) {
     out.push_back(make_finding(check_id::empty_rois, Status::pass, Severity::info, subject,
-                               "every ROI that should enclose a volume has closed contours", rule,
-                               cite_lcd_doc_4));
+                               "every ROI that should enclose a volume has closed contours", rule));
     return out;
   }
   Finding f = make_finding(check_id::empty_rois, Status::fail, Severity::warning, subject,
                            std::to_string(reported.size()) + " ROI(s) without volume" +
                                (critical ? ", including a target or OAR (no DVH possible)" : ""),
-                           rule, cite_lcd_doc_4);
+                           rule);
   f.evidence = std::move(reported);
   out.push_back(std::move(f));
   return out;

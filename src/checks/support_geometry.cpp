@@ -32,13 +32,12 @@ std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
                                                const CheckOptions& options) {
   const std::string rule =
       "supporting evidence only: closest approach (mm) and overlap (cc) of each PTV with each OAR";
-  const std::string citation = "MC.CP.MP.69 I.A.4";
   if (!plan_set.structure_set || !options.compute_geometry) {
     return {make_finding(check_id::support_ptv_oar_proximity, Status::info, Severity::info,
                          plan_subject(plan_set),
                          !plan_set.structure_set ? "supporting evidence: no structure set"
                                                  : "supporting evidence: geometry turned off",
-                         rule, citation)};
+                         rule)};
   }
   const StructureSet& ss = *plan_set.structure_set;
   const auto ptvs = rois_of(ss, structures, is_ptv);
@@ -46,11 +45,11 @@ std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
   if (ptvs.empty() || oars.empty())
     return {make_finding(check_id::support_ptv_oar_proximity, Status::info, Severity::info,
                          plan_subject(plan_set),
-                         "supporting evidence: needs at least one contoured PTV and OAR", rule, citation)};
+                         "supporting evidence: needs at least one contoured PTV and OAR", rule)};
   std::vector<Finding> out;
   for (const Roi* ptv : ptvs) {
     Finding f = make_finding(check_id::support_ptv_oar_proximity, Status::info, Severity::info,
-                             "ROI '" + ptv->name + "'", "", rule, citation);
+                             "ROI '" + ptv->name + "'", "", rule);
     double closest_mm = INFINITY;
     std::string closest_name;
     for (const Roi* oar : oars) {
@@ -77,23 +76,22 @@ std::vector<Finding> support_target_concavity(const PlanSet& plan_set,
   const std::string rule =
       "supporting evidence only: PTV volume / volume of its 3D convex hull (1 = convex; lower = "
       "more concave)";
-  const std::string citation = "MC.CP.MP.69 I.A.3";
   if (!plan_set.structure_set || !options.compute_geometry)
     return {make_finding(check_id::support_target_concavity, Status::info, Severity::info,
                          plan_subject(plan_set),
                          !plan_set.structure_set ? "supporting evidence: no structure set"
                                                  : "supporting evidence: geometry turned off",
-                         rule, citation)};
+                         rule)};
   const auto ptvs = rois_of(*plan_set.structure_set, structures, is_ptv);
   if (ptvs.empty())
     return {make_finding(check_id::support_target_concavity, Status::info, Severity::info,
-                         plan_subject(plan_set), "supporting evidence: no contoured PTV", rule, citation)};
+                         plan_subject(plan_set), "supporting evidence: no contoured PTV", rule)};
   std::vector<Finding> out;
   for (const Roi* ptv : ptvs) {
     const double volume_cc = roi_volume_cc(*ptv);
     const double hull_cc = convex_hull_volume_cc(*ptv);
     Finding f = make_finding(check_id::support_target_concavity, Status::info, Severity::info,
-                             "ROI '" + ptv->name + "'", "", rule, citation);
+                             "ROI '" + ptv->name + "'", "", rule);
     f.evidence.push_back({"volume", num_unit(volume_cc, "cc", 2)});
     f.evidence.push_back({"convex hull volume", num_unit(hull_cc, "cc", 2)});
     if (hull_cc > 0) {

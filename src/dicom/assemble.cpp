@@ -23,6 +23,7 @@
 
 #include "rtreview/check_ids.h"
 #include "rtreview/dicom_io.h"
+#include "rtreview/text.h"
 
 namespace rtreview {
 namespace {
@@ -53,24 +54,12 @@ std::set<std::string> frames_of(const StructureSet& s) {
   return out;
 }
 
-Finding make_finding(std::string_view id, Status status, Severity severity, std::string subject,
-                     std::string message, std::vector<Evidence> evidence = {}) {
-  Finding f;
-  f.id = std::string(id);
-  f.status = status;
-  f.severity = severity;
-  f.subject = std::move(subject);
-  f.message = std::move(message);
-  f.evidence = std::move(evidence);
-  f.rule =
-      "DICOM references (PS3.3 RT General Plan / RT Dose / Structure Set modules) and frames of reference";
-  return f;
-}
-
-std::string join(const std::set<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
-  return out;
+Finding assembly_finding(std::string_view id, Status status, Severity severity, std::string subject,
+                         std::string message, std::vector<Evidence> evidence = {}) {
+  return make_finding(
+      id, status, severity, std::move(subject), std::move(message),
+      "DICOM references (PS3.3 RT General Plan / RT Dose / Structure Set modules) and frames of reference",
+      std::move(evidence));
 }
 
 // Cross-object consistency inside one set: FoR between dose/plan and structure set, PatientID.
@@ -79,7 +68,7 @@ void consistency_findings(PlanSet& set) {
     const std::set<std::string> ss_frames = frames_of(*set.structure_set);
     auto check_frame = [&](const std::string& frame, const std::string& who, Severity severity) {
       if (frame.empty() || ss_frames.empty() || ss_frames.count(frame)) return;
-      set.findings.push_back(make_finding(
+      set.findings.push_back(assembly_finding(
           check_id::frame_of_reference_mismatch, Status::fail, severity, who,
           who + " is in frame of reference " + frame + " but " + describe(*set.structure_set) + " is in " +
               join(ss_frames) + ": doses and structures cannot be overlaid",
@@ -102,9 +91,9 @@ void consistency_findings(PlanSet& set) {
       evidence.push_back({"PatientID '" + id + "'", who});
       listed += (listed.empty() ? "'" : ", '") + id + "'";
     }
-    set.findings.push_back(
-        make_finding(check_id::patient_id_mismatch, Status::fail, Severity::warning, "plan set " + set.id,
-                     "objects of this plan set carry different PatientIDs: " + listed, std::move(evidence)));
+    set.findings.push_back(assembly_finding(
+        check_id::patient_id_mismatch, Status::fail, Severity::warning, "plan set " + set.id,
+        "objects of this plan set carry different PatientIDs: " + listed, std::move(evidence)));
   }
 }
 
@@ -114,7 +103,7 @@ bool same_patient(const ObjectInfo& a, const ObjectInfo& b) {
 
 Finding other_patient(const std::string& who, const std::string& whom, const ObjectInfo& a,
                       const ObjectInfo& b, const std::string& link) {
-  return make_finding(
+  return assembly_finding(
       check_id::patient_id_mismatch, Status::fail, Severity::warning, who,
       who + " (PatientID '" + a.patient.id + "') " + link + " " + whom + " (PatientID '" + b.patient.id +
           "'): objects of different patients are never joined",
@@ -127,10 +116,10 @@ Finding ambiguous(const std::string& who, const std::vector<const Object*>& cand
   std::vector<Evidence> evidence;
   for (const Object* c : candidates)
     evidence.push_back({"candidate", describe(*c) + " " + c->info.sop_instance_uid});
-  return make_finding(check_id::ambiguous_candidates, Status::not_evaluable, Severity::warning, who,
-                      std::to_string(candidates.size()) + " objects could belong to " + who + " (" + why +
-                          ") and nothing decides between them: none joined; choose with " + option,
-                      std::move(evidence));
+  return assembly_finding(check_id::ambiguous_candidates, Status::not_evaluable, Severity::warning, who,
+                          std::to_string(candidates.size()) + " objects could belong to " + who + " (" + why +
+                              ") and nothing decides between them: none joined; choose with " + option,
+                          std::move(evidence));
 }
 
 struct Objects {
@@ -150,10 +139,10 @@ Objects unique_objects(const Inventory& inventory) {
     if (inserted) return false;
     out.duplicates.emplace_back(
         info.sop_instance_uid,
-        make_finding(check_id::duplicate_sop_instance, Status::fail, Severity::warning, info.source.path,
-                     what + " has SOP Instance UID " + info.sop_instance_uid + ", already used by " +
-                         it->second + ": ignored",
-                     {{"SOP Instance UID", info.sop_instance_uid}, {"first file", it->second}}));
+        assembly_finding(check_id::duplicate_sop_instance, Status::fail, Severity::warning, info.source.path,
+                         what + " has SOP Instance UID " + info.sop_instance_uid + ", already used by " +
+                             it->second + ": ignored",
+                         {{"SOP Instance UID", info.sop_instance_uid}, {"first file", it->second}}));
     return true;
   };
   for (const auto& p : inventory.plans)
@@ -177,10 +166,10 @@ void join_structure_set(const Plan& p, const Objects& objects,
     auto it = std::find_if(objects.structure_sets.begin(), objects.structure_sets.end(),
                            [&](const auto& s) { return s->info.sop_instance_uid == uid; });
     if (it == objects.structure_sets.end()) {
-      set.findings.push_back(
-          make_finding(check_id::dangling_reference, Status::fail, Severity::warning, describe(p),
-                       describe(p) + " references structure set " + uid + ", which is not among the inputs",
-                       {{"ReferencedStructureSetSequence UID", uid}}));
+      set.findings.push_back(assembly_finding(
+          check_id::dangling_reference, Status::fail, Severity::warning, describe(p),
+          describe(p) + " references structure set " + uid + ", which is not among the inputs",
+          {{"ReferencedStructureSetSequence UID", uid}}));
     } else if (!same_patient(p.info, (*it)->info)) {
       set.findings.push_back(other_patient(describe(p), describe(**it), p.info, (*it)->info, "references"));
     } else if (!set.structure_set) {
@@ -203,10 +192,10 @@ void join_structure_set(const Plan& p, const Objects& objects,
       owners.push_back(s);
     }
     if (other_patients && pass == 0)
-      set.findings.push_back(make_finding(check_id::patient_id_mismatch, Status::info, Severity::info,
-                                          describe(p),
-                                          "structure set(s) of another PatientID share frame of reference " +
-                                              frame + " with " + describe(p) + ": not joined"));
+      set.findings.push_back(
+          assembly_finding(check_id::patient_id_mismatch, Status::info, Severity::info, describe(p),
+                           "structure set(s) of another PatientID share frame of reference " + frame +
+                               " with " + describe(p) + ": not joined"));
     if (candidates.empty()) continue;
     std::size_t chosen = candidates.size();
     for (std::size_t i = 0; i < candidates.size(); ++i)
@@ -220,11 +209,11 @@ void join_structure_set(const Plan& p, const Objects& objects,
     }
     set.structure_set = owners[chosen];
     set.findings.push_back(
-        make_finding(check_id::orphan_object, Status::info, Severity::info, describe(*owners[chosen]),
-                     describe(*owners[chosen]) + " is not referenced by " + describe(p) +
-                         "; joined to it because it is the only structure set of this patient "
-                         "in frame of reference " +
-                         frame));
+        assembly_finding(check_id::orphan_object, Status::info, Severity::info, describe(*owners[chosen]),
+                         describe(*owners[chosen]) + " is not referenced by " + describe(p) +
+                             "; joined to it because it is the only structure set of this patient "
+                             "in frame of reference " +
+                             frame));
     return;
   }
 }
@@ -239,7 +228,7 @@ PlanSet* plan_set_of_dose(const DoseGrid& d, std::vector<PlanSet>& sets, const A
       return nullptr;
     }
   if (!d.referenced_plan_uid.empty())
-    findings.push_back(make_finding(
+    findings.push_back(assembly_finding(
         check_id::dangling_reference, Status::fail, Severity::warning, describe(d),
         describe(d) + " references RT Plan " + d.referenced_plan_uid + ", which is not among the inputs",
         {{"ReferencedRTPlanSequence UID", d.referenced_plan_uid}}));
@@ -292,8 +281,9 @@ std::vector<PlanSet> planless_sets(
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
     }
     for (const auto& f : findings) s.findings.push_back(f);
-    s.findings.push_back(make_finding(check_id::orphan_object, Status::info, Severity::warning, describe(*d),
-                                      describe(*d) + " belongs to no RT Plan among the inputs"));
+    s.findings.push_back(assembly_finding(check_id::orphan_object, Status::info, Severity::warning,
+                                          describe(*d),
+                                          describe(*d) + " belongs to no RT Plan among the inputs"));
     s.doses.push_back(d);
   }
   // A structure set joins a plan-less dose set of its patient and frame only when exactly one
@@ -319,9 +309,9 @@ std::vector<PlanSet> planless_sets(
       target->id = ss->info.sop_instance_uid.empty() ? ss->info.source.path : ss->info.sop_instance_uid;
     }
     target->structure_set = ss;
-    target->findings.push_back(make_finding(check_id::orphan_object, Status::info, Severity::warning,
-                                            describe(*ss),
-                                            describe(*ss) + " is referenced by no RT Plan among the inputs"));
+    target->findings.push_back(
+        assembly_finding(check_id::orphan_object, Status::info, Severity::warning, describe(*ss),
+                         describe(*ss) + " is referenced by no RT Plan among the inputs"));
   }
   std::vector<PlanSet> out;
   for (auto& [key, s] : planless) out.push_back(std::move(s));
@@ -384,7 +374,7 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory, const Assemb
     }
     for (auto& f : findings) target->findings.push_back(std::move(f));
     if (!how.empty())
-      target->findings.push_back(make_finding(
+      target->findings.push_back(assembly_finding(
           check_id::orphan_object, Status::info, Severity::info, describe(*d),
           describe(*d) + " does not reference " + describe(*target->plan) + "; joined to it by " + how));
     target->doses.push_back(d);
@@ -395,10 +385,10 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory, const Assemb
     for (const auto& uid : s.plan->referenced_dose_uids)
       if (std::none_of(objects.doses.begin(), objects.doses.end(),
                        [&](const auto& d) { return d->info.sop_instance_uid == uid; }))
-        s.findings.push_back(
-            make_finding(check_id::dangling_reference, Status::fail, Severity::warning, describe(*s.plan),
-                         describe(*s.plan) + " references RT Dose " + uid + ", which is not among the inputs",
-                         {{"ReferencedDoseSequence UID", uid}}));
+        s.findings.push_back(assembly_finding(
+            check_id::dangling_reference, Status::fail, Severity::warning, describe(*s.plan),
+            describe(*s.plan) + " references RT Dose " + uid + ", which is not among the inputs",
+            {{"ReferencedDoseSequence UID", uid}}));
 
   for (auto& s : planless_sets(leftover, objects, used)) sets.push_back(std::move(s));
   for (auto& set : sets) {
@@ -420,21 +410,21 @@ std::vector<Finding> inventory_findings(const Inventory& inventory) {
   for (const auto& u : inventory.unreadable) {
     if (u.not_dicom) {
       Finding f =
-          make_finding(check_id::file_not_rt, Status::info, Severity::info, u.path,
-                       u.path + ": " + u.reason + "; ignored", {{"file", u.path}, {"reason", u.reason}});
+          assembly_finding(check_id::file_not_rt, Status::info, Severity::info, u.path,
+                           u.path + ": " + u.reason + "; ignored", {{"file", u.path}, {"reason", u.reason}});
       f.rule = "files that are not DICOM are listed and ignored";
       out.push_back(std::move(f));
       continue;
     }
-    Finding f = make_finding(check_id::file_unreadable, Status::not_evaluable, Severity::error, u.path,
-                             u.path + ": " + u.reason, {{"file", u.path}, {"reason", u.reason}});
+    Finding f = assembly_finding(check_id::file_unreadable, Status::not_evaluable, Severity::error, u.path,
+                                 u.path + ": " + u.reason, {{"file", u.path}, {"reason", u.reason}});
     f.rule = "every input file must be a readable DICOM object";
     out.push_back(std::move(f));
   }
   for (const auto& o : inventory.others) {
-    Finding f = make_finding(check_id::file_not_rt, Status::info, Severity::info, o.info.source.path,
-                             o.info.source.path + ": " + o.reason,
-                             {{"SOP Class UID", o.info.sop_class_uid}, {"Modality", o.info.modality}});
+    Finding f = assembly_finding(check_id::file_not_rt, Status::info, Severity::info, o.info.source.path,
+                                 o.info.source.path + ": " + o.reason,
+                                 {{"SOP Class UID", o.info.sop_class_uid}, {"Modality", o.info.modality}});
     f.rule = "only RT Plan, RT Ion Plan, RT Dose and RT Structure Set objects are reviewed";
     out.push_back(std::move(f));
   }

@@ -18,6 +18,19 @@ const char* to_string(PlanKind kind) {
   return "unknown";
 }
 
+Finding make_finding(std::string_view id, Status status, Severity severity, std::string subject,
+                     std::string message, std::string rule, std::vector<Evidence> evidence) {
+  Finding f;
+  f.id = std::string(id);
+  f.status = status;
+  f.severity = severity;
+  f.subject = std::move(subject);
+  f.message = std::move(message);
+  f.rule = std::move(rule);
+  f.evidence = std::move(evidence);
+  return f;
+}
+
 const char* to_string(Status status) {
   switch (status) {
     case Status::pass:

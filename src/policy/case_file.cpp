@@ -91,7 +91,7 @@ bool read_signature(const XmlSource& src, pugi::xml_node el, Signature& s, LoadR
   }
   const auto& roles = known_roles();
   if (std::find(roles.begin(), roles.end(), s.role) == roles.end()) {
-    r = fail(src, el, "unknown role '" + s.role + "' (known: " + join(roles, ", ") + ")",
+    r = fail(src, el, "unknown role '" + s.role + "' (known: " + join_nonempty(roles, ", ") + ")",
              LoadError::unknown_reference);
     return false;
   }
@@ -197,7 +197,7 @@ bool read_physician(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRe
   static const std::vector<std::string> roles = {"ordering", "rendering", "supervising", "referring",
                                                  "attending"};
   if (std::find(roles.begin(), roles.end(), p.role) == roles.end()) {
-    r = fail(src, el, "unknown physician role '" + p.role + "' (known: " + join(roles, ", ") + ")");
+    r = fail(src, el, "unknown physician role '" + p.role + "' (known: " + join_nonempty(roles, ", ") + ")");
     return false;
   }
   if (!p.npi.empty() && !is_valid_npi(p.npi)) {
@@ -237,13 +237,13 @@ bool read_document(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRes
   d.line = src.line_of(el);
   const auto& kinds = known_document_kinds();
   if (d.kind.empty() && d.loinc.empty()) {
-    r = fail(src, el, "<document> needs kind or loinc (known kinds: " + join(kinds, ", ") + ")",
+    r = fail(src, el, "<document> needs kind or loinc (known kinds: " + join_nonempty(kinds, ", ") + ")",
              LoadError::missing);
     return false;
   }
   for (const auto& k : {d.kind, d.loinc})
     if (!k.empty() && std::find(kinds.begin(), kinds.end(), lower(k)) == kinds.end()) {
-      r = fail(src, el, "unknown document kind '" + k + "' (known: " + join(kinds, ", ") + ")",
+      r = fail(src, el, "unknown document kind '" + k + "' (known: " + join_nonempty(kinds, ", ") + ")",
                LoadError::unknown_reference);
       return false;
     }
@@ -386,7 +386,7 @@ bool read_element(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResu
                src.line_of(el)};
     const auto& known = known_case_facts();
     if (std::find(known.begin(), known.end(), f.name) == known.end()) {
-      r = fail(src, el, "unknown fact '" + f.name + "' (known: " + join(known, ", ") + ")",
+      r = fail(src, el, "unknown fact '" + f.name + "' (known: " + join_nonempty(known, ", ") + ")",
                LoadError::unknown_reference);
       return false;
     }

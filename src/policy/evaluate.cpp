@@ -9,7 +9,7 @@
 #include <set>
 
 #include "policy/xml_support.h"
-#include "rtreview/check_ids.h"
+#include "rtreview/check_registry.h"
 #include "rtreview/policy.h"
 
 namespace rtreview {
@@ -223,7 +223,7 @@ class Evaluator {
         ev.push_back(c.evidence);
         origins.insert(c.origin);
       }
-      e.evidence = join(ev, "; ");
+      e.evidence = join_nonempty(ev, "; ");
       e.origin = origins.size() == 1 ? *origins.begin() : Origin::derived;
     } else if (e.outline_id.empty()) {
       // An anonymous combination inside a criterion: the evidence of the children that decided.
@@ -232,7 +232,7 @@ class Evaluator {
         if (c.result == e.result) ev.push_back(c.evidence);
       if (ev.empty())
         for (const auto& c : e.children) ev.push_back(c.evidence);
-      e.evidence = join(ev, "; ");
+      e.evidence = join_nonempty(ev, "; ");
       std::set<Origin> origins;
       for (const auto& c : e.children) origins.insert(c.origin);
       e.origin = origins.size() == 1 ? *origins.begin() : Origin::derived;
@@ -258,7 +258,7 @@ class Evaluator {
     if (e.result == Truth::not_met && !case_.diagnoses.empty() && !site_listed(e)) {
       e.result = Truth::unknown;
       e.origin = Origin::derived;
-      e.evidence = "diagnosis " + join(case_.diagnoses, ", ") +
+      e.evidence = "diagnosis " + join_nonempty(case_.diagnoses, ", ") +
                    " is outside the listed sites; the list is not all-inclusive: manual review";
     }
   }
@@ -273,8 +273,9 @@ class Evaluator {
       for (const auto& d : case_.diagnoses)
         if (vs->contains(d)) hits.push_back(d);
     std::string label = vs ? (vs->label.empty() ? vs->id : vs->label) : value_set;
-    s.message = hits.empty() ? "no diagnosis in " + label
-                             : "diagnosis " + join(hits, ", ") + " in " + label + " (a hint, not deciding)";
+    s.message = hits.empty()
+                    ? "no diagnosis in " + label
+                    : "diagnosis " + join_nonempty(hits, ", ") + " in " + label + " (a hint, not deciding)";
     return s;
   }
 
@@ -337,15 +338,15 @@ class Evaluator {
     if (n.kind == RuleKind::diagnosis) return "a diagnosis in value set '" + n.value_set + "'";
     if (n.kind == RuleKind::age) return "age " + n.age_op + " " + fmt_number(n.age_years) + " years";
     if (n.kind == RuleKind::document) {
-      std::string s = "document " + join(n.document_kinds, " or ");
+      std::string s = "document " + join_nonempty(n.document_kinds, " or ");
       if (n.window_months > 0)
         s += " within " + std::to_string(n.window_months) + " months before the date of service";
-      if (!n.signer_roles.empty()) s += ", signed by " + join(n.signer_roles, " and ");
+      if (!n.signer_roles.empty()) s += ", signed by " + join_nonempty(n.signer_roles, " and ");
       return s;
     }
     if (n.kind == RuleKind::asserted) return "asserted in the case file: " + n.asserted_id;
     if (n.kind == RuleKind::line_of_business)
-      return std::string("line of business ") + (n.negate ? "not in " : "in ") + join(n.lines, ", ");
+      return std::string("line of business ") + (n.negate ? "not in " : "in ") + join_nonempty(n.lines, ", ");
     return to_string(n.kind);
   }
 
@@ -367,7 +368,7 @@ class Evaluator {
       messages.push_back(n.check_id + " " + st + (f->message.empty() ? "" : ": " + f->message));
     }
     e.result = all_accepted ? Truth::met : any_fail ? Truth::not_met : Truth::unknown;
-    e.evidence = join(messages, "; ");
+    e.evidence = join_nonempty(messages, "; ");
   }
 
   std::optional<std::string> fact_value(const std::string& name, Origin& origin) const {
@@ -435,10 +436,10 @@ class Evaluator {
     std::string label = vs->label.empty() ? vs->id : vs->label;
     if (hits.empty()) {
       e.result = Truth::not_met;
-      e.evidence = "none of " + join(case_.diagnoses, ", ") + " is in " + label;
+      e.evidence = "none of " + join_nonempty(case_.diagnoses, ", ") + " is in " + label;
     } else {
       e.result = Truth::met;
-      e.evidence = join(hits, ", ") + " in " + label;
+      e.evidence = join_nonempty(hits, ", ") + " in " + label;
     }
   }
 
@@ -493,16 +494,16 @@ class Evaluator {
         else if (n.signature_dated && sig->date.empty())
           undated.push_back(role);
       }
-      if (!missing.empty()) problems.push_back("not signed by " + join(missing, " and "));
+      if (!missing.empty()) problems.push_back("not signed by " + join_nonempty(missing, " and "));
       if (!undated.empty())
-        problems.push_back("the " + join(undated, " and ") +
+        problems.push_back("the " + join_nonempty(undated, " and ") +
                            " signature is not dated (\"signed and dated\")");
       // Report the closest candidate: a missing signer weighs more than a stale date.
       int score = 2 * static_cast<int>(missing.size()) + (problems.size() > missing.size() ? 1 : 0);
       if (!best || score < best_score) {
         best = &d;
         best_score = score;
-        best_problem = join(problems, "; ");
+        best_problem = join_nonempty(problems, "; ");
         j.missing_signers = missing;
       }
       if (problems.empty()) break;
@@ -516,10 +517,10 @@ class Evaluator {
                            ? (best->title.empty() ? (best->kind.empty() ? "LOINC " + best->loinc : best->kind)
                                                   : best->title) +
                                  " dated " + best->date
-                           : join(n.document_kinds, " / ");
+                           : join_nonempty(n.document_kinds, " / ");
     if (best && best_problem.empty()) {
       e.result = Truth::met;
-      e.evidence = what + (j.signed_by.empty() ? "" : ", signed by " + join(j.signed_by, ", "));
+      e.evidence = what + (j.signed_by.empty() ? "" : ", signed by " + join_nonempty(j.signed_by, ", "));
     } else {
       e.result = Truth::unknown;  // a missing or inadequate document is a documentation gap
       e.evidence = best ? what + ": " + best_problem : what + ": not supplied";
@@ -672,7 +673,7 @@ std::optional<std::string> medicare_plan_mismatch(const PolicyHeader& p, const C
     return std::nullopt;
   std::vector<std::string> names;
   for (auto m : p.medicare_plans) names.push_back(to_string(m));
-  return p.id + " governs " + join(names, " and ") + " members, not " + to_string(c.medicare_plan);
+  return p.id + " governs " + join_nonempty(names, " and ") + " members, not " + to_string(c.medicare_plan);
 }
 
 // A case that requests no code at all is evaluated (like an unstated jurisdiction, with a
@@ -681,8 +682,8 @@ std::optional<std::string> procedure_mismatch(const PolicyHeader& p, const CaseF
   if (p.required_procedures.empty() || c.procedure_codes.empty()) return std::nullopt;
   for (const auto& code : c.procedure_codes)
     if (contains(p.required_procedures, normalize_code(code))) return std::nullopt;
-  return p.id + " applies only when one of " + join(p.required_procedures, ", ") +
-         " is requested (requested: " + join(c.procedure_codes, ", ") + ")";
+  return p.id + " applies only when one of " + join_nonempty(p.required_procedures, ", ") +
+         " is requested (requested: " + join_nonempty(c.procedure_codes, ", ") + ")";
 }
 
 // Problems that do not decide but a reviewer must see: a neoplasm code in none of the
@@ -723,13 +724,13 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
   if (contains(p.excluded_lines, lob))
     return {false, "line of business '" + lob + "' is excluded by " + p.id};
   if (!contains(p.lines_of_business, "any") && !contains(p.lines_of_business, lob))
-    return {false, p.id + " applies to " + join(p.lines_of_business, ", ") + ", not '" + lob + "'"};
+    return {false, p.id + " applies to " + join_nonempty(p.lines_of_business, ", ") + ", not '" + lob + "'"};
   if (!c.payer.empty() && !p.payer_key.empty() && c.payer != p.payer_key)
     return {false, "payer '" + c.payer + "' is not " + p.payer_key};
   if (auto why = medicare_plan_mismatch(p, c)) return {false, *why};
   if (!p.jurisdictions.empty() && !c.jurisdiction_state.empty() &&
       !contains(p.jurisdictions, c.jurisdiction_state))
-    return {false, p.id + " applies only in " + join(p.jurisdictions, ", ") +
+    return {false, p.id + " applies only in " + join_nonempty(p.jurisdictions, ", ") +
                        " (the jurisdiction of the local coverage determination it applies); the case's "
                        "jurisdiction is " +
                        c.jurisdiction_state};
@@ -746,13 +747,13 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
   if (!c.payer.empty()) why += ", payer " + c.payer;
   if (!p.jurisdictions.empty())
     why += c.jurisdiction_state.empty() ? ", jurisdiction not stated in the case file (" + p.id + " is " +
-                                              join(p.jurisdictions, ", ") + " only)"
+                                              join_nonempty(p.jurisdictions, ", ") + " only)"
                                         : ", jurisdiction " + c.jurisdiction_state;
   if (lob == "medicare" && !p.medicare_plans.empty() && c.medicare_plan == MedicarePlan::unknown)
     why += ", Medicare Advantage or original Medicare not stated";
   if (!p.required_procedures.empty() && c.procedure_codes.empty())
     why += ", no procedure code requested (" + p.id + " applies only when one of " +
-           join(p.required_procedures, ", ") + " is requested)";
+           join_nonempty(p.required_procedures, ", ") + " is requested)";
   why += ", date of service " + c.date_of_service +
          (p.effective_from.empty() && p.effective_to.empty() ? " (effective date not stated)"
                                                              : " within the policy's dates");
@@ -766,7 +767,7 @@ Applicability delivery_applicability(const PolicyHeader& p, const DicomFacts& di
     return {true, std::string("a ") + to_string(dicom.delivery) + " plan"};
   std::vector<std::string> kinds;
   for (auto k : p.deliveries) kinds.push_back(to_string(k));
-  return {false, p.id + " covers " + join(kinds, ", ") + " plans; " +
+  return {false, p.id + " covers " + join_nonempty(kinds, ", ") + " plans; " +
                      (dicom.source.empty() ? "the plan" : dicom.source) + " is a " +
                      to_string(dicom.delivery) + " plan (another policy covers it)"};
 }
@@ -802,7 +803,7 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
     }
     if (!handled && !listed.empty() && !listed.count(n) && noted.insert(n).second)
       notes.push_back("requested code " + n + " is not among the codes " + rs.header.id + " lists (" +
-                      join(std::vector<std::string>(listed.begin(), listed.end()), ", ") + ")");
+                      join_nonempty(std::vector<std::string>(listed.begin(), listed.end()), ", ") + ")");
   }
   for (const auto& ch : tables_of(rs).code_changes) {
     if (c.date_of_service < ch.effective) continue;
@@ -813,8 +814,9 @@ std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile&
         if (!contains(instead, d->replacement)) instead.push_back(d->replacement);
       }
     if (!stale.empty())
-      notes.push_back(rs.header.id + " still lists " + join(stale, ", ") +
-                      ", deleted for dates of service from " + ch.effective + ": " + join(instead, "; "));
+      notes.push_back(rs.header.id + " still lists " + join_nonempty(stale, ", ") +
+                      ", deleted for dates of service from " + ch.effective + ": " +
+                      join_nonempty(instead, "; "));
   }
   std::sort(notes.begin(), notes.end());
   return notes;
@@ -847,17 +849,12 @@ DeliveryClass delivery_class_of(DeliveryKind kind) {
   return DeliveryClass::unknown;
 }
 
-// Checks that measure a property of the plan itself. When one of them fails, the plan
-// was verified not to meet the requirement (DOES NOT MEET). Every other technical
-// check (DVHs, beam description, prescription, approval, compensator data) measures
-// whether documentation is present in the DICOM: its failure means the documentation
-// is insufficient, which more documents can cure.
+// A failed plan-property check means the plan was verified not to meet the requirement
+// (DOES NOT MEET); a failed documentation check means the documentation is insufficient,
+// which more documents can cure (the registry's CheckKind).
 static bool is_plan_property_check(const std::string& id) {
-  static const std::string ids[] = {
-      std::string(check_id::dose_grid_spacing), std::string(check_id::technique_imrt),
-      std::string(check_id::gtv_contoured), std::string(check_id::ptv_contoured),
-      std::string(check_id::oar_contoured)};
-  return std::find(std::begin(ids), std::end(ids), id) != std::end(ids);
+  const CheckSpec* spec = find_check(id);
+  return spec && spec->kind == CheckKind::plan_property;
 }
 
 // True when the item's tests include a plan-property check and the evaluation has a
@@ -967,7 +964,8 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     collect_deciding(*d.exclusions, Truth::met, d.deciding);
     std::vector<std::string> ids;
     for (const auto& n : d.deciding) ids.push_back(n.outline_id);
-    d.summary = "not medically necessary under " + id + ": exclusion " + join(ids, ", ") + " applies";
+    d.summary =
+        "not medically necessary under " + id + ": exclusion " + join_nonempty(ids, ", ") + " applies";
   } else if (d.criteria.result == Truth::not_met) {
     d.outcome = Outcome::does_not_meet;
     collect_deciding(d.criteria, Truth::not_met, d.deciding);
@@ -977,8 +975,8 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
       ids.resize(8);
       ids.push_back("...");
     }
-    d.summary =
-        "criteria " + d.criteria.outline_id + " of " + id + " not met: " + join(ids, ", ") + " not met";
+    d.summary = "criteria " + d.criteria.outline_id + " of " + id + " not met: " + join_nonempty(ids, ", ") +
+                " not met";
   } else if (!failed_technical.empty()) {
     d.outcome = Outcome::does_not_meet;
     std::vector<std::string> ids;
@@ -986,7 +984,7 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
       d.deciding.push_back(*n);
       ids.push_back(n->outline_id);
     }
-    d.summary = "the plan fails " + id + " technical requirement(s) " + join(ids, ", ") +
+    d.summary = "the plan fails " + id + " technical requirement(s) " + join_nonempty(ids, ", ") +
                 " as measured from the DICOM";
     for (auto& m : missing_docs) d.missing.push_back("documentation " + m);
   } else if (d.criteria.result == Truth::met && exclusions == Truth::not_met && documentation_complete &&

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "policy/xml_support.h"
+#include "rtreview/check_ids.h"
 #include "rtreview/policy.h"
 
 namespace rtreview {
@@ -28,7 +29,7 @@ std::string name_key(std::string_view name) {
   }
   flush();
   std::sort(words.begin(), words.end());
-  return join(words, " ");
+  return join_nonempty(words, " ");
 }
 
 std::string digits_of(std::string_view s) {
@@ -41,7 +42,7 @@ std::string digits_of(std::string_view s) {
 Finding identity_finding(const std::string& field, const std::string& request, const std::string& dicom,
                          bool same) {
   Finding f;
-  f.id = std::string(patient_identity_check_id);
+  f.id = std::string(check_id::patient_identity);
   f.subject = "patient " + field;
   f.evidence = {{"request (case file)", request.empty() ? "(not given)" : request},
                 {"DICOM", dicom.empty() ? "(not given)" : dicom}};

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "policy/xml_support.h"
-#include "rtreview/check_ids.h"
+#include "rtreview/check_registry.h"
 #include "rtreview/policy.h"
 
 namespace rtreview {
@@ -118,28 +118,17 @@ bool ValueSet::contains(std::string_view code) const {
 
 namespace {
 
-const std::set<std::string, std::less<>>& known_check_ids() {
-  namespace id = check_id;
-  static const std::set<std::string, std::less<>> ids = {std::string(id::dose_grid_spacing),
-                                                         std::string(id::dose_object_fit),
-                                                         std::string(id::gtv_contoured),
-                                                         std::string(id::ptv_contoured),
-                                                         std::string(id::oar_contoured),
-                                                         std::string(id::empty_rois),
-                                                         std::string(id::dvh_computable),
-                                                         std::string(id::dvh_matches_file),
-                                                         std::string(id::beam_description),
-                                                         std::string(id::technique_imrt),
-                                                         std::string(id::compensator_design),
-                                                         std::string(id::prescription),
-                                                         std::string(id::dose_constraints),
-                                                         std::string(id::plan_approval),
-                                                         std::string(id::structure_set_approval),
-                                                         std::string(id::support_ptv_oar_proximity),
-                                                         std::string(id::support_target_concavity),
-                                                         std::string(id::support_dose_escalation),
-                                                         std::string(id::support_prior_plan)};
-  return ids;
+// A ruleset's check reference, validated against the check registry: "" when valid, else
+// why not. <support> names supporting evidence; <check> names anything else that judges.
+std::string check_reference_problem(const std::string& id, bool as_support) {
+  const CheckSpec* spec = find_check(id);
+  if (!spec) return "unknown check id '" + id + "'" + (as_support ? " in <support>" : "");
+  const bool evidence = spec->kind == CheckKind::supporting_evidence;
+  if (as_support && !evidence)
+    return "check '" + id + "' is " + to_string(spec->kind) + ", not supporting evidence, in <support>";
+  if (!as_support && evidence)
+    return "check '" + id + "' is supporting evidence: cite it with <support check=\"" + id + "\"/>";
+  return "";
 }
 
 bool is_code_token(const std::string& s, bool wildcards = false) {
@@ -500,8 +489,8 @@ class RulesetReader {
       return true;
     }
     std::string id = trim(c.attribute("check").value());
-    if (!known_check_ids().count(id)) {
-      r = fail(src_, c, "unknown check id '" + id + "' in <support>", LoadError::unknown_reference);
+    if (std::string problem = check_reference_problem(id, true); !problem.empty()) {
+      r = fail(src_, c, problem, LoadError::unknown_reference);
       return false;
     }
     node.support_check_ids.push_back(id);
@@ -541,8 +530,8 @@ class RulesetReader {
         }
       } else if (name == "check") {
         t.check_id = trim(c.attribute("id").value());
-        if (!known_check_ids().count(t.check_id)) {
-          r = fail(src_, c, "unknown check id '" + t.check_id + "'", LoadError::unknown_reference);
+        if (std::string problem = check_reference_problem(t.check_id, false); !problem.empty()) {
+          r = fail(src_, c, problem, LoadError::unknown_reference);
           return false;
         }
         t.check_status = lower(c.attribute("status").as_string("pass"));
@@ -554,8 +543,8 @@ class RulesetReader {
       } else if (name == "fact") {
         t.fact = trim(c.attribute("name").value());
         const auto& facts = known_case_facts();
-        if (std::find(facts.begin(), facts.end(), t.fact) == facts.end()) {
-          r = fail(src_, c, "unknown fact '" + t.fact + "' (known: " + join(facts, ", ") + ")",
+        if (std::find(facts.begin(), facts.end(), t.fact) == facts.end() && !check_providing_fact(t.fact)) {
+          r = fail(src_, c, "unknown fact '" + t.fact + "' (known: " + join_nonempty(facts, ", ") + ")",
                    LoadError::unknown_reference);
           return false;
         }
@@ -602,7 +591,7 @@ class RulesetReader {
         for (const auto& k : t.document_kinds) {
           const auto& known = known_document_kinds();
           if (std::find(known.begin(), known.end(), k) == known.end()) {
-            r = fail(src_, c, "unknown document kind '" + k + "' (known: " + join(known, ", ") + ")",
+            r = fail(src_, c, "unknown document kind '" + k + "' (known: " + join_nonempty(known, ", ") + ")",
                      LoadError::unknown_reference);
             return false;
           }

@@ -54,8 +54,8 @@ std::optional<LoadResult> check_assertion(const CaseFile& c, const Assertion& a,
     known.erase(std::unique(known.begin(), known.end()), known.end());
     return error_at(c, a,
                     "unknown policy prefix '" + policy + "' in " + element + " criterion=\"" + a.criterion +
-                        "\" (nearest: " + join(nearest(policy, known), ", ") +
-                        "; known: " + join(known, ", ") + ")",
+                        "\" (nearest: " + join_nonempty(nearest(policy, known), ", ") +
+                        "; known: " + join_nonempty(known, ", ") + ")",
                     LoadError::unknown_policy);
   }
   std::vector<std::string> same_kind, other_kind;
@@ -83,7 +83,7 @@ std::optional<LoadResult> check_assertion(const CaseFile& c, const Assertion& a,
   return error_at(c, a,
                   "unknown criterion id '" + id + "' in " + element + " (not " +
                       (is_exclusion ? "an exclusion" : "a criterion") + " of " + where +
-                      "; nearest valid ids: " + join(nearest(id, candidates), ", ") + ")",
+                      "; nearest valid ids: " + join_nonempty(nearest(id, candidates), ", ") + ")",
                   LoadError::unknown_criterion);
 }
 

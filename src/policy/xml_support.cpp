@@ -120,16 +120,6 @@ int days_in_month(int year, int month) {
   return days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (s.empty()) continue;
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
 bool is_icd10cm_shape(std::string_view code) {
   std::string c(trim(code));
   auto alnum = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; };

@@ -12,9 +12,12 @@
 #include <string_view>
 #include <vector>
 
+#include "rtreview/text.h"
 #include "rtreview/policy.h"
 
 namespace rtreview::policy_detail {
+
+using rtreview::join_nonempty;
 
 // A loaded XML text with the means to turn pugixml offsets into 1-based line numbers.
 class XmlSource {
@@ -51,7 +54,6 @@ std::string lower(std::string_view s);
 std::vector<std::string> split_list(std::string_view s, char sep);  // trimmed, empty items dropped
 bool is_iso_date(std::string_view s);                               // YYYY-MM-DD, a real calendar day
 int days_in_month(int year, int month);
-std::string join(const std::vector<std::string>& items, const std::string& sep);  // skips ""
 // ICD-10-CM shape: a letter, two characters (digit, digit or letter: C7A), then optionally a
 // dot and up to 4 characters. Accepts the code with or without the dot.
 bool is_icd10cm_shape(std::string_view code);

@@ -63,12 +63,6 @@ std::string truncate_utf8(const std::string& text, std::size_t max_chars) {
   return text;
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
-  return out;
-}
-
 std::string display_person_name(const std::string& pn) {
   // Only the alphabetic group (before '='): family^given^middle^prefix^suffix.
   std::string alpha = pn.substr(0, pn.find('='));

@@ -5,9 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "rtreview/text.h"
 #include "rtreview/packet.h"
 
 namespace rtreview::render_detail {
+
+using rtreview::join;
 
 // Fixed-point text of `v` with `decimals` digits ("-" when not finite); never "-0".
 std::string format_number(double v, int decimals);
@@ -16,7 +19,6 @@ std::string format_number(const std::optional<double>& v, int decimals);
 // At most `max_chars` code points of UTF-8 `text`, "…" appended when cut.
 std::string truncate_utf8(const std::string& text, std::size_t max_chars);
 // "a, b, c" ("" for none).
-std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 // DICOM PN "Doe^Jane^^Dr" → "Doe, Jane Dr" for display ("" stays "").
 std::string display_person_name(const std::string& pn);
 

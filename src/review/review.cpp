@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "rtreview/text.h"
+
 namespace rtreview {
 
 namespace {
@@ -44,6 +46,18 @@ void append_distinct(std::vector<Finding>& findings, const std::vector<Finding>&
       findings.push_back(f);
 }
 
+// Each finding cites the sentences of the evaluated policies that rely on its check.
+void cite_policies(std::vector<Finding>& findings, const std::vector<Ruleset>& rulesets) {
+  for (auto& f : findings) {
+    std::vector<std::string> citations;
+    for (const auto& ruleset : rulesets)
+      for (auto& c : check_citations(ruleset, f.id))
+        if (std::find(citations.begin(), citations.end(), c) == citations.end())
+          citations.push_back(std::move(c));
+    if (!citations.empty()) f.citation = join(citations, "; ");
+  }
+}
+
 PlanSetReview review_one(PlanSet plan_set, const ReviewRun& run, const CheckOptions& options,
                          const StructureVocabulary& vocabulary, ReviewDepth depth) {
   PlanSetReview review;
@@ -65,6 +79,7 @@ PlanSetReview review_one(PlanSet plan_set, const ReviewRun& run, const CheckOpti
     if (k < run.selection.reasons.size()) d.applicability = run.selection.reasons[k];
     review.determinations.push_back(std::move(d));
   }
+  cite_policies(review.findings, rulesets);
   return review;
 }
 

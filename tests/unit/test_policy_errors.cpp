@@ -92,6 +92,24 @@ TEST(policy_errors, unknown_check_id) {
                6, "unknown check id 'NOPE' in <support>");
 }
 
+// Check references are validated against the registry's kinds: supporting evidence is
+// cited with <support>, a judging check with <check>; a fact a check provides is known.
+TEST(policy_errors, check_reference_kinds) {
+  expect_error(
+      parse_ruleset(ruleset_with("    <criterion id=\"I.B\"><check id=\"SUPPORT_PRIOR_PLAN\"/></criterion>"),
+                    "bad.xml"),
+      6, "is supporting evidence");
+  expect_error(
+      parse_ruleset(
+          ruleset_with(
+              "    <criterion id=\"I.B\"><asserted/><support check=\"TECHNIQUE_IMRT\"/></criterion>"),
+          "bad.xml"),
+      6, "not supporting evidence");
+  auto l = parse_ruleset(
+      ruleset_with("    <criterion id=\"I.B\"><fact name=\"compensator_based\"/></criterion>"), "ok.xml");
+  EXPECT_TRUE(l.result) << l.result.message();
+}
+
 TEST(policy_errors, bad_range) {
   expect_error(parse_ruleset(ruleset_with("", "  <value-set id=\"x\" codes=\"C14-C00\"/>\n"), "bad.xml"), 4,
                "bad range 'C14-C00'");
