@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "console.h"
+#include "rtreview/text.h"
 #include "rtreview/dvh.h"
 #include "rtreview/review.h"
 
@@ -27,16 +28,11 @@ struct DvhArgs {
 };
 
 // Fixed decimals: byte-stable text whatever the platform's shortest round-trip printing.
-std::string fmt(double v, int decimals = 3) {
-  if (!std::isfinite(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+std::string fmt(double v, int decimals = 3) { return std::isfinite(v) ? format_fixed(v, decimals) : "-"; }
 
-nlohmann::json num(double v, double scale = 1e6) {
+nlohmann::json num(double v, int decimals = json_measurement_decimals) {
   if (!std::isfinite(v)) return nullptr;
-  return std::round(v * scale) / scale;
+  return round_decimals(v, decimals);
 }
 
 struct DoseResult {

@@ -32,28 +32,35 @@ const char* mark(Truth t) {
 }
 
 std::string group_label(const EvaluatedNode& n) {
-  if (n.kind == "at-least") return "at least " + std::to_string(n.at_least) + " of";
-  if (n.kind == "criterion" || n.kind.empty()) return "";
-  return n.kind + (n.kind == "all" || n.kind == "any" || n.kind == "none" ? " of" : "");
+  switch (n.kind) {
+    case RuleKind::criterion:
+      return "";
+    case RuleKind::all:
+    case RuleKind::any:
+    case RuleKind::none:
+      return std::string(to_string(n.kind)) + " of";
+    default:
+      return rule_kind_label(n.kind, n.at_least);
+  }
 }
 
 void print_node(std::ostream& out, const EvaluatedNode& n, int depth) {
   std::string indent(2 * depth + 4, ' ');
   out << indent << mark(n.result) << " " << (n.outline_id.empty() ? "" : n.outline_id + " ");
   std::string label = group_label(n);
-  if (!label.empty() && n.kind != "criterion" && !n.outline_id.empty())
+  if (!label.empty() && n.kind != RuleKind::criterion && !n.outline_id.empty())
     out << "(" << label << ") ";
   else if (!label.empty() && n.outline_id.empty())
     out << label << ": ";
   out << n.text;
   bool leaf = n.children.empty();
-  if (leaf || n.kind == "criterion")
+  if (leaf || n.kind == RuleKind::criterion)
     out << "\n" << indent << "          " << n.evidence << " [" << to_string(n.origin) << "]";
   out << "\n";
   for (const auto& s : n.supporting)
     out << indent << "          supporting (not deciding): " << s.check_id << " " << to_string(s.status)
         << ": " << s.message << "\n";
-  if (n.kind == "criterion") {
+  if (n.kind == RuleKind::criterion) {
     // A criterion's tests show only when there is more than one (else the line above says it all).
     if (n.children.size() > 1 || (n.children.size() == 1 && !n.children[0].children.empty()))
       for (const auto& c : n.children) print_node(out, c, depth + 1);

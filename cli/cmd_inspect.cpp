@@ -14,15 +14,12 @@
 #include "console.h"
 #include "rtreview/model_json.h"
 #include "rtreview/review.h"
+#include "rtreview/text.h"
 
 namespace rtreview::cli {
 namespace {
 
-std::string num(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return buffer;
-}
+std::string num(double v) { return format_significant(v, 6); }
 std::string num(const std::optional<double>& v) { return v ? num(*v) : "-"; }
 std::string text_or(const std::string& s, const char* fallback) { return s.empty() ? fallback : s; }
 

@@ -127,6 +127,8 @@ enum class RuleKind {
 };
 // "all", "any", "none", "at-least", "criterion", "check", ... (the XML element names).
 const char* to_string(RuleKind kind);
+// How a node's kind reads in the packet: "at least 2 of" for at-least, else to_string(kind).
+std::string rule_kind_label(RuleKind kind, int at_least);
 
 // How an `any` group of alternatives reads in the source (rulesets/README.md "Lists"):
 // closed  - the items are the whole list: none met = not met;
@@ -429,7 +431,7 @@ struct SupportingEvidence {
 struct EvaluatedNode {
   std::string outline_id;
   std::string text;
-  std::string kind;  // as RuleNode::kind
+  RuleKind kind = RuleKind::criterion;  // as the RuleNode's
   int at_least = 0;
   Truth result = Truth::unknown;
   std::string evidence;  // what the result rests on, one sentence

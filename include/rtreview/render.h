@@ -12,7 +12,7 @@
 
 namespace rtreview {
 
-// The packet as JSON text (keys in a fixed order, numbers rounded to 4 decimals,
+// The packet as JSON text (keys in a fixed order, numbers rounded to 6 decimals (text.h),
 // NaN as null, 2-space indent, trailing newline). Same packet → same bytes.
 std::string render_json(const ReviewPacket& packet);
 

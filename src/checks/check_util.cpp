@@ -7,18 +7,7 @@
 
 namespace rtreview::checks_detail {
 
-std::string num(double value, int decimals) {
-  if (!std::isfinite(value)) return "n/a";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  std::string text = buffer;
-  if (text.find('.') != std::string::npos) {
-    while (!text.empty() && text.back() == '0') text.pop_back();
-    if (!text.empty() && text.back() == '.') text.pop_back();
-  }
-  if (text == "-0") text = "0";
-  return text;
-}
+std::string num(double value, int decimals) { return format_trimmed(value, decimals); }
 
 std::string num_unit(double value, const std::string& unit, int decimals) {
   return num(value, decimals) + " " + unit;

@@ -99,11 +99,7 @@ int full_years(const Ymd& birth, const Ymd& at) {
   return years;
 }
 
-std::string fmt_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string fmt_number(double v) { return format_significant(v, 6); }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -132,7 +128,7 @@ bool is_combination(RuleKind k) {
 
 // True when a diagnosis test somewhere under `n` was met: the case's site is on the list.
 bool site_listed(const EvaluatedNode& n) {
-  if (n.kind == "diagnosis" && n.result == Truth::met) return true;
+  if (n.kind == RuleKind::diagnosis && n.result == Truth::met) return true;
   return std::any_of(n.children.begin(), n.children.end(), site_listed);
 }
 
@@ -181,7 +177,7 @@ class Evaluator {
     EvaluatedNode e;
     e.outline_id = n.outline_id;
     e.text = n.text;
-    e.kind = to_string(n.kind);
+    e.kind = n.kind;
     e.at_least = n.at_least;
     e.citation = n.citation;
     for (const auto& id : n.support_check_ids) e.supporting.push_back(support(id));
@@ -202,11 +198,11 @@ class Evaluator {
 
  private:
   void combine(EvaluatedNode& e, const std::vector<Truth>& r) const {
-    if (e.kind == "all" || e.kind == "criterion")
+    if (e.kind == RuleKind::all || e.kind == RuleKind::criterion)
       e.result = all_of(r);
-    else if (e.kind == "any")
+    else if (e.kind == RuleKind::any)
       e.result = any_of(r);
-    else if (e.kind == "none")
+    else if (e.kind == RuleKind::none)
       e.result = negate(any_of(r));
     else {  // at-least n
       int met = static_cast<int>(std::count(r.begin(), r.end(), Truth::met));
@@ -215,7 +211,7 @@ class Evaluator {
                  : met + unknown < e.at_least ? Truth::not_met
                                               : Truth::unknown;
     }
-    if (e.kind == "criterion") {
+    if (e.kind == RuleKind::criterion) {
       // A criterion's evidence is its tests' evidence; its origin theirs if they agree.
       std::vector<std::string> ev;
       std::set<Origin> origins;
@@ -581,7 +577,8 @@ class Evaluator {
 };
 
 bool is_group(const EvaluatedNode& n) {
-  return n.kind == "all" || n.kind == "any" || n.kind == "none" || n.kind == "at-least";
+  return n.kind == RuleKind::all || n.kind == RuleKind::any || n.kind == RuleKind::none ||
+         n.kind == RuleKind::at_least;
 }
 
 // The criterion-level nodes that produced `target` at `n` (see README "Deciding criteria").
@@ -591,7 +588,7 @@ void collect_deciding(const EvaluatedNode& n, Truth target, std::vector<Evaluate
     out.push_back(n);
     return;
   }
-  Truth child_target = n.kind == "none" ? negate(target) : target;
+  Truth child_target = n.kind == RuleKind::none ? negate(target) : target;
   for (const auto& c : n.children) collect_deciding(c, child_target, out);
 }
 
@@ -610,7 +607,7 @@ void collect_unknown(const EvaluatedNode& n, std::vector<std::string>& out, cons
 }
 
 bool has_manual(const EvaluatedNode& n) {
-  if (n.kind == "manual") return true;
+  if (n.kind == RuleKind::manual) return true;
   for (const auto& c : n.children)
     if (c.result == Truth::unknown && has_manual(c)) return true;
   return false;

@@ -54,6 +54,11 @@ const char* to_string(RuleKind kind) {
   return "all";
 }
 
+std::string rule_kind_label(RuleKind kind, int at_least) {
+  if (kind == RuleKind::at_least) return "at least " + std::to_string(at_least) + " of";
+  return to_string(kind);
+}
+
 const char* to_string(DeliveryClass kind) {
   switch (kind) {
     case DeliveryClass::photon:

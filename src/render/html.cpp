@@ -97,8 +97,7 @@ std::string list(const std::vector<std::string>& items) {
 void node_html(std::string& s, const EvaluatedNode& n) {
   s += "<li>" + badge(to_string(n.result)) + " ";
   if (!n.outline_id.empty()) s += "<b>" + esc(n.outline_id) + "</b> ";
-  std::string kind = n.kind;
-  if (kind == "at-least") kind = "at least " + std::to_string(n.at_least) + " of";
+  const std::string kind = rule_kind_label(n.kind, n.at_least);
   if (!n.children.empty()) s += "<span class=\"node-meta\">[" + esc(kind) + "]</span> ";
   s += "<span class=\"node-text\">" + esc(n.text) + "</span>";
   std::string meta;

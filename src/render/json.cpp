@@ -1,11 +1,12 @@
 // JSON rendering of the packet and the batch summary. Layout documented by
 // src/render/packet.schema.json (schema_version = packet_schema_version).
 // Determinism: ordered_json keeps insertion order (fixed by this code); every
-// double is rounded to 4 decimals before nlohmann prints its shortest form.
+// double is rounded to json_measurement_decimals (text.h) before nlohmann prints its shortest form.
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "rtreview/render.h"
+#include "rtreview/text.h"
 
 namespace rtreview {
 
@@ -15,9 +16,7 @@ using json = nlohmann::ordered_json;
 
 json number(double v) {
   if (!std::isfinite(v)) return nullptr;
-  double r = std::round(v * 1e4) / 1e4;
-  if (r == 0) r = 0;  // no "-0.0"
-  return r;
+  return round_decimals(v, json_measurement_decimals);
 }
 json number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
 json integer(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
@@ -57,7 +56,7 @@ json node_json(const EvaluatedNode& n) {
   for (const auto& c : n.children) children.push_back(node_json(c));
   return json{{"outline_id", n.outline_id},
               {"text", n.text},
-              {"kind", n.kind},
+              {"kind", to_string(n.kind)},
               {"at_least", n.at_least},
               {"result", to_string(n.result)},
               {"evidence", n.evidence},

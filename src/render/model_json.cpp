@@ -7,6 +7,7 @@
 #include <set>
 
 #include "rtreview/render.h"
+#include "rtreview/text.h"
 
 namespace rtreview {
 namespace {
@@ -140,15 +141,7 @@ json strings(const std::vector<std::string>& v) { return json(v); }
 
 }  // namespace
 
-double json_number(double value) {
-  if (!std::isfinite(value) || value == 0.0) return value == 0.0 ? 0.0 : value;
-  char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 9);
-  if (ec != std::errc()) return value;
-  double rounded = value;
-  std::from_chars(buffer, end, rounded);
-  return rounded;
-}
+double json_number(double value) { return round_significant(value, json_stored_digits); }
 
 json to_json(const SourceFile& s) {
   return {{"path", s.path},

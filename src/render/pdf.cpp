@@ -314,7 +314,7 @@ std::string evidence_text(const std::vector<Evidence>& evidence) {
 }
 
 void tree(PdfWriter& w, const EvaluatedNode& n, int depth) {
-  std::string kind = n.kind == "at-least" ? "at least " + std::to_string(n.at_least) + " of" : n.kind;
+  const std::string kind = rule_kind_label(n.kind, n.at_least);
   std::string line = "[";
   line += to_string(n.result);
   line += "] ";

@@ -11,11 +11,7 @@ namespace rtreview {
 
 namespace {
 
-std::string f1(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
+std::string f1(double v) { return format_fixed(v, 1); }
 
 // Tick step giving about `target` intervals over [0, range]: 1, 2 or 5 × 10^k.
 double nice_step(double range, int target) {

@@ -38,15 +38,7 @@ std::string html_escape(const std::string& text) {
 
 namespace render_detail {
 
-std::string format_number(double v, int decimals) {
-  if (!std::isfinite(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  // "-0.00" → "0.00": a rounded-away sign only confuses readers and diffs.
-  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-  return s;
-}
+std::string format_number(double v, int decimals) { return format_fixed(v, decimals); }
 
 std::string format_number(const std::optional<double>& v, int decimals) {
   return v ? format_number(*v, decimals) : "-";

@@ -23,7 +23,7 @@ Determination determination(const std::string& id, Outcome outcome) {
   d.outcome = outcome;
   d.summary = "because";
   d.criteria.outline_id = "I";
-  d.criteria.kind = "all";
+  d.criteria.kind = RuleKind::all;
   d.criteria.result = outcome == Outcome::meets ? Truth::met : Truth::unknown;
   EvaluatedNode leaf;
   leaf.outline_id = "I.A";
@@ -120,9 +120,9 @@ TEST(packet, json_is_stable_rounded_and_nan_free) {
   EXPECT_EQ(a, b);
   auto j = nlohmann::json::parse(a);
   EXPECT_EQ(j["schema_version"], packet_schema_version);
-  EXPECT_DOUBLE_EQ(j["dvh"]["rows"][0]["mean_gy"].get<double>(), 70.1235);
+  EXPECT_DOUBLE_EQ(j["dvh"]["rows"][0]["mean_gy"].get<double>(), 70.123457);
   EXPECT_TRUE(j["dvh"]["rows"][0]["min_gy"].is_null());
-  EXPECT_DOUBLE_EQ(j["dvh"]["curves"][0]["volume_percent"][2].get<double>(), 95.1235);
+  EXPECT_DOUBLE_EQ(j["dvh"]["curves"][0]["volume_percent"][2].get<double>(), 95.123456);
   EXPECT_EQ(a.find("NaN"), std::string::npos);
   EXPECT_EQ(a.back(), '\n');
   // Keys come in a fixed order: schema_version first.
