@@ -105,7 +105,7 @@ void PlaneDistance::index() {
   const std::size_t count = edges_.size() / 4;
   if (count == 0) return;
   const double w = std::max(xmax - xmin, 1e-6), h = std::max(ymax - ymin, 1e-6);
-  cell_ = std::max(std::sqrt(w * h / static_cast<double>(count)), 1e-3);
+  cell_ = std::max(2.0 * std::sqrt(w * h / static_cast<double>(count)), 1e-3);
   nx_ = std::clamp(static_cast<int>(std::ceil(w / cell_)), 1, 1024);
   ny_ = std::clamp(static_cast<int>(std::ceil(h / cell_)), 1, 1024);
   cell_ = std::max(w / nx_, h / ny_);
@@ -148,6 +148,11 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
   const double margin = d_box > 0 ? 0.0 : std::max(0.0, std::min({fx, cell_ - fx, fy, cell_ - fy}));
   double best = std::numeric_limits<double>::infinity();
   auto visit = [&](int i, int j) {
+    // Skip a cell whose box is already further than the best edge.
+    const double cx = x0_ + i * cell_, cy = y0_ + j * cell_;
+    const double gx = std::max({cx - x, 0.0, x - (cx + cell_)}),
+                 gy = std::max({cy - y, 0.0, y - (cy + cell_)});
+    if (gx * gx + gy * gy >= best) return;
     const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
     for (int k = cell_start_[c]; k < cell_start_[c + 1]; ++k) {
       const double* q = &edges_[4 * static_cast<std::size_t>(cell_edges_[k])];
