@@ -166,10 +166,13 @@ template <class F>
 void for_each_range(const RoiJob& job, const RoiPlane& plane, long j_lo, long j_hi, std::vector<double>& xs,
                     F&& f) {
   const double h = job.h_mm;
+  std::vector<std::size_t> start;
+  geometry::scanline_rows(plane, job.y0_mm, h, j_lo, j_hi, xs, start);
   for (long j = j_lo; j <= j_hi; ++j) {
     const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
-    geometry::scanline_crossings(plane, y, xs);
-    for (std::size_t k = 0; k + 1 < xs.size(); k += 2) {
+    const std::size_t b = start[static_cast<std::size_t>(j - j_lo)],
+                      e = start[static_cast<std::size_t>(j - j_lo + 1)];
+    for (std::size_t k = b; k + 1 < e; k += 2) {
       const long q0 = static_cast<long>(std::ceil((xs[k] - job.x0_mm) / h - 0.5));
       const long q1 = static_cast<long>(std::ceil((xs[k + 1] - job.x0_mm) / h - 0.5));
       if (q1 > q0) f(j, y, q0, q1);

@@ -193,6 +193,44 @@ void scanline_crossings(const RoiPlane& plane, double y, std::vector<double>& xs
   std::sort(xs.begin(), xs.end());
 }
 
+void scanline_rows(const RoiPlane& plane, double y0, double step, long j_lo, long j_hi,
+                   std::vector<double>& xs, std::vector<std::size_t>& start) {
+  const std::size_t rows = j_hi >= j_lo ? static_cast<std::size_t>(j_hi - j_lo + 1) : 0;
+  start.assign(rows + 1, 0);
+  xs.clear();
+  if (rows == 0) return;
+  // Each edge's rows: those whose y passes the same half-open test as scanline_crossings.
+  auto for_each_crossing = [&](auto&& f) {
+    for (const auto& p : plane.polygons) {
+      const std::size_t n = p.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+        const double yi = p.y_mm[i], yj = p.y_mm[j];
+        if (yi == yj) continue;
+        const double lo = std::min(yi, yj), hi = std::max(yi, yj);
+        // Candidate rows (one extra each side for rounding), clamped before the cast.
+        const double f0 = std::floor((lo - y0) / step - 0.5) - 1, f1 = std::ceil((hi - y0) / step - 0.5) + 1;
+        const long r0 =
+            static_cast<long>(std::clamp(f0, static_cast<double>(j_lo), static_cast<double>(j_hi) + 1));
+        const long r1 =
+            static_cast<long>(std::clamp(f1, static_cast<double>(j_lo) - 1, static_cast<double>(j_hi)));
+        for (long r = r0; r <= r1; ++r) {
+          const double y = y0 + (static_cast<double>(r) + 0.5) * step;
+          if ((yi <= y) != (yj <= y))
+            f(static_cast<std::size_t>(r - j_lo), p.x_mm[i] + (y - yi) * (p.x_mm[j] - p.x_mm[i]) / (yj - yi));
+        }
+      }
+    }
+  };
+  for_each_crossing([&](std::size_t row, double) { ++start[row + 1]; });
+  for (std::size_t k = 1; k <= rows; ++k) start[k] += start[k - 1];
+  xs.resize(start[rows]);
+  std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+  for_each_crossing([&](std::size_t row, double x) { xs[fill[row]++] = x; });
+  for (std::size_t k = 0; k < rows; ++k)
+    std::sort(xs.begin() + static_cast<std::ptrdiff_t>(start[k]),
+              xs.begin() + static_cast<std::ptrdiff_t>(start[k + 1]));
+}
+
 double RoiSlabs::volume_mm3() const {
   double v = 0.0;
   for (const auto& p : planes) v += p.area_mm2 * p.thickness_mm();
