@@ -215,6 +215,9 @@ class SubSlab {
     const DoseSampler::Row row = sampler_.row(hy, hz_, kx, static_cast<float>(0.5 * dz_ * inv_bin_));
     DoseSampler::Node n0, n1;  // at the voxel planes at0, at1 around the last sample
     std::ptrdiff_t at0 = -1, at1 = -1;
+    double *slope = acc_.slope.data(), *jump = acc_.jump.data();
+    long first = acc_.first_edge;
+    std::size_t size = acc_.slope.size();
     long inside = 0;
     double sum = 0, lo = acc_.min_gy, hi = acc_.max_gy;
     for (long q = 0; q < count; ++q) {
@@ -240,7 +243,21 @@ class SubSlab {
       sum += d;
       lo = d < lo ? d : lo;
       hi = d > hi ? d : hi;
-      acc_.add(d * inv_bin_, hb, w);
+      // The ramp's two edges straight into the histogram when they fall inside it (else
+      // add() grows it, or counts a point mass).
+      const double db = d * inv_bin_, a = std::max(db - hb, 0.0), b = db + hb;
+      const long ka = ceil_nonnegative(a), kb = ceil_nonnegative(b);
+      const auto ia = static_cast<std::size_t>(ka - first), ib = static_cast<std::size_t>(kb - first);
+      if (b - a > 1e-6 && ia < size && ib < size) [[likely]] {
+        const double s = w / (b - a);
+        slope[ia] += s;
+        jump[ia] += s * (static_cast<double>(ka) - a);
+        slope[ib] -= s;
+        jump[ib] -= s * (static_cast<double>(kb) - b);
+      } else {
+        acc_.add(db, hb, w);
+        slope = acc_.slope.data(), jump = acc_.jump.data(), first = acc_.first_edge, size = acc_.slope.size();
+      }
     }
     acc_.min_gy = lo, acc_.max_gy = hi;
     acc_.samples += inside;
