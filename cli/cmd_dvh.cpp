@@ -186,6 +186,7 @@ int run_dvh(const DvhArgs& args) {
   ReviewRequest request;
   request.paths.assign(args.paths.begin(), args.paths.end());
   request.depth = ReviewDepth::assemble;
+  request.hash_inputs = false;  // no DVH output shows a file's hash
   const ReviewRun run = review_inputs(request);
   print_input_problems(std::cerr, "rtreview dvh", run);
   DvhOptions options;

@@ -10,15 +10,21 @@
 
 namespace rtreview {
 
+struct ReadOptions {
+  // SHA-256 of each file's bytes (SourceFile::sha256, the packets' provenance). Off for
+  // commands that report no hash: it is a fifth of `rtreview dvh`'s work on a large dose.
+  bool hash_files = true;
+};
+
 // Reads one file and adds what it holds to `inventory`: an RT Plan / RT Ion Plan /
 // brachy plan, an RT Dose, an RT Structure Set, another DICOM object (listed in
 // `others`), or an entry in `unreadable` naming the file and the reason.
 // Never throws on bad input; never modifies the file.
-void read_file(const std::filesystem::path& path, Inventory& inventory);
+void read_file(const std::filesystem::path& path, Inventory& inventory, const ReadOptions& options = {});
 
 // Reads every path: files directly, folders recursively (sorted, deterministic order).
 // A path that does not exist becomes an `unreadable` entry.
-Inventory read_paths(const std::vector<std::filesystem::path>& paths);
+Inventory read_paths(const std::vector<std::filesystem::path>& paths, const ReadOptions& options = {});
 
 // Choices that resolve ambiguous assembly (several candidates, no reference between them);
 // empty = choose nothing. They never override an explicit reference or join two patients.

@@ -134,7 +134,7 @@ std::string sha256_file(const fs::path& path) {
 
 namespace {
 
-void read_file_unguarded(const fs::path& path, Inventory& inventory) {
+void read_file_unguarded(const fs::path& path, Inventory& inventory, const ReadOptions& options) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return add_unreadable(inventory, path, "no such file or directory");
   if (!fs::is_regular_file(path, ec)) return add_unreadable(inventory, path, "not a regular file");
@@ -169,7 +169,7 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
   SourceFile source;
   source.path = path.string();
   source.size_bytes = size;
-  source.sha256 = sha256_file(path);
+  if (options.hash_files) source.sha256 = sha256_file(path);
   const E_TransferSyntax original_xfer = ds->getOriginalXfer();
   DcmMetaInfo* meta = file.getMetaInfo();
   source.has_file_meta = meta && meta->card() > 0;
@@ -242,25 +242,25 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory) {
 
 }  // namespace
 
-void read_file(const fs::path& path, Inventory& inventory) {
+void read_file(const fs::path& path, Inventory& inventory, const ReadOptions& options) {
   dicom::ensure_dcmtk_ready();
   // Bad input is reported as data; this only catches what should never happen
   // (e.g. allocation failure on an absurd file) so one file cannot end the run.
   try {
-    read_file_unguarded(path, inventory);
+    read_file_unguarded(path, inventory, options);
   } catch (const std::exception& e) {
     add_unreadable(inventory, path, std::string("internal error while reading: ") + e.what());
   }
 }
 
-Inventory read_paths(const std::vector<fs::path>& paths) {
+Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& options) {
   Inventory inventory;
   std::set<std::string> seen;  // the same file named twice is read once
   auto read_once = [&](const fs::path& file) {
     std::error_code ec;
     fs::path canonical = fs::weakly_canonical(file, ec);
     if (!seen.insert((ec ? file : canonical).string()).second) return;
-    read_file(file, inventory);
+    read_file(file, inventory, options);
   };
   for (const fs::path& path : paths) {
     std::error_code ec;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace rtreview::dvh {
@@ -15,6 +16,56 @@ int aligned_axis(const Point3& v, int& sign) {
       return p;
     }
   return -1;
+}
+
+// The frame offsets of a consistent grid, or an empty vector and `why`.
+std::vector<double> checked_frame_offsets(const DoseGrid& g, std::string& why) {
+  if (g.columns <= 0 || g.rows <= 0 || g.frames <= 0) {
+    why = "dose grid has no voxels";
+    return {};
+  }
+  const std::size_t count = static_cast<std::size_t>(g.columns) * g.rows * g.frames;
+  if (g.dose.size() != count) {
+    why = "dose grid holds " + std::to_string(g.dose.size()) + " values for " + std::to_string(count) +
+          " voxels";
+    return {};
+  }
+  if (!(g.column_spacing_mm > 0) || !(g.row_spacing_mm > 0) || !std::isfinite(g.column_spacing_mm) ||
+      !std::isfinite(g.row_spacing_mm)) {
+    why = "dose grid PixelSpacing is missing or not positive";
+    return {};
+  }
+  std::vector<double> frame_offsets = g.frame_offsets_mm;
+  if (frame_offsets.empty() && g.frames == 1) frame_offsets = {0.0};
+  if (static_cast<int>(frame_offsets.size()) != g.frames) {
+    why = "GridFrameOffsetVector has " + std::to_string(frame_offsets.size()) + " values for " +
+          std::to_string(g.frames) + " frames";
+    return {};
+  }
+  for (double o : frame_offsets)
+    if (!std::isfinite(o)) {
+      why = "GridFrameOffsetVector has a non-finite value";
+      return {};
+    }
+  return frame_offsets;
+}
+
+// Footprint volume of each frame: its thickness reaches halfway to its neighbours.
+std::vector<double> frame_volumes_mm3(const DoseGrid& g, const std::vector<double>& frame_positions,
+                                      double thickness_hint) {
+  std::vector<double> out(g.frames, g.column_spacing_mm * g.row_spacing_mm * thickness_hint);
+  if (g.frames < 2) return out;
+  std::vector<int> order(g.frames);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int i, int j) { return frame_positions[i] < frame_positions[j]; });
+  for (int k = 0; k < g.frames; ++k) {
+    const double below = k > 0 ? frame_positions[order[k]] - frame_positions[order[k - 1]]
+                               : frame_positions[order[1]] - frame_positions[order[0]];
+    const double above = k + 1 < g.frames ? frame_positions[order[k + 1]] - frame_positions[order[k]] : below;
+    out[order[k]] = g.column_spacing_mm * g.row_spacing_mm * 0.5 * (below + above);
+  }
+  return out;
 }
 
 }  // namespace
@@ -33,34 +84,54 @@ bool DoseSampler::locate_sorted(const Axis& a, double coord, AxisHit& hit) {
   return true;
 }
 
+// One axis from its voxel positions (in array order); returns its typical spacing (mm), or
+// +inf when it has none (a single voxel: `single_width_mm` is its footprint).
+double DoseSampler::build_axis(Axis& a, const std::vector<double>& pos, std::ptrdiff_t stride,
+                               double single_width_mm) {
+  a.n = static_cast<int>(pos.size());
+  a.stride = stride;
+  const double none = std::numeric_limits<double>::infinity();
+  if (a.n == 1) {
+    a.uniform = true;
+    a.first_mm = pos[0];
+    a.inv_step = 1.0 / single_width_mm;
+    a.lo = -0.5, a.hi = 0.5;
+    return none;
+  }
+  const double step = pos[1] - pos[0];
+  bool uniform = step != 0.0;
+  for (int k = 2; k < a.n && uniform; ++k)
+    uniform = std::abs((pos[k] - pos[k - 1]) - step) <= 1e-4 * std::abs(step) + 1e-5;
+  if (uniform) {
+    a.uniform = true;
+    a.first_mm = pos[0];
+    a.inv_step = 1.0 / step;
+    a.abs_inv_step = static_cast<float>(std::abs(a.inv_step));
+    a.lo = -0.5, a.hi = a.n - 0.5;
+    return std::abs(step);
+  }
+  a.uniform = false;
+  std::vector<int> order(a.n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int i, int j) { return pos[i] < pos[j]; });
+  for (int k : order) {
+    a.sorted_mm.push_back(pos[k]);
+    a.sorted_off.push_back(k * a.stride);
+  }
+  const auto& sp = a.sorted_mm;
+  a.foot_lo_mm = sp[0] - 0.5 * (sp[1] - sp[0]);
+  a.foot_hi_mm = sp[a.n - 1] + 0.5 * (sp[a.n - 1] - sp[a.n - 2]);
+  std::vector<double> gaps;
+  for (int k = 1; k < a.n; ++k)
+    if (sp[k] > sp[k - 1]) gaps.push_back(sp[k] - sp[k - 1]);
+  if (gaps.empty()) return none;
+  std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+  return gaps[gaps.size() / 2];
+}
+
 std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why) {
-  if (g.columns <= 0 || g.rows <= 0 || g.frames <= 0) {
-    why = "dose grid has no voxels";
-    return std::nullopt;
-  }
-  const std::size_t count = static_cast<std::size_t>(g.columns) * g.rows * g.frames;
-  if (g.dose.size() != count) {
-    why = "dose grid holds " + std::to_string(g.dose.size()) + " values for " + std::to_string(count) +
-          " voxels";
-    return std::nullopt;
-  }
-  if (!(g.column_spacing_mm > 0) || !(g.row_spacing_mm > 0) || !std::isfinite(g.column_spacing_mm) ||
-      !std::isfinite(g.row_spacing_mm)) {
-    why = "dose grid PixelSpacing is missing or not positive";
-    return std::nullopt;
-  }
-  std::vector<double> frame_offsets = g.frame_offsets_mm;
-  if (frame_offsets.empty() && g.frames == 1) frame_offsets = {0.0};
-  if (static_cast<int>(frame_offsets.size()) != g.frames) {
-    why = "GridFrameOffsetVector has " + std::to_string(frame_offsets.size()) + " values for " +
-          std::to_string(g.frames) + " frames";
-    return std::nullopt;
-  }
-  for (double o : frame_offsets)
-    if (!std::isfinite(o)) {
-      why = "GridFrameOffsetVector has a non-finite value";
-      return std::nullopt;
-    }
+  const std::vector<double> frame_offsets = checked_frame_offsets(g, why);
+  if (frame_offsets.empty()) return std::nullopt;
   const Point3& r = g.row_direction;
   const Point3& c = g.column_direction;
   const Point3 s{r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]};
@@ -80,78 +151,25 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
   const double thickness_hint = g.slice_thickness_mm && *g.slice_thickness_mm > 0
                                     ? *g.slice_thickness_mm
                                     : std::min(g.column_spacing_mm, g.row_spacing_mm);
+  const double width[3] = {g.column_spacing_mm, g.row_spacing_mm, thickness_hint};
   double min_spacing = std::min(g.column_spacing_mm, g.row_spacing_mm);
   std::vector<double> frame_positions;
   for (int ga = 0; ga < 3; ++ga) {
     const int p = patient_axis_of[ga];
-    Axis& a = out.axes_[p];
-    a.n = n[ga];
-    a.stride = stride[ga];
-    std::vector<double> pos(a.n);
-    for (int k = 0; k < a.n; ++k) {
-      const double offset = ga == 0   ? k * g.column_spacing_mm
-                            : ga == 1 ? k * g.row_spacing_mm
-                                      : frame_offsets[k];
+    std::vector<double> pos(n[ga]);
+    for (int k = 0; k < n[ga]; ++k) {
+      const double offset = ga == 2 ? frame_offsets[k] : k * width[ga];
       pos[k] = g.origin_mm[p] + sign[ga] * offset;
     }
-    if (ga == 2) frame_positions = pos;
-    if (a.n == 1) {
-      const double width = ga == 0 ? g.column_spacing_mm : ga == 1 ? g.row_spacing_mm : thickness_hint;
-      a.uniform = true;
-      a.first_mm = pos[0];
-      a.inv_step = 1.0 / width;
-      a.lo = -0.5, a.hi = 0.5;
-      continue;
-    }
-    const double step = pos[1] - pos[0];
-    bool uniform = step != 0.0;
-    for (int k = 2; k < a.n && uniform; ++k)
-      uniform = std::abs((pos[k] - pos[k - 1]) - step) <= 1e-4 * std::abs(step) + 1e-5;
-    if (uniform) {
-      a.uniform = true;
-      a.first_mm = pos[0];
-      a.inv_step = 1.0 / step;
-      a.abs_inv_step = static_cast<float>(std::abs(a.inv_step));
-      a.lo = -0.5, a.hi = a.n - 0.5;
-      if (ga == 2) min_spacing = std::min(min_spacing, std::abs(step));
-      continue;
-    }
-    a.uniform = false;
-    std::vector<int> order(a.n);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int i, int j) { return pos[i] < pos[j]; });
-    for (int k : order) {
-      a.sorted_mm.push_back(pos[k]);
-      a.sorted_off.push_back(k * a.stride);
-    }
-    const auto& sp = a.sorted_mm;
-    a.foot_lo_mm = sp[0] - 0.5 * (sp[1] - sp[0]);
-    a.foot_hi_mm = sp[a.n - 1] + 0.5 * (sp[a.n - 1] - sp[a.n - 2]);
-    std::vector<double> gaps;
-    for (int k = 1; k < a.n; ++k)
-      if (sp[k] > sp[k - 1]) gaps.push_back(sp[k] - sp[k - 1]);
-    if (!gaps.empty()) {
-      std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
-      min_spacing = std::min(min_spacing, gaps[gaps.size() / 2]);
+    const double spacing = build_axis(out.axes_[p], pos, stride[ga], width[ga]);
+    // In-plane spacings count as given; the frame axis only where it has a spacing.
+    if (ga == 2) {
+      min_spacing = std::min(min_spacing, spacing);
+      frame_positions = std::move(pos);
     }
   }
   out.min_spacing_mm_ = min_spacing;
-
-  // Footprint thickness of each frame: halfway to its neighbours along the slice axis.
-  out.frame_voxel_mm3_.assign(g.frames, g.column_spacing_mm * g.row_spacing_mm * thickness_hint);
-  if (g.frames >= 2) {
-    std::vector<int> order(g.frames);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int i, int j) { return frame_positions[i] < frame_positions[j]; });
-    for (int k = 0; k < g.frames; ++k) {
-      const double below = k > 0 ? frame_positions[order[k]] - frame_positions[order[k - 1]]
-                                 : frame_positions[order[1]] - frame_positions[order[0]];
-      const double above =
-          k + 1 < g.frames ? frame_positions[order[k + 1]] - frame_positions[order[k]] : below;
-      out.frame_voxel_mm3_[order[k]] = g.column_spacing_mm * g.row_spacing_mm * 0.5 * (below + above);
-    }
-  }
+  out.frame_voxel_mm3_ = frame_volumes_mm3(g, frame_positions, thickness_hint);
   float max_dose = 0.0f;
   for (float v : g.dose)
     if (v > max_dose && std::isfinite(v)) max_dose = v;

@@ -62,50 +62,28 @@ class DoseSampler {
     return c0 + z.t * (c1 - c0);
   }
 
-  // The dose and its gradient along patient x, y, z (Gy/mm) at a located point.
-  float sample_with_gradient(const AxisHit& x, const AxisHit& y, const AxisHit& z, float& gx, float& gy,
-                             float& gz) const {
-    const float* d = dose_;
-    const std::ptrdiff_t b00 = y.off0 + z.off0, b10 = y.off1 + z.off0, b01 = y.off0 + z.off1,
-                         b11 = y.off1 + z.off1;
-    const float e00 = d[x.off1 + b00] - d[x.off0 + b00], e10 = d[x.off1 + b10] - d[x.off0 + b10];
-    const float e01 = d[x.off1 + b01] - d[x.off0 + b01], e11 = d[x.off1 + b11] - d[x.off0 + b11];
-    const float c00 = d[x.off0 + b00] + x.t * e00, c10 = d[x.off0 + b10] + x.t * e10;
-    const float c01 = d[x.off0 + b01] + x.t * e01, c11 = d[x.off0 + b11] + x.t * e11;
-    const float ex0 = e00 + y.t * (e10 - e00), ex1 = e01 + y.t * (e11 - e01);
-    gx = (ex0 + z.t * (ex1 - ex0)) * x.per_mm;
-    const float dy0 = c10 - c00, dy1 = c11 - c01;
-    gy = (dy0 + z.t * (dy1 - dy0)) * y.per_mm;
-    const float c0 = c00 + y.t * dy0, c1 = c01 + y.t * dy1;
-    gz = (c1 - c0) * z.per_mm;
-    return c0 + z.t * (c1 - c0);
-  }
-
-  // Along x at a fixed (y, z) the trilinear dose inside one voxel column is linear in x.t,
-  // and so is its gradient: d = d0 + t·dd, gx constant, gy = gy0 + t·dgy, gz = gz0 + t·dgz
-  // (Gy and Gy/mm). A scanline computes these once per voxel column instead of per sample.
-  struct Cell {
-    std::ptrdiff_t off0 = -1;  // x.off0 of the column they are for
-    float d0 = 0, dd = 0, gx = 0, gy0 = 0, dgy = 0, gz0 = 0, dgz = 0;
+  // Along x at a fixed located (y, z) the dose is bilinear in (y, z) at each x voxel plane
+  // and linear in x between planes, and so are its y and z derivatives. A scanline fixes
+  // the weights once (Row), evaluates each voxel plane it passes once (Node), and
+  // interpolates between the two planes around each sample.
+  struct Row {
+    std::ptrdiff_t b00 = 0, b10 = 0, b01 = 0, b11 = 0;
+    float ty = 0, tz = 0, sy = 0, sz = 0;  // weights along y, z; ky, kz per voxel step
   };
-  void cell(const AxisHit& x, const AxisHit& y, const AxisHit& z, Cell& c) const {
-    const float* d = dose_;
-    const std::ptrdiff_t b00 = y.off0 + z.off0, b10 = y.off1 + z.off0, b01 = y.off0 + z.off1,
-                         b11 = y.off1 + z.off1;
-    const float a00 = d[x.off0 + b00], a10 = d[x.off0 + b10], a01 = d[x.off0 + b01], a11 = d[x.off0 + b11];
-    const float e00 = d[x.off1 + b00] - a00, e10 = d[x.off1 + b10] - a10, e01 = d[x.off1 + b01] - a01,
-                e11 = d[x.off1 + b11] - a11;
-    const float wy = y.t, wz = z.t;
-    const float a0 = a00 + wy * (a10 - a00), a1 = a01 + wy * (a11 - a01);  // c0, c1 at t = 0
-    const float f0 = e00 + wy * (e10 - e00), f1 = e01 + wy * (e11 - e01);  // their slopes in t
-    c.off0 = x.off0;
-    c.d0 = a0 + wz * (a1 - a0);
-    c.dd = f0 + wz * (f1 - f0);
-    c.gx = c.dd * x.per_mm;
-    c.gy0 = ((a10 - a00) + wz * ((a11 - a01) - (a10 - a00))) * y.per_mm;
-    c.dgy = ((e10 - e00) + wz * ((e11 - e01) - (e10 - e00))) * y.per_mm;
-    c.gz0 = (a1 - a0) * z.per_mm;
-    c.dgz = (f1 - f0) * z.per_mm;
+  struct Node {
+    float d = 0, gy = 0, gz = 0;  // dose (Gy), ky · ∂d/∂y, kz · ∂d/∂z (∂ per mm)
+  };
+  Row row(const AxisHit& y, const AxisHit& z, float ky, float kz) const {
+    return {y.off0 + z.off0, y.off1 + z.off0, y.off0 + z.off1, y.off1 + z.off1, y.t, z.t,
+            ky * y.per_mm,   kz * z.per_mm};
+  }
+  // Interpolated as differences (a + t·(b − a)), so a uniform dose stays exactly uniform.
+  Node node(const Row& r, std::ptrdiff_t x_off) const {
+    const float* d = dose_ + x_off;
+    const float v00 = d[r.b00], v10 = d[r.b10], v01 = d[r.b01], v11 = d[r.b11];
+    const float e0 = v10 - v00, e1 = v11 - v01;
+    const float c0 = v00 + r.ty * e0, c1 = v01 + r.ty * e1;
+    return {c0 + r.tz * (c1 - c0), (e0 + r.tz * (e1 - e0)) * r.sy, (c1 - c0) * r.sz};
   }
 
   double min_spacing_mm() const { return min_spacing_mm_; }
@@ -126,6 +104,8 @@ class DoseSampler {
     double foot_lo_mm = 0.0, foot_hi_mm = 0.0;
   };
   static bool locate_sorted(const Axis& a, double coord_mm, AxisHit& hit);
+  static double build_axis(Axis& a, const std::vector<double>& pos_mm, std::ptrdiff_t stride,
+                           double single_width_mm);
 
   const float* dose_ = nullptr;
   Axis axes_[3];

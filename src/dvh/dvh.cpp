@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "dvh/dose_sampler.h"
@@ -75,13 +77,14 @@ struct Accumulator {
   bool covers(long lo, long hi) const {
     return lo >= first_edge && hi < first_edge + static_cast<long>(slope.size());
   }
-  // Volume w (mm³) at dose d (≥ 0) spread over width δ (Gy); inv_bin = 1 / bin width.
+  // Volume w (mm³) at dose db (bins, ≥ 0) spread uniformly over db ± hb (bins).
   // Inlined: it is the innermost loop's body.
-  [[gnu::always_inline]] inline void add(double d, double delta, double w, double inv_bin) {
-    double a = (d - 0.5 * delta) * inv_bin, b = (d + 0.5 * delta) * inv_bin;  // in bins
+  [[gnu::always_inline]] inline void add(double db, double hb, double w) {
+    double a = db - hb;
+    const double b = db + hb;
     if (a < 0) a = 0;
-    if (!(b - a > 1e-6)) {  // a point mass: counted from the edge past d
-      const long k = static_cast<long>(d * inv_bin) + 1;
+    if (!(b - a > 1e-6)) [[unlikely]] {  // a point mass: counted from the edge past db
+      const long k = static_cast<long>(db) + 1;
       if (!covers(k, k)) [[unlikely]]
         ensure(k, k);
       jump[static_cast<std::size_t>(k - first_edge)] += w;
@@ -163,10 +166,13 @@ template <class F>
 void for_each_range(const RoiJob& job, const RoiPlane& plane, long j_lo, long j_hi, std::vector<double>& xs,
                     F&& f) {
   const double h = job.h_mm;
+  std::vector<std::size_t> start;
+  geometry::scanline_rows(plane, job.y0_mm, h, j_lo, j_hi, xs, start);
   for (long j = j_lo; j <= j_hi; ++j) {
     const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
-    geometry::scanline_crossings(plane, y, xs);
-    for (std::size_t k = 0; k + 1 < xs.size(); k += 2) {
+    const std::size_t b = start[static_cast<std::size_t>(j - j_lo)],
+                      e = start[static_cast<std::size_t>(j - j_lo + 1)];
+    for (std::size_t k = b; k + 1 < e; k += 2) {
       const long q0 = static_cast<long>(std::ceil((xs[k] - job.x0_mm) / h - 0.5));
       const long q1 = static_cast<long>(std::ceil((xs[k + 1] - job.x0_mm) / h - 0.5));
       if (q1 > q0) f(j, y, q0, q1);
@@ -204,29 +210,56 @@ class SubSlab {
       acc_.out_mm3 += w * static_cast<double>(count);
       return;
     }
+    // Half the cell's dose spread per axis, in bins: ½ · gradient · cell size / bin width.
+    const float kx = static_cast<float>(0.5 * h_ * inv_bin_);
+    const DoseSampler::Row row = sampler_.row(hy, hz_, kx, static_cast<float>(0.5 * dz_ * inv_bin_));
+    DoseSampler::Node n0, n1;  // at the voxel planes at0, at1 around the last sample
+    std::ptrdiff_t at0 = -1, at1 = -1;
+    double *slope = acc_.slope.data(), *jump = acc_.jump.data();
+    long first = acc_.first_edge;
+    std::size_t size = acc_.slope.size();
     long inside = 0;
-    double sum = 0;
-    DoseSampler::Cell cell;
+    double sum = 0, lo = acc_.min_gy, hi = acc_.max_gy;
     for (long q = 0; q < count; ++q) {
       if (!sampler_.locate(0, x_first + static_cast<double>(q) * h_, hx)) continue;
-      if (hx.off0 != cell.off0) sampler_.cell(hx, hy, hz_, cell);
-      const float t = hx.t, gx = cell.gx, gy = cell.gy0 + t * cell.dgy, gz = cell.gz0 + t * cell.dgz;
-      double dd = cell.d0 + t * cell.dd, delta = 0;
-      if (std::isfinite(dd)) {
-        // Dose spread over the cell: per-axis ranges combined by variance (exact for one axis).
-        const double ex = gx * h_, ey = gy * h_, ez = gz * dz_;
-        delta = std::sqrt(ex * ex + ey * ey + ez * ez);
-        if (!std::isfinite(delta)) delta = 0;
-      } else {
-        dd = 0;
+      if (hx.off0 != at0 || hx.off1 != at1) {  // reuse a plane shared with the last sample's
+        const DoseSampler::Node a = hx.off0 == at1 ? n1 : hx.off0 == at0 ? n0 : sampler_.node(row, hx.off0);
+        const DoseSampler::Node b = hx.off1 == at0 ? n0 : hx.off1 == at1 ? n1 : sampler_.node(row, hx.off1);
+        n0 = a, n1 = b, at0 = hx.off0, at1 = hx.off1;
       }
-      if (dd < 0) dd = 0;
+      const float t = hx.t, dx = n1.d - n0.d;
+      const float ex = dx * hx.per_mm * kx, ey = n0.gy + t * (n1.gy - n0.gy),
+                  ez = n0.gz + t * (n1.gz - n0.gz);
+      double d = n0.d + t * dx;
+      // The per-axis spreads combined by variance (exact for one axis).
+      double hb = std::sqrt(static_cast<double>(ex * ex + ey * ey + ez * ez));
+      if (!(d >= 0 && d <= max_finite)) [[unlikely]] {
+        if (!std::isfinite(d)) hb = 0;
+        d = 0;
+      }
+      if (!(hb <= max_finite)) [[unlikely]]
+        hb = 0;
       ++inside;
-      sum += dd;
-      if (dd < acc_.min_gy) acc_.min_gy = dd;
-      if (dd > acc_.max_gy) acc_.max_gy = dd;
-      acc_.add(dd, delta, w, inv_bin_);
+      sum += d;
+      lo = d < lo ? d : lo;
+      hi = d > hi ? d : hi;
+      // The ramp's two edges straight into the histogram when they fall inside it (else
+      // add() grows it, or counts a point mass).
+      const double db = d * inv_bin_, a = std::max(db - hb, 0.0), b = db + hb;
+      const long ka = ceil_nonnegative(a), kb = ceil_nonnegative(b);
+      const auto ia = static_cast<std::size_t>(ka - first), ib = static_cast<std::size_t>(kb - first);
+      if (b - a > 1e-6 && ia < size && ib < size) [[likely]] {
+        const double s = w / (b - a);
+        slope[ia] += s;
+        jump[ia] += s * (static_cast<double>(ka) - a);
+        slope[ib] -= s;
+        jump[ib] -= s * (static_cast<double>(kb) - b);
+      } else {
+        acc_.add(db, hb, w);
+        slope = acc_.slope.data(), jump = acc_.jump.data(), first = acc_.first_edge, size = acc_.slope.size();
+      }
     }
+    acc_.min_gy = lo, acc_.max_gy = hi;
     acc_.samples += inside;
     acc_.in_mm3 += w * static_cast<double>(inside);
     acc_.out_mm3 += w * static_cast<double>(count - inside);
@@ -251,6 +284,7 @@ class SubSlab {
   }
 
  private:
+  static constexpr double max_finite = std::numeric_limits<double>::max();
   const DoseSampler& sampler_;
   Accumulator& acc_;
   double h_, dz_, inv_bin_;
@@ -876,9 +910,111 @@ void finalize(const Accumulator& acc, double bin_width_gy, RoiDvh& out) {
   }
 }
 
-}  // namespace
+// Sample spacing h of an ROI's lattice (see the constants above), unless the options fix it.
+double lattice_step_mm(const RoiSlabs& s, const DoseSampler& sampler, const DvhOptions& options) {
+  const Bounds3 b = s.bounds();
+  const double extent = std::max(
+      std::min({b.max_mm[0] - b.min_mm[0], b.max_mm[1] - b.min_mm[1], b.max_mm[2] - b.min_mm[2]}), 1e-3);
+  const double volume_mm3 = std::max(s.volume_mm3(), 1e-9);
+  double h = std::min({sampler.min_spacing_mm(), extent / min_lattice_per_extent,
+                       std::cbrt(volume_mm3 / target_samples_per_roi)});
+  if (volume_mm3 / (h * h * h) > max_samples_per_roi) h = std::cbrt(volume_mm3 / max_samples_per_roi);
+  if (options.inplane_supersampling && *options.inplane_supersampling > 0)
+    h = sampler.min_spacing_mm() / *options.inplane_supersampling;
+  if (options.sample_spacing_mm && *options.sample_spacing_mm > 0) h = *options.sample_spacing_mm;
+  return std::max(h, 1e-3);
+}
 
-std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, const DvhOptions& options) {
+// Segments: one prism per plane, or gaps between adjacent planes and caps at the ends of each run.
+void add_segments(RoiJob& job, bool interpolate) {
+  const auto& planes = job.slabs.planes;
+  const double h = job.h_mm;
+  auto plane_cost = [&](std::size_t p, double thickness) {
+    const double sub = job.fixed_subslabs > 0 ? job.fixed_subslabs : std::ceil(thickness / h);
+    return planes[p].area_mm2 / (h * h) * std::max(sub, 1.0) + 1.0;
+  };
+  for (std::size_t p = 0; p < planes.size(); ++p) {
+    if (!interpolate) {
+      job.segments.push_back({Segment::Kind::prism, p, 1, plane_cost(p, planes[p].thickness_mm())});
+      continue;
+    }
+    const bool joined_below = p > 0 && joined(planes[p - 1], planes[p]);
+    const bool joined_above = p + 1 < planes.size() && joined(planes[p], planes[p + 1]);
+    if (!joined_below)
+      job.segments.push_back({Segment::Kind::cap, p, -1, plane_cost(p, planes[p].z_mm - planes[p].z_lo_mm)});
+    if (joined_above)
+      job.segments.push_back({Segment::Kind::gap, p, 1, plane_cost(p, planes[p + 1].z_mm - planes[p].z_mm)});
+    else
+      job.segments.push_back({Segment::Kind::cap, p, 1, plane_cost(p, planes[p].z_hi_mm - planes[p].z_mm)});
+  }
+}
+
+// The job of one ROI: its lattice (centred on the ROI's box: symmetric shapes get symmetric
+// samples), distance queries per plane when interpolating, and its segments.
+RoiJob make_job(std::size_t result_index, const RoiSlabs& s, const DoseSampler& sampler,
+                const DvhOptions& options) {
+  RoiJob job;
+  job.result_index = result_index;
+  const double h = lattice_step_mm(s, sampler, options);
+  job.h_mm = h;
+  job.fixed_subslabs =
+      options.slab_supersampling && *options.slab_supersampling > 0 ? *options.slab_supersampling : 0;
+  auto centred_start = [h](double lo, double hi) {
+    const double n = std::ceil((hi - lo) / h);
+    return lo - 0.5 * (n * h - (hi - lo));
+  };
+  const Bounds3 b = s.bounds();
+  job.x0_mm = centred_start(b.min_mm[0], b.max_mm[0]);
+  job.y0_mm = centred_start(b.min_mm[1], b.max_mm[1]);
+  job.slabs = s;
+  if (options.interpolate_between_planes)
+    for (const auto& plane : s.planes) job.distance.emplace_back(plane);
+  add_segments(job, options.interpolate_between_planes);
+  return job;
+}
+
+// Splits a job's segments into items of about samples_per_item samples each.
+void add_items(const RoiJob& job, std::size_t job_index, std::vector<WorkItem>& items) {
+  WorkItem item;
+  item.job = job_index;
+  for (std::size_t k = 0; k < job.segments.size(); ++k) {
+    item.cost += job.segments[k].cost;
+    item.segment_end = k + 1;
+    if (item.cost >= samples_per_item || k + 1 == job.segments.size()) {
+      items.push_back(item);
+      item.segment_begin = k + 1;
+      item.cost = 0;
+    }
+  }
+}
+
+// Runs the items, largest first, on `threads` workers; each writes only its own accumulator.
+void run_items(const std::vector<RoiJob>& jobs, std::vector<WorkItem>& items, const DoseSampler& sampler,
+               double bin_width, int threads_option) {
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return items[a].cost > items[b].cost; });
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k = next++; k < order.size(); k = next++) {
+      WorkItem& it = items[order[k]];
+      run_item(jobs[it.job], sampler, bin_width, it);
+    }
+  };
+  unsigned threads =
+      threads_option > 0 ? static_cast<unsigned>(threads_option) : std::thread::hardware_concurrency();
+  threads = std::clamp<unsigned>(threads, 1, static_cast<unsigned>(std::max<std::size_t>(items.size(), 1)));
+  if (threads <= 1) return worker();
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+}
+
+// The ROIs the options select, with their slab stacks (single-plane ROIs borrow the
+// structure set's typical spacing for their slab).
+std::vector<const Roi*> selected_rois(const StructureSet& ss, const DvhOptions& options,
+                                      std::vector<RoiSlabs>& slabs) {
   std::vector<const Roi*> rois;
   for (const auto& roi : ss.rois) {
     if (!options.roi_names.empty() &&
@@ -886,20 +1022,32 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
       continue;
     rois.push_back(&roi);
   }
-  std::vector<RoiDvh> results(rois.size());
-  std::vector<RoiSlabs> slabs(rois.size());
-  for (std::size_t i = 0; i < rois.size(); ++i) {
-    results[i].roi_number = rois[i]->number;
-    results[i].roi_name = rois[i]->name;
-    results[i].dose_units = dose.units;
-    slabs[i] = geometry::build_slabs(*rois[i], options.end_caps);
-  }
-  // Single-plane ROIs borrow the structure set's typical spacing for their slab.
+  slabs.assign(rois.size(), {});
+  for (std::size_t i = 0; i < rois.size(); ++i) slabs[i] = geometry::build_slabs(*rois[i], options.end_caps);
   const double fallback = median_spacing_mm(slabs);
   for (std::size_t i = 0; i < rois.size(); ++i)
     if (slabs[i].empty() && rois[i]->has_closed_contours())
       slabs[i] = geometry::build_slabs(*rois[i], options.end_caps, fallback);
+  return rois;
+}
 
+// Why an ROI cannot be computed, or "" when it can.
+std::string not_computable(const Roi& roi, const RoiSlabs& s, const std::optional<DoseSampler>& sampler,
+                           const std::string& sampler_why) {
+  if (!roi.has_closed_contours()) return "no closed planar contours";
+  if (s.empty())
+    return "no usable closed planar contours (" + std::to_string(s.ignored_contours) +
+           " not on an axial plane or malformed, or one plane without a known thickness)";
+  if (!sampler) return sampler_why;
+  return "";
+}
+
+}  // namespace
+
+std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, const DvhOptions& options) {
+  std::vector<RoiSlabs> slabs;
+  const std::vector<const Roi*> rois = selected_rois(ss, options, slabs);
+  std::vector<RoiDvh> results(rois.size());
   std::string why;
   const auto sampler = DoseSampler::make(dose, why);
   double bin_width =
@@ -911,108 +1059,17 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
   std::vector<WorkItem> items;
   for (std::size_t i = 0; i < rois.size(); ++i) {
     RoiDvh& r = results[i];
-    const RoiSlabs& s = slabs[i];
-    r.volume_cc = s.volume_mm3() / 1000.0;
-    if (!rois[i]->has_closed_contours()) {
-      r.not_computed_reason = "no closed planar contours";
-      continue;
-    }
-    if (s.empty()) {
-      r.not_computed_reason = "no usable closed planar contours (" + std::to_string(s.ignored_contours) +
-                              " not on an axial plane or malformed, or one plane without a known thickness)";
-      continue;
-    }
-    if (!sampler) {
-      r.not_computed_reason = why;
-      continue;
-    }
-    RoiJob job;
-    job.result_index = i;
-    const Bounds3 b = s.bounds();
-    const double extent = std::max(
-        std::min({b.max_mm[0] - b.min_mm[0], b.max_mm[1] - b.min_mm[1], b.max_mm[2] - b.min_mm[2]}), 1e-3);
-    const double volume_mm3 = std::max(s.volume_mm3(), 1e-9);
-    double h = std::min({sampler->min_spacing_mm(), extent / min_lattice_per_extent,
-                         std::cbrt(volume_mm3 / target_samples_per_roi)});
-    if (volume_mm3 / (h * h * h) > max_samples_per_roi) h = std::cbrt(volume_mm3 / max_samples_per_roi);
-    if (options.inplane_supersampling && *options.inplane_supersampling > 0)
-      h = sampler->min_spacing_mm() / *options.inplane_supersampling;
-    if (options.sample_spacing_mm && *options.sample_spacing_mm > 0) h = *options.sample_spacing_mm;
-    h = std::max(h, 1e-3);
-    job.h_mm = h;
-    job.fixed_subslabs =
-        options.slab_supersampling && *options.slab_supersampling > 0 ? *options.slab_supersampling : 0;
-    // Lattice centred on the ROI's box: symmetric shapes get symmetric samples.
-    auto centred_start = [h](double lo, double hi) {
-      const double n = std::ceil((hi - lo) / h);
-      return lo - 0.5 * (n * h - (hi - lo));
-    };
-    job.x0_mm = centred_start(b.min_mm[0], b.max_mm[0]);
-    job.y0_mm = centred_start(b.min_mm[1], b.max_mm[1]);
-    r.sample_spacing_mm = h;
-    job.slabs = s;
-    // Segments: prisms, or gaps between adjacent planes and caps at the ends of each run.
-    const auto& planes = s.planes;
-    if (options.interpolate_between_planes)
-      for (const auto& plane : planes) job.distance.emplace_back(plane);
-    auto plane_cost = [&](std::size_t p, double thickness) {
-      const double sub = job.fixed_subslabs > 0 ? job.fixed_subslabs : std::ceil(thickness / h);
-      return planes[p].area_mm2 / (h * h) * std::max(sub, 1.0) + 1.0;
-    };
-    for (std::size_t p = 0; p < planes.size(); ++p) {
-      if (!options.interpolate_between_planes) {
-        job.segments.push_back({Segment::Kind::prism, p, 1, plane_cost(p, planes[p].thickness_mm())});
-        continue;
-      }
-      const bool joined_below = p > 0 && std::abs(planes[p - 1].z_hi_mm - planes[p].z_lo_mm) < 1e-6;
-      const bool joined_above =
-          p + 1 < planes.size() && std::abs(planes[p].z_hi_mm - planes[p + 1].z_lo_mm) < 1e-6;
-      if (!joined_below)
-        job.segments.push_back(
-            {Segment::Kind::cap, p, -1, plane_cost(p, planes[p].z_mm - planes[p].z_lo_mm)});
-      if (joined_above)
-        job.segments.push_back(
-            {Segment::Kind::gap, p, 1, plane_cost(p, planes[p + 1].z_mm - planes[p].z_mm)});
-      else
-        job.segments.push_back({Segment::Kind::cap, p, 1, plane_cost(p, planes[p].z_hi_mm - planes[p].z_mm)});
-    }
-    // Items of consecutive segments holding about samples_per_item samples each.
-    WorkItem item;
-    item.job = jobs.size();
-    for (std::size_t k = 0; k < job.segments.size(); ++k) {
-      item.cost += job.segments[k].cost;
-      item.segment_end = k + 1;
-      if (item.cost >= samples_per_item || k + 1 == job.segments.size()) {
-        items.push_back(item);
-        item.segment_begin = k + 1;
-        item.cost = 0;
-      }
-    }
-    jobs.push_back(std::move(job));
+    r.roi_number = rois[i]->number;
+    r.roi_name = rois[i]->name;
+    r.dose_units = dose.units;
+    r.volume_cc = slabs[i].volume_mm3() / 1000.0;
+    r.not_computed_reason = not_computable(*rois[i], slabs[i], sampler, why);
+    if (!r.not_computed_reason.empty()) continue;
+    jobs.push_back(make_job(i, slabs[i], *sampler, options));
+    r.sample_spacing_mm = jobs.back().h_mm;
+    add_items(jobs.back(), jobs.size() - 1, items);
   }
-
-  // Largest items first; each item writes only its own accumulator.
-  std::vector<std::size_t> order(items.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return items[a].cost > items[b].cost; });
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t k = next++; k < order.size(); k = next++) {
-      WorkItem& it = items[order[k]];
-      run_item(jobs[it.job], *sampler, bin_width, it);
-    }
-  };
-  unsigned threads =
-      options.threads > 0 ? static_cast<unsigned>(options.threads) : std::thread::hardware_concurrency();
-  threads = std::clamp<unsigned>(threads, 1, static_cast<unsigned>(std::max<std::size_t>(items.size(), 1)));
-  if (threads <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
-  }
+  if (!jobs.empty()) run_items(jobs, items, *sampler, bin_width, options.threads);
 
   // Merge in item order (deterministic).
   std::vector<Accumulator> merged(jobs.size());

@@ -105,7 +105,7 @@ void PlaneDistance::index() {
   const std::size_t count = edges_.size() / 4;
   if (count == 0) return;
   const double w = std::max(xmax - xmin, 1e-6), h = std::max(ymax - ymin, 1e-6);
-  cell_ = std::max(std::sqrt(w * h / static_cast<double>(count)), 1e-3);
+  cell_ = std::max(2.0 * std::sqrt(w * h / static_cast<double>(count)), 1e-3);
   nx_ = std::clamp(static_cast<int>(std::ceil(w / cell_)), 1, 1024);
   ny_ = std::clamp(static_cast<int>(std::ceil(h / cell_)), 1, 1024);
   cell_ = std::max(w / nx_, h / ny_);
@@ -148,6 +148,11 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
   const double margin = d_box > 0 ? 0.0 : std::max(0.0, std::min({fx, cell_ - fx, fy, cell_ - fy}));
   double best = std::numeric_limits<double>::infinity();
   auto visit = [&](int i, int j) {
+    // Skip a cell whose box is already further than the best edge.
+    const double cx = x0_ + i * cell_, cy = y0_ + j * cell_;
+    const double gx = std::max({cx - x, 0.0, x - (cx + cell_)}),
+                 gy = std::max({cy - y, 0.0, y - (cy + cell_)});
+    if (gx * gx + gy * gy >= best) return;
     const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
     for (int k = cell_start_[c]; k < cell_start_[c + 1]; ++k) {
       const double* q = &edges_[4 * static_cast<std::size_t>(cell_edges_[k])];
@@ -186,6 +191,44 @@ void scanline_crossings(const RoiPlane& plane, double y, std::vector<double>& xs
     }
   }
   std::sort(xs.begin(), xs.end());
+}
+
+void scanline_rows(const RoiPlane& plane, double y0, double step, long j_lo, long j_hi,
+                   std::vector<double>& xs, std::vector<std::size_t>& start) {
+  const std::size_t rows = j_hi >= j_lo ? static_cast<std::size_t>(j_hi - j_lo + 1) : 0;
+  start.assign(rows + 1, 0);
+  xs.clear();
+  if (rows == 0) return;
+  // Each edge's rows: those whose y passes the same half-open test as scanline_crossings.
+  auto for_each_crossing = [&](auto&& f) {
+    for (const auto& p : plane.polygons) {
+      const std::size_t n = p.x_mm.size();
+      for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+        const double yi = p.y_mm[i], yj = p.y_mm[j];
+        if (yi == yj) continue;
+        const double lo = std::min(yi, yj), hi = std::max(yi, yj);
+        // Candidate rows (one extra each side for rounding), clamped before the cast.
+        const double f0 = std::floor((lo - y0) / step - 0.5) - 1, f1 = std::ceil((hi - y0) / step - 0.5) + 1;
+        const long r0 =
+            static_cast<long>(std::clamp(f0, static_cast<double>(j_lo), static_cast<double>(j_hi) + 1));
+        const long r1 =
+            static_cast<long>(std::clamp(f1, static_cast<double>(j_lo) - 1, static_cast<double>(j_hi)));
+        for (long r = r0; r <= r1; ++r) {
+          const double y = y0 + (static_cast<double>(r) + 0.5) * step;
+          if ((yi <= y) != (yj <= y))
+            f(static_cast<std::size_t>(r - j_lo), p.x_mm[i] + (y - yi) * (p.x_mm[j] - p.x_mm[i]) / (yj - yi));
+        }
+      }
+    }
+  };
+  for_each_crossing([&](std::size_t row, double) { ++start[row + 1]; });
+  for (std::size_t k = 1; k <= rows; ++k) start[k] += start[k - 1];
+  xs.resize(start[rows]);
+  std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+  for_each_crossing([&](std::size_t row, double x) { xs[fill[row]++] = x; });
+  for (std::size_t k = 0; k < rows; ++k)
+    std::sort(xs.begin() + static_cast<std::ptrdiff_t>(start[k]),
+              xs.begin() + static_cast<std::ptrdiff_t>(start[k + 1]));
 }
 
 double RoiSlabs::volume_mm3() const {

@@ -72,4 +72,10 @@ class PlaneDistance {
 // shared vertices count once).
 void scanline_crossings(const RoiPlane& plane, double y_mm, std::vector<double>& xs_mm);
 
+// The same crossings for every row y_j = y0 + (j + 0.5) · step, j_lo <= j <= j_hi, at once:
+// row j's sorted crossings are xs[start[j − j_lo]] up to xs[start[j − j_lo + 1]]. Each edge
+// visits only the rows it spans: O(edges + crossings) instead of O(rows × edges).
+void scanline_rows(const RoiPlane& plane, double y0_mm, double step_mm, long j_lo, long j_hi,
+                   std::vector<double>& xs_mm, std::vector<std::size_t>& start);
+
 }  // namespace rtreview::geometry

@@ -105,7 +105,7 @@ ReviewRun review_inputs(const ReviewRequest& request) {
   }
 
   if (request.progress) request.progress(0, 0, "reading inputs");
-  run.inventory = read_paths(request.paths);
+  run.inventory = read_paths(request.paths, ReadOptions{.hash_files = request.hash_inputs});
   drop_case_file(run.inventory, request.case_file);
   run.input_findings = inventory_findings(run.inventory);
   std::vector<PlanSet> sets = assemble_plan_sets(run.inventory, request.assembly);
