@@ -80,7 +80,7 @@ void add_listen_command(CLI::App& app, CommandAction& action) {
   sub->add_option(
       "--case-dir", args->case_dir,
       "case files: <PatientID>__<plan label>.xml, <PatientID>.xml, <plan label>.xml, or any *.xml "
-      "whose <patient-id> matches");
+      "whose <patient id=...> matches");
   sub->add_option("--policy", o.policies,
                   "policy id or ruleset file; repeatable; default: every policy that applies");
   sub->add_option("--rulesets", args->ruleset_dir, "folder of rulesets (default: the shipped rulesets/)");

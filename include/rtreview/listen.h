@@ -44,7 +44,7 @@ StoreResult commit_instance(const std::filesystem::path& data_dir, const Receive
 
 // The case file for a plan, in this order: <case_dir>/<PatientID>__<plan label>.xml,
 // <PatientID>.xml, <plan label>.xml (names sanitised as above), else the first *.xml (by
-// name) whose <patient-id> equals the PatientID. nullopt when none matches.
+// name) whose <patient id="..."> equals the PatientID. nullopt when none matches.
 std::optional<std::filesystem::path> find_case_file(const std::filesystem::path& case_dir,
                                                     const std::string& patient_id,
                                                     const std::string& plan_label);
