@@ -10,6 +10,7 @@
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/dul.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -219,6 +220,10 @@ void StorageScp::run(const std::atomic<bool>& stop, const InstanceSink& sink,
     if (n <= 0 || !(pfd.revents & POLLIN)) continue;
     const int fd = ::accept4(impl_->listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
+    // Request/response traffic of small PDUs: without TCP_NODELAY each C-STORE-RSP can wait
+    // for the peer's delayed ACK (~40 ms); dcmnet leaves Nagle on unless told otherwise.
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     auto done = std::make_shared<std::atomic<bool>>(false);
     ++impl_->active;
     workers.push_back({std::thread([this, fd, done, &stop, &sink, &observer] {
