@@ -128,7 +128,8 @@ struct Fixture {
 
 // Every sample set with an expected outcome (but broken_truncated, whose plan cannot be sent),
 // pushed by storescu in different transfer syntaxes: one review each, determinations as
-// EXPECTED.md says, and packet.json byte-identical to `rtreview review` on the received files.
+// EXPECTED.md says; for one set per transfer syntax, packet.json byte-identical to `rtreview
+// review` on the received files and the stored data sets equal to the sent ones.
 TEST(listen, samples_pushed_by_storescu_are_reviewed_like_rtreview_review) {
   REQUIRE_DCMTK_TOOLS();
   Fixture fx;
@@ -167,8 +168,9 @@ TEST(listen, samples_pushed_by_storescu_are_reviewed_like_rtreview_review) {
     for (const auto& d : (*line)["determinations"]) outcomes[d["policy"]] = d["outcome"];
     EXPECT_EQ(outcomes, expected.at(set).outcomes) << set;
     EXPECT_EQ((*line)["exit_code"], expected.at(set).exit_code) << set;
-    // The same files through `rtreview review`: the same packet, byte for byte.
     const fs::path study = fx.data / (*line)["study_dir"].get<std::string>();
+    if (i >= syntaxes.size()) continue;  // one set per transfer syntax is enough (test time)
+    // The same files through `rtreview review`: the same packet, byte for byte.
     const fs::path out = fx.dir / ("review-" + set);
     rtreview::test::run_rtreview("review '" + study.string() + "' --case '" +
                                  (*line)["case_file"].get<std::string>() + "' --format json --out '" +
