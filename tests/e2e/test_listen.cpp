@@ -350,3 +350,49 @@ TEST(listen, study_waiting_at_kill_is_reviewed_after_restart_once) {
 }
 
 }  // namespace
+
+namespace {
+
+// Two plan sets of one patient (hn_3d_fif re-labelled to hn_imrt_7field's PatientID, its case
+// file likewise), their objects interleaved in one association: two packets, each with the
+// determinations EXPECTED.md gives its set, each matched to its own case file by plan label.
+TEST(listen, two_plan_sets_of_one_patient_interleaved_give_two_correct_packets) {
+  REQUIRE_DCMTK_TOOLS();
+  Fixture fx;
+  const fs::path imrt = samples() / "hn_imrt_7field", fif = fx.dir / "fif";
+  fs::create_directories(fif);
+  for (const auto& name : {"RP.dcm", "RS.dcm", "RD.dcm"})
+    fs::copy_file(samples() / "hn_3d_fif" / name, fif / name);
+  const std::string pid = dcm_value(imrt / "RP.dcm", "PatientID");
+  ASSERT_EQ(run_command("dcmodify -nb -i PatientID=" + pid + " '" + fif.string() + "'/*.dcm").exit_code, 0);
+  fx.add_case("hn_imrt_7field");
+  const std::string fif_case = std::regex_replace(
+      read_text(samples() / "hn_3d_fif" / "case.xml"),
+      std::regex("id=\"" + dcm_value(samples() / "hn_3d_fif" / "RP.dcm", "PatientID") + "\""),
+      "id=\"" + pid + "\"");
+  std::ofstream(fx.cases / (pid + "__" + dcm_value(fif / "RP.dcm", "RTPlanLabel") + ".xml")) << fif_case;
+  ListenProcess listen(RTREVIEW_BINARY, fx.args(1), fx.dir / "listen.log");
+  ASSERT_GT(listen.port(), 0) << listen.log();
+  std::string files;
+  for (const auto& name : {"RP.dcm", "RS.dcm", "RD.dcm"})
+    files += " '" + (imrt / name).string() + "' '" + (fif / name).string() + "'";
+  ASSERT_EQ(storescu(listen.port(), files).exit_code, 0);
+  ASSERT_TRUE(wait_until([&] { return fx.review_lines() >= 2; }, 30)) << listen.log();
+  const auto expected = expected_table();
+  std::map<std::string, std::string> set_of_label = {
+      {dcm_value(imrt / "RP.dcm", "RTPlanLabel"), "hn_imrt_7field"},
+      {dcm_value(fif / "RP.dcm", "RTPlanLabel"), "hn_3d_fif"}};
+  const auto lines = read_jsonl(fx.data / "reviews.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  for (const auto& line : lines) {
+    EXPECT_EQ(line["patient_id"], pid);
+    const std::string set = set_of_label.at(line["plan_label"].get<std::string>());
+    std::map<std::string, std::string> outcomes;
+    for (const auto& d : line["determinations"]) outcomes[d["policy"]] = d["outcome"];
+    EXPECT_EQ(outcomes, expected.at(set).outcomes) << set;
+    EXPECT_EQ(line["exit_code"], expected.at(set).exit_code) << set;
+    EXPECT_TRUE(fs::exists(fx.data / line["packet"].get<std::string>() / "packet.json"));
+  }
+}
+
+}  // namespace
