@@ -28,7 +28,8 @@ const std::map<std::string, std::string>& header_module() {
       {"ruleset_dir.h", "model"}, {"dicom_io.h", "dicom"},  {"geometry.h", "dvh"},
       {"dvh.h", "dvh"},           {"checks.h", "checks"},   {"policy.h", "policy"},
       {"review.h", "review"},     {"packet.h", "packet"},   {"render.h", "render"},
-      {"model_json.h", "render"}, {"publish.h", "publish"}, {"samples.h", "samples"}};
+      {"model_json.h", "render"}, {"publish.h", "publish"}, {"samples.h", "samples"},
+      {"dicom_net.h", "dicom"},   {"listen.h", "listen"}};
   return m;
 }
 
@@ -46,7 +47,10 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       // Renderers see a ReviewPacket and the model only.
       {"render", {"model", "packet", "render"}},
       {"publish", {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish"}},
-      {"samples", {"model", "dicom", "dvh", "samples"}}};
+      {"samples", {"model", "dicom", "dvh", "samples"}},
+      // Front door beside cli: everything below it, nothing beside it.
+      {"listen",
+       {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish", "listen"}}};
   return m;
 }
 
