@@ -81,7 +81,11 @@ CaseRun run_with_case(Upload& upload, const json& request, const ApiContext& con
     out.error = json_error(400, out.checked.error);
     return out;
   }
-  fs::path case_path = upload.work / ("case-" + random_hex_id() + ".xml");
+  // A folder per request and the name case.xml: evidence cites "case.xml:LINE" as the CLI
+  // does for a downloaded case.xml, so both give the same bytes.
+  fs::path case_dir = upload.work / random_hex_id(), case_path = case_dir / "case.xml";
+  std::error_code ec;
+  fs::create_directories(case_dir, ec);
   if (std::string e = write_file_atomically(case_path, out.checked.xml); !e.empty()) {
     out.error = json_error(500, "cannot write the case file on the server");
     return out;
@@ -91,8 +95,7 @@ CaseRun run_with_case(Upload& upload, const json& request, const ApiContext& con
   rq.case_file = case_path;
   rq.ruleset_dir = context.ruleset_dir;
   out.run = review_inputs(rq);
-  std::error_code ec;
-  fs::remove(case_path, ec);
+  fs::remove_all(case_dir, ec);
   if (out.run.case_file) out.run.case_file->file = "case.xml";  // no server path in outputs
   if (!out.run.ok()) {
     std::string message;
