@@ -13,13 +13,15 @@ void add_serve_command(CLI::App& app, CommandAction& action) {
   auto data = std::make_shared<std::string>();
   auto rulesets = std::make_shared<std::string>();
   auto* sub = app.add_subcommand(
-      "serve", "Web front door: upload DICOM, answer the applicable policies' questions, download the packet");
+      "serve",
+      "Web front door: upload DICOM, answer the applicable policies' questions, download the packet");
   sub->add_option("--bind", opts->bind, "address to listen on (not loopback: a token is required)")
       ->capture_default_str();
   sub->add_option("--port", opts->port, "TCP port (0 = any free port, printed at start)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  sub->add_option("--data", *data, "folder for uploads (default: a private temporary folder removed at exit)");
+  sub->add_option("--data", *data,
+                  "folder for uploads (default: a private temporary folder removed at exit)");
   sub->add_option("--rulesets", *rulesets, "ruleset folder (default: the installed rulesets)");
   sub->add_option("--max-upload-mb", opts->max_upload_mb, "largest request body")->capture_default_str();
   sub->add_option("--max-expanded-mb", opts->max_expanded_mb, "largest upload once archives are expanded")

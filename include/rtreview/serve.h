@@ -13,14 +13,14 @@ namespace rtreview {
 
 struct ServeOptions {
   std::string bind = "127.0.0.1";
-  int port = 8080;                     // 0 = any free port (printed at start)
-  std::filesystem::path data_dir;      // "" = a private temporary folder, removed at exit
-  std::filesystem::path ruleset_dir;   // "" = default_ruleset_dir()
-  std::uint64_t max_upload_mb = 512;   // one request body
+  int port = 8080;                       // 0 = any free port (printed at start)
+  std::filesystem::path data_dir;        // "" = a private temporary folder, removed at exit
+  std::filesystem::path ruleset_dir;     // "" = default_ruleset_dir()
+  std::uint64_t max_upload_mb = 512;     // one request body
   std::uint64_t max_expanded_mb = 1024;  // an upload's files once archives are expanded
-  std::size_t max_files = 2000;        // files in one upload (archive entries included)
-  int expire_seconds = 3600;           // uploads are removed this long after they came in
-  std::string token;                   // "" = generated when bound to anything but loopback
+  std::size_t max_files = 2000;          // files in one upload (archive entries included)
+  int expire_seconds = 3600;             // uploads are removed this long after they came in
+  std::string token;                     // "" = generated when bound to anything but loopback
 };
 
 // Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost): no token needed.

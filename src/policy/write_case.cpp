@@ -89,7 +89,8 @@ std::string case_file_xml(const CaseFile& c) {
   text_element(root, "request-date", c.request_date);
   text_element(root, "line-of-business", c.line_of_business);
   if (c.medicare_plan != MedicarePlan::unknown)
-    text_element(root, "medicare-plan", c.medicare_plan == MedicarePlan::advantage ? "advantage" : "original");
+    text_element(root, "medicare-plan",
+                 c.medicare_plan == MedicarePlan::advantage ? "advantage" : "original");
   text_element(root, "payer", c.payer);
   if (!c.jurisdiction_state.empty() || !c.jurisdiction_mac.empty()) {
     auto el = root.append_child("jurisdiction");

@@ -16,7 +16,8 @@ using json = nlohmann::json;
 namespace {
 
 ApiResponse json_ok(const ojson& body) {
-  return ApiResponse{200, body.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n", "application/json", ""};
+  return ApiResponse{200, body.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n",
+                     "application/json", ""};
 }
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
@@ -123,7 +124,10 @@ ojson plan_set_json(const ReviewPacket& p, const PlanSetReview& review) {
                {"label", review.facts.label},
                {"complete", review.plan_set.complete()},
                {"patient",
-                {{"name", p.patient.name}, {"id", p.patient.id}, {"birth_date", p.patient.birth_date}, {"sex", p.patient.sex}}},
+                {{"name", p.patient.name},
+                 {"id", p.patient.id},
+                 {"birth_date", p.patient.birth_date},
+                 {"sex", p.patient.sex}}},
                {"plan",
                 {{"label", p.plan.label},
                  {"name", p.plan.name},
@@ -145,7 +149,8 @@ ojson supporting_json(const RuleNode& n, const std::vector<Finding>& findings) {
   ojson a = ojson::array();
   for (const auto& id : n.support_check_ids)
     for (const auto& f : findings)
-      if (f.id == id) a.push_back({{"check_id", f.id}, {"status", to_string(f.status)}, {"message", f.message}});
+      if (f.id == id)
+        a.push_back({{"check_id", f.id}, {"status", to_string(f.status)}, {"message", f.message}});
   return a;
 }
 
@@ -169,15 +174,17 @@ ojson node_json(const RuleNode& n, const std::string& policy_id, const std::vect
 
 void collect_documents(const RuleNode& n, ojson& out) {
   if (n.kind == RuleKind::document)
-    out.push_back({{"kinds", n.document_kinds},
-                   {"window_months", n.window_months},
-                   {"window_from", n.window_from == WindowFrom::request_date ? "request_date" : "date_of_service"},
-                   {"signer_roles", n.signer_roles},
-                   {"signature_dated", n.signature_dated}});
+    out.push_back(
+        {{"kinds", n.document_kinds},
+         {"window_months", n.window_months},
+         {"window_from", n.window_from == WindowFrom::request_date ? "request_date" : "date_of_service"},
+         {"signer_roles", n.signer_roles},
+         {"signature_dated", n.signature_dated}});
   for (const auto& c : n.children) collect_documents(c, out);
 }
 
-ojson policy_form(const Ruleset& r, const std::string& reason, const CaseFile& c, const std::vector<Finding>& findings) {
+ojson policy_form(const Ruleset& r, const std::string& reason, const CaseFile& c,
+                  const std::vector<Finding>& findings) {
   ojson docs = ojson::array(), codes = ojson::array();
   for (const auto& d : r.documentation) {
     ojson tests = ojson::array();
@@ -223,7 +230,8 @@ ReviewRun checks_run(const Upload& upload, const ApiContext& context) {
 }  // namespace
 
 ApiResponse json_error(int status, const std::string& message) {
-  return ApiResponse{status, ojson{{"error", message}}.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n",
+  return ApiResponse{status,
+                     ojson{{"error", message}}.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n",
                      "application/json", ""};
 }
 
@@ -234,7 +242,8 @@ ApiResponse upload_listing(Upload& upload, const ApiContext& context) {
                        "application/json", ""};
   ReviewRun run = checks_run(upload, context);
   ojson sets = ojson::array(), unreadable = ojson::array();
-  for (std::size_t i = 0; i < run.reviews.size(); ++i) sets.push_back(plan_set_json(run_packet(run, i), run.reviews[i]));
+  for (std::size_t i = 0; i < run.reviews.size(); ++i)
+    sets.push_back(plan_set_json(run_packet(run, i), run.reviews[i]));
   for (const auto& u : run.inventory.unreadable)
     unreadable.push_back({{"file", stored_name(u.path)}, {"reason", u.reason}});
   ojson body{{"upload", upload.id}, {"plan_sets", sets}, {"unreadable", unreadable}, {"case", ojson()}};
@@ -247,7 +256,8 @@ ApiResponse upload_listing(Upload& upload, const ApiContext& context) {
   }
   if (sets.empty()) {  // nothing to review: say why, naming the files (not their content)
     std::string why = "no readable RT plan set in the upload";
-    for (const auto& u : unreadable) why += "; " + u["file"].get<std::string>() + ": " + u["reason"].get<std::string>();
+    for (const auto& u : unreadable)
+      why += "; " + u["file"].get<std::string>() + ": " + u["reason"].get<std::string>();
     body["error"] = why;
   }
   upload.listing = body.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
@@ -309,7 +319,8 @@ ApiResponse packet(Upload& upload, const json& request, OutputFormat format, con
   CaseRun cr = run_with_case(upload, request, context);
   if (cr.error) return *cr.error;
   std::string error;
-  std::string bytes = render_packet(run_packet(cr.run, static_cast<std::size_t>(cr.index)), format, PaperSize::a4, error);
+  std::string bytes =
+      render_packet(run_packet(cr.run, static_cast<std::size_t>(cr.index)), format, PaperSize::a4, error);
   if (!error.empty()) return json_error(500, "the packet could not be rendered: " + error);
   const char* type = format == OutputFormat::html  ? "text/html; charset=utf-8"
                      : format == OutputFormat::pdf ? "application/pdf"
@@ -329,7 +340,8 @@ ApiResponse icd10(const std::string& code, const ApiContext& context) {
       if (vs.contains(code)) sites.push_back({{"id", vs.id}, {"label", vs.label}});
   std::string message = load.result ? "" : load.result.description;
   if (load.result && !load.warnings.empty()) message = load.warnings.front().description;
-  return json_ok(ojson{{"code", code}, {"valid", static_cast<bool>(load.result)}, {"message", message}, {"sites", sites}});
+  return json_ok(ojson{
+      {"code", code}, {"valid", static_cast<bool>(load.result)}, {"message", message}, {"sites", sites}});
 }
 
 }  // namespace rtreview::serve

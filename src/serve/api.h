@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,9 +28,9 @@ ApiResponse json_error(int status, const std::string& message);
 // What the API needs from the server's configuration.
 struct ApiContext {
   std::filesystem::path ruleset_dir;
-  std::vector<ValueSet> disease_sites;  // rulesets/disease-sites.xml, for ICD-10 hints
-  std::set<std::string> lines_of_business;       // every ruleset's lines ("any" included)
-  std::map<std::string, std::string> payers;     // payer key → payer name, from the rulesets
+  std::vector<ValueSet> disease_sites;        // rulesets/disease-sites.xml, for ICD-10 hints
+  std::set<std::string> lines_of_business;    // every ruleset's lines ("any" included)
+  std::map<std::string, std::string> payers;  // payer key → payer name, from the rulesets
 };
 
 // The plan sets found in an upload: patient, plan, technique, facts, findings; plus the
@@ -50,7 +50,8 @@ ApiResponse evaluate(Upload& upload, const nlohmann::json& request, const ApiCon
 ApiResponse case_file_download(const nlohmann::json& request);
 
 // The review packet of the plan set in one format (download).
-ApiResponse packet(Upload& upload, const nlohmann::json& request, OutputFormat format, const ApiContext& context);
+ApiResponse packet(Upload& upload, const nlohmann::json& request, OutputFormat format,
+                   const ApiContext& context);
 
 // Whether `code` is an ICD-10-CM code the case file accepts, and the disease sites it maps to.
 ApiResponse icd10(const std::string& code, const ApiContext& context);

@@ -8,10 +8,13 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
 
-ojson signature_json(const Signature& s) { return ojson{{"name", s.name}, {"role", s.role}, {"date", s.date}}; }
+ojson signature_json(const Signature& s) {
+  return ojson{{"name", s.name}, {"role", s.role}, {"date", s.date}};
+}
 
 ojson assertion_json(const Assertion& a) {
-  return ojson{{"criterion", a.criterion}, {"present", a.present}, {"by", a.by}, {"role", a.role}, {"note", a.note}};
+  return ojson{
+      {"criterion", a.criterion}, {"present", a.present}, {"by", a.by}, {"role", a.role}, {"note", a.note}};
 }
 
 // Readers of optional keys: absent or null = default; a wrong type throws with the key's name.
@@ -30,7 +33,8 @@ const json& array_at(const json& j, const char* key) {
 
 std::optional<bool> opt_bool(const json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  if (!j.at(key).is_boolean()) throw std::invalid_argument(std::string("\"") + key + "\" must be true or false");
+  if (!j.at(key).is_boolean())
+    throw std::invalid_argument(std::string("\"") + key + "\" must be true or false");
   return j.at(key).get<bool>();
 }
 
@@ -65,7 +69,8 @@ void read_patient(const json& j, CaseFile& c) {
 }
 
 void read_lists(const json& j, CaseFile& c) {
-  for (const auto& p : array_at(j, "physicians")) c.physicians.push_back({str(p, "role"), str(p, "name"), str(p, "npi"), 0});
+  for (const auto& p : array_at(j, "physicians"))
+    c.physicians.push_back({str(p, "role"), str(p, "name"), str(p, "npi"), 0});
   for (const auto& d : array_at(j, "diagnoses")) {
     if (!d.is_string()) throw std::invalid_argument("\"diagnoses\" must hold strings");
     if (!d.get<std::string>().empty()) c.diagnoses.push_back(d.get<std::string>());
@@ -99,13 +104,15 @@ void read_lists(const json& j, CaseFile& c) {
 }  // namespace
 
 ojson case_to_json(const CaseFile& c) {
-  ojson physicians = ojson::array(), procedures = ojson::array(), prior = ojson::array(), ind = ojson::array(),
-        exc = ojson::array(), facts = ojson::array(), docs = ojson::array();
-  for (const auto& p : c.physicians) physicians.push_back({{"role", p.role}, {"name", p.name}, {"npi", p.npi}});
+  ojson physicians = ojson::array(), procedures = ojson::array(), prior = ojson::array(),
+        ind = ojson::array(), exc = ojson::array(), facts = ojson::array(), docs = ojson::array();
+  for (const auto& p : c.physicians)
+    physicians.push_back({{"role", p.role}, {"name", p.name}, {"npi", p.npi}});
   for (const auto& p : c.procedures)
     procedures.push_back({{"code", p.code}, {"modifiers", p.modifiers}, {"units", p.units}});
   for (const auto& p : c.prior_radiation)
-    prior.push_back({{"region", p.region}, {"dose_gy", p.dose_gy ? ojson(*p.dose_gy) : ojson()}, {"date", p.date}});
+    prior.push_back(
+        {{"region", p.region}, {"dose_gy", p.dose_gy ? ojson(*p.dose_gy) : ojson()}, {"date", p.date}});
   for (const auto& a : c.indications) ind.push_back(assertion_json(a));
   for (const auto& a : c.exclusions) exc.push_back(assertion_json(a));
   for (const auto& f : c.facts)
@@ -119,31 +126,32 @@ ojson case_to_json(const CaseFile& c) {
   const char* mp = c.medicare_plan == MedicarePlan::advantage  ? "advantage"
                    : c.medicare_plan == MedicarePlan::original ? "original"
                                                                : "";
-  return ojson{{"date_of_service", c.date_of_service},
-               {"request_date", c.request_date},
-               {"line_of_business", c.line_of_business},
-               {"medicare_plan", mp},
-               {"payer", c.payer},
-               {"jurisdiction_state", c.jurisdiction_state},
-               {"jurisdiction_mac", c.jurisdiction_mac},
-               {"patient",
-                {{"name", c.patient_name},
-                 {"id", c.patient_id},
-                 {"member_id", c.member_id},
-                 {"birth_date", c.birth_date},
-                 {"sex", c.sex},
-                 {"age_years", c.patient_age_years ? ojson(*c.patient_age_years) : ojson()}}},
-               {"physicians", physicians},
-               {"diagnoses", c.diagnoses},
-               {"procedures", procedures},
-               {"post_operative", c.post_operative ? ojson(*c.post_operative) : ojson()},
-               {"prior_radiation", prior},
-               {"indications", ind},
-               {"exclusions", exc},
-               {"exclusions_reviewed", c.exclusions_reviewed ? signature_json(*c.exclusions_reviewed) : ojson()},
-               {"facts", facts},
-               {"documents", docs},
-               {"rationale", c.rationale}};
+  return ojson{
+      {"date_of_service", c.date_of_service},
+      {"request_date", c.request_date},
+      {"line_of_business", c.line_of_business},
+      {"medicare_plan", mp},
+      {"payer", c.payer},
+      {"jurisdiction_state", c.jurisdiction_state},
+      {"jurisdiction_mac", c.jurisdiction_mac},
+      {"patient",
+       {{"name", c.patient_name},
+        {"id", c.patient_id},
+        {"member_id", c.member_id},
+        {"birth_date", c.birth_date},
+        {"sex", c.sex},
+        {"age_years", c.patient_age_years ? ojson(*c.patient_age_years) : ojson()}}},
+      {"physicians", physicians},
+      {"diagnoses", c.diagnoses},
+      {"procedures", procedures},
+      {"post_operative", c.post_operative ? ojson(*c.post_operative) : ojson()},
+      {"prior_radiation", prior},
+      {"indications", ind},
+      {"exclusions", exc},
+      {"exclusions_reviewed", c.exclusions_reviewed ? signature_json(*c.exclusions_reviewed) : ojson()},
+      {"facts", facts},
+      {"documents", docs},
+      {"rationale", c.rationale}};
 }
 
 CaseFromJson case_from_json(const json& j) {
@@ -158,7 +166,7 @@ CaseFromJson case_from_json(const json& j) {
     c.request_date = str(j, "request_date");
     c.line_of_business = str(j, "line_of_business");
     std::string mp = str(j, "medicare_plan");
-    c.medicare_plan = mp == "advantage" ? MedicarePlan::advantage
+    c.medicare_plan = mp == "advantage"  ? MedicarePlan::advantage
                       : mp == "original" ? MedicarePlan::original
                                          : MedicarePlan::unknown;
     if (!mp.empty() && c.medicare_plan == MedicarePlan::unknown)

@@ -4,8 +4,8 @@
 // small script of the project's own (/static/app.js); nothing loaded from the network.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "serve/api.h"
@@ -17,10 +17,12 @@ std::string page_error(const std::string& message);
 // Step 2: the plan sets found (listing JSON of upload_listing) and the case basics.
 std::string page_plan_sets(const nlohmann::json& listing, const ApiContext& context);
 // Step 3: the form generated from the schema (form_schema), pre-filled from request["case"].
-std::string page_form(const std::string& upload_id, const nlohmann::json& request, const nlohmann::json& schema);
+std::string page_form(const std::string& upload_id, const nlohmann::json& request,
+                      const nlohmann::json& schema);
 // The form request {"plan_set", "case"} from step 2's query: the uploaded case (if any)
 // with the chosen basics over it.
-nlohmann::json form_request(const std::multimap<std::string, std::string>& params, const nlohmann::json& listing);
+nlohmann::json form_request(const std::multimap<std::string, std::string>& params,
+                            const nlohmann::json& listing);
 
 const char* app_js();
 std::string page_css();

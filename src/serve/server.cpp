@@ -1,10 +1,10 @@
 // The HTTP server: routes, token, limits, logging. Handlers parse the request, call api.h
 // or pages.h and send the answer; every exception becomes a 500 and the server goes on.
+#include <httplib.h>
 #include <signal.h>
 
 #include <chrono>
 #include <condition_variable>
-#include <httplib.h>
 #include <iostream>
 #include <thread>
 
@@ -32,9 +32,10 @@ void send(httplib::Response& res, const ApiResponse& a) {
 
 void send_html(httplib::Response& res, const std::string& html) {
   res.set_content(html, "text/html; charset=utf-8");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                 "connect-src 'self'; form-action 'self'; frame-ancestors 'none'");
+  res.set_header(
+      "Content-Security-Policy",
+      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+      "connect-src 'self'; form-action 'self'; frame-ancestors 'none'");
 }
 
 // The request's JSON: the body (application/json) or a form field "request" (plain HTML form).
@@ -110,13 +111,22 @@ void Server::guards() {
     send(res, json_error(res.status, what));
   });
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // An oversized body is refused from its Content-Length, before it is read (httplib's own
+    // limit would first read and discard it all).
+    if (req.get_header_value<uint64_t>("Content-Length") > (options.max_upload_mb << 20)) {
+      send(res, json_error(413, "the request is larger than the upload limit (" +
+                                    std::to_string(options.max_upload_mb) + " MB)"));
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (token.empty() || constant_time_equal(token_of(req), token)) {
       if (!token.empty() && req.has_param("token"))  // a page opened with ?token= keeps it as a cookie
         res.set_header("Set-Cookie", "rtreview_token=" + token + "; HttpOnly; SameSite=Strict; Path=/");
       return httplib::Server::HandlerResponse::Unhandled;
     }
-    send(res, json_error(401, "this server requires its token (printed at start): ?token=... or "
-                              "'Authorization: Bearer ...'"));
+    send(res, json_error(401,
+                         "this server requires its token (printed at start): ?token=... or "
+                         "'Authorization: Bearer ...'"));
     return httplib::Server::HandlerResponse::Handled;
   });
   // Method, path and status only: paths hold upload ids, never names or patient data.
@@ -194,12 +204,14 @@ void Server::routes_pages() {
   });
   http.Get("/uploads/([0-9a-f]{32})", [this](const httplib::Request& req, httplib::Response& res) {
     auto up = store->find(req.matches[1]);
-    if (!up) return send_html(res, page_error("No such upload (it may have expired).")), void(res.status = 404);
+    if (!up)
+      return send_html(res, page_error("No such upload (it may have expired).")), void(res.status = 404);
     send_html(res, page_plan_sets(nlohmann::json::parse(upload_listing(*up, context).body), context));
   });
   http.Get("/uploads/([0-9a-f]{32})/form", [this](const httplib::Request& req, httplib::Response& res) {
     auto up = store->find(req.matches[1]);
-    if (!up) return send_html(res, page_error("No such upload (it may have expired).")), void(res.status = 404);
+    if (!up)
+      return send_html(res, page_error("No such upload (it may have expired).")), void(res.status = 404);
     nlohmann::json listing = nlohmann::json::parse(upload_listing(*up, context).body);
     nlohmann::json rq = form_request(req.params, listing);
     ApiResponse schema = form_schema(*up, rq, context);

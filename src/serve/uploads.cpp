@@ -32,10 +32,10 @@ std::string unsafe_entry(archive_entry* entry) {
       return "entry '" + name + "' leaves the archive ('..')";
     start = end + 1;
   }
-  if (archive_entry_hardlink(entry) || archive_entry_symlink(entry))
-    return "entry '" + name + "' is a link";
+  if (archive_entry_hardlink(entry) || archive_entry_symlink(entry)) return "entry '" + name + "' is a link";
   auto type = archive_entry_filetype(entry);
-  if (type != AE_IFREG && type != AE_IFDIR) return "entry '" + name + "' is not a regular file (device, FIFO or link)";
+  if (type != AE_IFREG && type != AE_IFDIR)
+    return "entry '" + name + "' is not a regular file (device, FIFO or link)";
   return "";
 }
 
@@ -53,7 +53,8 @@ std::string random_hex_id() {
 }
 
 std::string safe_file_name(std::size_t index, const std::string& name) {
-  std::string base = name.substr(name.find_last_of("/\\") == std::string::npos ? 0 : name.find_last_of("/\\") + 1);
+  std::string base =
+      name.substr(name.find_last_of("/\\") == std::string::npos ? 0 : name.find_last_of("/\\") + 1);
   std::string out;
   for (char c : base)
     out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
@@ -64,7 +65,8 @@ std::string safe_file_name(std::size_t index, const std::string& name) {
 
 bool looks_like_zip(const std::string& bytes) {
   return bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' &&
-         ((bytes[2] == 3 && bytes[3] == 4) || (bytes[2] == 5 && bytes[3] == 6) || (bytes[2] == 7 && bytes[3] == 8));
+         ((bytes[2] == 3 && bytes[3] == 4) || (bytes[2] == 5 && bytes[3] == 6) ||
+          (bytes[2] == 7 && bytes[3] == 8));
 }
 
 std::string extract_archive(const std::string& bytes, const fs::path& dest, const UploadLimits& limits,
@@ -80,7 +82,8 @@ std::string extract_archive(const std::string& bytes, const fs::path& dest, cons
     int rc = archive_read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-      return std::string("damaged zip archive: ") + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "");
+      return std::string("damaged zip archive: ") +
+             (archive_error_string(a.get()) ? archive_error_string(a.get()) : "");
     if (std::string why = unsafe_entry(entry); !why.empty()) return "refused: " + why;
     if (archive_entry_filetype(entry) == AE_IFDIR) continue;
     if (++files_so_far > limits.max_files)
@@ -93,7 +96,8 @@ std::string extract_archive(const std::string& bytes, const fs::path& dest, cons
       if (n < 0) return std::string("damaged zip archive: ") + archive_error_string(a.get());
       bytes_so_far += static_cast<std::uint64_t>(n);
       if (bytes_so_far > limits.max_expanded_bytes)  // a zip bomb stops here
-        return "refused: the upload expands to more than " + std::to_string(limits.max_expanded_bytes >> 20) + " MB";
+        return "refused: the upload expands to more than " + std::to_string(limits.max_expanded_bytes >> 20) +
+               " MB";
       out.write(buffer.data(), n);
     }
     if (!out) return "cannot write an extracted file on the server";
@@ -132,7 +136,8 @@ StoreResult UploadStore::store(const std::vector<IncomingFile>& files) {
     } else if (++count > limits_.max_files) {
       error = "refused: more than " + std::to_string(limits_.max_files) + " files in the upload";
     } else if ((bytes += f.bytes.size()) > limits_.max_expanded_bytes) {
-      error = "refused: the upload is larger than " + std::to_string(limits_.max_expanded_bytes >> 20) + " MB";
+      error =
+          "refused: the upload is larger than " + std::to_string(limits_.max_expanded_bytes >> 20) + " MB";
     } else if (!write_bytes(up->files / safe_file_name(count, f.name), f.bytes.data(), f.bytes.size())) {
       error = "cannot write an uploaded file on the server";
     }

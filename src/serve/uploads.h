@@ -16,9 +16,9 @@
 namespace rtreview::serve {
 
 struct UploadLimits {
-  std::uint64_t max_request_bytes = 512ull << 20;   // one HTTP request body
+  std::uint64_t max_request_bytes = 512ull << 20;    // one HTTP request body
   std::uint64_t max_expanded_bytes = 1024ull << 20;  // files + archive contents of one upload
-  std::size_t max_files = 2000;                       // files + archive entries of one upload
+  std::size_t max_files = 2000;                      // files + archive entries of one upload
   std::chrono::seconds expiry{3600};
 };
 
@@ -29,14 +29,14 @@ struct IncomingFile {
 };
 
 struct Upload {
-  std::string id;                // 32 hex characters: also the folder name
-  std::filesystem::path dir;     // <data>/<id>
-  std::filesystem::path files;   // <dir>/files: the DICOM (flat, names made safe)
-  std::filesystem::path work;    // <dir>/work: generated case files
-  std::string case_xml;          // an uploaded case file's text ("" if none)
+  std::string id;               // 32 hex characters: also the folder name
+  std::filesystem::path dir;    // <data>/<id>
+  std::filesystem::path files;  // <dir>/files: the DICOM (flat, names made safe)
+  std::filesystem::path work;   // <dir>/work: generated case files
+  std::string case_xml;         // an uploaded case file's text ("" if none)
   std::chrono::steady_clock::time_point expires;
-  std::mutex mutex;              // serialises work on one upload
-  std::string listing;           // cached JSON of the plan sets ("" until computed)
+  std::mutex mutex;     // serialises work on one upload
+  std::string listing;  // cached JSON of the plan sets ("" until computed)
 };
 
 // "" when the upload could be stored, else why not (the whole upload is then discarded).
@@ -69,8 +69,9 @@ class UploadStore {
 // Extracts a zip (or any archive libarchive reads) into `dest` as flat, safe file names.
 // Refuses the whole archive on the first unsafe entry or when a limit would be passed;
 // `files_so_far` / `bytes_so_far` count against the limits and are updated.
-std::string extract_archive(const std::string& bytes, const std::filesystem::path& dest, const UploadLimits& limits,
-                            std::size_t& files_so_far, std::uint64_t& bytes_so_far);
+std::string extract_archive(const std::string& bytes, const std::filesystem::path& dest,
+                            const UploadLimits& limits, std::size_t& files_so_far,
+                            std::uint64_t& bytes_so_far);
 
 // Whether `bytes` start like a zip archive (local header, empty archive or spanned marker).
 bool looks_like_zip(const std::string& bytes);

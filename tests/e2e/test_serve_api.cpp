@@ -37,7 +37,8 @@ class ServerProcess {
   explicit ServerProcess(const std::vector<std::string>& extra) {
     dir_ = rtreview::test::make_temp_dir("rtreview-serve-test");
     fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    std::vector<std::string> args = {RTREVIEW_BINARY, "serve", "--port", "0", "--data", (dir_ / "data").string()};
+    std::vector<std::string> args = {RTREVIEW_BINARY,         "serve", "--port", "0", "--data",
+                                     (dir_ / "data").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();
     if (pid_ == 0) {
@@ -130,7 +131,8 @@ Evaluated upload_and_evaluate(const ServerProcess& s, const std::string& sample)
   if (!r || r->status != 200) return e;
   e.listing = json::parse(r->body);
   e.request = {{"plan_set", e.listing["plan_sets"][0]["id"]}, {"case", e.listing["case"]}};
-  e.result = post_json(c, "/api/uploads/" + e.listing["upload"].get<std::string>() + "/evaluate", e.request, 200);
+  e.result =
+      post_json(c, "/api/uploads/" + e.listing["upload"].get<std::string>() + "/evaluate", e.request, 200);
   return e;
 }
 
@@ -167,7 +169,8 @@ TEST(serve_api, imrt_sample_meets_and_the_case_file_round_trips_through_the_cli)
   fs::path case_path = s.dir() / "downloaded" / "case.xml";
   std::ofstream(case_path, std::ios::binary) << xml->body;
   fs::path sample = source_dir() / "dicom_samples" / "hn_imrt_7field";
-  auto cli = rtreview::test::run_rtreview("evaluate '" + sample.string() + "' --case '" + case_path.string() + "' --json");
+  auto cli = rtreview::test::run_rtreview("evaluate '" + sample.string() + "' --case '" + case_path.string() +
+                                          "' --json");
   ASSERT_EQ(cli.exit_code, 0) << cli.stderr_text;
   json from_cli = json::parse(cli.stdout_text)["plan_sets"][0]["determinations"];
   EXPECT_EQ(from_cli.dump(2), e.result["determinations"].dump(2));
@@ -214,7 +217,8 @@ TEST(serve_api, bad_inputs_get_clear_errors_and_the_server_stays_up) {
   ASSERT_GT(s.port(), 0) << s.stderr_text();
   auto c = s.client();
   // A non-DICOM upload.
-  auto r = c.Post("/api/uploads", httplib::MultipartFormDataItems{{"files", "hello, not DICOM", "notes.txt", "text/plain"}});
+  auto r = c.Post("/api/uploads",
+                  httplib::MultipartFormDataItems{{"files", "hello, not DICOM", "notes.txt", "text/plain"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 422);
   EXPECT_NE(r->body.find("no readable RT plan set"), std::string::npos) << r->body;
@@ -229,12 +233,14 @@ TEST(serve_api, bad_inputs_get_clear_errors_and_the_server_stays_up) {
       {"dotdot.zip", "z.writestr('../../etc/evil.dcm', b'x')"},
       {"absolute.zip", "z.writestr('/tmp/evil.dcm', b'x')"},
       {"link.zip",
-       "i = zipfile.ZipInfo('link.dcm'); i.create_system = 3; i.external_attr = (stat.S_IFLNK | 0o777) << 16\n"
+       "i = zipfile.ZipInfo('link.dcm'); i.create_system = 3; i.external_attr = (stat.S_IFLNK | 0o777) << "
+       "16\n"
        "z.writestr(i, '/etc/passwd')"}};
   for (const auto& [name, body] : evil) {
     fs::path zip = s.dir() / name;
     ASSERT_EQ(python_zip(zip, body), "");
-    r = c.Post("/api/uploads", httplib::MultipartFormDataItems{{"files", read_all(zip), name, "application/zip"}});
+    r = c.Post("/api/uploads",
+               httplib::MultipartFormDataItems{{"files", read_all(zip), name, "application/zip"}});
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400) << name;
     EXPECT_NE(r->body.find("refused"), std::string::npos) << name << ": " << r->body;
@@ -245,7 +251,8 @@ TEST(serve_api, bad_inputs_get_clear_errors_and_the_server_stays_up) {
   fs::path bomb = s.dir() / "bomb.zip";
   ASSERT_EQ(python_zip(bomb, "z.writestr('zeros.dcm', bytes(64 << 20))"), "");
   EXPECT_LT(fs::file_size(bomb), 1u << 20);
-  r = c.Post("/api/uploads", httplib::MultipartFormDataItems{{"files", read_all(bomb), "bomb.zip", "application/zip"}});
+  r = c.Post("/api/uploads",
+             httplib::MultipartFormDataItems{{"files", read_all(bomb), "bomb.zip", "application/zip"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("expands to more than"), std::string::npos) << r->body;
@@ -257,7 +264,9 @@ TEST(serve_api, bad_inputs_get_clear_errors_and_the_server_stays_up) {
   addr.sin_port = htons(static_cast<uint16_t>(s.port()));
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  std::string head = "POST /api/uploads HTTP/1.1\r\nHost: x\r\nContent-Type: application/zip\r\nContent-Length: 2147483648\r\n\r\n";
+  std::string head =
+      "POST /api/uploads HTTP/1.1\r\nHost: x\r\nContent-Type: application/zip\r\nContent-Length: "
+      "2147483648\r\n\r\n";
   ASSERT_EQ(write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
   char buf[512] = {};
   ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -316,7 +325,8 @@ TEST(serve_api, twenty_concurrent_uploads_complete) {
     ms.push_back(t);
   }
   std::sort(ms.begin(), ms.end());
-  std::cout << "20 concurrent uploads: p50 " << ms[9] << " ms, p95 " << ms[18] << " ms, max " << ms[19] << " ms\n";
+  std::cout << "20 concurrent uploads: p50 " << ms[9] << " ms, p95 " << ms[18] << " ms, max " << ms[19]
+            << " ms\n";
   EXPECT_TRUE(s.alive());
 }
 

@@ -27,7 +27,8 @@ const std::map<std::string, std::string>& header_module() {
       {"ruleset_dir.h", "model"}, {"dicom_io.h", "dicom"},  {"geometry.h", "dvh"},
       {"dvh.h", "dvh"},           {"checks.h", "checks"},   {"policy.h", "policy"},
       {"review.h", "review"},     {"packet.h", "packet"},   {"render.h", "render"},
-      {"model_json.h", "render"}, {"publish.h", "publish"}, {"samples.h", "samples"}};
+      {"model_json.h", "render"}, {"publish.h", "publish"}, {"samples.h", "samples"},
+      {"serve.h", "serve"}};
   return m;
 }
 
@@ -45,7 +46,10 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       // Renderers see a ReviewPacket and the model only.
       {"render", {"model", "packet", "render"}},
       {"publish", {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish"}},
-      {"samples", {"model", "dicom", "dvh", "samples"}}};
+      {"samples", {"model", "dicom", "dvh", "samples"}},
+      // The web front door sits at the top beside cli: it may use every layer but samples.
+      {"serve",
+       {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish", "serve"}}};
   return m;
 }
 
