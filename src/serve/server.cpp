@@ -196,6 +196,7 @@ void Server::routes_api() {
 
 void Server::routes_pages() {
   http.Get("/", [](const httplib::Request&, httplib::Response& res) { send_html(res, page_upload()); });
+  http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   http.Get("/static/app.js", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(app_js(), "text/javascript; charset=utf-8");
   });
