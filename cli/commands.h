@@ -48,5 +48,6 @@ void add_case_template_command(CLI::App& app, CommandAction& action);
 void add_review_command(CLI::App& app, CommandAction& action);
 void add_make_samples_command(CLI::App& app, CommandAction& action);
 void add_listen_command(CLI::App& app, CommandAction& action);
+void add_serve_command(CLI::App& app, CommandAction& action);
 
 }  // namespace rtreview::cli

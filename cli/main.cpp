@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add_review_command(app, action);
   add_make_samples_command(app, action);
   add_listen_command(app, action);
+  add_serve_command(app, action);
   // CLI11 answers an unknown command with "A subcommand is required": name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     std::string known;

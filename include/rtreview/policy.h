@@ -352,6 +352,11 @@ struct CaseFileLoad {
 CaseFileLoad load_case_file(const std::filesystem::path& file);
 CaseFileLoad parse_case_file(std::string_view xml, const std::string& file_label);
 
+// The case file as XML (what the web form downloads): elements in the template's order,
+// empty fields left out. parse_case_file() of the text gives back the same facts, and
+// writing those again gives the same bytes.
+std::string case_file_xml(const CaseFile& case_file);
+
 // Names accepted in <fact name="..."> (case file) and tested by <fact> leaves (ruleset).
 const std::vector<std::string>& known_case_facts();
 

@@ -46,6 +46,13 @@ struct ReviewResult {
 // I/O failures are errors with exit code 2.
 ReviewResult run_review(const ReviewOptions& options);
 
+// The packet of plan set `index` (0-based) of a run, exactly as run_review builds it
+// (the web front door serves it without writing a batch folder).
+ReviewPacket run_packet(const ReviewRun& run, std::size_t index);
+
+// The packet's bytes in one format; "" and `error` set when rendering failed (PDF).
+std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& error);
+
 // Folder name of the packet of plan set `index` (1-based) of `count`: "" when count is
 // 1, else "<NN>-<label made file-safe>".
 std::string packet_folder_name(std::size_t index, std::size_t count, const std::string& label);

@@ -36,6 +36,9 @@ nlohmann::ordered_json facts_to_json(const DerivedFacts& facts);
 // no external resources), with print CSS for A4/Letter.
 std::string render_html(const ReviewPacket& packet);
 
+// The packet's stylesheet: the web front door's pages use it too, so they look like the packet.
+const char* packet_css();
+
 // The DVH plot of the packet as a standalone SVG document (axes, grid, legend,
 // one curve per ROI, prescription lines); a framed "no DVH" note when there are no curves.
 std::string render_dvh_svg(const PacketDvh& dvh, int width_px = 760, int height_px = 420);

@@ -79,8 +79,9 @@ PacketPolicyRef policy_ref(const PolicyHeader& h) {
                          std::filesystem::path(h.file).filename().string()};
 }
 
-// The packet file's bytes in one format ("" + error on failure).
-std::string rendered(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& error) {
+}  // namespace
+
+std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& error) {
   switch (format) {
     case OutputFormat::html:
       return render_html(packet);
@@ -94,6 +95,14 @@ std::string rendered(const ReviewPacket& packet, OutputFormat format, PaperSize 
   }
   return "";
 }
+
+ReviewPacket run_packet(const ReviewRun& run, std::size_t index) {
+  PacketContext context = packet_context(run, run.reviews.size() == 1);
+  for (const auto& r : run.selection.rulesets) context.policies.push_back(policy_ref(r.header));
+  return build_packet(run.reviews.at(index), context);
+}
+
+namespace {
 
 // "<label>: MEETS (A MEETS, B ...); failing checks: X Y -> folder"
 std::string summary_line(const BatchEntry& entry, const std::string& label,
@@ -150,7 +159,7 @@ bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target
   for (OutputFormat format : writer.options.formats) {
     std::string error;
     std::filesystem::path file = target / (std::string("packet.") + to_string(format));
-    std::string bytes = rendered(packet, format, writer.options.paper, error);
+    std::string bytes = render_packet(packet, format, writer.options.paper, error);
     if (!error.empty()) {
       writer.result.errors.push_back("rtreview review: " + file.string() + ": " + error);
       writer.result.exit_code = 2;

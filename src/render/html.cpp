@@ -455,4 +455,6 @@ std::string render_index_html(const BatchSummary& summary) {
   return s;
 }
 
+const char* packet_css() { return css(); }
+
 }  // namespace rtreview

@@ -29,7 +29,8 @@ const std::map<std::string, std::string>& header_module() {
       {"dvh.h", "dvh"},           {"checks.h", "checks"},   {"policy.h", "policy"},
       {"review.h", "review"},     {"packet.h", "packet"},   {"render.h", "render"},
       {"model_json.h", "render"}, {"publish.h", "publish"}, {"samples.h", "samples"},
-      {"dicom_net.h", "dicom"},   {"listen.h", "listen"}};
+      {"dicom_net.h", "dicom"},   {"listen.h", "listen"},
+      {"serve.h", "serve"}};
   return m;
 }
 
@@ -48,9 +49,11 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"render", {"model", "packet", "render"}},
       {"publish", {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish"}},
       {"samples", {"model", "dicom", "dvh", "samples"}},
-      // Front door beside cli: everything below it, nothing beside it.
+      // Front doors beside cli: everything below them, nothing beside them.
       {"listen",
-       {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish", "listen"}}};
+       {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish", "listen"}},
+      {"serve",
+       {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish", "serve"}}};
   return m;
 }
 
