@@ -19,6 +19,10 @@ bool check_applies(std::string_view id, DeliveryKind kind) {
   if (id == check_id::compensator_design) return kind == K::c_arm_linac_photon;
   // Portals: every external-beam delivery with real beams (a Gamma Knife plan's one beam is a placeholder).
   if (id == check_id::beam_description) return !is_brachy(kind) && kind != K::gamma_knife;
+  // IOD conformance follows each object's SOP class, whatever delivers the plan.
+  if (id == check_id::conformance_rt_plan || id == check_id::conformance_rt_ion_plan ||
+      id == check_id::conformance_rt_dose || id == check_id::conformance_rt_structure_set)
+    return true;
   return true;
 }
 
@@ -84,6 +88,7 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
   add_all(support_target_concavity(plan_set, report.structures, options));
   add(support_dose_per_fraction(plan_set, report.plan_summary, options));
   add(support_prior_plan(plan_set));
+  add_all(check_conformance(plan_set));
   if (plan_set.plan)
     for (auto& f : report.findings) mark_not_applicable(f, delivery_kind_of(*plan_set.plan));
   return report;

@@ -138,6 +138,10 @@ const std::set<std::string, std::less<>>& known_check_ids() {
                                                          std::string(id::support_ptv_oar_proximity),
                                                          std::string(id::support_target_concavity),
                                                          std::string(id::support_dose_escalation),
+                                                         std::string(id::conformance_rt_plan),
+                                                         std::string(id::conformance_rt_ion_plan),
+                                                         std::string(id::conformance_rt_dose),
+                                                         std::string(id::conformance_rt_structure_set),
                                                          std::string(id::support_prior_plan)};
   return ids;
 }

@@ -23,11 +23,12 @@ namespace {
 // folder are model vocabulary: every producer of findings (reader, checks) uses them.
 const std::map<std::string, std::string>& header_module() {
   static const std::map<std::string, std::string> m = {
-      {"model.h", "model"},       {"finding.h", "model"},   {"check_ids.h", "model"},
-      {"ruleset_dir.h", "model"}, {"dicom_io.h", "dicom"},  {"geometry.h", "dvh"},
-      {"dvh.h", "dvh"},           {"checks.h", "checks"},   {"policy.h", "policy"},
-      {"review.h", "review"},     {"packet.h", "packet"},   {"render.h", "render"},
-      {"model_json.h", "render"}, {"publish.h", "publish"}, {"samples.h", "samples"}};
+      {"model.h", "model"},       {"finding.h", "model"},     {"check_ids.h", "model"},
+      {"conformance.h", "model"}, {"ruleset_dir.h", "model"}, {"dicom_io.h", "dicom"},
+      {"geometry.h", "dvh"},      {"dvh.h", "dvh"},           {"checks.h", "checks"},
+      {"policy.h", "policy"},     {"review.h", "review"},     {"packet.h", "packet"},
+      {"render.h", "render"},     {"model_json.h", "render"}, {"publish.h", "publish"},
+      {"samples.h", "samples"}};
   return m;
 }
 
