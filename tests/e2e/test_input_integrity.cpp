@@ -56,6 +56,7 @@ class InputIntegrity : public ::testing::Test {
   void SetUp() override {
     root_ = rtreview::test::make_temp_dir("rtreview-integrity");
     const fs::path samples = rtreview::test::source_dir() / "dicom_samples";
+    fs::create_directories(root_ / "inputs");
     for (const char* set : {"hn_imrt_7field", "broken_truncated"})
       fs::copy(samples / set, root_ / "inputs" / set, fs::copy_options::recursive);
     fs::copy(rtreview::test::source_dir() / "rulesets", root_ / "rulesets", fs::copy_options::recursive);
