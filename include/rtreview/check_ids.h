@@ -37,6 +37,11 @@ inline constexpr std::string_view support_ptv_oar_proximity = "SUPPORT_PTV_OAR_P
 inline constexpr std::string_view support_target_concavity = "SUPPORT_TARGET_CONCAVITY";
 inline constexpr std::string_view support_dose_escalation = "SUPPORT_DOSE_PER_FRACTION";
 inline constexpr std::string_view support_prior_plan = "SUPPORT_PRIOR_PLAN";
+// IOD conformance (DICOM PS3.3 Type 1 / 2 / 1C / 2C attributes the review relies on)
+inline constexpr std::string_view conformance_rt_plan = "CONFORMANCE_RT_PLAN";
+inline constexpr std::string_view conformance_rt_ion_plan = "CONFORMANCE_RT_ION_PLAN";
+inline constexpr std::string_view conformance_rt_dose = "CONFORMANCE_RT_DOSE";
+inline constexpr std::string_view conformance_rt_structure_set = "CONFORMANCE_RT_STRUCTURE_SET";
 // Input / assembly findings (from the dicom module)
 inline constexpr std::string_view file_unreadable = "FILE_UNREADABLE";
 inline constexpr std::string_view file_not_rt = "FILE_NOT_RT";

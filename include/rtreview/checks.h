@@ -334,6 +334,11 @@ Finding check_structure_set_approval(const PlanSet& plan_set);
 // PLAN_KIND_UNSUPPORTED: one info finding for ion / brachy / unknown plans, else none.
 std::vector<Finding> check_plan_kind(const PlanSet& plan_set);
 
+// CONFORMANCE_RT_PLAN / _RT_ION_PLAN / _RT_DOSE / _RT_STRUCTURE_SET: per object of the set,
+// one fail per attribute that breaks its IOD (module, keyword, tag, requirement, what the file
+// holds), else one pass. Objects of other SOP classes are not judged.
+std::vector<Finding> check_conformance(const PlanSet& plan_set);
+
 // Supporting evidence (status info, never a decision).
 std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
                                                const std::vector<RoiClassification>& structures,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "rtreview/conformance.h"
 #include "rtreview/finding.h"
 
 namespace rtreview {
@@ -60,6 +61,8 @@ struct ObjectInfo {
   std::string specific_character_set;
   // "" when every text value decoded cleanly; else what was replaced (U+FFFD) and why.
   std::string character_set_note;
+  // IOD conformance: what the file lacks against the standard (recorded by the reader).
+  ConformanceRecord conformance;
 };
 
 // ---------------------------------------------------------------- RT Plan

@@ -17,7 +17,7 @@ using S = Severity;
 constexpr std::array<std::string_view, 1> compensator_facts = {"compensator_based"};
 
 // clang-format off
-constexpr std::array<CheckSpec, 29> registry = {{
+constexpr std::array<CheckSpec, 33> registry = {{
   // id                              measures                                                        kind                   worst failure  applies to
   {id::plan_kind_unsupported,        "plan kinds rtreview cannot judge by IMRT rules (ion, brachy, unknown)", K::input,     S::info,    A::every_plan, {}},
   {id::dose_grid_spacing,            "largest dose grid step (row, column, slice) <= 10 mm",          K::plan_property,      S::error,   A::every_plan, {}},
@@ -47,6 +47,10 @@ constexpr std::array<CheckSpec, 29> registry = {{
   {id::patient_id_mismatch,          "one patient per plan set (PatientID, and against the case file)", K::input,            S::error,   A::every_plan, {}},
   {id::ambiguous_candidates,         "several objects could belong together and nothing decides",     K::input,              S::warning, A::every_plan, {}},
   {id::duplicate_sop_instance,       "the same SOP Instance UID in several files",                    K::input,              S::warning, A::every_plan, {}},
+  {id::conformance_rt_plan,          "RT Plan IOD: the Type 1/2/1C/2C attributes the review relies on (PS3.3)", K::input,    S::warning, A::every_plan, {}},
+  {id::conformance_rt_ion_plan,      "RT Ion Plan IOD: the Type 1/2/1C/2C attributes the review relies on", K::input,       S::warning, A::every_plan, {}},
+  {id::conformance_rt_dose,          "RT Dose IOD: the Type 1/2/1C/2C attributes the review relies on",   K::input,         S::warning, A::every_plan, {}},
+  {id::conformance_rt_structure_set, "RT Structure Set IOD: the Type 1/2/1C/2C attributes the review relies on", K::input,  S::warning, A::every_plan, {}},
   {id::patient_identity,             "the case file's patient (name, ID, birth date) against the DICOM's", K::input,     S::error,   A::every_plan, {}},
 }};
 // clang-format on

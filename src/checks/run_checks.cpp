@@ -70,6 +70,7 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
   add_all(support_target_concavity(plan_set, report.structures, options));
   add(support_dose_per_fraction(plan_set, report.plan_summary, options));
   add(support_prior_plan(plan_set));
+  add_all(check_conformance(plan_set));
   if (plan_set.plan)
     for (auto& f : report.findings) mark_not_applicable(f, delivery_kind_of(*plan_set.plan));
   return report;

@@ -134,110 +134,141 @@ std::string sha256_file(const fs::path& path) {
 
 namespace {
 
-void read_file_unguarded(const fs::path& path, Inventory& inventory, const ReadOptions& options) {
+// Existence, size and the DICOM signature; false (with the reason recorded) when the file
+// cannot be a DICOM object.
+bool precheck_file(const fs::path& path, Inventory& inventory, std::uint64_t& size) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return add_unreadable(inventory, path, "no such file or directory");
-  if (!fs::is_regular_file(path, ec)) return add_unreadable(inventory, path, "not a regular file");
-  const std::uint64_t size = fs::file_size(path, ec);
-  if (ec) return add_unreadable(inventory, path, "cannot determine file size: " + ec.message());
-  if (std::string problem = dicom_signature_problem(path, size); !problem.empty()) {
-    add_unreadable(inventory, path, problem);
-    // A file named like DICOM that is not DICOM is a damaged export; anything else
-    // (case.xml, README.txt) merely shares the folder.
-    std::string ext = path.extension().string();
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    inventory.unreadable.back().not_dicom = size > 0 && ext != ".dcm" && ext != ".dicom" && !ext.empty();
-    return;
-  }
+  if (!fs::exists(path, ec)) return add_unreadable(inventory, path, "no such file or directory"), false;
+  if (!fs::is_regular_file(path, ec)) return add_unreadable(inventory, path, "not a regular file"), false;
+  size = fs::file_size(path, ec);
+  if (ec) return add_unreadable(inventory, path, "cannot determine file size: " + ec.message()), false;
+  std::string problem = dicom_signature_problem(path, size);
+  if (problem.empty()) return true;
+  add_unreadable(inventory, path, problem);
+  // A file named like DICOM that is not DICOM is a damaged export; anything else
+  // (case.xml, README.txt) merely shares the folder.
+  std::string ext = path.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  inventory.unreadable.back().not_dicom = size > 0 && ext != ".dcm" && ext != ".dicom" && !ext.empty();
+  return false;
+}
 
-  DcmFileFormat file;
+// Parses the file with DCMTK; null (with the reason recorded) when it cannot be parsed.
+DcmDataset* load_dataset(const fs::path& path, DcmFileFormat& file, Inventory& inventory) {
   // Load values up to 256 MiB at once: with DCMTK's default (4 KiB) every large ContourData
   // is fetched later by reopening the file, which made a 2.8 MB structure set take 3.7 s.
   constexpr Uint32 kMaxEagerValueBytes = 256u << 20;
   OFCondition cond =
       file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxEagerValueBytes, ERM_autoDetect);
   DcmDataset* ds = file.getDataset();
-  if (cond.bad() || !ds) {
-    std::string reason = std::string("cannot parse DICOM: ") + cond.text();
-    if (ds) {
-      if (std::string last = last_element_text(*ds); !last.empty())
-        reason = "truncated or corrupt: reading stopped at element " + last + " (DCMTK: " + cond.text() + ")";
-    }
-    return add_unreadable(inventory, path, reason);
+  if (cond.good() && ds) return ds;
+  std::string reason = std::string("cannot parse DICOM: ") + cond.text();
+  if (ds) {
+    if (std::string last = last_element_text(*ds); !last.empty())
+      reason = "truncated or corrupt: reading stopped at element " + last + " (DCMTK: " + cond.text() + ")";
   }
+  add_unreadable(inventory, path, reason);
+  return nullptr;
+}
 
-  SourceFile source;
+// Provenance and the attributes every object carries, text converted to UTF-8.
+ObjectInfo object_info_of(const fs::path& path, std::uint64_t size, DcmFileFormat& file, DcmDataset& ds,
+                          const ReadOptions& options) {
+  ObjectInfo info;
+  SourceFile& source = info.source;
   source.path = path.string();
   source.size_bytes = size;
   if (options.hash_files) source.sha256 = sha256_file(path);
-  const E_TransferSyntax original_xfer = ds->getOriginalXfer();
+  const E_TransferSyntax original_xfer = ds.getOriginalXfer();
   DcmMetaInfo* meta = file.getMetaInfo();
   source.has_file_meta = meta && meta->card() > 0;
   if (source.has_file_meta) source.transfer_syntax_uid = dicom::get_string(*meta, DCM_TransferSyntaxUID);
   if (source.transfer_syntax_uid.empty() && original_xfer != EXS_Unknown)
     source.transfer_syntax_uid = DcmXfer(original_xfer).getXferID();
-
-  ObjectInfo info;
-  info.source = source;
-  info.specific_character_set = dicom::get_string(*ds, DCM_SpecificCharacterSet);
+  info.specific_character_set = dicom::get_string(ds, DCM_SpecificCharacterSet);
   // Every model string is UTF-8: convert once here, before any value is read.
-  info.character_set_note = dicom::convert_text_to_utf8(*ds);
+  info.character_set_note = dicom::convert_text_to_utf8(ds);
   dicom::take_invalid_utf8_count();
-  read_object_info(*ds, info);
+  read_object_info(ds, info);
   if (info.sop_class_uid.empty() && source.has_file_meta)  // some exporters put it in File Meta only
     info.sop_class_uid = dicom::get_string(*meta, DCM_MediaStorageSOPClassUID);
-  const std::string sop = info.sop_class_uid;  // copies: info is moved below
-  const std::string modality = info.modality;
+  return info;
+}
 
-  if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())
-    return add_unreadable(inventory, path,
-                          "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
+void add_plan(DcmDataset& ds, ObjectInfo info, Inventory& inventory) {
+  const std::string sop = info.sop_class_uid;
+  auto plan = std::make_shared<Plan>();
+  plan->info = std::move(info);
+  dicom::read_plan(ds, *plan);
+  note_text_problems(plan->info, plan->notes);
+  if (sop == kRtPlan || sop == kRtIonPlan)
+    plan->info.conformance = dicom::capture_conformance(ds, sop == kRtPlan ? Iod::rt_plan : Iod::rt_ion_plan);
+  else
+    plan->notes.push_back((sop.empty() ? std::string("no SOP Class UID") : "vendor SOP Class " + sop) +
+                          " with Modality RTPLAN: read as an RT Plan");
+  inventory.plans.push_back(std::move(plan));
+}
 
-  if (sop == kRtPlan || sop == kRtIonPlan ||
-      (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet)) {
-    auto plan = std::make_shared<Plan>();
-    plan->info = std::move(info);
-    dicom::read_plan(*ds, *plan);
-    note_text_problems(plan->info, plan->notes);
-    if (sop != kRtPlan && sop != kRtIonPlan)
-      plan->notes.push_back((sop.empty() ? std::string("no SOP Class UID") : "vendor SOP Class " + sop) +
-                            " with Modality RTPLAN: read as an RT Plan");
-    inventory.plans.push_back(std::move(plan));
-    return;
+void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, Inventory& inventory) {
+  auto dose = std::make_shared<DoseGrid>();
+  dose->info = std::move(info);
+  const DcmXfer xfer(ds.getOriginalXfer());
+  if (xfer.isEncapsulated()) {
+    OFCondition decoded = ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
+    if (decoded.bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit))
+      return add_unreadable(inventory, path,
+                            std::string("cannot decode pixel data in transfer syntax ") + xfer.getXferName() +
+                                ": " + (decoded.bad() ? decoded.text() : "no decoder for this codec"));
   }
-  if (sop == kRtDose || (sop.empty() && modality == "RTDOSE")) {
-    auto dose = std::make_shared<DoseGrid>();
-    dose->info = std::move(info);
-    const DcmXfer xfer(original_xfer);
-    if (xfer.isEncapsulated()) {
-      OFCondition decoded = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
-      if (decoded.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit))
-        return add_unreadable(inventory, path,
-                              std::string("cannot decode pixel data in transfer syntax ") +
-                                  xfer.getXferName() + ": " +
-                                  (decoded.bad() ? decoded.text() : "no decoder for this codec"));
-    }
-    std::string problem = dicom::read_dose(*ds, xfer.isBigEndian(), *dose);
-    if (!problem.empty()) return add_unreadable(inventory, path, problem);
-    note_text_problems(dose->info, dose->notes);
-    inventory.doses.push_back(std::move(dose));
-    return;
-  }
-  if (sop == kRtStructureSet || (sop.empty() && modality == "RTSTRUCT")) {
-    auto structure_set = std::make_shared<StructureSet>();
-    structure_set->info = std::move(info);
-    dicom::read_structure_set(*ds, *structure_set);
-    note_text_problems(structure_set->info, structure_set->notes);
-    inventory.structure_sets.push_back(std::move(structure_set));
-    return;
-  }
+  std::string problem = dicom::read_dose(ds, xfer.isBigEndian(), *dose);
+  if (!problem.empty()) return add_unreadable(inventory, path, problem);
+  note_text_problems(dose->info, dose->notes);
+  if (dose->info.sop_class_uid == kRtDose)
+    dose->info.conformance = dicom::capture_conformance(ds, Iod::rt_dose);
+  inventory.doses.push_back(std::move(dose));
+}
+
+void add_structure_set(DcmDataset& ds, ObjectInfo info, Inventory& inventory) {
+  auto structure_set = std::make_shared<StructureSet>();
+  structure_set->info = std::move(info);
+  dicom::read_structure_set(ds, *structure_set);
+  note_text_problems(structure_set->info, structure_set->notes);
+  if (structure_set->info.sop_class_uid == kRtStructureSet)
+    structure_set->info.conformance = dicom::capture_conformance(ds, Iod::rt_structure_set);
+  inventory.structure_sets.push_back(std::move(structure_set));
+}
+
+void add_other(ObjectInfo info, Inventory& inventory) {
   OtherObject other;
   std::vector<std::string> ignored_notes;
   note_text_problems(info, ignored_notes);
-  other.reason = sop_class_name(sop) + (modality.empty() ? "" : " (Modality " + modality + ")") +
+  other.reason = sop_class_name(info.sop_class_uid) +
+                 (info.modality.empty() ? "" : " (Modality " + info.modality + ")") +
                  ": not an RT Plan, RT Dose or RT Structure Set; ignored";
   other.info = std::move(info);
   inventory.others.push_back(std::move(other));
+}
+
+void read_file_unguarded(const fs::path& path, Inventory& inventory, const ReadOptions& options) {
+  std::uint64_t size = 0;
+  if (!precheck_file(path, inventory, size)) return;
+  DcmFileFormat file;
+  DcmDataset* ds = load_dataset(path, file, inventory);
+  if (!ds) return;
+  ObjectInfo info = object_info_of(path, size, file, *ds, options);
+  const std::string sop = info.sop_class_uid;
+  const std::string modality = info.modality;
+  if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())
+    return add_unreadable(inventory, path,
+                          "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
+  if (sop == kRtPlan || sop == kRtIonPlan ||
+      (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet))
+    return add_plan(*ds, std::move(info), inventory);
+  if (sop == kRtDose || (sop.empty() && modality == "RTDOSE"))
+    return add_dose(path, *ds, std::move(info), inventory);
+  if (sop == kRtStructureSet || (sop.empty() && modality == "RTSTRUCT"))
+    return add_structure_set(*ds, std::move(info), inventory);
+  add_other(std::move(info), inventory);
 }
 
 }  // namespace

@@ -146,14 +146,10 @@ bool pixel_bytes(DcmItem& ds, const Uint8*& bytes, std::size_t& length, bool& pr
   return false;
 }
 
-}  // namespace
-
-std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
-  const auto rows = get_int(ds, DCM_Rows);
-  const auto columns = get_int(ds, DCM_Columns);
-  const auto declared_frames = get_int(ds, DCM_NumberOfFrames);
-  dose.rows = rows.value_or(0);
-  dose.columns = columns.value_or(0);
+// Geometry, units, references and DVHs: everything but the voxels.
+void read_header(DcmItem& ds, DoseGrid& dose) {
+  dose.rows = get_int(ds, DCM_Rows).value_or(0);
+  dose.columns = get_int(ds, DCM_Columns).value_or(0);
   if (auto ipp = get_point(ds, DCM_ImagePositionPatient))
     dose.origin_mm = *ipp;
   else
@@ -175,7 +171,10 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
   dose.pixel_signed = get_int(ds, DCM_PixelRepresentation).value_or(0) == 1;
   read_references(ds, dose);
   read_dvhs(ds, dose);
+}
 
+// GridFrameOffsetVector as offsets relative to the origin along the slice direction.
+std::vector<double> frame_offsets(DcmItem& ds, DoseGrid& dose) {
   std::vector<double> offsets = get_numbers(ds, DCM_GridFrameOffsetVector);
   for (double& o : offsets) o += 0.0;  // "-0" (brachy export) → +0, so output never shows -0
   const Point3 slice_direction = cross(dose.row_direction, dose.column_direction);
@@ -192,6 +191,81 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
                            " mm, neither 0 nor the origin's position: used as relative offsets");
     }
   }
+  return offsets;
+}
+
+// The frames to use given NumberOfFrames and the frames the pixel data holds (>= 1).
+std::size_t resolve_frames(std::optional<int> declared, std::size_t available, DoseGrid& dose) {
+  if (!declared) {
+    dose.notes.push_back("NumberOfFrames absent: " + std::to_string(available) +
+                         " frame(s) from pixel data length");
+    return available;
+  }
+  if (*declared <= 0 || static_cast<std::size_t>(*declared) > available) {
+    dose.notes.push_back("NumberOfFrames " + std::to_string(*declared) + " but pixel data holds " +
+                         std::to_string(available) + " frame(s): using the pixel data");
+    return available;
+  }
+  const auto frames = static_cast<std::size_t>(*declared);
+  if (frames < available)
+    dose.notes.push_back("pixel data holds " + std::to_string(available) + " frames, NumberOfFrames " +
+                         std::to_string(frames) + ": extra frames ignored");
+  return frames;
+}
+
+// One offset per frame, or why the slice positions are unknown.
+std::string fit_offsets(std::vector<double>& offsets, std::size_t frames, DoseGrid& dose) {
+  if (offsets.size() > frames) {
+    dose.notes.push_back("GridFrameOffsetVector has " + std::to_string(offsets.size()) + " values for " +
+                         std::to_string(frames) + " frame(s): using the first " + std::to_string(frames));
+    offsets.resize(frames);
+  } else if (offsets.size() < frames) {
+    if (frames == 1) {
+      offsets = {0.0};
+    } else if (offsets.empty() && dose.slice_thickness_mm && *dose.slice_thickness_mm > 0) {
+      for (std::size_t i = 0; i < frames; ++i)
+        offsets.push_back(static_cast<double>(i) * *dose.slice_thickness_mm);
+      dose.notes.push_back("GridFrameOffsetVector absent: frame offsets from SliceThickness " +
+                           fmt(*dose.slice_thickness_mm) + " mm");
+    } else {
+      return "GridFrameOffsetVector (3004,000C) has " + std::to_string(offsets.size()) + " values for " +
+             std::to_string(frames) + " frames: slice positions unknown";
+    }
+  }
+  return {};
+}
+
+// Stored values × DoseGridScaling into dose.dose (rows, columns, frames already set).
+void decode_voxels(const Uint8* bytes, std::size_t bytes_per_voxel, bool big_endian_source, DoseGrid& dose) {
+  const std::size_t voxels = static_cast<std::size_t>(dose.rows) * dose.columns * dose.frames;
+  dose.dose.resize(voxels);
+  const double scaling = dose.dose_grid_scaling;
+  if (bytes_per_voxel == 2) {
+    for (std::size_t i = 0; i < voxels; ++i) {
+      const std::uint16_t u = static_cast<std::uint16_t>(bytes[2 * i] | (bytes[2 * i + 1] << 8));
+      const double stored = dose.pixel_signed ? static_cast<double>(static_cast<std::int16_t>(u)) : u;
+      dose.dose[i] = static_cast<float>(stored * scaling);
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < voxels; ++i) {
+    const Uint8* b = bytes + 4 * i;
+    std::uint32_t u = static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
+                      (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+    // Big endian files: DCMTK swaps OW per 16-bit word, leaving the two halves of a
+    // 32-bit value in file (high-first) order.
+    if (big_endian_source) u = (u >> 16) | (u << 16);
+    const double stored = dose.pixel_signed ? static_cast<double>(static_cast<std::int32_t>(u)) : u;
+    dose.dose[i] = static_cast<float>(stored * scaling);
+  }
+}
+
+}  // namespace
+
+std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
+  const auto declared_frames = get_int(ds, DCM_NumberOfFrames);
+  read_header(ds, dose);
+  std::vector<double> offsets = frame_offsets(ds, dose);
 
   const Uint8* bytes = nullptr;
   std::size_t length = 0;
@@ -218,38 +292,9 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
     return "PixelData holds " + std::to_string(length) + " bytes, less than one " +
            std::to_string(dose.columns) + "x" + std::to_string(dose.rows) + " frame of " +
            std::to_string(frame_bytes) + " bytes";
-  std::size_t frames = available;
-  if (!declared_frames) {
-    dose.notes.push_back("NumberOfFrames absent: " + std::to_string(available) +
-                         " frame(s) from pixel data length");
-  } else if (*declared_frames <= 0 || static_cast<std::size_t>(*declared_frames) > available) {
-    dose.notes.push_back("NumberOfFrames " + std::to_string(*declared_frames) + " but pixel data holds " +
-                         std::to_string(available) + " frame(s): using the pixel data");
-  } else {
-    frames = static_cast<std::size_t>(*declared_frames);
-    if (frames < available)
-      dose.notes.push_back("pixel data holds " + std::to_string(available) + " frames, NumberOfFrames " +
-                           std::to_string(frames) + ": extra frames ignored");
-  }
+  const std::size_t frames = resolve_frames(declared_frames, available, dose);
   dose.frames = static_cast<int>(frames);
-
-  if (offsets.size() > frames) {
-    dose.notes.push_back("GridFrameOffsetVector has " + std::to_string(offsets.size()) + " values for " +
-                         std::to_string(frames) + " frame(s): using the first " + std::to_string(frames));
-    offsets.resize(frames);
-  } else if (offsets.size() < frames) {
-    if (frames == 1) {
-      offsets = {0.0};
-    } else if (offsets.empty() && dose.slice_thickness_mm && *dose.slice_thickness_mm > 0) {
-      for (std::size_t i = 0; i < frames; ++i)
-        offsets.push_back(static_cast<double>(i) * *dose.slice_thickness_mm);
-      dose.notes.push_back("GridFrameOffsetVector absent: frame offsets from SliceThickness " +
-                           fmt(*dose.slice_thickness_mm) + " mm");
-    } else {
-      return "GridFrameOffsetVector (3004,000C) has " + std::to_string(offsets.size()) + " values for " +
-             std::to_string(frames) + " frames: slice positions unknown";
-    }
-  }
+  if (std::string problem = fit_offsets(offsets, frames, dose); !problem.empty()) return problem;
   dose.frame_offsets_mm = std::move(offsets);
 
   if (auto scaling = get_number(ds, DCM_DoseGridScaling)) {
@@ -257,28 +302,7 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
   } else {
     dose.notes.push_back("DoseGridScaling (3004,000E) absent: stored values used as doses (scaling 1)");
   }
-
-  const std::size_t voxels = static_cast<std::size_t>(dose.rows) * dose.columns * frames;
-  dose.dose.resize(voxels);
-  const double scaling = dose.dose_grid_scaling;
-  if (bytes_per_voxel == 2) {
-    for (std::size_t i = 0; i < voxels; ++i) {
-      const std::uint16_t u = static_cast<std::uint16_t>(bytes[2 * i] | (bytes[2 * i + 1] << 8));
-      const double stored = dose.pixel_signed ? static_cast<double>(static_cast<std::int16_t>(u)) : u;
-      dose.dose[i] = static_cast<float>(stored * scaling);
-    }
-  } else {
-    for (std::size_t i = 0; i < voxels; ++i) {
-      const Uint8* b = bytes + 4 * i;
-      std::uint32_t u = static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
-                        (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
-      // Big endian files: DCMTK swaps OW per 16-bit word, leaving the two halves of a
-      // 32-bit value in file (high-first) order.
-      if (big_endian_source) u = (u >> 16) | (u << 16);
-      const double stored = dose.pixel_signed ? static_cast<double>(static_cast<std::int32_t>(u)) : u;
-      dose.dose[i] = static_cast<float>(stored * scaling);
-    }
-  }
+  decode_voxels(bytes, bytes_per_voxel, big_endian_source, dose);
   return {};
 }
 

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "rtreview/conformance.h"
 #include "rtreview/model.h"
 
 namespace rtreview::dicom {
@@ -21,5 +22,9 @@ std::string read_dose(DcmDataset& dataset, bool big_endian_source, DoseGrid& dos
 
 // RT Structure Set: ROIs joined from the three ROI sequences. Never fails.
 void read_structure_set(DcmDataset& dataset, StructureSet& structure_set);
+
+// What the dataset lacks against the conformance table of `iod` (rtreview/conformance.h).
+// Call after the object's reader: it re-reads values and discards their UTF-8 repair count.
+ConformanceRecord capture_conformance(DcmItem& dataset, Iod iod);
 
 }  // namespace rtreview::dicom

@@ -135,7 +135,15 @@ TEST(samples_delivery, gamma_knife_like_plan_has_no_linac_failures) {
   EXPECT_EQ(r.plan_summary.delivery_kind, DeliveryKind::gamma_knife);
   EXPECT_EQ(c.sets[0].plan->info.manufacturer_model_name, "Leksell GammaPlan\xC2\xAE");
   EXPECT_EQ(r.technique.technique, Technique::gamma_knife);
-  for (const auto& f : r.findings) EXPECT_NE(f.status, Status::fail) << f.id << ": " << f.message;
+  // The one failure is the file's own IOD conformance, not a linac rule: GammaPlan's exported
+  // beam has no BeamLimitingDeviceSequence, which RT Beams makes Type 1 (dciodvfy agrees).
+  for (const auto& f : r.findings) {
+    if (f.id == check_id::conformance_rt_plan) {
+      EXPECT_NE(f.message.find("BeamLimitingDeviceSequence (300A,00B6)"), std::string::npos) << f.message;
+      continue;
+    }
+    EXPECT_NE(f.status, Status::fail) << f.id << ": " << f.message;
+  }
   EXPECT_EQ(find(r, check_id::technique_imrt)->status, Status::info);
   EXPECT_EQ(find(r, check_id::beam_description)->status, Status::info);
 }

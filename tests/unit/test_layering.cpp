@@ -24,7 +24,7 @@ namespace {
 const std::map<std::string, std::string>& header_module() {
   static const std::map<std::string, std::string> m = {
       {"model.h", "model"},       {"finding.h", "model"},   {"check_ids.h", "model"},
-      {"text.h", "model"},        {"check_registry.h", "checks"},
+      {"text.h", "model"},        {"check_registry.h", "checks"}, {"conformance.h", "model"},
       {"ruleset_dir.h", "model"}, {"dicom_io.h", "dicom"},  {"geometry.h", "dvh"},
       {"dvh.h", "dvh"},           {"checks.h", "checks"},   {"policy.h", "policy"},
       {"review.h", "review"},     {"packet.h", "packet"},   {"render.h", "render"},

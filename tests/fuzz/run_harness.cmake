@@ -1,0 +1,41 @@
+# Runs one libFuzzer harness for a fixed budget (ctest label fuzz; scripts/fuzz with more time).
+# -D HARNESS=<executable> NAME=<fuzz_x> SOURCE_DIR=<repo> WORK_DIR=<build>/fuzz SECONDS=<n>
+# The corpus starts fresh each run (in the build tree, never in the project) from the project's
+# seed files; ../shared/corpus is added when present. Crashes are written to WORK_DIR/NAME/ and
+# the run fails: move the input into tests/fuzz/regressions/NAME/ with the fix.
+set(out ${WORK_DIR}/${NAME})
+file(REMOVE_RECURSE ${out}/corpus)
+file(MAKE_DIRECTORY ${out}/corpus)
+set(seeds)
+set(options)
+get_filename_component(shared_corpus ${SOURCE_DIR}/../shared/corpus ABSOLUTE)
+if(NAME STREQUAL "fuzz_dicom_object")
+  list(APPEND seeds ${SOURCE_DIR}/dicom_samples)
+  if(IS_DIRECTORY ${shared_corpus})
+    list(APPEND seeds ${shared_corpus})
+  endif()
+  list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/dicom.dict -max_len=131072)
+elseif(NAME STREQUAL "fuzz_plan_triple")
+  # No seed files: the harness starts from its built-in triple.
+  list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/dicom.dict -max_len=262144)
+elseif(NAME STREQUAL "fuzz_ruleset")
+  list(APPEND seeds ${SOURCE_DIR}/rulesets)
+  list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/xml.dict -max_len=32768)
+elseif(NAME STREQUAL "fuzz_case_file")
+  file(GLOB sample_cases ${SOURCE_DIR}/dicom_samples/*/case.xml)
+  foreach(case_file ${sample_cases})
+    get_filename_component(set_dir ${case_file} DIRECTORY)
+    get_filename_component(set_name ${set_dir} NAME)
+    file(COPY_FILE ${case_file} ${out}/corpus/${set_name}-case.xml)
+  endforeach()
+  list(APPEND seeds ${SOURCE_DIR}/tests/policy_cases ${SOURCE_DIR}/tests/unit/policy_fixtures)
+  list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/xml.dict -max_len=16384)
+endif()
+execute_process(
+  COMMAND ${HARNESS} -max_total_time=${SECONDS} -print_final_stats=1 -timeout=25 -rss_limit_mb=2560
+          -artifact_prefix=${out}/ ${options} ${out}/corpus ${seeds}
+  WORKING_DIRECTORY ${out}
+  RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "${NAME}: libFuzzer exited with ${result}; the failing input is in ${out}/")
+endif()
