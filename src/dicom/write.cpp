@@ -307,6 +307,94 @@ void write_beam(Writer& w, DcmItem& plan_ds, const Beam& beam, const Plan& plan)
   write_control_points(w, b, beam, ion);
 }
 
+void write_plan_references(Writer& w, DcmDataset& ds, const Plan& plan) {
+  for (const std::string& uid : plan.referenced_structure_set_uids) {
+    DcmItem& item = w.new_item(ds, DCM_ReferencedStructureSetSequence);
+    w.put(item, DCM_ReferencedSOPClassUID, kStructureSetSopClass);
+    w.put(item, DCM_ReferencedSOPInstanceUID, uid);
+  }
+  for (const std::string& uid : plan.referenced_dose_uids) {
+    DcmItem& item = w.new_item(ds, DCM_ReferencedDoseSequence);
+    w.put(item, DCM_ReferencedSOPClassUID, kDoseSopClass);
+    w.put(item, DCM_ReferencedSOPInstanceUID, uid);
+  }
+  for (const Plan::ReferencedPlan& ref : plan.referenced_plans) {
+    DcmItem& item = w.new_item(ds, DCM_ReferencedRTPlanSequence);
+    w.put(item, DCM_ReferencedSOPClassUID, kPlanSopClass);
+    w.put(item, DCM_ReferencedSOPInstanceUID, ref.sop_instance_uid);
+    w.put(item, DCM_RTPlanRelationship, ref.relationship);
+  }
+}
+
+void write_dose_references(Writer& w, DcmDataset& ds, const std::vector<DoseReference>& references) {
+  for (const DoseReference& ref : references) {
+    DcmItem& item = w.new_item(ds, DCM_DoseReferenceSequence);
+    w.put_is(item, DCM_DoseReferenceNumber, ref.number);
+    w.put_if(item, DCM_DoseReferenceUID, ref.uid);
+    w.put(item, DCM_DoseReferenceStructureType, ref.structure_type);
+    w.put_if(item, DCM_DoseReferenceDescription, ref.description);
+    w.put(item, DCM_DoseReferenceType, ref.type);
+    if (ref.referenced_roi_number) w.put_is(item, DCM_ReferencedROINumber, *ref.referenced_roi_number);
+    if (ref.point_mm) w.put(item, DCM_DoseReferencePointCoordinates, format_ds(*ref.point_mm));
+    w.put_ds(item, DCM_DeliveryWarningDose, ref.delivery_warning_dose_gy);
+    w.put_ds(item, DCM_DeliveryMaximumDose, ref.delivery_maximum_dose_gy);
+    w.put_ds(item, DCM_TargetMinimumDose, ref.target_minimum_dose_gy);
+    w.put_ds(item, DCM_TargetPrescriptionDose, ref.target_prescription_dose_gy);
+    w.put_ds(item, DCM_TargetMaximumDose, ref.target_maximum_dose_gy);
+    w.put_ds(item, DCM_TargetUnderdoseVolumeFraction, ref.target_underdose_volume_fraction);
+    w.put_ds(item, DCM_OrganAtRiskFullVolumeDose, ref.organ_at_risk_full_volume_dose_gy);
+    w.put_ds(item, DCM_OrganAtRiskLimitDose, ref.organ_at_risk_limit_dose_gy);
+    w.put_ds(item, DCM_OrganAtRiskMaximumDose, ref.organ_at_risk_maximum_dose_gy);
+    w.put_ds(item, DCM_OrganAtRiskOverdoseVolumeFraction, ref.organ_at_risk_overdose_volume_fraction);
+    w.put_ds(item, DCM_ConstraintWeight, ref.constraint_weight);
+  }
+}
+
+void write_fraction_groups(Writer& w, DcmDataset& ds, const std::vector<FractionGroup>& groups) {
+  for (const FractionGroup& group : groups) {
+    DcmItem& item = w.new_item(ds, DCM_FractionGroupSequence);
+    w.put_is(item, DCM_FractionGroupNumber, group.number);
+    w.put_if(item, DCM_FractionGroupDescription, group.description);
+    if (group.fractions_planned) w.put_is(item, DCM_NumberOfFractionsPlanned, *group.fractions_planned);
+    if (group.fraction_pattern_digits_per_day)
+      w.put_is(item, DCM_NumberOfFractionPatternDigitsPerDay, *group.fraction_pattern_digits_per_day);
+    w.put_is(item, DCM_NumberOfBeams, static_cast<long>(group.beams.size()));
+    w.put_is(item, DCM_NumberOfBrachyApplicationSetups, group.brachy_application_setup_count);
+    for (const FractionGroupDoseReference& ref : group.dose_references) {
+      DcmItem& r = w.new_item(item, DCM_ReferencedDoseReferenceSequence);
+      w.put_is(r, DCM_ReferencedDoseReferenceNumber, ref.referenced_dose_reference_number);
+      w.put_ds(r, DCM_TargetMinimumDose, ref.target_minimum_dose_gy);
+      w.put_ds(r, DCM_TargetPrescriptionDose, ref.target_prescription_dose_gy);
+      w.put_ds(r, DCM_TargetMaximumDose, ref.target_maximum_dose_gy);
+    }
+    for (const ReferencedBeam& ref : group.beams) {
+      DcmItem& rb = w.new_item(item, DCM_ReferencedBeamSequence);
+      w.put_is(rb, DCM_ReferencedBeamNumber, ref.beam_number);
+      if (ref.beam_dose_specification_point_mm)
+        w.put(rb, DCM_RETIRED_BeamDoseSpecificationPoint, format_ds(*ref.beam_dose_specification_point_mm));
+      w.put_ds(rb, DCM_BeamDose, ref.beam_dose_gy);
+      w.put_ds(rb, DCM_BeamMeterset, ref.meterset);
+    }
+  }
+}
+
+void write_application_setups(Writer& w, DcmDataset& ds, const std::vector<BrachyApplicationSetup>& setups) {
+  for (const BrachyApplicationSetup& setup : setups) {
+    DcmItem& item = w.new_item(ds, DCM_ApplicationSetupSequence);
+    w.put_is(item, DCM_ApplicationSetupNumber, setup.number);
+    w.put(item, DCM_ApplicationSetupType, setup.type);
+    w.put_if(item, DCM_ApplicationSetupName, setup.name);
+    for (const BrachyChannel& channel : setup.channels) {
+      DcmItem& c = w.new_item(item, DCM_ChannelSequence);
+      w.put_is(c, DCM_ChannelNumber, channel.number);
+      w.put(c, DCM_SourceMovementType, channel.source_movement_type);
+      w.put_ds(c, DCM_ChannelTotalTime, channel.channel_total_time_s);
+      w.put_ds(c, DCM_ChannelLength, channel.channel_length_mm);
+      w.put_is(c, DCM_NumberOfControlPoints, channel.control_point_count);
+    }
+  }
+}
+
 }  // namespace
 
 std::string write_plan(const Plan& plan, const std::filesystem::path& path,
@@ -324,87 +412,15 @@ std::string write_plan(const Plan& plan, const std::filesystem::path& path,
     w.put(ds, DCM_RTPlanTime, plan.time);
     w.put(ds, DCM_RTPlanGeometry, plan.geometry.empty() ? "PATIENT" : plan.geometry);
     w.put_if(ds, DCM_PlanIntent, plan.intent);
-    for (const std::string& uid : plan.referenced_structure_set_uids) {
-      DcmItem& item = w.new_item(ds, DCM_ReferencedStructureSetSequence);
-      w.put(item, DCM_ReferencedSOPClassUID, kStructureSetSopClass);
-      w.put(item, DCM_ReferencedSOPInstanceUID, uid);
-    }
-    for (const std::string& uid : plan.referenced_dose_uids) {
-      DcmItem& item = w.new_item(ds, DCM_ReferencedDoseSequence);
-      w.put(item, DCM_ReferencedSOPClassUID, kDoseSopClass);
-      w.put(item, DCM_ReferencedSOPInstanceUID, uid);
-    }
-    for (const Plan::ReferencedPlan& ref : plan.referenced_plans) {
-      DcmItem& item = w.new_item(ds, DCM_ReferencedRTPlanSequence);
-      w.put(item, DCM_ReferencedSOPClassUID, kPlanSopClass);
-      w.put(item, DCM_ReferencedSOPInstanceUID, ref.sop_instance_uid);
-      w.put(item, DCM_RTPlanRelationship, ref.relationship);
-    }
+    write_plan_references(w, ds, plan);
     if (!plan.brachy_treatment_technique.empty()) {
       w.put(ds, DCM_BrachyTreatmentTechnique, plan.brachy_treatment_technique);
       w.put(ds, DCM_BrachyTreatmentType, plan.brachy_treatment_type);
     }
-    for (const DoseReference& ref : plan.dose_references) {
-      DcmItem& item = w.new_item(ds, DCM_DoseReferenceSequence);
-      w.put_is(item, DCM_DoseReferenceNumber, ref.number);
-      w.put_if(item, DCM_DoseReferenceUID, ref.uid);
-      w.put(item, DCM_DoseReferenceStructureType, ref.structure_type);
-      w.put_if(item, DCM_DoseReferenceDescription, ref.description);
-      w.put(item, DCM_DoseReferenceType, ref.type);
-      if (ref.referenced_roi_number) w.put_is(item, DCM_ReferencedROINumber, *ref.referenced_roi_number);
-      if (ref.point_mm) w.put(item, DCM_DoseReferencePointCoordinates, format_ds(*ref.point_mm));
-      w.put_ds(item, DCM_DeliveryWarningDose, ref.delivery_warning_dose_gy);
-      w.put_ds(item, DCM_DeliveryMaximumDose, ref.delivery_maximum_dose_gy);
-      w.put_ds(item, DCM_TargetMinimumDose, ref.target_minimum_dose_gy);
-      w.put_ds(item, DCM_TargetPrescriptionDose, ref.target_prescription_dose_gy);
-      w.put_ds(item, DCM_TargetMaximumDose, ref.target_maximum_dose_gy);
-      w.put_ds(item, DCM_TargetUnderdoseVolumeFraction, ref.target_underdose_volume_fraction);
-      w.put_ds(item, DCM_OrganAtRiskFullVolumeDose, ref.organ_at_risk_full_volume_dose_gy);
-      w.put_ds(item, DCM_OrganAtRiskLimitDose, ref.organ_at_risk_limit_dose_gy);
-      w.put_ds(item, DCM_OrganAtRiskMaximumDose, ref.organ_at_risk_maximum_dose_gy);
-      w.put_ds(item, DCM_OrganAtRiskOverdoseVolumeFraction, ref.organ_at_risk_overdose_volume_fraction);
-      w.put_ds(item, DCM_ConstraintWeight, ref.constraint_weight);
-    }
-    for (const FractionGroup& group : plan.fraction_groups) {
-      DcmItem& item = w.new_item(ds, DCM_FractionGroupSequence);
-      w.put_is(item, DCM_FractionGroupNumber, group.number);
-      w.put_if(item, DCM_FractionGroupDescription, group.description);
-      if (group.fractions_planned) w.put_is(item, DCM_NumberOfFractionsPlanned, *group.fractions_planned);
-      if (group.fraction_pattern_digits_per_day)
-        w.put_is(item, DCM_NumberOfFractionPatternDigitsPerDay, *group.fraction_pattern_digits_per_day);
-      w.put_is(item, DCM_NumberOfBeams, static_cast<long>(group.beams.size()));
-      w.put_is(item, DCM_NumberOfBrachyApplicationSetups, group.brachy_application_setup_count);
-      for (const FractionGroupDoseReference& ref : group.dose_references) {
-        DcmItem& r = w.new_item(item, DCM_ReferencedDoseReferenceSequence);
-        w.put_is(r, DCM_ReferencedDoseReferenceNumber, ref.referenced_dose_reference_number);
-        w.put_ds(r, DCM_TargetMinimumDose, ref.target_minimum_dose_gy);
-        w.put_ds(r, DCM_TargetPrescriptionDose, ref.target_prescription_dose_gy);
-        w.put_ds(r, DCM_TargetMaximumDose, ref.target_maximum_dose_gy);
-      }
-      for (const ReferencedBeam& ref : group.beams) {
-        DcmItem& rb = w.new_item(item, DCM_ReferencedBeamSequence);
-        w.put_is(rb, DCM_ReferencedBeamNumber, ref.beam_number);
-        if (ref.beam_dose_specification_point_mm)
-          w.put(rb, DCM_RETIRED_BeamDoseSpecificationPoint, format_ds(*ref.beam_dose_specification_point_mm));
-        w.put_ds(rb, DCM_BeamDose, ref.beam_dose_gy);
-        w.put_ds(rb, DCM_BeamMeterset, ref.meterset);
-      }
-    }
+    write_dose_references(w, ds, plan.dose_references);
+    write_fraction_groups(w, ds, plan.fraction_groups);
     for (const Beam& beam : plan.beams) write_beam(w, ds, beam, plan);
-    for (const BrachyApplicationSetup& setup : plan.application_setups) {
-      DcmItem& item = w.new_item(ds, DCM_ApplicationSetupSequence);
-      w.put_is(item, DCM_ApplicationSetupNumber, setup.number);
-      w.put(item, DCM_ApplicationSetupType, setup.type);
-      w.put_if(item, DCM_ApplicationSetupName, setup.name);
-      for (const BrachyChannel& channel : setup.channels) {
-        DcmItem& c = w.new_item(item, DCM_ChannelSequence);
-        w.put_is(c, DCM_ChannelNumber, channel.number);
-        w.put(c, DCM_SourceMovementType, channel.source_movement_type);
-        w.put_ds(c, DCM_ChannelTotalTime, channel.channel_total_time_s);
-        w.put_ds(c, DCM_ChannelLength, channel.channel_length_mm);
-        w.put_is(c, DCM_NumberOfControlPoints, channel.control_point_count);
-      }
-    }
+    write_application_setups(w, ds, plan.application_setups);
     for (std::size_t i = 0; i < plan.patient_positions.size(); ++i) {
       DcmItem& item = w.new_item(ds, DCM_PatientSetupSequence);
       w.put_is(item, DCM_PatientSetupNumber, static_cast<long>(i) + 1);
@@ -421,6 +437,102 @@ std::string write_plan(const Plan& plan, const std::filesystem::path& path,
 }
 
 // ---------------------------------------------------------------- dose
+
+namespace {
+
+// Image plane, pixel description and RT Dose module attributes of the grid.
+void write_dose_grid(Writer& w, DcmDataset& ds, const DoseGrid& dose, int bits) {
+  w.put(ds, DCM_InstanceNumber, "1");
+  w.put(ds, DCM_ImagePositionPatient, format_ds(dose.origin_mm));
+  w.put(ds, DCM_ImageOrientationPatient,
+        format_ds(std::vector<double>{dose.row_direction[0], dose.row_direction[1], dose.row_direction[2],
+                                      dose.column_direction[0], dose.column_direction[1],
+                                      dose.column_direction[2]}));
+  w.put_us(ds, DCM_SamplesPerPixel, 1);
+  w.put(ds, DCM_PhotometricInterpretation, "MONOCHROME2");
+  w.put_is(ds, DCM_NumberOfFrames, dose.frames);
+  // FrameIncrementPointer (AT) -> GridFrameOffsetVector (3004,000C)
+  w.note(ds.putAndInsertTagKey(DCM_FrameIncrementPointer, DCM_GridFrameOffsetVector),
+         DCM_FrameIncrementPointer);
+  w.put_us(ds, DCM_Rows, static_cast<Uint16>(dose.rows));
+  w.put_us(ds, DCM_Columns, static_cast<Uint16>(dose.columns));
+  w.put(ds, DCM_PixelSpacing, format_ds(std::vector<double>{dose.row_spacing_mm, dose.column_spacing_mm}));
+  if (dose.slice_thickness_mm) w.put_ds(ds, DCM_SliceThickness, *dose.slice_thickness_mm);
+  w.put_us(ds, DCM_BitsAllocated, static_cast<Uint16>(bits));
+  w.put_us(ds, DCM_BitsStored, static_cast<Uint16>(bits));
+  w.put_us(ds, DCM_HighBit, static_cast<Uint16>(bits - 1));
+  w.put_us(ds, DCM_PixelRepresentation, 0);
+  w.put(ds, DCM_DoseUnits, dose.units.empty() ? "GY" : dose.units);
+  w.put(ds, DCM_DoseType, dose.dose_type.empty() ? "PHYSICAL" : dose.dose_type);
+  w.put_if(ds, DCM_DoseComment, dose.comment);
+  w.put(ds, DCM_DoseSummationType, dose.summation_type.empty() ? "PLAN" : dose.summation_type);
+  w.put(ds, DCM_GridFrameOffsetVector, format_ds(dose.frame_offsets_mm));
+}
+
+void write_dose_plan_reference(Writer& w, DcmDataset& ds, const DoseGrid& dose) {
+  if (dose.referenced_plan_uid.empty()) return;
+  DcmItem& item = w.new_item(ds, DCM_ReferencedRTPlanSequence);
+  w.put(item, DCM_ReferencedSOPClassUID, kPlanSopClass);
+  w.put(item, DCM_ReferencedSOPInstanceUID, dose.referenced_plan_uid);
+  if (!dose.referenced_fraction_group_number) return;
+  DcmItem& fg = w.new_item(item, DCM_ReferencedFractionGroupSequence);
+  w.put_is(fg, DCM_ReferencedFractionGroupNumber, *dose.referenced_fraction_group_number);
+  for (int beam : dose.referenced_beam_numbers) {
+    DcmItem& rb = w.new_item(fg, DCM_ReferencedBeamSequence);
+    w.put_is(rb, DCM_ReferencedBeamNumber, beam);
+  }
+}
+
+void write_file_dvhs(Writer& w, DcmDataset& ds, const std::vector<FileDvh>& dvhs) {
+  for (const FileDvh& dvh : dvhs) {
+    DcmItem& item = w.new_item(ds, DCM_DVHSequence);
+    if (dvh.referenced_roi_number) {
+      DcmItem& ref = w.new_item(item, DCM_DVHReferencedROISequence);
+      w.put_is(ref, DCM_ReferencedROINumber, *dvh.referenced_roi_number);
+      w.put(ref, DCM_DVHROIContributionType, "INCLUDED");
+    }
+    w.put(item, DCM_DVHType, dvh.type);
+    w.put(item, DCM_DoseUnits, dvh.dose_units);
+    w.put(item, DCM_DoseType, dvh.dose_type.empty() ? "PHYSICAL" : dvh.dose_type);
+    w.put_ds(item, DCM_DVHDoseScaling, dvh.dose_scaling);
+    w.put(item, DCM_DVHVolumeUnits, dvh.volume_units);
+    w.put_is(item, DCM_DVHNumberOfBins,
+             dvh.declared_bin_count.value_or(static_cast<int>(dvh.volumes.size())));
+    std::vector<double> data;
+    data.reserve(dvh.volumes.size() * 2);
+    for (std::size_t i = 0; i < dvh.volumes.size(); ++i) {
+      data.push_back(i < dvh.bin_widths.size() ? dvh.bin_widths[i] : 0.0);
+      data.push_back(dvh.volumes[i]);
+    }
+    w.put(item, DCM_DVHData, format_ds(data));
+    w.put_ds(item, DCM_DVHMinimumDose, dvh.minimum_dose);
+    w.put_ds(item, DCM_DVHMaximumDose, dvh.maximum_dose);
+    w.put_ds(item, DCM_DVHMeanDose, dvh.mean_dose);
+  }
+}
+
+// The doses as unsigned integers of `bits` bits, dose = stored × scaling.
+void write_dose_pixels(Writer& w, DcmDataset& ds, const DoseGrid& dose, int bits, double scaling,
+                       double max_stored) {
+  const std::size_t voxel_count = dose.dose.size();
+  if (bits == 16) {
+    std::vector<Uint16> stored(voxel_count);
+    for (std::size_t i = 0; i < voxel_count; ++i)
+      stored[i] = static_cast<Uint16>(std::min(max_stored, std::lround(dose.dose[i] / scaling) * 1.0));
+    w.note(ds.putAndInsertUint16Array(DCM_PixelData, stored.data(), static_cast<unsigned long>(voxel_count)),
+           DCM_PixelData);
+    return;
+  }
+  // 32-bit pixels as OW: little-endian host words, two per voxel.
+  std::vector<Uint32> stored(voxel_count);
+  for (std::size_t i = 0; i < voxel_count; ++i)
+    stored[i] = static_cast<Uint32>(std::min(max_stored, std::llround(dose.dose[i] / scaling) * 1.0));
+  w.note(ds.putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(stored.data()),
+                                    static_cast<unsigned long>(voxel_count * 2)),
+         DCM_PixelData);
+}
+
+}  // namespace
 
 std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
                        const std::string& transfer_syntax) {
@@ -442,31 +554,7 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
     DcmDataset& ds = *file.getDataset();
     Writer w;
     write_common(w, ds, dose.info, kDoseSopClass, "RTDOSE");
-    w.put(ds, DCM_InstanceNumber, "1");
-    w.put(ds, DCM_ImagePositionPatient, format_ds(dose.origin_mm));
-    w.put(ds, DCM_ImageOrientationPatient,
-          format_ds(std::vector<double>{dose.row_direction[0], dose.row_direction[1], dose.row_direction[2],
-                                        dose.column_direction[0], dose.column_direction[1],
-                                        dose.column_direction[2]}));
-    w.put_us(ds, DCM_SamplesPerPixel, 1);
-    w.put(ds, DCM_PhotometricInterpretation, "MONOCHROME2");
-    w.put_is(ds, DCM_NumberOfFrames, dose.frames);
-    // FrameIncrementPointer (AT) -> GridFrameOffsetVector (3004,000C)
-    w.note(ds.putAndInsertTagKey(DCM_FrameIncrementPointer, DCM_GridFrameOffsetVector),
-           DCM_FrameIncrementPointer);
-    w.put_us(ds, DCM_Rows, static_cast<Uint16>(dose.rows));
-    w.put_us(ds, DCM_Columns, static_cast<Uint16>(dose.columns));
-    w.put(ds, DCM_PixelSpacing, format_ds(std::vector<double>{dose.row_spacing_mm, dose.column_spacing_mm}));
-    if (dose.slice_thickness_mm) w.put_ds(ds, DCM_SliceThickness, *dose.slice_thickness_mm);
-    w.put_us(ds, DCM_BitsAllocated, static_cast<Uint16>(bits));
-    w.put_us(ds, DCM_BitsStored, static_cast<Uint16>(bits));
-    w.put_us(ds, DCM_HighBit, static_cast<Uint16>(bits - 1));
-    w.put_us(ds, DCM_PixelRepresentation, 0);
-    w.put(ds, DCM_DoseUnits, dose.units.empty() ? "GY" : dose.units);
-    w.put(ds, DCM_DoseType, dose.dose_type.empty() ? "PHYSICAL" : dose.dose_type);
-    w.put_if(ds, DCM_DoseComment, dose.comment);
-    w.put(ds, DCM_DoseSummationType, dose.summation_type.empty() ? "PLAN" : dose.summation_type);
-    w.put(ds, DCM_GridFrameOffsetVector, format_ds(dose.frame_offsets_mm));
+    write_dose_grid(w, ds, dose, bits);
 
     // Scaling: the model's DoseGridScaling when it is set and large enough, else the
     // smallest one that fits the maximum dose into the stored integer range.
@@ -485,63 +573,10 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
     scaling = std::stod(format_ds(scaling));
     w.put(ds, DCM_DoseGridScaling, format_ds(scaling));
 
-    if (!dose.referenced_plan_uid.empty()) {
-      DcmItem& item = w.new_item(ds, DCM_ReferencedRTPlanSequence);
-      w.put(item, DCM_ReferencedSOPClassUID, kPlanSopClass);
-      w.put(item, DCM_ReferencedSOPInstanceUID, dose.referenced_plan_uid);
-      if (dose.referenced_fraction_group_number) {
-        DcmItem& fg = w.new_item(item, DCM_ReferencedFractionGroupSequence);
-        w.put_is(fg, DCM_ReferencedFractionGroupNumber, *dose.referenced_fraction_group_number);
-        for (int beam : dose.referenced_beam_numbers) {
-          DcmItem& rb = w.new_item(fg, DCM_ReferencedBeamSequence);
-          w.put_is(rb, DCM_ReferencedBeamNumber, beam);
-        }
-      }
-    }
-    for (const FileDvh& dvh : dose.dvhs) {
-      DcmItem& item = w.new_item(ds, DCM_DVHSequence);
-      if (dvh.referenced_roi_number) {
-        DcmItem& ref = w.new_item(item, DCM_DVHReferencedROISequence);
-        w.put_is(ref, DCM_ReferencedROINumber, *dvh.referenced_roi_number);
-        w.put(ref, DCM_DVHROIContributionType, "INCLUDED");
-      }
-      w.put(item, DCM_DVHType, dvh.type);
-      w.put(item, DCM_DoseUnits, dvh.dose_units);
-      w.put(item, DCM_DoseType, dvh.dose_type.empty() ? "PHYSICAL" : dvh.dose_type);
-      w.put_ds(item, DCM_DVHDoseScaling, dvh.dose_scaling);
-      w.put(item, DCM_DVHVolumeUnits, dvh.volume_units);
-      w.put_is(item, DCM_DVHNumberOfBins,
-               dvh.declared_bin_count.value_or(static_cast<int>(dvh.volumes.size())));
-      std::vector<double> data;
-      data.reserve(dvh.volumes.size() * 2);
-      for (std::size_t i = 0; i < dvh.volumes.size(); ++i) {
-        data.push_back(i < dvh.bin_widths.size() ? dvh.bin_widths[i] : 0.0);
-        data.push_back(dvh.volumes[i]);
-      }
-      w.put(item, DCM_DVHData, format_ds(data));
-      w.put_ds(item, DCM_DVHMinimumDose, dvh.minimum_dose);
-      w.put_ds(item, DCM_DVHMaximumDose, dvh.maximum_dose);
-      w.put_ds(item, DCM_DVHMeanDose, dvh.mean_dose);
-    }
+    write_dose_plan_reference(w, ds, dose);
+    write_file_dvhs(w, ds, dose.dvhs);
 
-    if (!dose.dose.empty()) {
-      if (bits == 16) {
-        std::vector<Uint16> stored(voxel_count);
-        for (std::size_t i = 0; i < voxel_count; ++i)
-          stored[i] = static_cast<Uint16>(std::min(max_stored, std::lround(dose.dose[i] / scaling) * 1.0));
-        w.note(
-            ds.putAndInsertUint16Array(DCM_PixelData, stored.data(), static_cast<unsigned long>(voxel_count)),
-            DCM_PixelData);
-      } else {
-        // 32-bit pixels as OW: little-endian host words, two per voxel.
-        std::vector<Uint32> stored(voxel_count);
-        for (std::size_t i = 0; i < voxel_count; ++i)
-          stored[i] = static_cast<Uint32>(std::min(max_stored, std::llround(dose.dose[i] / scaling) * 1.0));
-        w.note(ds.putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(stored.data()),
-                                          static_cast<unsigned long>(voxel_count * 2)),
-               DCM_PixelData);
-      }
-    }
+    if (!dose.dose.empty()) write_dose_pixels(w, ds, dose, bits, scaling, max_stored);
     return save(file, path, transfer_syntax, w, dose.info.specific_character_set);
   } catch (const std::exception& e) {
     return path.string() + ": " + e.what();

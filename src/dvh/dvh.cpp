@@ -666,16 +666,19 @@ double closure_distance_mm(const std::vector<double>& u, const std::vector<doubl
   return std::isfinite(best) ? clampd(best) : clampd(linear);
 }
 
-// The end cap beyond plane e (dir +1 above, −1 below), closed by the trend of the end contours.
-void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& sampler, double inv_bin,
-             Accumulator& acc, std::vector<double>& xs, RowCache& cache) {
-  const auto& planes = job.slabs.planes;
-  const RoiPlane& e = planes[ie];
-  const double h = job.h_mm;
-  const double half = dir > 0 ? e.z_hi_mm - e.z_mm : e.z_mm - e.z_lo_mm;  // 0 with EndCaps::none
-  if (dir > 0) boundary_contours(sampler, e, e.z_mm, h, acc);
-  if (!(half > 0)) return;
-  // Inward neighbours (adjacent: no gap between the slabs).
+// What every end-cap step needs: the ROI, the end plane, its side and the sampling state.
+struct CapContext {
+  const RoiJob& job;
+  std::size_t ie;  // the end plane
+  int dir;         // +1: the cap above it, −1: below
+  const DoseSampler& sampler;
+  double inv_bin;
+  Accumulator& acc;
+  const RoiPlane& end() const { return job.slabs.planes[ie]; }
+};
+
+// The (at most two) planes inward from the end plane, adjacent slabs only (no gap).
+std::vector<std::size_t> inward_planes(const std::vector<RoiPlane>& planes, std::size_t ie, int dir) {
   std::vector<std::size_t> inward;
   for (std::size_t k = ie; inward.size() < 2;) {
     const std::size_t next = dir > 0 ? k - 1 : k + 1;
@@ -686,6 +689,156 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
     inward.push_back(next);
     k = next;
   }
+  return inward;
+}
+
+// The end plane's lattice points with their depth inside the end contour, and the deepest
+// point (x, y); the plane's centre when no lattice point falls inside.
+struct EndPoints {
+  std::vector<std::pair<double, double>> points;
+  std::vector<double> depth;
+  double x = 0, y = 0;
+};
+
+EndPoints end_points(const CapContext& cx, const EndDepth& end_depth, const std::vector<Span>& spans) {
+  EndPoints out;
+  double best = -std::numeric_limits<double>::infinity();
+  for (const Span& sp : spans)
+    for (long q = 0; q < sp.count; ++q) {
+      const double px = sp.x_first_mm + static_cast<double>(q) * cx.job.h_mm;
+      const double d = end_depth(px, sp.y_mm);
+      out.points.push_back({px, sp.y_mm});
+      out.depth.push_back(d);
+      if (d > best) best = d, out.x = px, out.y = sp.y_mm;
+    }
+  if (out.points.empty()) {
+    const Span c = centre_span(cx.end());
+    out.x = c.x_first_mm, out.y = c.y_mm;
+  }
+  return out;
+}
+
+// A rounded end (its contours shrink towards a point): the inradius² trend of the end and
+// inward planes along one ray, and each lattice point's column as far as the trend keeps it
+// inside. Returns the cap length, NaN when the trend does not close (the end is then flat and
+// `columns` stays empty). An end smaller than the lattice is sampled here as one column at its
+// centre, and `sampled` is set.
+double rounded_cap(const CapContext& cx, const std::vector<std::size_t>& inward, std::vector<Span>& spans,
+                   std::vector<ColumnPoint>& columns, bool& sampled) {
+  const auto& planes = cx.job.slabs.planes;
+  const RoiPlane& e = cx.end();
+  const double h = cx.job.h_mm;
+  // Size of each plane: its deepest point's depth, by pattern search from the end plane's.
+  const double tolerance = 0.1 * h;
+  const EndDepth end_depth(e, cx.job.distance[inward[0]], tolerance);
+  const EndPoints ends = end_points(cx, end_depth, spans);
+  double x = ends.x, y = ends.y;  // moved to the deepest point by the search
+  std::vector<double> u{0.0}, r2;
+  const double rho = end_depth.deepest(x, y, 0.5 * h);
+  r2.push_back(rho * rho);
+  // Each inward plane's size along the same ray: from the end's deepest point towards its
+  // nearest moving edge (a cone lying across the planes narrows along its axis, not evenly).
+  double nx, ny;
+  end_depth.nearest(x, y, nx, ny);
+  const double ray_len = std::hypot(nx - x, ny - y);
+  for (std::size_t k : inward) {
+    double r = ray_len > 0 && geometry::plane_contains(planes[k], x, y)
+                   ? ray_depth_mm(planes[k], x, y, (nx - x) / ray_len, (ny - y) / ray_len)
+                   : std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(r)) {
+      double kx = x, ky = y;
+      r = EndDepth(planes[k], cx.job.distance[cx.ie], tolerance).deepest(kx, ky, 0.5 * h);
+    }
+    u.push_back(-std::abs(planes[k].z_mm - e.z_mm));
+    r2.push_back(r * r);
+  }
+  const double L = closure_distance_mm(u, r2, std::abs(e.z_mm - planes[inward[0]].z_mm));
+  if (std::isnan(L) || !(rho > 0)) return std::numeric_limits<double>::quiet_NaN();  // no closing trend
+  // Q(v) = inradius² at v beyond the plane; a point at depth d stays inside while
+  // inradius(v) > rho − d. Q falls on [0, L]: bisection.
+  const double c1 = (r2[1] - r2[0]) / (u[1] - u[0]);
+  const double c2 = u.size() >= 3 ? ((r2[2] - r2[1]) / (u[2] - u[1]) - c1) / (u[2] - u[0]) : 0.0;
+  auto Q = [&](double v) { return v >= L ? 0.0 : std::max(r2[0] + c1 * v + c2 * v * (v - u[1]), 0.0); };
+  for (std::size_t i = 0; i < ends.points.size(); ++i) {
+    const double need = std::max(rho - ends.depth[i], 0.0);
+    double lo = 0, hi = L;
+    for (int it = 0; it < 30; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      (Q(mid) > need * need ? lo : hi) = mid;
+    }
+    columns.push_back({ends.points[i].first, ends.points[i].second, 0.0, lo});
+    boundary_point(cx.sampler, ends.points[i].first, ends.points[i].second, e.z_mm + cx.dir * lo, cx.acc);
+  }
+  boundary_point(cx.sampler, x, y, e.z_mm + cx.dir * L, cx.acc);  // the tip
+  spans.clear();
+  if (columns.empty()) {  // smaller than the lattice: one column at its centre
+    columns.push_back({x, y, 0.0, 0.5 * L});
+    const double w_total = e.area_mm2 * 0.5 * L;  // a paraboloid-like tip: ½ base × height
+    const int subslabs = subslab_count(cx.job, 0.5 * L);
+    const double dz = 0.5 * L / subslabs;
+    SubSlab slab(cx.sampler, cx.acc, h, dz, cx.inv_bin);
+    for (int k = 0; k < subslabs; ++k) {
+      slab.at(e.z_mm + cx.dir * (k + 0.5) * dz);
+      slab.span(y, x, 1, w_total / subslabs);
+    }
+    sampled = true;
+  }
+  return L;
+}
+
+// A flat end grown by the trend where the contours grow outwards (a cone's base), never
+// shrunk: columns for the lattice points outside the end contour that the growth reaches
+// within the half-spacing cap.
+void flat_cap_growth(const CapContext& cx, std::size_t inner, double half, RowCache& cache,
+                     std::vector<double>& xs, std::vector<ColumnPoint>& columns) {
+  const RoiJob& job = cx.job;
+  const RoiPlane& e = cx.end();
+  const RoiPlane& m = job.slabs.planes[inner];
+  const double h = job.h_mm;
+  const double s1 = std::abs(e.z_mm - m.z_mm);
+  double growth = 0;  // how far the end contour lies outside its neighbour, at most
+  for (const auto& p : e.polygons)
+    for (std::size_t k = 0; k < p.x_mm.size(); ++k)
+      growth = std::max(growth, job.distance[inner].unsigned_mm(p.x_mm[k], p.y_mm[k]));
+  const double margin = growth * half / s1;
+  if (!(margin > 0.05 * h)) return;
+  const PlaneRows& rows_e = cache.get(job, cx.ie, xs);
+  const PlaneRows& rows_m = cache.get(job, inner, xs);
+  const long j_lo = static_cast<long>(std::floor((e.y_min_mm - margin - job.y0_mm) / h)) - 1;
+  const long j_hi = static_cast<long>(std::ceil((e.y_max_mm + margin - job.y0_mm) / h)) + 1;
+  const long q_lo = static_cast<long>(std::floor((e.x_min_mm - margin - job.x0_mm) / h)) - 1;
+  const long q_hi = static_cast<long>(std::ceil((e.x_max_mm + margin - job.x0_mm) / h)) + 1;
+  for (long j = j_lo; j <= j_hi; ++j) {
+    const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
+    for (long q = q_lo; q <= q_hi; ++q) {
+      const double x = lattice_x(job, q);
+      if (rows_e.contains(j, q)) continue;  // inside the end contour: in the cap anyway
+      const double de = -job.distance[cx.ie].unsigned_mm(x, y);
+      if (de >= 0 || de < -margin) continue;
+      const double um = job.distance[inner].unsigned_mm(x, y);
+      const double dm = rows_m.contains(j, q) ? um : -um;
+      const double rate = (de - dm) / s1;  // growth per mm outward
+      if (!(rate > 0)) continue;
+      const double from = -de / rate;
+      if (from >= half) continue;
+      columns.push_back({x, y, from, half});
+      boundary_point(cx.sampler, x, y, e.z_mm + cx.dir * from, cx.acc);
+      boundary_point(cx.sampler, x, y, e.z_mm + cx.dir * half, cx.acc);
+    }
+  }
+}
+
+// The end cap beyond plane e (dir +1 above, −1 below), closed by the trend of the end contours.
+void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& sampler, double inv_bin,
+             Accumulator& acc, std::vector<double>& xs, RowCache& cache) {
+  const CapContext cx{job, ie, dir, sampler, inv_bin, acc};
+  const auto& planes = job.slabs.planes;
+  const RoiPlane& e = planes[ie];
+  const double h = job.h_mm;
+  const double half = dir > 0 ? e.z_hi_mm - e.z_mm : e.z_mm - e.z_lo_mm;  // 0 with EndCaps::none
+  if (dir > 0) boundary_contours(sampler, e, e.z_mm, h, acc);
+  if (!(half > 0)) return;
+  const std::vector<std::size_t> inward = inward_planes(planes, ie, dir);
   std::vector<Span> spans;
   const long n = plane_spans(job, e, xs, spans);
   const double f = area_scale(e.area_mm2, n, h);
@@ -693,117 +846,15 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
   std::vector<ColumnPoint> columns;  // from/to: distance beyond the end plane (mm)
   double length = half;
   if (rounded) {
-    // Size of each plane: its deepest point's depth, by pattern search from the end plane's.
-    const double tolerance = 0.1 * h;
-    const EndDepth end_depth(e, job.distance[inward[0]], tolerance);
-    double x = 0, y = 0, best = -std::numeric_limits<double>::infinity();
-    std::vector<std::pair<double, double>> points;
-    std::vector<double> depth;
-    for (const Span& sp : spans)
-      for (long q = 0; q < sp.count; ++q) {
-        const double px = sp.x_first_mm + static_cast<double>(q) * h;
-        const double d = end_depth(px, sp.y_mm);
-        points.push_back({px, sp.y_mm});
-        depth.push_back(d);
-        if (d > best) best = d, x = px, y = sp.y_mm;
-      }
-    if (points.empty()) {
-      const Span c = centre_span(e);
-      x = c.x_first_mm, y = c.y_mm;
-    }
-    std::vector<double> u{0.0}, r2;
-    const double rho = end_depth.deepest(x, y, 0.5 * h);
-    r2.push_back(rho * rho);
-    // Each inward plane's size along the same ray: from the end's deepest point towards its
-    // nearest moving edge (a cone lying across the planes narrows along its axis, not evenly).
-    double nx, ny;
-    end_depth.nearest(x, y, nx, ny);
-    const double ray_len = std::hypot(nx - x, ny - y);
-    for (std::size_t k : inward) {
-      double r = ray_len > 0 && geometry::plane_contains(planes[k], x, y)
-                     ? ray_depth_mm(planes[k], x, y, (nx - x) / ray_len, (ny - y) / ray_len)
-                     : std::numeric_limits<double>::quiet_NaN();
-      if (std::isnan(r)) {
-        double kx = x, ky = y;
-        r = EndDepth(planes[k], job.distance[ie], tolerance).deepest(kx, ky, 0.5 * h);
-      }
-      u.push_back(-std::abs(planes[k].z_mm - e.z_mm));
-      r2.push_back(r * r);
-    }
-    length = closure_distance_mm(u, r2, std::abs(e.z_mm - planes[inward[0]].z_mm));
-    if (std::isnan(length) || !(rho > 0)) {
-      length = half;  // no closing trend: flat
-    } else {
-      // Q(v) = inradius² at v beyond the plane; a point at depth d stays inside while
-      // inradius(v) > rho − d. Q falls on [0, length]: bisection.
-      const double c1 = (r2[1] - r2[0]) / (u[1] - u[0]);
-      const double c2 = u.size() >= 3 ? ((r2[2] - r2[1]) / (u[2] - u[1]) - c1) / (u[2] - u[0]) : 0.0;
-      const double L = length;
-      auto Q = [&](double v) { return v >= L ? 0.0 : std::max(r2[0] + c1 * v + c2 * v * (v - u[1]), 0.0); };
-      for (std::size_t i = 0; i < points.size(); ++i) {
-        const double need = std::max(rho - depth[i], 0.0);
-        double lo = 0, hi = L;
-        for (int it = 0; it < 30; ++it) {
-          const double mid = 0.5 * (lo + hi);
-          (Q(mid) > need * need ? lo : hi) = mid;
-        }
-        columns.push_back({points[i].first, points[i].second, 0.0, lo});
-        boundary_point(sampler, points[i].first, points[i].second, e.z_mm + dir * lo, acc);
-      }
-      boundary_point(sampler, x, y, e.z_mm + dir * L, acc);  // the tip
-      spans.clear();
-      if (columns.empty()) {  // smaller than the lattice: one column at its centre
-        columns.push_back({x, y, 0.0, 0.5 * L});
-        const double w_total = e.area_mm2 * 0.5 * L;  // a paraboloid-like tip: ½ base × height
-        const int subslabs = subslab_count(job, 0.5 * L);
-        const double dz = 0.5 * L / subslabs;
-        SubSlab slab(sampler, acc, h, dz, inv_bin);
-        for (int k = 0; k < subslabs; ++k) {
-          slab.at(e.z_mm + dir * (k + 0.5) * dz);
-          slab.span(y, x, 1, w_total / subslabs);
-        }
-        return;
-      }
-    }
+    bool sampled = false;
+    const double closed = rounded_cap(cx, inward, spans, columns, sampled);
+    if (sampled) return;
+    if (!std::isnan(closed)) length = closed;
   }
   if (!rounded || columns.empty()) {
-    // Flat: the end contour, grown by the trend where the contours grow outwards (a cone's
-    // base), never shrunk; its face half a spacing beyond the plane.
-    if (!inward.empty() && e.area_mm2 > planes[inward[0]].area_mm2) {
-      const RoiPlane& m = planes[inward[0]];
-      const double s1 = std::abs(e.z_mm - m.z_mm);
-      double growth = 0;  // how far the end contour lies outside its neighbour, at most
-      for (const auto& p : e.polygons)
-        for (std::size_t k = 0; k < p.x_mm.size(); ++k)
-          growth = std::max(growth, job.distance[inward[0]].unsigned_mm(p.x_mm[k], p.y_mm[k]));
-      const double margin = growth * half / s1;
-      if (margin > 0.05 * h) {
-        const PlaneRows& rows_e = cache.get(job, ie, xs);
-        const PlaneRows& rows_m = cache.get(job, inward[0], xs);
-        const long j_lo = static_cast<long>(std::floor((e.y_min_mm - margin - job.y0_mm) / h)) - 1;
-        const long j_hi = static_cast<long>(std::ceil((e.y_max_mm + margin - job.y0_mm) / h)) + 1;
-        const long q_lo = static_cast<long>(std::floor((e.x_min_mm - margin - job.x0_mm) / h)) - 1;
-        const long q_hi = static_cast<long>(std::ceil((e.x_max_mm + margin - job.x0_mm) / h)) + 1;
-        for (long j = j_lo; j <= j_hi; ++j) {
-          const double y = job.y0_mm + (static_cast<double>(j) + 0.5) * h;
-          for (long q = q_lo; q <= q_hi; ++q) {
-            const double x = lattice_x(job, q);
-            if (rows_e.contains(j, q)) continue;  // inside the end contour: in the cap anyway
-            const double de = -job.distance[ie].unsigned_mm(x, y);
-            if (de >= 0 || de < -margin) continue;
-            const double um = job.distance[inward[0]].unsigned_mm(x, y);
-            const double dm = rows_m.contains(j, q) ? um : -um;
-            const double rate = (de - dm) / s1;  // growth per mm outward
-            if (!(rate > 0)) continue;
-            const double from = -de / rate;
-            if (from >= half) continue;
-            columns.push_back({x, y, from, half});
-            boundary_point(sampler, x, y, e.z_mm + dir * from, acc);
-            boundary_point(sampler, x, y, e.z_mm + dir * half, acc);
-          }
-        }
-      }
-    }
+    // Flat: the end contour, its face half a spacing beyond the plane.
+    if (!inward.empty() && e.area_mm2 > planes[inward[0]].area_mm2)
+      flat_cap_growth(cx, inward[0], half, cache, xs, columns);
     if (n == 0) {
       if (!(e.area_mm2 > 0)) return;
       spans.push_back(centre_span(e));

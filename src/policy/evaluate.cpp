@@ -871,6 +871,152 @@ static bool fails_plan_property(const RuleNode& rule, const EvaluatedNode& evalu
   return failed(evaluated);
 }
 
+namespace {
+
+bool required_for_line(const DocumentationRequirement& req, const CaseFile& c) {
+  return (req.only_lines.empty() || contains(req.only_lines, c.line_of_business)) &&
+         !contains(req.except_lines, c.line_of_business);
+}
+
+// What the documentation checklist adds up to.
+struct DocumentationResult {
+  bool complete = true;
+  std::vector<std::string> missing;  // "<id> (<text>): <evidence>" per required item not met
+  // Required items whose plan property a DICOM check measured as failing (a 12 mm grid,
+  // a field-in-field plan, no PTV): a decision, not missing documentation.
+  std::vector<const EvaluatedNode*> failed_technical;
+};
+
+// One checklist line: the item's tests, the documents it matched and its signers.
+DocumentationItem evaluate_item(const DocumentationRequirement& req, const CaseFile& c, Evaluator& ev) {
+  DocumentationItem item;
+  item.outline_id = req.node.outline_id;
+  item.text = req.node.text;
+  ev.last_documents.clear();
+  item.node = ev.eval(req.node);
+  item.result = item.node.result;
+  for (const auto& j : ev.last_documents) {
+    if (j.supplied) item.supplied = true;
+    if (item.document_date.empty()) item.document_date = j.date;
+    if (item.window.empty()) item.window = j.window;
+    item.signed_by.insert(item.signed_by.end(), j.signed_by.begin(), j.signed_by.end());
+    item.missing_signers.insert(item.missing_signers.end(), j.missing_signers.begin(),
+                                j.missing_signers.end());
+  }
+  std::function<void(const RuleNode&)> roles = [&](const RuleNode& n) {
+    for (const auto& r : n.signer_roles)
+      if (!contains(item.required_signers, r)) item.required_signers.push_back(r);
+    for (const auto& ch : n.children) roles(ch);
+  };
+  roles(req.node);
+  if (ev.last_documents.empty() && item.result == Truth::met) item.supplied = true;  // technical evidence
+  if (!req.required) {
+    item.required = false;
+    item.not_required_reason = "optional in the policy: listed, never decides";
+  }
+  if (!required_for_line(req, c)) {
+    item.required = false;
+    item.not_required_reason = "not required for line of business '" + c.line_of_business + "'";
+    item.node.evidence =
+        "not required for line of business '" + c.line_of_business + "'; " + item.node.evidence;
+  }
+  return item;
+}
+
+DocumentationResult evaluate_documentation(const Ruleset& rs, const CaseFile& c, Evaluator& ev,
+                                           Determination& d) {
+  DocumentationResult out;
+  for (const auto& req : rs.documentation) {
+    DocumentationItem item = evaluate_item(req, c, ev);
+    if (required_for_line(req, c) && req.required && item.result != Truth::met) {
+      out.complete = false;
+      out.missing.push_back(item.outline_id + " (" + item.text + "): " + item.node.evidence);
+    }
+    d.documentation.push_back(std::move(item));
+  }
+  // After the loop: d.documentation no longer reallocates, so the pointers stay valid.
+  for (std::size_t i = 0; i < rs.documentation.size(); ++i) {
+    const auto& req = rs.documentation[i];
+    if (required_for_line(req, c) && req.required && d.documentation[i].result == Truth::not_met &&
+        fails_plan_property(req.node, d.documentation[i].node))
+      out.failed_technical.push_back(&d.documentation[i].node);
+  }
+  return out;
+}
+
+// The outline ids of the deciding nodes, at most `limit` (then "...").
+std::string deciding_ids(const std::vector<EvaluatedNode>& deciding, std::size_t limit = 0) {
+  std::vector<std::string> ids;
+  for (const auto& n : deciding) ids.push_back(n.outline_id);
+  if (limit && ids.size() > limit) {
+    ids.resize(limit);
+    ids.push_back("...");
+  }
+  return join_nonempty(ids, ", ");
+}
+
+// Neither met nor refuted: what is missing to decide, and whether a person must judge.
+void decide_insufficient(const Ruleset& rs, const CaseFile& c, const DocumentationResult& docs,
+                         Determination& d) {
+  const std::string& id = rs.header.id;
+  d.outcome = Outcome::insufficient_documentation;
+  collect_unknown(d.criteria, d.missing, "");
+  if (d.exclusions) collect_unknown(*d.exclusions, d.missing, "exclusion ");
+  for (const auto& m : docs.missing) d.missing.push_back("documentation " + m);
+  if (c.unedited_template)
+    d.missing.insert(
+        d.missing.begin(),
+        "the case file is the unedited case-template (<unedited-template/>): replace its example "
+        "facts with the patient's and remove that element");
+  d.manual_review = rs.header.manual_review || has_manual(d.criteria);
+  for (const auto& item : d.documentation)
+    d.manual_review |= item.required && item.result == Truth::unknown && has_manual(item.node);
+  if (rs.header.manual_review)
+    d.summary = "manual review required under " + id +
+                ": its criteria are not public, so rtreview never decides MEETS; the supplied "
+                "documentation is listed";
+  else if (d.manual_review)
+    d.summary = "manual review required under " + id + ": " + std::to_string(d.missing.size()) +
+                " item(s) need a reviewer's judgement or documentation";
+  else
+    d.summary = std::to_string(d.missing.size()) + " item(s) missing to decide " + id;
+  if (d.criteria.result == Truth::met) collect_deciding(d.criteria, Truth::met, d.deciding);
+}
+
+// The outcome, in order: an exclusion, criteria not met, a failed plan property, all met;
+// else insufficient documentation.
+void decide(const Ruleset& rs, const CaseFile& c, Truth exclusions, const DocumentationResult& docs,
+            Determination& d) {
+  const std::string& id = rs.header.id;
+  if (exclusions == Truth::met) {
+    d.outcome = Outcome::does_not_meet;
+    collect_deciding(*d.exclusions, Truth::met, d.deciding);
+    d.summary =
+        "not medically necessary under " + id + ": exclusion " + deciding_ids(d.deciding) + " applies";
+  } else if (d.criteria.result == Truth::not_met) {
+    d.outcome = Outcome::does_not_meet;
+    collect_deciding(d.criteria, Truth::not_met, d.deciding);
+    d.summary = "criteria " + d.criteria.outline_id + " of " + id +
+                " not met: " + deciding_ids(d.deciding, 8) + " not met";
+  } else if (!docs.failed_technical.empty()) {
+    d.outcome = Outcome::does_not_meet;
+    for (const EvaluatedNode* n : docs.failed_technical) d.deciding.push_back(*n);
+    d.summary = "the plan fails " + id + " technical requirement(s) " + deciding_ids(d.deciding) +
+                " as measured from the DICOM";
+    for (const auto& m : docs.missing) d.missing.push_back("documentation " + m);
+  } else if (d.criteria.result == Truth::met && exclusions == Truth::not_met && docs.complete &&
+             !rs.header.manual_review && !c.unedited_template) {
+    d.outcome = Outcome::meets;
+    collect_deciding(d.criteria, Truth::met, d.deciding);
+    d.summary = "criteria " + d.criteria.outline_id + " of " + id +
+                " met, no exclusion applies, required documentation present";
+  } else {
+    decide_insufficient(rs, c, docs, d);
+  }
+}
+
+}  // namespace
+
 Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings,
                               const DicomFacts& dicom) {
   Determination d;
@@ -902,118 +1048,8 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
     ev.in_exclusions = false;
     exclusions = d.exclusions->result;
   }
-  bool documentation_complete = true;
-  std::vector<std::string> missing_docs;
-  // Required items whose plan property a DICOM check measured as failing (a 12 mm grid,
-  // a field-in-field plan, no PTV): a decision, not missing documentation.
-  std::vector<const EvaluatedNode*> failed_technical;
-  for (const auto& req : rs.documentation) {
-    DocumentationItem item;
-    item.outline_id = req.node.outline_id;
-    item.text = req.node.text;
-    ev.last_documents.clear();
-    item.node = ev.eval(req.node);
-    bool applies = (req.only_lines.empty() || contains(req.only_lines, c.line_of_business)) &&
-                   !contains(req.except_lines, c.line_of_business);
-    item.result = item.node.result;
-    for (const auto& j : ev.last_documents) {
-      if (j.supplied) item.supplied = true;
-      if (item.document_date.empty()) item.document_date = j.date;
-      if (item.window.empty()) item.window = j.window;
-      item.signed_by.insert(item.signed_by.end(), j.signed_by.begin(), j.signed_by.end());
-      item.missing_signers.insert(item.missing_signers.end(), j.missing_signers.begin(),
-                                  j.missing_signers.end());
-    }
-    std::function<void(const RuleNode&)> roles = [&](const RuleNode& n) {
-      for (const auto& r : n.signer_roles)
-        if (!contains(item.required_signers, r)) item.required_signers.push_back(r);
-      for (const auto& ch : n.children) roles(ch);
-    };
-    roles(req.node);
-    if (ev.last_documents.empty() && item.result == Truth::met) item.supplied = true;  // technical evidence
-    if (!req.required) {
-      item.required = false;
-      item.not_required_reason = "optional in the policy: listed, never decides";
-    }
-    if (!applies) {
-      item.required = false;
-      item.not_required_reason = "not required for line of business '" + c.line_of_business + "'";
-      item.node.evidence =
-          "not required for line of business '" + c.line_of_business + "'; " + item.node.evidence;
-    } else if (req.required && item.result != Truth::met) {
-      documentation_complete = false;
-      missing_docs.push_back(item.outline_id + " (" + item.text + "): " + item.node.evidence);
-    }
-    d.documentation.push_back(std::move(item));
-  }
-  for (std::size_t i = 0; i < rs.documentation.size(); ++i) {
-    const auto& req = rs.documentation[i];
-    const bool applies = (req.only_lines.empty() || contains(req.only_lines, c.line_of_business)) &&
-                         !contains(req.except_lines, c.line_of_business);
-    if (applies && req.required && d.documentation[i].result == Truth::not_met &&
-        fails_plan_property(req.node, d.documentation[i].node))
-      failed_technical.push_back(&d.documentation[i].node);
-  }
-
-  const std::string& id = rs.header.id;
-  if (exclusions == Truth::met) {
-    d.outcome = Outcome::does_not_meet;
-    collect_deciding(*d.exclusions, Truth::met, d.deciding);
-    std::vector<std::string> ids;
-    for (const auto& n : d.deciding) ids.push_back(n.outline_id);
-    d.summary =
-        "not medically necessary under " + id + ": exclusion " + join_nonempty(ids, ", ") + " applies";
-  } else if (d.criteria.result == Truth::not_met) {
-    d.outcome = Outcome::does_not_meet;
-    collect_deciding(d.criteria, Truth::not_met, d.deciding);
-    std::vector<std::string> ids;
-    for (const auto& n : d.deciding) ids.push_back(n.outline_id);
-    if (ids.size() > 8) {
-      ids.resize(8);
-      ids.push_back("...");
-    }
-    d.summary = "criteria " + d.criteria.outline_id + " of " + id + " not met: " + join_nonempty(ids, ", ") +
-                " not met";
-  } else if (!failed_technical.empty()) {
-    d.outcome = Outcome::does_not_meet;
-    std::vector<std::string> ids;
-    for (const EvaluatedNode* n : failed_technical) {
-      d.deciding.push_back(*n);
-      ids.push_back(n->outline_id);
-    }
-    d.summary = "the plan fails " + id + " technical requirement(s) " + join_nonempty(ids, ", ") +
-                " as measured from the DICOM";
-    for (auto& m : missing_docs) d.missing.push_back("documentation " + m);
-  } else if (d.criteria.result == Truth::met && exclusions == Truth::not_met && documentation_complete &&
-             !rs.header.manual_review && !c.unedited_template) {
-    d.outcome = Outcome::meets;
-    collect_deciding(d.criteria, Truth::met, d.deciding);
-    d.summary = "criteria " + d.criteria.outline_id + " of " + id +
-                " met, no exclusion applies, required documentation present";
-  } else {
-    d.outcome = Outcome::insufficient_documentation;
-    collect_unknown(d.criteria, d.missing, "");
-    if (d.exclusions) collect_unknown(*d.exclusions, d.missing, "exclusion ");
-    for (auto& m : missing_docs) d.missing.push_back("documentation " + m);
-    if (c.unedited_template)
-      d.missing.insert(
-          d.missing.begin(),
-          "the case file is the unedited case-template (<unedited-template/>): replace its example "
-          "facts with the patient's and remove that element");
-    d.manual_review = rs.header.manual_review || has_manual(d.criteria);
-    for (const auto& item : d.documentation)
-      d.manual_review |= item.required && item.result == Truth::unknown && has_manual(item.node);
-    if (rs.header.manual_review)
-      d.summary = "manual review required under " + id +
-                  ": its criteria are not public, so rtreview never decides MEETS; the supplied "
-                  "documentation is listed";
-    else if (d.manual_review)
-      d.summary = "manual review required under " + id + ": " + std::to_string(d.missing.size()) +
-                  " item(s) need a reviewer's judgement or documentation";
-    else
-      d.summary = std::to_string(d.missing.size()) + " item(s) missing to decide " + id;
-    if (d.criteria.result == Truth::met) collect_deciding(d.criteria, Truth::met, d.deciding);
-  }
+  const DocumentationResult docs = evaluate_documentation(rs, c, ev, d);
+  decide(rs, c, exclusions, docs, d);
   if (rs.header.manual_review) d.manual_review = true;
   return d;
 }
