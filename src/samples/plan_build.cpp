@@ -386,6 +386,127 @@ std::vector<double> mlc_leaf_boundaries_mm() {
   return b;
 }
 
+namespace {
+
+// The prescription on the target and one constraint per organ at risk.
+std::vector<DoseReference> dose_references(const PlanSpec& spec, const StructureSet& ss, const SetIds& ids) {
+  std::vector<DoseReference> out;
+  DoseReference rx;
+  rx.number = 1;
+  rx.uid = ids.dose_reference_uid(1);
+  rx.structure_type = "VOLUME";
+  rx.description = spec.target_roi + " prescription";
+  rx.type = "TARGET";
+  rx.referenced_roi_number = roi_number(ss, spec.target_roi);
+  rx.target_prescription_dose_gy = spec.prescription_gy;
+  rx.target_minimum_dose_gy = round_to(0.95 * spec.prescription_gy, 0.01);
+  rx.target_maximum_dose_gy = round_to(1.07 * spec.prescription_gy, 0.01);
+  rx.target_underdose_volume_fraction = 0.05;
+  rx.delivery_maximum_dose_gy = round_to(1.07 * spec.prescription_gy, 0.01);
+  out.push_back(rx);
+  for (const auto& c : spec.constraints) {
+    DoseReference oar;
+    oar.number = static_cast<int>(out.size()) + 1;
+    oar.uid = ids.dose_reference_uid(oar.number);
+    oar.structure_type = "VOLUME";
+    oar.description = c.description;
+    oar.type = "ORGAN_AT_RISK";
+    oar.referenced_roi_number = roi_number(ss, c.roi_name);
+    oar.organ_at_risk_maximum_dose_gy = c.maximum_gy;
+    oar.organ_at_risk_limit_dose_gy = c.limit_gy;
+    out.push_back(oar);
+  }
+  return out;
+}
+
+// Forward-planned: an open field plus two smaller subfields trimming the hot region.
+Beam field_in_field_beam(int number, double gantry_deg, const std::vector<Point3>& target, const Point3& iso,
+                         const std::string& machine) {
+  const std::vector<double> weights = {0.80, 0.12, 0.08};
+  Beam b = segmented_beam(number, gantry_deg, target, iso, 1, {1.0}, 7.0, "3D field-in-field", machine);
+  const auto boundaries = mlc_leaf_boundaries_mm();
+  const Aperture full = conform(project(target, iso, gantry_deg, 0.0), boundaries, 7.0);
+  const auto& jaw_x = b.control_points[0].device_positions[0].positions_mm;
+  const double park = (jaw_x[0] + jaw_x[1]) / 2.0;
+  const auto j = b.control_points[0].device_positions;
+  const auto cumulative = cumulative_weights(weights);
+  b.control_points.clear();
+  for (int k = 0; k < 3; ++k) {
+    const double trim = 0.15 * k;
+    const Aperture ap = k == 0 ? full
+                               : narrowed(
+                                     full, [&](int) { return trim; }, [&](int) { return trim; });
+    auto positions = j;
+    positions[2].positions_mm = leaf_positions(ap, park);
+    for (int e = 0; e < 2; ++e)
+      b.control_points.push_back(
+          control_point(2 * k + e, cumulative[k + e], gantry_deg, "NONE", 0.0, iso, positions));
+  }
+  b.declared_control_point_count = 6;
+  return b;
+}
+
+// The treatment beams of the spec's technique, with each beam's share of the MU.
+std::vector<double> add_beams(const PlanSpec& spec, const StructureSet& ss, Plan& plan) {
+  const auto target = roi_points(ss, spec.target_roi);
+  const Point3& iso = spec.isocenter_mm;
+  std::vector<double> mu_share;
+  int n = 1;
+  switch (spec.technique) {
+    case Technique::imrt_step_and_shoot: {
+      const int segments = 10;
+      std::vector<double> weights = {0.22};
+      for (int k = 1; k < segments; ++k) weights.push_back(0.78 / 9.0 * (1.0 + 0.5 * std::sin(1.7 * k)));
+      for (double g : spec.gantry_angles_deg) {
+        plan.beams.push_back(
+            segmented_beam(n++, g, target, iso, segments, weights, 3.0, "IMRT step-and-shoot", spec.machine));
+        mu_share.push_back(1.0 + 0.35 * std::sin(g * pi / 180.0 + 1.0));
+      }
+      break;
+    }
+    case Technique::vmat:
+      plan.beams.push_back(arc_beam(1, "Arc1_CW", 181.0, 358.0, "CW", 30.0, 90, target, iso, spec.machine));
+      plan.beams.push_back(arc_beam(2, "Arc2_CC", 179.0, 358.0, "CC", 330.0, 90, target, iso, spec.machine));
+      mu_share = {1.04, 0.96};
+      break;
+    case Technique::field_in_field:
+      for (double g : spec.gantry_angles_deg) {
+        plan.beams.push_back(field_in_field_beam(n++, g, target, iso, spec.machine));
+        mu_share.push_back(g == 0.0 ? 0.5 : 1.0);
+      }
+      break;
+    case Technique::compensator_imrt:
+      for (double g : spec.gantry_angles_deg) {
+        plan.beams.push_back(compensator_beam(n++, g, target, iso, spec.machine));
+        mu_share.push_back(1.0 + 0.25 * std::cos(g * pi / 180.0));
+      }
+      break;
+  }
+  return mu_share;
+}
+
+// One fraction group: the prescribed fractions, each beam's MU and dose by its share.
+FractionGroup primary_group(const PlanSpec& spec, const std::vector<Beam>& beams,
+                            const std::vector<double>& mu_share) {
+  FractionGroup fg;
+  fg.number = 1;
+  fg.fractions_planned = spec.fractions;
+  fg.description = "Primary";
+  double share_total = 0;
+  for (double s : mu_share) share_total += s;
+  const double dose_per_fraction = spec.prescription_gy / spec.fractions;
+  for (std::size_t i = 0; i < beams.size(); ++i) {
+    ReferencedBeam rb;
+    rb.beam_number = beams[i].number;
+    rb.meterset = r1(spec.total_mu * mu_share[i] / share_total);
+    rb.beam_dose_gy = r4(dose_per_fraction * mu_share[i] / share_total);
+    fg.beams.push_back(rb);
+  }
+  return fg;
+}
+
+}  // namespace
+
 Plan build_plan(const PlanSpec& spec, const StructureSet& ss, const SetIds& ids, const ObjectInfo& info) {
   Plan plan;
   plan.info = info;
@@ -403,110 +524,9 @@ Plan build_plan(const PlanSpec& spec, const StructureSet& ss, const SetIds& ids,
   plan.review_time = "101500";
   plan.patient_positions = {"HFS"};
   plan.referenced_structure_set_uids = {ss.info.sop_instance_uid};
-
-  // Prescription and constraints.
-  DoseReference rx;
-  rx.number = 1;
-  rx.uid = ids.dose_reference_uid(1);
-  rx.structure_type = "VOLUME";
-  rx.description = spec.target_roi + " prescription";
-  rx.type = "TARGET";
-  rx.referenced_roi_number = roi_number(ss, spec.target_roi);
-  rx.target_prescription_dose_gy = spec.prescription_gy;
-  rx.target_minimum_dose_gy = round_to(0.95 * spec.prescription_gy, 0.01);
-  rx.target_maximum_dose_gy = round_to(1.07 * spec.prescription_gy, 0.01);
-  rx.target_underdose_volume_fraction = 0.05;
-  rx.delivery_maximum_dose_gy = round_to(1.07 * spec.prescription_gy, 0.01);
-  plan.dose_references.push_back(rx);
-  for (const auto& c : spec.constraints) {
-    DoseReference oar;
-    oar.number = static_cast<int>(plan.dose_references.size()) + 1;
-    oar.uid = ids.dose_reference_uid(oar.number);
-    oar.structure_type = "VOLUME";
-    oar.description = c.description;
-    oar.type = "ORGAN_AT_RISK";
-    oar.referenced_roi_number = roi_number(ss, c.roi_name);
-    oar.organ_at_risk_maximum_dose_gy = c.maximum_gy;
-    oar.organ_at_risk_limit_dose_gy = c.limit_gy;
-    plan.dose_references.push_back(oar);
-  }
-
-  const auto target = roi_points(ss, spec.target_roi);
-  const Point3& iso = spec.isocenter_mm;
-  std::vector<double> mu_share;
-  switch (spec.technique) {
-    case Technique::imrt_step_and_shoot: {
-      const int segments = 10;
-      std::vector<double> weights = {0.22};
-      for (int k = 1; k < segments; ++k) weights.push_back(0.78 / 9.0 * (1.0 + 0.5 * std::sin(1.7 * k)));
-      int n = 1;
-      for (double g : spec.gantry_angles_deg) {
-        plan.beams.push_back(
-            segmented_beam(n++, g, target, iso, segments, weights, 3.0, "IMRT step-and-shoot", spec.machine));
-        mu_share.push_back(1.0 + 0.35 * std::sin(g * pi / 180.0 + 1.0));
-      }
-      break;
-    }
-    case Technique::vmat:
-      plan.beams.push_back(arc_beam(1, "Arc1_CW", 181.0, 358.0, "CW", 30.0, 90, target, iso, spec.machine));
-      plan.beams.push_back(arc_beam(2, "Arc2_CC", 179.0, 358.0, "CC", 330.0, 90, target, iso, spec.machine));
-      mu_share = {1.04, 0.96};
-      break;
-    case Technique::field_in_field: {
-      // Forward-planned: an open field plus two smaller subfields trimming the hot region.
-      const std::vector<double> weights = {0.80, 0.12, 0.08};
-      int n = 1;
-      for (double g : spec.gantry_angles_deg) {
-        Beam b = segmented_beam(n++, g, target, iso, 1, {1.0}, 7.0, "3D field-in-field", spec.machine);
-        const auto boundaries = mlc_leaf_boundaries_mm();
-        const Aperture full = conform(project(target, iso, g, 0.0), boundaries, 7.0);
-        const auto& jaw_x = b.control_points[0].device_positions[0].positions_mm;
-        const double park = (jaw_x[0] + jaw_x[1]) / 2.0;
-        const auto j = b.control_points[0].device_positions;
-        const auto cumulative = cumulative_weights(weights);
-        b.control_points.clear();
-        for (int k = 0; k < 3; ++k) {
-          const double trim = 0.15 * k;
-          const Aperture ap = k == 0 ? full
-                                     : narrowed(
-                                           full, [&](int) { return trim; }, [&](int) { return trim; });
-          auto positions = j;
-          positions[2].positions_mm = leaf_positions(ap, park);
-          for (int e = 0; e < 2; ++e)
-            b.control_points.push_back(
-                control_point(2 * k + e, cumulative[k + e], g, "NONE", 0.0, iso, positions));
-        }
-        b.declared_control_point_count = 6;
-        plan.beams.push_back(std::move(b));
-        mu_share.push_back(g == 0.0 ? 0.5 : 1.0);
-      }
-      break;
-    }
-    case Technique::compensator_imrt: {
-      int n = 1;
-      for (double g : spec.gantry_angles_deg) {
-        plan.beams.push_back(compensator_beam(n++, g, target, iso, spec.machine));
-        mu_share.push_back(1.0 + 0.25 * std::cos(g * pi / 180.0));
-      }
-      break;
-    }
-  }
-
-  FractionGroup fg;
-  fg.number = 1;
-  fg.fractions_planned = spec.fractions;
-  fg.description = "Primary";
-  double share_total = 0;
-  for (double s : mu_share) share_total += s;
-  const double dose_per_fraction = spec.prescription_gy / spec.fractions;
-  for (std::size_t i = 0; i < plan.beams.size(); ++i) {
-    ReferencedBeam rb;
-    rb.beam_number = plan.beams[i].number;
-    rb.meterset = r1(spec.total_mu * mu_share[i] / share_total);
-    rb.beam_dose_gy = r4(dose_per_fraction * mu_share[i] / share_total);
-    fg.beams.push_back(rb);
-  }
-  plan.fraction_groups.push_back(fg);
+  plan.dose_references = dose_references(spec, ss, ids);
+  const std::vector<double> mu_share = add_beams(spec, ss, plan);
+  plan.fraction_groups.push_back(primary_group(spec, plan.beams, mu_share));
   return plan;
 }
 
