@@ -3,15 +3,20 @@
 #include "rtreview/render.h"
 
 namespace rtreview::serve {
-namespace {
-
-using json = nlohmann::json;
 
 std::string esc(const std::string& s) { return html_escape(s); }
 
-std::string str(const json& j, const char* key) {
+std::string json_text(const nlohmann::json& j, const char* key) {
   return j.is_object() && j.contains(key) && j.at(key).is_string() ? j.at(key).get<std::string>() : "";
 }
+
+const nlohmann::json& json_array(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json empty = nlohmann::json::array();
+  return j.is_object() && j.contains(key) && j.at(key).is_array() ? j.at(key) : empty;
+}
+namespace {
+
+using json = nlohmann::json;
 
 std::string head(const std::string& title, const std::string& step) {
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -85,12 +90,12 @@ std::string page_upload() {
 }
 
 std::string page_plan_sets(const json& listing, const ApiContext& context) {
-  std::string id = str(listing, "upload");
+  std::string id = json_text(listing, "upload");
   json c = listing.contains("case") && listing.at("case").is_object() ? listing.at("case") : json::object();
   std::string s = head("Plan sets found", "step 2 of 3");
   if (listing.contains("case_error"))
     s += "<p class=\"error\" role=\"alert\">The uploaded case file was not used: " +
-         esc(str(listing, "case_error")) + "</p>\n";
+         esc(json_text(listing, "case_error")) + "</p>\n";
   s +=
       "<form method=\"get\" action=\"/uploads/" + esc(id) + "/form\">\n<fieldset><legend>Plan set</legend>\n";
   const json& sets = listing.at("plan_sets");
@@ -99,18 +104,19 @@ std::string page_plan_sets(const json& listing, const ApiContext& context) {
     const json& p = sets[i];
     std::string rid = "ps" + std::to_string(i);
     s += "<div class=\"card\"><input type=\"radio\" name=\"plan_set\" id=\"" + rid + "\" value=\"" +
-         esc(str(p, "id")) + "\"" + (i == 0 ? " checked" : "") + "> <label for=\"" + rid + "\"><strong>" +
-         esc(str(p, "label")) + "</strong></label>\n<dl>";
-    s += "<dt>Patient</dt><dd>" + esc(str(p["patient"], "name")) + " (" + esc(str(p["patient"], "id")) +
-         ")</dd>";
-    s += "<dt>Plan</dt><dd>" + esc(str(p["plan"], "label")) + " " + esc(str(p["plan"], "name")) + "</dd>";
-    s += "<dt>Technique</dt><dd class=\"technique\">" + esc(str(p["plan"], "technique")) +
+         esc(json_text(p, "id")) + "\"" + (i == 0 ? " checked" : "") + "> <label for=\"" + rid +
+         "\"><strong>" + esc(json_text(p, "label")) + "</strong></label>\n<dl>";
+    s += "<dt>Patient</dt><dd>" + esc(json_text(p["patient"], "name")) + " (" +
+         esc(json_text(p["patient"], "id")) + ")</dd>";
+    s += "<dt>Plan</dt><dd>" + esc(json_text(p["plan"], "label")) + " " + esc(json_text(p["plan"], "name")) +
+         "</dd>";
+    s += "<dt>Technique</dt><dd class=\"technique\">" + esc(json_text(p["plan"], "technique")) +
          (p["plan"].value("technique_is_imrt", false) ? " (IMRT)" : " (not IMRT)") + "</dd>";
     s += "<dt>Failing findings</dt><dd>" + std::to_string(p.value("failing_findings", 0)) + "</dd></dl>\n";
     s += "<details><summary>Findings</summary><ul class=\"compact\">";
     for (const auto& f : p["findings"])
-      s += "<li><span class=\"badge b-" + esc(str(f, "status")) + "\">" + esc(str(f, "status")) +
-           "</span> <code>" + esc(str(f, "id")) + "</code> " + esc(str(f, "message")) + "</li>";
+      s += "<li><span class=\"badge b-" + esc(json_text(f, "status")) + "\">" + esc(json_text(f, "status")) +
+           "</span> <code>" + esc(json_text(f, "id")) + "</code> " + esc(json_text(f, "message")) + "</li>";
     s += "</ul></details></div>\n";
   }
   s += "</fieldset>\n<fieldset><legend>Case</legend>\n";
@@ -120,20 +126,21 @@ std::string page_plan_sets(const json& listing, const ApiContext& context) {
   s += "<div class=\"field\"><label for=\"line_of_business\">Line of business</label> <select "
        "id=\"line_of_business\" "
        "name=\"line_of_business\">" +
-       options(lobs, str(c, "line_of_business").empty() ? "medicare" : str(c, "line_of_business")) +
+       options(lobs,
+               json_text(c, "line_of_business").empty() ? "medicare" : json_text(c, "line_of_business")) +
        "</select></div>\n";
   s += "<div class=\"field\"><label for=\"medicare_plan\">Medicare plan</label> <select id=\"medicare_plan\" "
        "name=\"medicare_plan\">" +
        options({{"", "not stated"}, {"advantage", "Medicare Advantage"}, {"original", "Original Medicare"}},
-               str(c, "medicare_plan")) +
+               json_text(c, "medicare_plan")) +
        "</select></div>\n";
   std::vector<std::pair<std::string, std::string>> payers = {{"", "any payer (every policy that applies)"}};
   for (const auto& [key, name] : context.payers) payers.push_back({key, name});
   s += "<div class=\"field\"><label for=\"payer\">Payer</label> <select id=\"payer\" name=\"payer\">" +
-       options(payers, str(c, "payer")) + "</select></div>\n";
-  s += input("state", "Jurisdiction (state, e.g. FL)", str(c, "jurisdiction_state"), "text",
+       options(payers, json_text(c, "payer")) + "</select></div>\n";
+  s += input("state", "Jurisdiction (state, e.g. FL)", json_text(c, "jurisdiction_state"), "text",
              " maxlength=\"2\" size=\"3\"");
-  s += input("date_of_service", "Date of service", str(c, "date_of_service"), "date", " required");
+  s += input("date_of_service", "Date of service", json_text(c, "date_of_service"), "date", " required");
   s += "</fieldset>\n<p><button type=\"submit\" id=\"to-form\">Continue to the form</button></p>\n</form>\n";
   return s + foot();
 }
@@ -151,7 +158,7 @@ json form_request(const std::multimap<std::string, std::string>& params, const j
   c["date_of_service"] = param("date_of_service");
   std::string plan_set = param("plan_set");
   if (plan_set.empty() && listing.at("plan_sets").size() == 1)
-    plan_set = str(listing.at("plan_sets")[0], "id");
+    plan_set = json_text(listing.at("plan_sets")[0], "id");
   return json{{"plan_set", plan_set}, {"case", c}};
 }
 

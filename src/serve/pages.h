@@ -24,6 +24,12 @@ std::string page_form(const std::string& upload_id, const nlohmann::json& reques
 nlohmann::json form_request(const std::multimap<std::string, std::string>& params,
                             const nlohmann::json& listing);
 
+// Shared by the page renderers: HTML-escaped text, and lenient readers of the API's JSON
+// (a missing or mistyped key reads as "" / an empty array; the API validated it already).
+std::string esc(const std::string& s);
+std::string json_text(const nlohmann::json& j, const char* key);
+const nlohmann::json& json_array(const nlohmann::json& j, const char* key);
+
 const char* app_js();
 std::string page_css();
 

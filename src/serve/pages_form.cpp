@@ -9,15 +9,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string esc(const std::string& s) { return html_escape(s); }
-std::string str(const json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j.at(key).is_string() ? j.at(key).get<std::string>() : "";
-}
-const json& arr(const json& j, const char* key) {
-  static const json empty = json::array();
-  return j.is_object() && j.contains(key) && j.at(key).is_array() ? j.at(key) : empty;
-}
-
 struct FormState {
   const json& case_json;
   int next_id = 0;
@@ -28,8 +19,8 @@ struct FormState {
 // The case's assertion of `criterion` ("POLICY:ID"), or null.
 const json* assertion_of(const json& c, const char* list, const std::string& criterion) {
   std::string bare = criterion.substr(criterion.find(':') + 1);
-  for (const auto& a : arr(c, list))
-    if (str(a, "criterion") == criterion || str(a, "criterion") == bare) return &a;
+  for (const auto& a : json_array(c, list))
+    if (json_text(a, "criterion") == criterion || json_text(a, "criterion") == bare) return &a;
   return nullptr;
 }
 
@@ -49,24 +40,25 @@ std::string question(const std::string& criterion, const std::string& text, cons
     s += "<label><input type=\"radio\" name=\"" + id + "\" value=\"" + value + "\"" +
          (state == value ? " checked" : "") + "> " + label + "</label>\n";
   s += "<label for=\"" + id + "n\">note</label> <input type=\"text\" id=\"" + id +
-       "n\" class=\"note\" size=\"50\" value=\"" + esc(a ? str(*a, "note") : "") + "\"></fieldset>\n";
+       "n\" class=\"note\" size=\"50\" value=\"" + esc(a ? json_text(*a, "note") : "") + "\"></fieldset>\n";
   return s;
 }
 
 std::string node_html(const json& n, const char* kind, FormState& st, const std::string& parent_text) {
-  std::string s = "<li><span class=\"node-meta\">" + esc(str(n, "outline_id")) + " " + esc(str(n, "kind")) +
-                  (n.contains("list") ? " (" + esc(str(n, "list")) + " list)" : "") +
-                  "</span> <span class=\"node-text\">" + esc(str(n, "text")) + "</span>\n";
-  for (const auto& sup : arr(n, "supporting"))
-    s += "<div class=\"support\">supporting evidence: <code>" + esc(str(sup, "check_id")) +
-         "</code> <span class=\"badge b-" + esc(str(sup, "status")) + "\">" + esc(str(sup, "status")) +
-         "</span> " + esc(str(sup, "message")) + "</div>\n";
-  std::string criterion = str(n, "assert");
+  std::string s = "<li><span class=\"node-meta\">" + esc(json_text(n, "outline_id")) + " " +
+                  esc(json_text(n, "kind")) +
+                  (n.contains("list") ? " (" + esc(json_text(n, "list")) + " list)" : "") +
+                  "</span> <span class=\"node-text\">" + esc(json_text(n, "text")) + "</span>\n";
+  for (const auto& sup : json_array(n, "supporting"))
+    s += "<div class=\"support\">supporting evidence: <code>" + esc(json_text(sup, "check_id")) +
+         "</code> <span class=\"badge b-" + esc(json_text(sup, "status")) + "\">" +
+         esc(json_text(sup, "status")) + "</span> " + esc(json_text(sup, "message")) + "</div>\n";
+  std::string criterion = json_text(n, "assert");
   if (!criterion.empty() && st.asked.insert(criterion).second)
-    s += question(criterion, str(n, "text").empty() ? parent_text : str(n, "text"), kind, st);
-  if (!arr(n, "children").empty()) {
+    s += question(criterion, json_text(n, "text").empty() ? parent_text : json_text(n, "text"), kind, st);
+  if (!json_array(n, "children").empty()) {
     s += "<ul>";
-    for (const auto& c : arr(n, "children")) s += node_html(c, kind, st, str(n, "text"));
+    for (const auto& c : json_array(n, "children")) s += node_html(c, kind, st, json_text(n, "text"));
     s += "</ul>";
   }
   return s + "</li>\n";
@@ -75,32 +67,33 @@ std::string node_html(const json& n, const char* kind, FormState& st, const std:
 std::string patient_section(const json& c) {
   const json p = c.contains("patient") && c.at("patient").is_object() ? c.at("patient") : json::object();
   const json* ordering = nullptr;
-  for (const auto& ph : arr(c, "physicians"))
-    if (str(ph, "role") == "ordering") ordering = &ph;
-  const json* clinician = arr(c, "indications").empty() ? nullptr : &arr(c, "indications")[0];
+  for (const auto& ph : json_array(c, "physicians"))
+    if (json_text(ph, "role") == "ordering") ordering = &ph;
+  const json* clinician = json_array(c, "indications").empty() ? nullptr : &json_array(c, "indications")[0];
   auto field = [](const std::string& id, const std::string& path, const std::string& label,
                   const std::string& value, const std::string& type = "text") {
     return "<div class=\"field\"><label for=\"" + id + "\">" + esc(label) + "</label> <input type=\"" + type +
            "\" id=\"" + id + "\" data-field=\"" + path + "\" value=\"" + esc(value) + "\"></div>\n";
   };
   std::string s = "<h2>Patient and request</h2>\n<div class=\"grid\"><div>\n";
-  s += field("p-name", "patient.name", "Patient name (as on the request)", str(p, "name"));
-  s += field("p-id", "patient.id", "Patient ID / MRN", str(p, "id"));
-  s += field("p-birth", "patient.birth_date", "Birth date", str(p, "birth_date"), "date");
-  s += field("p-sex", "patient.sex", "Sex (M, F, O)", str(p, "sex"));
+  s += field("p-name", "patient.name", "Patient name (as on the request)", json_text(p, "name"));
+  s += field("p-id", "patient.id", "Patient ID / MRN", json_text(p, "id"));
+  s += field("p-birth", "patient.birth_date", "Birth date", json_text(p, "birth_date"), "date");
+  s += field("p-sex", "patient.sex", "Sex (M, F, O)", json_text(p, "sex"));
   s += "</div><div>\n";
-  s += field("req-date", "request_date", "Request date", str(c, "request_date"), "date");
+  s += field("req-date", "request_date", "Request date", json_text(c, "request_date"), "date");
   s += "<div class=\"field\"><label for=\"ord-name\">Ordering physician</label> <input id=\"ord-name\" "
        "value=\"" +
-       esc(ordering ? str(*ordering, "name") : "") + "\"></div>\n";
+       esc(ordering ? json_text(*ordering, "name") : "") + "\"></div>\n";
   s += "<div class=\"field\"><label for=\"ord-npi\">Ordering physician NPI</label> <input id=\"ord-npi\" "
        "inputmode=\"numeric\" value=\"" +
-       esc(ordering ? str(*ordering, "npi") : "") + "\"></div>\n";
+       esc(ordering ? json_text(*ordering, "npi") : "") + "\"></div>\n";
   s += "<div class=\"field\"><label for=\"clin-name\">Answers asserted by</label> <input id=\"clin-name\" "
        "value=\"" +
-       esc(clinician ? str(*clinician, "by") : "") + "\"></div>\n";
+       esc(clinician ? json_text(*clinician, "by") : "") + "\"></div>\n";
   s += "<div class=\"field\"><label for=\"clin-role\">Their role</label> <input id=\"clin-role\" value=\"" +
-       esc(clinician && !str(*clinician, "role").empty() ? str(*clinician, "role") : "radiation oncologist") +
+       esc(clinician && !json_text(*clinician, "role").empty() ? json_text(*clinician, "role")
+                                                               : "radiation oncologist") +
        "\"></div>\n";
   return s + "</div></div>\n";
 }
@@ -109,7 +102,7 @@ std::string codes_section(const json& c, const json& schema) {
   std::string s =
       "<h2>Diagnoses and requested codes</h2>\n<fieldset><legend>Diagnoses (ICD-10-CM)</legend>\n";
   std::vector<std::string> dx;
-  for (const auto& d : arr(c, "diagnoses"))
+  for (const auto& d : json_array(c, "diagnoses"))
     if (d.is_string()) dx.push_back(d.get<std::string>());
   dx.resize(std::max<std::size_t>(dx.size() + 1, 3));
   for (std::size_t i = 0; i < dx.size(); ++i) {
@@ -122,25 +115,26 @@ std::string codes_section(const json& c, const json& schema) {
   s += "</fieldset>\n<fieldset><legend>Requested procedure codes (CPT / HCPCS) and "
        "modifiers</legend>\n<datalist id=\"cpt\">";
   std::set<std::string> listed;
-  for (const auto& p : arr(schema, "policies"))
-    for (const auto& code : arr(p, "procedure_codes"))
-      if (listed.insert(str(code, "code")).second)
-        s +=
-            "<option value=\"" + esc(str(code, "code")) + "\">" + esc(str(code, "description")) + "</option>";
+  for (const auto& p : json_array(schema, "policies"))
+    for (const auto& code : json_array(p, "procedure_codes"))
+      if (listed.insert(json_text(code, "code")).second)
+        s += "<option value=\"" + esc(json_text(code, "code")) + "\">" + esc(json_text(code, "description")) +
+             "</option>";
   s += "</datalist>\n";
-  json procs = arr(c, "procedures");
+  json procs = json_array(c, "procedures");
   while (procs.size() < 6) procs.push_back(json::object());
   for (std::size_t i = 0; i < procs.size(); ++i) {
     std::string id = "cpt" + std::to_string(i), mods;
-    for (const auto& m : arr(procs[i], "modifiers")) mods += (mods.empty() ? "" : " ") + m.get<std::string>();
+    for (const auto& m : json_array(procs[i], "modifiers"))
+      mods += (mods.empty() ? "" : " ") + m.get<std::string>();
     s += "<div class=\"field proc row\"><label for=\"" + id + "\">Code " + std::to_string(i + 1) +
          "</label> <input id=\"" + id + "\" class=\"code\" list=\"cpt\" size=\"7\" value=\"" +
-         esc(str(procs[i], "code")) + "\"> <label for=\"" + id + "m\">modifiers</label> <input id=\"" + id +
-         "m\" class=\"mods\" size=\"6\" value=\"" + esc(mods) + "\"></div>\n";
+         esc(json_text(procs[i], "code")) + "\"> <label for=\"" + id + "m\">modifiers</label> <input id=\"" +
+         id + "m\" class=\"mods\" size=\"6\" value=\"" + esc(mods) + "\"></div>\n";
   }
   std::set<std::string> notes;
-  for (const auto& p : arr(schema, "policies"))
-    for (const auto& n : arr(p, "code_notes")) notes.insert(n.get<std::string>());
+  for (const auto& p : json_array(schema, "policies"))
+    for (const auto& n : json_array(p, "code_notes")) notes.insert(n.get<std::string>());
   if (!notes.empty()) {
     s += "<ul class=\"compact code-notes\">";
     for (const auto& n : notes) s += "<li>" + esc(n) + "</li>";
@@ -153,46 +147,47 @@ std::string codes_section(const json& c, const json& schema) {
 std::string documents_section(const json& c, const json& schema) {
   std::map<std::string, std::set<std::string>> kinds;  // kind → signer roles
   std::map<std::string, std::string> texts;
-  for (const auto& p : arr(schema, "policies"))
-    for (const auto& d : arr(p, "documentation"))
-      for (const auto& t : arr(d, "documents")) {
-        if (arr(t, "kinds").empty()) continue;
-        std::string k = arr(t, "kinds")[0].get<std::string>();
-        for (const auto& r : arr(t, "signer_roles")) kinds[k].insert(r.get<std::string>());
+  for (const auto& p : json_array(schema, "policies"))
+    for (const auto& d : json_array(p, "documentation"))
+      for (const auto& t : json_array(d, "documents")) {
+        if (json_array(t, "kinds").empty()) continue;
+        std::string k = json_array(t, "kinds")[0].get<std::string>();
+        for (const auto& r : json_array(t, "signer_roles")) kinds[k].insert(r.get<std::string>());
         if (!texts.count(k))
-          texts[k] = str(p["policy"], "id") + " " + str(d, "outline_id") + ": " + str(d, "text");
+          texts[k] =
+              json_text(p["policy"], "id") + " " + json_text(d, "outline_id") + ": " + json_text(d, "text");
       }
   std::string s = "<h2>Documents</h2>\n";
   int i = 0;
   for (const auto& [kind, roles] : kinds) {
     const json* have = nullptr;
-    for (const auto& d : arr(c, "documents"))
-      if (str(d, "kind") == kind || str(d, "loinc") == kind) have = &d;
+    for (const auto& d : json_array(c, "documents"))
+      if (json_text(d, "kind") == kind || json_text(d, "loinc") == kind) have = &d;
     std::string id = "doc" + std::to_string(i++);
     s += "<fieldset class=\"doc\" data-kind=\"" + esc(kind) + "\"><legend><code>" + esc(kind) +
          "</code></legend><p class=\"muted\">" + esc(texts[kind]) + "</p><div class=\"row\">\n";
     s += "<label><input type=\"checkbox\" class=\"supplied\"" + std::string(have ? " checked" : "") +
          "> supplied</label>\n";
     s += "<label for=\"" + id + "d\">date</label> <input type=\"date\" id=\"" + id +
-         "d\" class=\"date\" value=\"" + esc(have ? str(*have, "date") : "") + "\">\n";
+         "d\" class=\"date\" value=\"" + esc(have ? json_text(*have, "date") : "") + "\">\n";
     s += "<label for=\"" + id + "t\">title</label> <input id=\"" + id + "t\" class=\"title\" value=\"" +
-         esc(have ? str(*have, "title") : "") + "\">\n<input type=\"hidden\" class=\"loinc\" value=\"" +
-         esc(have ? str(*have, "loinc") : "") + "\"></div>\n";
+         esc(have ? json_text(*have, "title") : "") + "\">\n<input type=\"hidden\" class=\"loinc\" value=\"" +
+         esc(have ? json_text(*have, "loinc") : "") + "\"></div>\n";
     std::set<std::string> all_roles = roles;
     if (have)
-      for (const auto& sg : arr(*have, "signed_by")) all_roles.insert(str(sg, "role"));
+      for (const auto& sg : json_array(*have, "signed_by")) all_roles.insert(json_text(sg, "role"));
     int r = 0;
     for (const auto& role : all_roles) {
       const json* signer = nullptr;
       if (have)
-        for (const auto& sg : arr(*have, "signed_by"))
-          if (str(sg, "role") == role) signer = &sg;
+        for (const auto& sg : json_array(*have, "signed_by"))
+          if (json_text(sg, "role") == role) signer = &sg;
       std::string sid = id + "s" + std::to_string(r++);
       s += "<div class=\"row signer\" data-role=\"" + esc(role) + "\"><label for=\"" + sid +
            "\">signed by (" + esc(role) + ")</label> <input id=\"" + sid + "\" class=\"name\" value=\"" +
-           esc(signer ? str(*signer, "name") : "") + "\"> <label for=\"" + sid +
+           esc(signer ? json_text(*signer, "name") : "") + "\"> <label for=\"" + sid +
            "d\">on</label> <input type=\"date\" id=\"" + sid + "d\" class=\"date\" value=\"" +
-           esc(signer ? str(*signer, "date") : "") + "\"></div>\n";
+           esc(signer ? json_text(*signer, "date") : "") + "\"></div>\n";
     }
     s += "</fieldset>\n";
   }
@@ -200,13 +195,14 @@ std::string documents_section(const json& c, const json& schema) {
 }
 
 std::string policy_section(const json& p, FormState& st) {
-  std::string id = str(p["policy"], "id");
+  std::string id = json_text(p["policy"], "id");
   std::string s = "<section class=\"policy\" aria-labelledby=\"h-" + esc(id) + "\"><h2 id=\"h-" + esc(id) +
-                  "\">" + esc(id) + " — " + esc(str(p["policy"], "title")) + "</h2>\n<p class=\"muted\">" +
-                  esc(str(p["policy"], "payer")) + ", revision " + esc(str(p["policy"], "revision_date")) +
-                  ". " + esc(str(p, "applies")) + "</p>\n";
+                  "\">" + esc(id) + " — " + esc(json_text(p["policy"], "title")) +
+                  "</h2>\n<p class=\"muted\">" + esc(json_text(p["policy"], "payer")) + ", revision " +
+                  esc(json_text(p["policy"], "revision_date")) + ". " + esc(json_text(p, "applies")) +
+                  "</p>\n";
   if (!p.value("delivery_applies", true))
-    s += "<p class=\"error\">" + esc(str(p, "delivery_reason")) + "</p>\n";
+    s += "<p class=\"error\">" + esc(json_text(p, "delivery_reason")) + "</p>\n";
   s += "<h3>Criteria</h3>\n<ul class=\"tree\">" + node_html(p["criteria"], "indication", st, "") + "</ul>\n";
   if (p["exclusions"].is_object())
     s += "<h3>Exclusions</h3>\n<ul class=\"tree\">" + node_html(p["exclusions"], "exclusion", st, "") +
@@ -230,10 +226,11 @@ std::string page_form(const std::string& upload_id, const json& request, const j
       "<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><p class=\"muted\">rtreview · "
       "step 3 of 3</p>"
       "<h1>Case form: " +
-      esc(str(ps, "label")) + "</h1>\n<p>" + esc(str(ps["patient"], "name")) + " · " +
-      esc(str(ps["plan"], "technique")) + " · " + esc(str(c, "line_of_business")) + " " +
-      esc(str(c, "medicare_plan")) + " · payer " + esc(str(c, "payer").empty() ? "any" : str(c, "payer")) +
-      " · date of service " + esc(str(c, "date_of_service")) + " · <a href=\"/uploads/" + esc(upload_id) +
+      esc(json_text(ps, "label")) + "</h1>\n<p>" + esc(json_text(ps["patient"], "name")) + " · " +
+      esc(json_text(ps["plan"], "technique")) + " · " + esc(json_text(c, "line_of_business")) + " " +
+      esc(json_text(c, "medicare_plan")) + " · payer " +
+      esc(json_text(c, "payer").empty() ? "any" : json_text(c, "payer")) + " · date of service " +
+      esc(json_text(c, "date_of_service")) + " · <a href=\"/uploads/" + esc(upload_id) +
       "\">change</a></p></header>\n";
   s += "<script type=\"application/json\" id=\"request-data\" data-upload=\"" + esc(upload_id) + "\">" +
        data + "</script>\n";
@@ -241,13 +238,13 @@ std::string page_form(const std::string& upload_id, const json& request, const j
        "id=\"determination\" "
        "role=\"status\" aria-live=\"polite\">Not evaluated yet.</div></section>\n<main id=\"main\">\n<form "
        "id=\"case-form\">\n";
-  for (const auto& w : arr(schema, "warnings"))
+  for (const auto& w : json_array(schema, "warnings"))
     s += "<p class=\"error\">" + esc(w.get<std::string>()) + "</p>\n";
-  if (arr(schema, "policies").empty())
+  if (json_array(schema, "policies").empty())
     s += "<p class=\"error\" role=\"alert\">No policy applies to this case.</p>\n";
   s += patient_section(c) + codes_section(c, schema);
   FormState st{c, 0, {}};
-  for (const auto& p : arr(schema, "policies")) s += policy_section(p, st);
+  for (const auto& p : json_array(schema, "policies")) s += policy_section(p, st);
   const json er = c.contains("exclusions_reviewed") && c.at("exclusions_reviewed").is_object()
                       ? c.at("exclusions_reviewed")
                       : json();
@@ -256,11 +253,11 @@ std::string page_form(const std::string& upload_id, const json& request, const j
        std::string(er.is_object() ? " checked" : "") +
        "> none of the exclusions apply (attested by the clinician above)</label> "
        "<label for=\"excl-date\">on</label> <input type=\"date\" id=\"excl-date\" value=\"" +
-       esc(str(er, "date")) + "\"></div>\n";
+       esc(json_text(er, "date")) + "\"></div>\n";
   s += documents_section(c, schema);
   s += "<h2>Rationale</h2>\n<label for=\"rationale\">Why this technique (free text)</label><br><textarea "
        "id=\"rationale\" rows=\"4\" cols=\"90\">" +
-       esc(str(c, "rationale")) + "</textarea>\n</form>\n";
+       esc(json_text(c, "rationale")) + "</textarea>\n</form>\n";
   s += "<h2>Downloads</h2>\n<form id=\"downloads\" method=\"post\" action=\"/api/uploads/" + esc(upload_id) +
        "/packet.html\"><input type=\"hidden\" name=\"request\" id=\"download-request\">\n<div class=\"row\">"
        "<button type=\"submit\" formaction=\"/api/uploads/" +

@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 
+#include "expected_samples.h"
 #include "listen_process.h"
 #include "test_support.h"
 
@@ -68,36 +69,7 @@ rtreview::test::CommandResult storescu(int port, const std::string& args,
                      args);
 }
 
-// The expected determinations of EXPECTED.md's table: set → policy → outcome, and exit code.
-struct Expected {
-  std::map<std::string, std::string> outcomes;
-  int exit_code = 0;
-};
-std::map<std::string, Expected> expected_table() {
-  std::map<std::string, Expected> table;
-  std::ifstream in(samples() / "EXPECTED.md");
-  std::string line;
-  std::vector<std::string> header;
-  auto cells = [](const std::string& row) {
-    std::vector<std::string> out;
-    std::stringstream s(row);
-    std::string cell;
-    std::getline(s, cell, '|');
-    while (std::getline(s, cell, '|'))
-      out.push_back(std::regex_replace(cell, std::regex(R"(^\s+|\s+$|`)"), ""));
-    return out;
-  };
-  while (std::getline(in, line)) {
-    if (line.rfind("| set |", 0) == 0) header = cells(line);
-    if (header.empty() || line.rfind("| `", 0) != 0) continue;
-    auto c = cells(line);
-    Expected e;
-    for (std::size_t i = 1; i + 2 < header.size() && i < c.size(); ++i) e.outcomes[header[i]] = c[i];
-    e.exit_code = std::stoi(c.at(header.size() - 1));
-    table[c[0]] = e;
-  }
-  return table;
-}
+using Expected = rtreview::test::ExpectedSample;
 
 struct Fixture {
   fs::path dir = rtreview::test::make_temp_dir("rtreview-listen");
@@ -133,7 +105,7 @@ struct Fixture {
 TEST(listen, samples_pushed_by_storescu_are_reviewed_like_rtreview_review) {
   REQUIRE_DCMTK_TOOLS();
   Fixture fx;
-  const auto expected = expected_table();
+  const auto expected = rtreview::test::expected_samples();
   ASSERT_GE(expected.size(), 8u);
   std::vector<std::string> sets;
   for (const auto& [set, _] : expected)
@@ -378,7 +350,7 @@ TEST(listen, two_plan_sets_of_one_patient_interleaved_give_two_correct_packets) 
     files += " '" + (imrt / name).string() + "' '" + (fif / name).string() + "'";
   ASSERT_EQ(storescu(listen.port(), files).exit_code, 0);
   ASSERT_TRUE(wait_until([&] { return fx.review_lines() >= 2; }, 30)) << listen.log();
-  const auto expected = expected_table();
+  const auto expected = rtreview::test::expected_samples();
   std::map<std::string, std::string> set_of_label = {
       {dcm_value(imrt / "RP.dcm", "RTPlanLabel"), "hn_imrt_7field"},
       {dcm_value(fif / "RP.dcm", "RTPlanLabel"), "hn_3d_fif"}};

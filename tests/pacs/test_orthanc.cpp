@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "expected_samples.h"
 #include "listen_process.h"
 #include "test_support.h"
 
@@ -74,30 +75,6 @@ std::string dcm_value(const fs::path& file, const std::string& keyword) {
   std::smatch m;
   static const std::regex value(R"(\[([^\]]*)\])");
   return std::regex_search(r.stdout_text, m, value) ? std::string(m[1]) : "";
-}
-
-// EXPECTED.md's row of one set: policy → outcome.
-std::map<std::string, std::string> expected_outcomes(const std::string& set) {
-  std::ifstream in(rtreview::test::source_dir() / "dicom_samples" / "EXPECTED.md");
-  std::string line;
-  std::vector<std::string> header;
-  auto cells = [](const std::string& row) {
-    std::vector<std::string> out;
-    std::stringstream s(row);
-    std::string cell;
-    std::getline(s, cell, '|');
-    while (std::getline(s, cell, '|'))
-      out.push_back(std::regex_replace(cell, std::regex(R"(^\s+|\s+$|`)"), ""));
-    return out;
-  };
-  std::map<std::string, std::string> outcomes;
-  while (std::getline(in, line)) {
-    if (line.rfind("| set |", 0) == 0) header = cells(line);
-    if (header.empty() || line.rfind("| `" + set + "`", 0) != 0) continue;
-    const auto c = cells(line);
-    for (std::size_t i = 1; i + 2 < header.size() && i < c.size(); ++i) outcomes[header[i]] = c[i];
-  }
-  return outcomes;
 }
 
 TEST(orthanc, stable_rt_study_is_forwarded_by_the_lua_script_and_reviewed) {
@@ -164,7 +141,7 @@ TEST(orthanc, stable_rt_study_is_forwarded_by_the_lua_script_and_reviewed) {
       found = true;
       std::map<std::string, std::string> outcomes;
       for (const auto& d : line["determinations"]) outcomes[d["policy"]] = d["outcome"];
-      EXPECT_EQ(outcomes, expected_outcomes(set)) << set;
+      EXPECT_EQ(outcomes, rtreview::test::expected_samples().at(set).outcomes) << set;
       EXPECT_TRUE(fs::exists(dir / "data" / line["packet"].get<std::string>() / "packet.json"));
     }
     EXPECT_TRUE(found) << set << "\n" << listen.log();
