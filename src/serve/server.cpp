@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -85,6 +86,20 @@ struct Server {
     return up;
   }
 
+  // POST on an upload with a JSON request body: 404 without the upload, 400 on a bad body,
+  // else `answer`'s response.
+  using UploadAnswer = std::function<ApiResponse(Upload&, const nlohmann::json&, const httplib::Request&)>;
+  void post_on_upload(const std::string& pattern, UploadAnswer answer) {
+    http.Post(pattern, [this, answer](const httplib::Request& req, httplib::Response& res) {
+      auto up = upload_of(req, res);
+      if (!up) return;
+      nlohmann::json rq;
+      ApiResponse err;
+      if (!request_json(req, rq, err)) return send(res, err);
+      send(res, answer(*up, rq, req));
+    });
+  }
+
   void routes_api();
   void routes_pages();
   void guards();
@@ -157,38 +172,19 @@ void Server::routes_api() {
   http.Get(id, [this](const httplib::Request& req, httplib::Response& res) {
     if (auto up = upload_of(req, res)) send(res, upload_listing(*up, context));
   });
-  http.Post(id + "/form", [this](const httplib::Request& req, httplib::Response& res) {
-    auto up = upload_of(req, res);
-    nlohmann::json rq;
-    ApiResponse err;
-    if (!up) return;
-    if (!request_json(req, rq, err)) return send(res, err);
-    send(res, form_schema(*up, rq, context));
+  post_on_upload(id + "/form", [this](Upload& up, const nlohmann::json& rq, const httplib::Request&) {
+    return form_schema(up, rq, context);
   });
-  http.Post(id + "/evaluate", [this](const httplib::Request& req, httplib::Response& res) {
-    auto up = upload_of(req, res);
-    nlohmann::json rq;
-    ApiResponse err;
-    if (!up) return;
-    if (!request_json(req, rq, err)) return send(res, err);
-    send(res, evaluate(*up, rq, context));
+  post_on_upload(id + "/evaluate", [this](Upload& up, const nlohmann::json& rq, const httplib::Request&) {
+    return evaluate(up, rq, context);
   });
-  http.Post(id + "/case.xml", [this](const httplib::Request& req, httplib::Response& res) {
-    auto up = upload_of(req, res);
-    nlohmann::json rq;
-    ApiResponse err;
-    if (!up) return;
-    if (!request_json(req, rq, err)) return send(res, err);
-    send(res, case_file_download(rq));
+  post_on_upload(id + "/case.xml", [](Upload&, const nlohmann::json& rq, const httplib::Request&) {
+    return case_file_download(rq);
   });
-  http.Post(id + "/packet\\.(html|pdf|json)", [this](const httplib::Request& req, httplib::Response& res) {
-    auto up = upload_of(req, res);
-    nlohmann::json rq;
-    ApiResponse err;
-    if (!up) return;
-    if (!request_json(req, rq, err)) return send(res, err);
-    send(res, packet(*up, rq, *parse_output_format(req.matches[2].str()), context));
-  });
+  post_on_upload(id + "/packet\\.(html|pdf|json)",
+                 [this](Upload& up, const nlohmann::json& rq, const httplib::Request& req) {
+                   return packet(up, rq, *parse_output_format(req.matches[2].str()), context);
+                 });
   http.Get("/api/icd10", [this](const httplib::Request& req, httplib::Response& res) {
     send(res, icd10(req.get_param_value("code"), context));
   });
