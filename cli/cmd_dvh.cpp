@@ -13,9 +13,9 @@
 
 #include "commands.h"
 #include "console.h"
-#include "rtreview/text.h"
 #include "rtreview/dvh.h"
 #include "rtreview/review.h"
+#include "rtreview/text.h"
 
 namespace rtreview::cli {
 namespace {

@@ -51,7 +51,8 @@ ReviewResult run_review(const ReviewOptions& options);
 ReviewPacket run_packet(const ReviewRun& run, std::size_t index);
 
 // The packet's bytes in one format; "" and `error` set when rendering failed (PDF).
-std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& error);
+std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper,
+                          std::string& error);
 
 // Folder name of the packet of plan set `index` (1-based) of `count`: "" when count is
 // 1, else "<NN>-<label made file-safe>".

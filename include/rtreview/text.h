@@ -30,9 +30,9 @@ namespace rtreview {
 // Numbers as text: the one formatter every output uses (fmt; locale-independent, so the
 // same value gives the same bytes everywhere). Non-finite values print "n/a"; a value that
 // rounds to zero never prints a sign ("-0.00" → "0.00").
-std::string format_fixed(double value, int decimals);       // "2.50"
-std::string format_trimmed(double value, int decimals);     // "2.5" (trailing zeros removed)
-std::string format_significant(double value, int digits);   // "0.000123", "1.5e+07" (printf %g)
+std::string format_fixed(double value, int decimals);      // "2.50"
+std::string format_trimmed(double value, int decimals);    // "2.5" (trailing zeros removed)
+std::string format_significant(double value, int digits);  // "0.000123", "1.5e+07" (printf %g)
 
 // Numbers for JSON, rounded so the shortest round-trip print is stable across platforms:
 // derived measurements to `decimals` decimals, values read from files to `digits`

@@ -489,9 +489,8 @@ Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSu
     return make_finding(check_id::beam_description, Status::not_evaluable, Severity::error, subject,
                         "no RT Plan in the plan set: portals cannot be described", rule);
   if (plan_set.plan->kind == PlanKind::brachy) {
-    Finding f =
-        make_finding(check_id::beam_description, Status::not_evaluable, Severity::warning, subject,
-                     "plan kind brachytherapy: no beams; channels listed instead", rule);
+    Finding f = make_finding(check_id::beam_description, Status::not_evaluable, Severity::warning, subject,
+                             "plan kind brachytherapy: no beams; channels listed instead", rule);
     for (const auto& setup : plan_set.plan->application_setups)
       f.evidence.push_back({"application setup " + std::to_string(setup.number),
                             setup.type + ", " + std::to_string(setup.channels.size()) + " channel(s)"});

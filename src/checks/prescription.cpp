@@ -136,8 +136,7 @@ Finding check_prescription(const PlanSet& plan_set, const PlanSummary& summary) 
   if (!plan_set.plan)
     return make_finding(check_id::prescription, Status::not_evaluable, Severity::error, subject,
                         "no RT Plan in the plan set", rule);
-  Finding f =
-      make_finding(check_id::prescription, Status::pass, Severity::info, subject, "", rule);
+  Finding f = make_finding(check_id::prescription, Status::pass, Severity::info, subject, "", rule);
   prescription_evidence(summary, f);
   const bool several = summary.fraction_groups.size() > 1;
   std::vector<std::string> missing;
@@ -281,7 +280,8 @@ Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& su
                              : std::string("conventional");
   };
   std::vector<std::string> parts;
-  Finding f = make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject, "", rule);
+  Finding f =
+      make_finding(check_id::support_dose_escalation, Status::info, Severity::info, subject, "", rule);
   for (const auto& g : summary.fraction_groups) {
     if (!g.dose_per_fraction_gy) continue;
     const std::string text =
@@ -325,8 +325,7 @@ Finding support_prior_plan(const PlanSet& plan_set) {
       "and "
       "verification plans (PlanIntent VERIFICATION) do not";
   const std::string subject = plan_subject(plan_set);
-  Finding f =
-      make_finding(check_id::support_prior_plan, Status::info, Severity::info, subject, "", rule);
+  Finding f = make_finding(check_id::support_prior_plan, Status::info, Severity::info, subject, "", rule);
   const bool verification = plan_set.plan && upper(plan_set.plan->intent) == "VERIFICATION";
   int prior = 0;
   if (plan_set.plan)

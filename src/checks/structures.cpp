@@ -445,7 +445,8 @@ std::string roi_label(const RoiClassification& c) {
 }
 
 Finding contoured_finding(std::string_view id, const char* kind, const PlanSet& plan_set,
-                          const std::vector<RoiClassification>& structures, bool (*wanted)(StructureCategory)) {
+                          const std::vector<RoiClassification>& structures,
+                          bool (*wanted)(StructureCategory)) {
   const std::string subject =
       plan_set.structure_set ? structure_set_subject(*plan_set.structure_set) : plan_subject(plan_set);
   const std::string rule =
@@ -481,15 +482,12 @@ Finding contoured_finding(std::string_view id, const char* kind, const PlanSet& 
 std::vector<Finding> check_structures(const PlanSet& plan_set,
                                       const std::vector<RoiClassification>& structures) {
   std::vector<Finding> out;
-  out.push_back(contoured_finding(
-      check_id::gtv_contoured, "GTV", plan_set, structures,
-      [](StructureCategory c) { return c == StructureCategory::gtv; }));
-  out.push_back(contoured_finding(
-      check_id::ptv_contoured, "PTV", plan_set, structures,
-      [](StructureCategory c) { return c == StructureCategory::ptv; }));
-  out.push_back(contoured_finding(
-      check_id::oar_contoured, "OAR", plan_set, structures,
-      [](StructureCategory c) { return c == StructureCategory::oar; }));
+  out.push_back(contoured_finding(check_id::gtv_contoured, "GTV", plan_set, structures,
+                                  [](StructureCategory c) { return c == StructureCategory::gtv; }));
+  out.push_back(contoured_finding(check_id::ptv_contoured, "PTV", plan_set, structures,
+                                  [](StructureCategory c) { return c == StructureCategory::ptv; }));
+  out.push_back(contoured_finding(check_id::oar_contoured, "OAR", plan_set, structures,
+                                  [](StructureCategory c) { return c == StructureCategory::oar; }));
 
   const std::string rule =
       "ROIs with no CLOSED_PLANAR contour (empty, open or point contours only) are reported; "

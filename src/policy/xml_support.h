@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "rtreview/text.h"
 #include "rtreview/policy.h"
+#include "rtreview/text.h"
 
 namespace rtreview::policy_detail {
 

@@ -81,7 +81,8 @@ PacketPolicyRef policy_ref(const PolicyHeader& h) {
 
 }  // namespace
 
-std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& error) {
+std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper,
+                          std::string& error) {
   switch (format) {
     case OutputFormat::html:
       return render_html(packet);

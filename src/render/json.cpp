@@ -54,16 +54,11 @@ json node_json(const EvaluatedNode& n) {
                               {"evidence", evidence_json(s.evidence)}});
   json children = json::array();
   for (const auto& c : n.children) children.push_back(node_json(c));
-  return json{{"outline_id", n.outline_id},
-              {"text", n.text},
-              {"kind", to_string(n.kind)},
-              {"at_least", n.at_least},
-              {"result", to_string(n.result)},
-              {"evidence", n.evidence},
-              {"origin", to_string(n.origin)},
-              {"citation", n.citation},
-              {"supporting", supporting},
-              {"children", children}};
+  return json{{"outline_id", n.outline_id},    {"text", n.text},
+              {"kind", to_string(n.kind)},     {"at_least", n.at_least},
+              {"result", to_string(n.result)}, {"evidence", n.evidence},
+              {"origin", to_string(n.origin)}, {"citation", n.citation},
+              {"supporting", supporting},      {"children", children}};
 }
 
 json policy_json(const PolicyHeader& h) {

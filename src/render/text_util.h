@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "rtreview/text.h"
 #include "rtreview/packet.h"
+#include "rtreview/text.h"
 
 namespace rtreview::render_detail {
 
