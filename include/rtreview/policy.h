@@ -509,9 +509,11 @@ Applicability delivery_applicability(const PolicyHeader& policy, const DicomFact
 // delivery_applicability(); if not, Outcome::not_applicable with the reason in `summary`).
 // Findings are looked up by Finding::id (check_ids.h); several
 // findings with one id combine (any fail → not met, all pass → met, else unknown).
+// `age` is the plan set's one derived age (patient_age(), computed by the review layer).
 // Never throws; anything it cannot judge is `unknown` and listed in `missing`.
 Determination evaluate_policy(const Ruleset& ruleset, const CaseFile& case_file,
-                              const std::vector<Finding>& findings, const DicomFacts& dicom);
+                              const std::vector<Finding>& findings, const DicomFacts& dicom,
+                              const PatientAge& age);
 
 // Procedure-code notes for the date of service (codes deleted 2026-01-01, 77387
 // professional-only, codes not listed by the policy). Sorted, deterministic.

@@ -37,13 +37,24 @@ struct ReviewRequest {
   std::function<void(std::size_t, std::size_t, const std::string&)> progress;
 };
 
+// One fraction group's part of the course, as the check report's PlanSummary read it.
+struct FractionGroupFacts {
+  int number = 0;  // FractionGroupNumber
+  std::optional<int> fractions;
+  std::optional<double> prescription_dose_gy;  // the group's total over its fractions
+  std::optional<double> dose_per_fraction_gy;
+};
+
 // Facts derived from the plan set (and case) once, read by the policies and shown by
 // every output. The prescription and fractions come from the check report's
 // PlanSummary (checks/prescription), never from a second reading of the plan.
 struct DerivedFacts {
-  PatientAge age;           // case-file age / birth date, else the DICOM birth date
-  DicomFacts dicom;         // what rulesets test against the DICOM
-  std::string label;        // how every output names the set: plan label, else file, else id
+  PatientAge age;    // case-file age / birth date, else the DICOM birth date
+  DicomFacts dicom;  // what rulesets test against the DICOM; its prescription is the composite
+  std::vector<FractionGroupFacts> fraction_groups;  // per group, plan order
+  PlanKind plan_kind = PlanKind::unknown;
+  Technique technique = Technique::unknown;  // the check report's classification
+  std::string label;                         // how every output names the set: plan label, else file, else id
   std::string source_file;  // the plan's file (else the first object's): console lines name it
 };
 

@@ -165,8 +165,8 @@ struct DocumentJudgement {
 class Evaluator {
  public:
   Evaluator(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings,
-            const DicomFacts& dicom)
-      : rs_(rs), case_(c), dicom_(dicom), tables_(tables_of(rs)) {
+            const DicomFacts& dicom, const PatientAge& age)
+      : rs_(rs), case_(c), dicom_(dicom), age_(age), tables_(tables_of(rs)) {
     for (const auto& f : findings) findings_[f.id].push_back(&f);
   }
 
@@ -440,7 +440,7 @@ class Evaluator {
   }
 
   void age(const RuleNode& n, EvaluatedNode& e) {
-    const PatientAge patient = patient_age(case_, dicom_.patient_birth_date);
+    const PatientAge& patient = age_;
     e.origin = patient.origin;
     if (!patient.years) {
       e.result = Truth::unknown;
@@ -572,6 +572,7 @@ class Evaluator {
   const Ruleset& rs_;
   const CaseFile& case_;
   const DicomFacts& dicom_;
+  const PatientAge& age_;  // derived once per plan set (review/facts), never here
   const SharedTables& tables_;
   std::map<std::string, std::vector<const Finding*>> findings_;
 };
@@ -1018,7 +1019,7 @@ void decide(const Ruleset& rs, const CaseFile& c, Truth exclusions, const Docume
 }  // namespace
 
 Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::vector<Finding>& findings,
-                              const DicomFacts& dicom) {
+                              const DicomFacts& dicom, const PatientAge& age) {
   Determination d;
   d.policy = rs.header;
   d.date_of_service = c.date_of_service;
@@ -1039,7 +1040,7 @@ Determination evaluate_policy(const Ruleset& rs, const CaseFile& c, const std::v
   if (rs.header.effective_from.empty() && rs.header.effective_to.empty())
     d.notes.push_back("effective date not stated: " + rs.header.id + " is applied without one");
 
-  Evaluator ev(rs, c, findings, dicom);
+  Evaluator ev(rs, c, findings, dicom, age);
   d.criteria = ev.eval(rs.criteria);
   Truth exclusions = Truth::not_met;
   if (rs.exclusions) {

@@ -520,115 +520,151 @@ class RulesetReader {
       t.kind = *kind;
       t.line = src_.line_of(c);
       t.text = trim(c.attribute("text").value());
-      if (name == "all" || name == "any" || name == "none" || name == "at-least") {
-        if (name == "at-least") {
-          t.at_least = c.attribute("n").as_int(0);
-          if (t.at_least < 1) {
-            r = fail(src_, c, "at-least needs n >= 1");
-            return false;
-          }
-        }
-        if (!read_tests(c, t, r)) return false;
-        if (t.children.empty()) {
-          r = fail(src_, c, "<" + name + "> has no test");
-          return false;
-        }
-      } else if (name == "check") {
-        t.check_id = trim(c.attribute("id").value());
-        if (std::string problem = check_reference_problem(t.check_id, false); !problem.empty()) {
-          r = fail(src_, c, problem, LoadError::unknown_reference);
-          return false;
-        }
-        t.check_status = lower(c.attribute("status").as_string("pass"));
-        for (const auto& s : split_list(t.check_status, ' '))
-          if (s != "pass" && s != "fail" && s != "not_evaluable" && s != "info") {
-            r = fail(src_, c, "unknown check status '" + s + "'");
-            return false;
-          }
-      } else if (name == "fact") {
-        t.fact = trim(c.attribute("name").value());
-        const auto& facts = known_case_facts();
-        if (std::find(facts.begin(), facts.end(), t.fact) == facts.end() && !check_providing_fact(t.fact)) {
-          r = fail(src_, c, "unknown fact '" + t.fact + "' (known: " + join_nonempty(facts, ", ") + ")",
-                   LoadError::unknown_reference);
-          return false;
-        }
-        t.fact_value = lower(c.attribute("value").as_string("true"));
-        if (c.attribute("if-absent")) {
-          std::string a = c.attribute("if-absent").value();
-          if (a == "met")
-            t.fact_if_absent = Truth::met;
-          else if (a == "not-met")
-            t.fact_if_absent = Truth::not_met;
-          else {
-            r = fail(src_, c, "if-absent must be met or not-met");
-            return false;
-          }
-        }
-      } else if (name == "diagnosis") {
+      if (!read_test(c, node, t, r)) return false;
+      node.children.push_back(std::move(t));
+    }
+    return true;
+  }
+
+  // The attributes (and children) of one test element `c` of `parent`, by its kind.
+  bool read_test(pugi::xml_node c, const RuleNode& parent, RuleNode& t, LoadResult& r) {
+    switch (t.kind) {
+      case RuleKind::all:
+      case RuleKind::any:
+      case RuleKind::none:
+      case RuleKind::at_least:
+        return read_combination_test(c, t, r);
+      case RuleKind::check:
+        return read_check_test(c, t, r);
+      case RuleKind::fact:
+        return read_fact_test(c, t, r);
+      case RuleKind::diagnosis:
         t.value_set = trim(c.attribute("in").value());
         if (t.value_set.empty()) {
           r = fail(src_, c, "<diagnosis> without in=\"value-set-id\"");
           return false;
         }
         value_set_refs_.emplace_back(t.value_set, t.line);
-      } else if (name == "age") {
-        for (const char* op : {"lt", "le", "gt", "ge"})
-          if (c.attribute(op)) {
-            t.age_op = op;
-            t.age_years = c.attribute(op).as_double(-1);
-          }
-        if (t.age_op.empty() || t.age_years < 0) {
-          r = fail(src_, c, "<age> needs one of lt, le, gt, ge with a number of years");
-          return false;
-        }
-      } else if (name == "document") {
-        t.document_kinds = split_list(lower(c.attribute("kinds").value()), ' ');
-        if (t.document_kinds.empty()) {
-          r = fail(src_, c, "<document> without kinds");
-          return false;
-        }
-        t.window_months = c.attribute("within-months").as_int(0);
-        if (t.window_months < 0) {
-          r = fail(src_, c, "within-months must be >= 0");
-          return false;
-        }
-        for (const auto& k : t.document_kinds) {
-          const auto& known = known_document_kinds();
-          if (std::find(known.begin(), known.end(), k) == known.end()) {
-            r = fail(src_, c, "unknown document kind '" + k + "' (known: " + join_nonempty(known, ", ") + ")",
-                     LoadError::unknown_reference);
-            return false;
-          }
-        }
-        t.signer_roles = split_list(lower(c.attribute("signers").value()), ';');
-        std::string from = c.attribute("window-from").as_string("service");
-        if (from != "service" && from != "request") {
-          r = fail(src_, c, "window-from must be service or request");
-          return false;
-        }
-        t.window_from = from == "request" ? WindowFrom::request_date : WindowFrom::date_of_service;
-        std::string dated = c.attribute("signature-dated").as_string("false");
-        if (dated != "true" && dated != "false") {
-          r = fail(src_, c, "signature-dated must be true or false");
-          return false;
-        }
-        t.signature_dated = dated == "true";
-      } else if (name == "asserted") {
+        return true;
+      case RuleKind::age:
+        return read_age_test(c, t, r);
+      case RuleKind::document:
+        return read_document_test(c, t, r);
+      case RuleKind::asserted:
         t.asserted_id = trim(c.attribute("criterion").value());
-        if (t.asserted_id.empty()) t.asserted_id = node.outline_id;
-      } else if (name == "line-of-business") {
+        if (t.asserted_id.empty()) t.asserted_id = parent.outline_id;
+        return true;
+      case RuleKind::line_of_business:
         t.negate = c.attribute("not-in");
         t.lines = split_list(lower(c.attribute(t.negate ? "not-in" : "in").value()), ' ');
         if (t.lines.empty()) {
           r = fail(src_, c, "<line-of-business> needs in=\"...\" or not-in=\"...\"");
           return false;
         }
-      } else if (name == "manual") {
+        return true;
+      case RuleKind::manual:
         if (t.text.empty()) t.text = trim(c.child_value());
-      }
-      node.children.push_back(std::move(t));
+        return true;
+      case RuleKind::criterion:  // an <item>, never a test element (test_kind does not give it)
+        break;
     }
+    return true;
+  }
+
+  bool read_combination_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+    if (t.kind == RuleKind::at_least) {
+      t.at_least = c.attribute("n").as_int(0);
+      if (t.at_least < 1) {
+        r = fail(src_, c, "at-least needs n >= 1");
+        return false;
+      }
+    }
+    if (!read_tests(c, t, r)) return false;
+    if (t.children.empty()) {
+      r = fail(src_, c, "<" + std::string(c.name()) + "> has no test");
+      return false;
+    }
+    return true;
+  }
+
+  bool read_check_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+    t.check_id = trim(c.attribute("id").value());
+    if (std::string problem = check_reference_problem(t.check_id, false); !problem.empty()) {
+      r = fail(src_, c, problem, LoadError::unknown_reference);
+      return false;
+    }
+    t.check_status = lower(c.attribute("status").as_string("pass"));
+    for (const auto& s : split_list(t.check_status, ' '))
+      if (s != "pass" && s != "fail" && s != "not_evaluable" && s != "info") {
+        r = fail(src_, c, "unknown check status '" + s + "'");
+        return false;
+      }
+    return true;
+  }
+
+  bool read_fact_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+    t.fact = trim(c.attribute("name").value());
+    const auto& facts = known_case_facts();
+    if (std::find(facts.begin(), facts.end(), t.fact) == facts.end() && !check_providing_fact(t.fact)) {
+      r = fail(src_, c, "unknown fact '" + t.fact + "' (known: " + join_nonempty(facts, ", ") + ")",
+               LoadError::unknown_reference);
+      return false;
+    }
+    t.fact_value = lower(c.attribute("value").as_string("true"));
+    if (!c.attribute("if-absent")) return true;
+    const std::string if_absent = c.attribute("if-absent").value();
+    if (if_absent != "met" && if_absent != "not-met") {
+      r = fail(src_, c, "if-absent must be met or not-met");
+      return false;
+    }
+    t.fact_if_absent = if_absent == "met" ? Truth::met : Truth::not_met;
+    return true;
+  }
+
+  bool read_age_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+    for (const char* op : {"lt", "le", "gt", "ge"})
+      if (c.attribute(op)) {
+        t.age_op = op;
+        t.age_years = c.attribute(op).as_double(-1);
+      }
+    if (t.age_op.empty() || t.age_years < 0) {
+      r = fail(src_, c, "<age> needs one of lt, le, gt, ge with a number of years");
+      return false;
+    }
+    return true;
+  }
+
+  bool read_document_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+    t.document_kinds = split_list(lower(c.attribute("kinds").value()), ' ');
+    if (t.document_kinds.empty()) {
+      r = fail(src_, c, "<document> without kinds");
+      return false;
+    }
+    t.window_months = c.attribute("within-months").as_int(0);
+    if (t.window_months < 0) {
+      r = fail(src_, c, "within-months must be >= 0");
+      return false;
+    }
+    const auto& known = known_document_kinds();
+    for (const auto& k : t.document_kinds)
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        r = fail(src_, c, "unknown document kind '" + k + "' (known: " + join_nonempty(known, ", ") + ")",
+                 LoadError::unknown_reference);
+        return false;
+      }
+    t.signer_roles = split_list(lower(c.attribute("signers").value()), ';');
+    const std::string from = c.attribute("window-from").as_string("service");
+    if (from != "service" && from != "request") {
+      r = fail(src_, c, "window-from must be service or request");
+      return false;
+    }
+    t.window_from = from == "request" ? WindowFrom::request_date : WindowFrom::date_of_service;
+    const std::string dated = c.attribute("signature-dated").as_string("false");
+    if (dated != "true" && dated != "false") {
+      r = fail(src_, c, "signature-dated must be true or false");
+      return false;
+    }
+    t.signature_dated = dated == "true";
     return true;
   }
 

@@ -282,12 +282,21 @@ json to_json(const TechniqueResult& technique) {
 }
 
 json facts_to_json(const DerivedFacts& facts) {
+  json groups = json::array();
+  for (const FractionGroupFacts& g : facts.fraction_groups)
+    groups.push_back(json{{"number", g.number},
+                          {"fractions", integer(g.fractions)},
+                          {"prescription_dose_gy", number(g.prescription_dose_gy)},
+                          {"dose_per_fraction_gy", number(g.dose_per_fraction_gy)}});
   return json{{"label", facts.label},
               {"age_years", number(facts.age.years)},
               {"age_source", facts.age.years ? to_string(facts.age.source) : ""},
+              {"plan_kind", to_string(facts.plan_kind)},
+              {"technique", to_string(facts.technique)},
               {"fractions", integer(facts.dicom.fractions)},
               {"prescription_dose_gy", number(facts.dicom.prescription_dose_gy)},
-              {"dose_per_fraction_gy", number(facts.dicom.dose_per_fraction_gy)}};
+              {"dose_per_fraction_gy", number(facts.dicom.dose_per_fraction_gy)},
+              {"fraction_groups", std::move(groups)}};
 }
 
 nlohmann::ordered_json determination_to_json(const Determination& determination) {

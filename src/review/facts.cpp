@@ -56,6 +56,11 @@ DerivedFacts derive_facts(const PlanSet& plan_set, const CheckReport& report, co
   facts.label = plan_set_label(plan_set);
   if (const ObjectInfo* info = first_object(plan_set)) facts.source_file = info->source.path;
   facts.dicom = dicom_facts(plan_set, report);
+  facts.plan_kind = report.plan_summary.kind;
+  facts.technique = report.technique.technique;
+  for (const FractionGroupSummary& g : report.plan_summary.fraction_groups)
+    facts.fraction_groups.push_back(
+        {g.number, g.fractions_planned, g.prescription_dose_gy, g.dose_per_fraction_gy});
   if (case_file) facts.age = patient_age(*case_file, facts.dicom.patient_birth_date);
   return facts;
 }

@@ -46,14 +46,18 @@ void append_distinct(std::vector<Finding>& findings, const std::vector<Finding>&
       findings.push_back(f);
 }
 
-// Each finding cites the sentences of the evaluated policies that rely on its check.
-void cite_policies(std::vector<Finding>& findings, const std::vector<Ruleset>& rulesets) {
+// Each finding cites the sentences of the policies that were applied to the plan set and
+// rely on its check: a policy judged NOT APPLICABLE judged no finding, so it is not cited.
+void cite_policies(std::vector<Finding>& findings, const std::vector<Ruleset>& rulesets,
+                   const std::vector<Determination>& determinations) {
   for (auto& f : findings) {
     std::vector<std::string> citations;
-    for (const auto& ruleset : rulesets)
-      for (auto& c : check_citations(ruleset, f.id))
+    for (std::size_t k = 0; k < rulesets.size() && k < determinations.size(); ++k) {
+      if (determinations[k].outcome == Outcome::not_applicable) continue;
+      for (auto& c : check_citations(rulesets[k], f.id))
         if (std::find(citations.begin(), citations.end(), c) == citations.end())
           citations.push_back(std::move(c));
+    }
     if (!citations.empty()) f.citation = join(citations, "; ");
   }
 }
@@ -75,11 +79,12 @@ PlanSetReview review_one(PlanSet plan_set, const ReviewRun& run, const CheckOpti
   if (depth != ReviewDepth::determinations) return review;
   const auto& rulesets = run.selection.rulesets;
   for (std::size_t k = 0; k < rulesets.size(); ++k) {
-    Determination d = evaluate_policy(rulesets[k], *run.case_file, review.findings, review.facts.dicom);
+    Determination d =
+        evaluate_policy(rulesets[k], *run.case_file, review.findings, review.facts.dicom, review.facts.age);
     if (k < run.selection.reasons.size()) d.applicability = run.selection.reasons[k];
     review.determinations.push_back(std::move(d));
   }
-  cite_policies(review.findings, rulesets);
+  cite_policies(review.findings, rulesets, review.determinations);
   return review;
 }
 

@@ -240,15 +240,29 @@ std::vector<RoiSpec> hn_anatomy() {
                   "ORGAN",
                   "MANUAL",
                   {0, 128, 255},
-                  ellipsoid(Ring{46.0, 5.0, 13.0, 19.0, 2.0, 0.06, 2, 0.4}, 7.5, 22.5, 2.0)});
+                  ellipsoid(Ring{.cx = 46.0,
+                                 .cy = 5.0,
+                                 .a = 13.0,
+                                 .b = 19.0,
+                                 .lobe_amplitude = 0.06,
+                                 .lobe_count = 2,
+                                 .lobe_phase = 0.4},
+                            7.5, 22.5, 2.0)});
   rois.push_back({"Parotid_R",
                   "ORGAN",
                   "MANUAL",
                   {0, 200, 255},
-                  ellipsoid(Ring{-46.0, 5.0, 13.0, 19.0, 2.0, 0.06, 2, pi - 0.4}, 7.5, 22.5, 2.0)});
+                  ellipsoid(Ring{.cx = -46.0,
+                                 .cy = 5.0,
+                                 .a = 13.0,
+                                 .b = 19.0,
+                                 .lobe_amplitude = 0.06,
+                                 .lobe_count = 2,
+                                 .lobe_phase = pi - 0.4},
+                            7.5, 22.5, 2.0)});
 
   auto cord_section = [](double z) {
-    return Ring{0.0, 36.0 - 0.08 * (z + 75.0), 5.5, 4.5, 2.0, 0.0, 0, 0.0};
+    return Ring{.cx = 0.0, .cy = 36.0 - 0.08 * (z + 75.0), .a = 5.5, .b = 4.5};
   };
   rois.push_back(
       {"SpinalCord", "ORGAN", "MANUAL", {255, 255, 0}, tube(hn_z_min_mm, 21.0, cord_section, 1.5)});
@@ -266,8 +280,8 @@ std::vector<RoiSpec> hn_anatomy() {
                       return {arc_band_polygon(0.0, 0.0, 42.0, 48.0, pi - 0.25, 2.0 * pi + 0.25, 9.0, 120)};
                     if (z >= -6.0 - 1e-6 && z <= 18.0 + 1e-6) {
                       const double cy = 8.0 + 0.2 * (z + 6.0);
-                      return {ring_polygon(Ring{-44.0, cy, 5.0, 12.0, 2.0, 0.0, 0, 0.0}, 28),
-                              ring_polygon(Ring{44.0, cy, 5.0, 12.0, 2.0, 0.0, 0, 0.0}, 28)};
+                      return {ring_polygon(Ring{.cx = -44.0, .cy = cy, .a = 5.0, .b = 12.0}, 28),
+                              ring_polygon(Ring{.cx = 44.0, .cy = cy, .a = 5.0, .b = 12.0}, 28)};
                     }
                     return {};
                   }});
@@ -308,32 +322,54 @@ std::vector<RoiSpec> thorax_anatomy() {
                     return {points};
                   }});
   auto breast_blob = [](double cx, double cy, double a, double b, double hz, double lobe) {
-    return ellipsoid(Ring{cx, cy, a, b, 2.0, lobe, 3, 0.5}, thorax_breast_zc, hz, 2.0);
+    return ellipsoid(
+        Ring{.cx = cx, .cy = cy, .a = a, .b = b, .lobe_amplitude = lobe, .lobe_count = 3, .lobe_phase = 0.5},
+        thorax_breast_zc, hz, 2.0);
   };
   rois.push_back(
       {"PTV_4005", "PTV", "SEMIAUTOMATIC", {255, 0, 255}, breast_blob(85.0, -91.0, 66.0, 36.0, 75.0, 0.02)});
   rois.push_back(
       {"CTV_Breast_L", "CTV", "MANUAL", {255, 128, 0}, breast_blob(85.0, -92.0, 62.0, 34.0, 70.0, 0.02)});
-  rois.push_back({"GTV_Tumorbed",
-                  "GTV",
-                  "MANUAL",
-                  {255, 0, 0},
-                  ellipsoid(Ring{95.0, -100.0, 15.0, 10.0, 2.0, 0.1, 3, 0.0}, 30.0, 12.0, 1.5)});
+  rois.push_back(
+      {"GTV_Tumorbed",
+       "GTV",
+       "MANUAL",
+       {255, 0, 0},
+       ellipsoid(Ring{.cx = 95.0, .cy = -100.0, .a = 15.0, .b = 10.0, .lobe_amplitude = 0.1, .lobe_count = 3},
+                 30.0, 12.0, 1.5)});
   rois.push_back({"Lung_L",
                   "ORGAN",
                   "MANUAL",
                   {0, 160, 255},
-                  ellipsoid(Ring{95.0, 15.0, 52.0, 72.0, 2.2, 0.04, 2, 0.3}, 30.0, 110.0, 2.0)});
+                  ellipsoid(Ring{.cx = 95.0,
+                                 .cy = 15.0,
+                                 .a = 52.0,
+                                 .b = 72.0,
+                                 .exponent = 2.2,
+                                 .lobe_amplitude = 0.04,
+                                 .lobe_count = 2,
+                                 .lobe_phase = 0.3},
+                            30.0, 110.0, 2.0)});
   rois.push_back({"Lung_R",
                   "ORGAN",
                   "MANUAL",
                   {0, 200, 255},
-                  ellipsoid(Ring{-92.0, 15.0, 54.0, 74.0, 2.2, 0.04, 2, pi - 0.3}, 25.0, 110.0, 2.0)});
-  rois.push_back({"Heart",
-                  "ORGAN",
-                  "MANUAL",
-                  {255, 64, 64},
-                  ellipsoid(Ring{15.0, -10.0, 48.0, 42.0, 2.0, 0.05, 2, 0.0}, -30.0, 55.0, 2.0)});
+                  ellipsoid(Ring{.cx = -92.0,
+                                 .cy = 15.0,
+                                 .a = 54.0,
+                                 .b = 74.0,
+                                 .exponent = 2.2,
+                                 .lobe_amplitude = 0.04,
+                                 .lobe_count = 2,
+                                 .lobe_phase = pi - 0.3},
+                            25.0, 110.0, 2.0)});
+  rois.push_back(
+      {"Heart",
+       "ORGAN",
+       "MANUAL",
+       {255, 64, 64},
+       ellipsoid(Ring{.cx = 15.0, .cy = -10.0, .a = 48.0, .b = 42.0, .lobe_amplitude = 0.05, .lobe_count = 2},
+                 -30.0, 55.0, 2.0)});
   rois.push_back({"LAD", "ORGAN", "MANUAL", {200, 0, 80}, [](double z) -> std::vector<Polygon> {
                     if (z < -75.0 - 1e-6 || z > 15.0 + 1e-6) return {};
                     const double s = taper(z, -30.0, 55.0);
@@ -347,25 +383,35 @@ std::vector<RoiSpec> thorax_anatomy() {
                                  0.0};
                     return {ring_polygon(r, 16)};
                   }});
-  rois.push_back({"SpinalCord",
-                  "ORGAN",
-                  "MANUAL",
-                  {255, 255, 0},
-                  tube(
-                      -1e9, 1e9, [](double) { return Ring{0.0, 92.0, 5.5, 5.0, 2.0, 0.0, 0, 0.0}; }, 1.5)});
   rois.push_back(
-      {"Esophagus",
+      {"SpinalCord",
        "ORGAN",
        "MANUAL",
-       {180, 120, 60},
+       {255, 255, 0},
        tube(
-           -130.0, 1e9, [](double z) { return Ring{-8.0, 62.0, 9.0, 7.0, 2.0, 0.05, 2, 0.1 * z}; }, 1.5)});
+           -1e9, 1e9, [](double) { return Ring{.cx = 0.0, .cy = 92.0, .a = 5.5, .b = 5.0}; }, 1.5)});
+  rois.push_back({"Esophagus",
+                  "ORGAN",
+                  "MANUAL",
+                  {180, 120, 60},
+                  tube(
+                      -130.0, 1e9,
+                      [](double z) {
+                        return Ring{.cx = -8.0,
+                                    .cy = 62.0,
+                                    .a = 9.0,
+                                    .b = 7.0,
+                                    .lobe_amplitude = 0.05,
+                                    .lobe_count = 2,
+                                    .lobe_phase = 0.1 * z};
+                      },
+                      1.5)});
   rois.push_back({"Trachea", "ORGAN", "MANUAL", {120, 220, 220}, [](double z) -> std::vector<Polygon> {
                     if (z >= 45.0 - 1e-6)
-                      return {ring_polygon(Ring{-2.0, 26.0, 9.0, 8.0, 2.0, 0.0, 0, 0.0}, 32)};
+                      return {ring_polygon(Ring{.cx = -2.0, .cy = 26.0, .a = 9.0, .b = 8.0}, 32)};
                     if (z >= 30.0 - 1e-6)  // main bronchi
-                      return {ring_polygon(Ring{-20.0, 30.0, 7.0, 6.0, 2.0, 0.0, 0, 0.0}, 24),
-                              ring_polygon(Ring{20.0, 30.0, 7.0, 6.0, 2.0, 0.0, 0, 0.0}, 24)};
+                      return {ring_polygon(Ring{.cx = -20.0, .cy = 30.0, .a = 7.0, .b = 6.0}, 24),
+                              ring_polygon(Ring{.cx = 20.0, .cy = 30.0, .a = 7.0, .b = 6.0}, 24)};
                     return {};
                   }});
   rois.push_back(
@@ -385,8 +431,8 @@ std::vector<RoiSpec> thorax_anatomy() {
   rois.push_back({"Thyroid", "ORGAN", "MANUAL", {100, 100, 255}, [](double z) -> std::vector<Polygon> {
                     const double s = taper(z, 145.0, 15.0);
                     if (s * 7.0 < 2.0) return {};
-                    return {ring_polygon(Ring{-16.0, 10.0, 7.0 * s, 11.0 * s, 2.0, 0.0, 0, 0.0}, 24),
-                            ring_polygon(Ring{16.0, 10.0, 7.0 * s, 11.0 * s, 2.0, 0.0, 0, 0.0}, 24)};
+                    return {ring_polygon(Ring{.cx = -16.0, .cy = 10.0, .a = 7.0 * s, .b = 11.0 * s}, 24),
+                            ring_polygon(Ring{.cx = 16.0, .cy = 10.0, .a = 7.0 * s, .b = 11.0 * s}, 24)};
                   }});
   rois.push_back(
       {"Sternum",
@@ -394,13 +440,14 @@ std::vector<RoiSpec> thorax_anatomy() {
        "MANUAL",
        {230, 230, 200},
        tube(
-           -40.0, 110.0, [](double) { return Ring{0.0, -88.0, 16.0, 7.0, 2.5, 0.0, 0, 0.0}; }, 1.5)});
+           -40.0, 110.0,
+           [](double) { return Ring{.cx = 0.0, .cy = -88.0, .a = 16.0, .b = 7.0, .exponent = 2.5}; }, 1.5)});
   rois.push_back({"Aorta", "ORGAN", "MANUAL", {255, 0, 0}, [](double z) -> std::vector<Polygon> {
                     std::vector<Polygon> out;
                     if (z >= -150.0 - 1e-6 && z <= 70.0 + 1e-6)  // descending
-                      out.push_back(ring_polygon(Ring{18.0, 62.0, 11.0, 11.0, 2.0, 0.0, 0, 0.0}, 40));
+                      out.push_back(ring_polygon(Ring{.cx = 18.0, .cy = 62.0, .a = 11.0, .b = 11.0}, 40));
                     if (z >= 25.0 - 1e-6 && z <= 65.0 + 1e-6)  // ascending
-                      out.push_back(ring_polygon(Ring{8.0, 0.0, 14.0, 14.0, 2.0, 0.0, 0, 0.0}, 48));
+                      out.push_back(ring_polygon(Ring{.cx = 8.0, .cy = 0.0, .a = 14.0, .b = 14.0}, 48));
                     return out;
                   }});
   return rois;

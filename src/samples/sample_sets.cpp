@@ -35,7 +35,10 @@ DoseSpec hn_dose_spec() {
   spec.hotspot_mm = {-12.0, -3.0, -2.0};
   spec.bath_near = 0.35;
   spec.bath_length_mm = 45.0;
-  spec.sparing = {{"SpinalCord", 0.40}, {"Brainstem", 0.35}, {"Parotid_L", 0.20}, {"Parotid_R", 0.15}};
+  spec.sparing = {{.roi_name = "SpinalCord", .strength = 0.40},
+                  {.roi_name = "Brainstem", .strength = 0.35},
+                  {.roi_name = "Parotid_L", .strength = 0.20},
+                  {.roi_name = "Parotid_R", .strength = 0.15}};
   return spec;
 }
 
@@ -55,10 +58,10 @@ PlanSpec hn_plan_spec(Technique technique) {
   spec.prescription_gy = 70.0;
   spec.fractions = 35;
   spec.isocenter_mm = {-15.0, -5.0, -5.0};
-  spec.constraints = {{"SpinalCord", 45.0, std::nullopt, "SpinalCord max < 45 Gy"},
-                      {"Brainstem", 54.0, std::nullopt, "Brainstem max < 54 Gy"},
-                      {"Parotid_L", std::nullopt, 26.0, "Parotid_L mean < 26 Gy"},
-                      {"Parotid_R", std::nullopt, 26.0, "Parotid_R mean < 26 Gy"}};
+  spec.constraints = {{.roi_name = "SpinalCord", .maximum_gy = 45.0, .description = "SpinalCord max < 45 Gy"},
+                      {.roi_name = "Brainstem", .maximum_gy = 54.0, .description = "Brainstem max < 54 Gy"},
+                      {.roi_name = "Parotid_L", .limit_gy = 26.0, .description = "Parotid_L mean < 26 Gy"},
+                      {.roi_name = "Parotid_R", .limit_gy = 26.0, .description = "Parotid_R mean < 26 Gy"}};
   const std::vector<double> seven = {0.0, 51.0, 103.0, 154.0, 206.0, 257.0, 309.0};
   switch (technique) {
     case Technique::imrt_step_and_shoot:
@@ -140,7 +143,9 @@ SampleSet ring_vmat_set(const GridSpec& grid, const std::vector<double>& dose_gy
   set.plan.label = "HN_RING_VMAT";
   set.plan.description = "2-arc VMAT on a ring-gantry linac with a dual-layer MLC, 70 Gy in 35 fractions";
   replace_arcs(set, ArcKind::dual_layer_vmat,
-               {{181.0, 358.0, "CW", 0.0, 0.0, 90}, {179.0, 358.0, "CC", 0.0, 0.0, 90}}, "RING_LINAC_1");
+               {{.start_deg = 181.0, .span_deg = 358.0, .direction = "CW", .count = 90},
+                {.start_deg = 179.0, .span_deg = 358.0, .direction = "CC", .count = 90}},
+               "RING_LINAC_1");
   return set;
 }
 
@@ -153,7 +158,9 @@ SampleSet dca_set(const GridSpec& grid, const std::vector<double>& dose_gy) {
   set.plan.name = "HN dynamic conformal arcs";
   set.plan.description = "2 dynamic conformal arcs, 70 Gy in 35 fractions to PTV_7000";
   replace_arcs(set, ArcKind::dynamic_conformal,
-               {{200.0, 140.0, "CW", 10.0, 0.0, 15}, {160.0, 140.0, "CC", 350.0, 0.0, 15}}, "SAMPLE_LINAC1");
+               {{.start_deg = 200.0, .span_deg = 140.0, .direction = "CW", .coll_deg = 10.0, .count = 15},
+                {.start_deg = 160.0, .span_deg = 140.0, .direction = "CC", .coll_deg = 350.0, .count = 15}},
+               "SAMPLE_LINAC1");
   return set;
 }
 
@@ -423,11 +430,11 @@ SampleSet make_large_case() {
   spec.isocenter_mm = {80.0, -80.0, 15.0};
   spec.gantry_angles_deg = {300.0, 320.0, 345.0, 105.0, 125.0, 140.0};
   spec.total_mu = 620.0;
-  spec.constraints = {{"Heart", std::nullopt, 4.0, "Heart mean < 4 Gy"},
-                      {"LAD", 20.0, std::nullopt, "LAD max < 20 Gy"},
-                      {"Lung_L", std::nullopt, 15.0, "Lung_L mean < 15 Gy"},
-                      {"SpinalCord", 30.0, std::nullopt, "SpinalCord max < 30 Gy"},
-                      {"Breast_R", 6.0, std::nullopt, "Breast_R max < 6 Gy"}};
+  spec.constraints = {{.roi_name = "Heart", .limit_gy = 4.0, .description = "Heart mean < 4 Gy"},
+                      {.roi_name = "LAD", .maximum_gy = 20.0, .description = "LAD max < 20 Gy"},
+                      {.roi_name = "Lung_L", .limit_gy = 15.0, .description = "Lung_L mean < 15 Gy"},
+                      {.roi_name = "SpinalCord", .maximum_gy = 30.0, .description = "SpinalCord max < 30 Gy"},
+                      {.roi_name = "Breast_R", .maximum_gy = 6.0, .description = "Breast_R max < 6 Gy"}};
   ObjectInfo plan_info = object_info(ids, "RTPLAN", rt_plan_class, ids.plan_series_uid(), ids.plan_uid(),
                                      "Sample RT Plan (large)");
   plan_info.patient = thorax_patient();
@@ -445,8 +452,11 @@ SampleSet make_large_case() {
   dose_spec.falloff_d50_mm = 8.0;
   dose_spec.bath_near = 0.25;
   dose_spec.hotspot_mm = {90.0, -100.0, 20.0};
-  dose_spec.sparing = {
-      {"Heart", 0.5}, {"LAD", 0.4}, {"Lung_L", 0.35}, {"Breast_R", 0.5}, {"SpinalCord", 0.3}};
+  dose_spec.sparing = {{.roi_name = "Heart", .strength = 0.5},
+                       {.roi_name = "LAD", .strength = 0.4},
+                       {.roi_name = "Lung_L", .strength = 0.35},
+                       {.roi_name = "Breast_R", .strength = 0.5},
+                       {.roi_name = "SpinalCord", .strength = 0.3}};
   ObjectInfo info = dose_info(ids, ids.frame_of_reference_uid());
   info.series_description = "Sample RT Dose (large)";
   info.patient = thorax_patient();

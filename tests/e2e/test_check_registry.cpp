@@ -110,4 +110,31 @@ TEST(check_registry, citations_come_from_the_evaluated_rulesets) {
   EXPECT_TRUE(found);
 }
 
+// A policy judged NOT APPLICABLE judged no finding, so nothing cites it: the Medicare
+// sample's case with the commercial CP.MP.69 (its header excludes Medicare) beside MC.CP.MP.69.
+TEST(check_registry, a_policy_that_does_not_apply_is_not_cited) {
+  const fs::path dir = samples() / "hn_imrt_7field";
+  ReviewRequest request;
+  request.paths = {dir};
+  request.case_file = dir / "case.xml";
+  request.policies = {"CP.MP.69", "MC.CP.MP.69"};
+  request.check_options.compute_dvhs = false;
+  const ReviewRun run = review_inputs(request);
+  ASSERT_TRUE(run.errors.empty());
+  ASSERT_EQ(run.reviews.size(), 1u);
+  ASSERT_EQ(run.reviews[0].determinations.size(), 2u);
+  EXPECT_EQ(run.reviews[0].determinations[0].outcome, Outcome::not_applicable);
+  EXPECT_NE(run.reviews[0].determinations[1].outcome, Outcome::not_applicable);
+  int cited_applied = 0;
+  for (const auto& f : run.reviews[0].findings) {
+    std::stringstream parts(f.citation);
+    for (std::string part; std::getline(parts, part, ';');) {
+      const std::string cited = part.substr(part.find_first_not_of(' '));  // "<policy> <outline id>"
+      EXPECT_NE(cited.rfind("CP.MP.69 ", 0), 0u) << f.id << ": " << f.citation;
+      if (cited.rfind("MC.CP.MP.69 ", 0) == 0) ++cited_applied;
+    }
+  }
+  EXPECT_GT(cited_applied, 0);
+}
+
 }  // namespace

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "test_review_support.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -20,11 +21,6 @@ namespace {
 fs::path samples() { return rtreview::test::source_dir() / "dicom_samples"; }
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
-
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // plan_set_id → facts object, from a command's JSON (`check --json`, `evaluate --json`).
 std::map<std::string, json> facts_by_set(const std::string& json_text) {
@@ -49,7 +45,7 @@ TEST(review_layer, facts_agree_across_packet_check_and_evaluate) {
     ASSERT_LT(review.exit_code, 2) << review.stderr_text;
     const auto from_check = facts_by_set(check.stdout_text);
     const auto from_evaluate = facts_by_set(evaluate.stdout_text);
-    const json packet = json::parse(slurp(out / "packet.json"));
+    const json packet = json::parse(rtreview::test::read_file_text(out / "packet.json"));
     const std::string id = packet["plan_set_id"];
     ASSERT_TRUE(from_check.count(id)) << entry.path();
     ASSERT_TRUE(from_evaluate.count(id)) << entry.path();
@@ -88,7 +84,8 @@ TEST(review_layer, installed_and_moved_binary_writes_identical_packets) {
     auto from_install = run_command("env -u RTREVIEW_RULESET_DIR " + quoted(installed) + args + quoted(b));
     ASSERT_EQ(from_build.exit_code, from_install.exit_code) << from_install.stderr_text;
     for (const char* file : {"packet.json", "packet.html", "summary.json"})
-      EXPECT_EQ(slurp(a / file), slurp(b / file)) << entry.path() << " " << file;
+      EXPECT_EQ(rtreview::test::read_file_text(a / file), rtreview::test::read_file_text(b / file))
+          << entry.path() << " " << file;
     ++compared;
   }
   EXPECT_GE(compared, 9);
@@ -101,7 +98,7 @@ TEST(review_layer, rulesets_option_replaces_the_structure_vocabulary) {
   const fs::path root = rtreview::test::make_temp_dir("rtreview-rulesets");
   fs::copy(rtreview::test::source_dir() / "rulesets", root / "rulesets", fs::copy_options::recursive);
   const fs::path vocabulary = root / "rulesets" / "structure-names.tsv";
-  const std::string text = slurp(vocabulary);
+  const std::string text = rtreview::test::read_file_text(vocabulary);
   std::ofstream(vocabulary, std::ios::trunc) << text << "Bogus\tnot_a_category\tBogus\n";
   const std::string set = " " + quoted(samples() / "hn_vmat_2arc");
   auto shipped = run_rtreview("check --json --no-dvh" + set);

@@ -55,7 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)compare_identity(case_file, f.facts.dicom.patient_name, f.facts.dicom.patient_id,
                          f.facts.dicom.patient_birth_date);
   for (const Ruleset& ruleset : f.rulesets) {
-    (void)evaluate_policy(ruleset, case_file, f.findings, f.facts.dicom);
+    (void)evaluate_policy(ruleset, case_file, f.findings, f.facts.dicom,
+                          patient_age(case_file, f.facts.dicom.patient_birth_date));
     (void)procedure_code_notes(ruleset, case_file);
   }
   return 0;

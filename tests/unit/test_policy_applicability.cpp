@@ -31,14 +31,16 @@ TEST(policy_applicability, plan_kinds_the_imrt_policies_do_not_cover) {
   for (DeliveryClass k :
        {DeliveryClass::brachy, DeliveryClass::ion, DeliveryClass::electron, DeliveryClass::gamma_knife}) {
     f.delivery = k;
-    auto d = evaluate_policy(rs, base_case(), {}, f);
+    auto d = evaluate_policy(rs, base_case(), {}, f, patient_age(base_case(), f.patient_birth_date));
     EXPECT_EQ(d.outcome, Outcome::not_applicable) << to_string(k);
     EXPECT_NE(d.summary.find(std::string("is a ") + to_string(k) + " plan"), std::string::npos) << d.summary;
   }
   f.delivery = DeliveryClass::photon;
-  EXPECT_NE(evaluate_policy(rs, base_case(), {}, f).outcome, Outcome::not_applicable);
+  EXPECT_NE(evaluate_policy(rs, base_case(), {}, f, patient_age(base_case(), f.patient_birth_date)).outcome,
+            Outcome::not_applicable);
   f.delivery = DeliveryClass::unknown;  // no plan read: the policy is evaluated
-  EXPECT_NE(evaluate_policy(rs, base_case(), {}, f).outcome, Outcome::not_applicable);
+  EXPECT_NE(evaluate_policy(rs, base_case(), {}, f, patient_age(base_case(), f.patient_birth_date)).outcome,
+            Outcome::not_applicable);
   EXPECT_STREQ(to_string(Outcome::not_applicable), "NOT APPLICABLE");
 }
 
@@ -130,7 +132,7 @@ TEST(policy_applicability, service_before_plan_approval_warns) {
   c.medicare_plan = MedicarePlan::advantage;
   DicomFacts f;
   f.review_date = "20260310";
-  auto d = evaluate_policy(shipped("MC.CP.MP.69"), c, {}, f);
+  auto d = evaluate_policy(shipped("MC.CP.MP.69"), c, {}, f, patient_age(c, f.patient_birth_date));
   ASSERT_FALSE(d.warnings.empty());
   EXPECT_EQ(d.warnings.back(),
             "date of service 2026-03-02 is before the plan's approval (ReviewDate 2026-03-10)");
@@ -140,7 +142,7 @@ TEST(policy_applicability, neoplasm_code_in_no_site_set_warns) {
   auto c = base_case();
   c.medicare_plan = MedicarePlan::advantage;
   c.diagnoses = {"Z51.0", "C44.519"};
-  auto d = evaluate_policy(shipped("MC.CP.MP.69"), c, {}, {});
+  auto d = evaluate_policy(shipped("MC.CP.MP.69"), c, {}, {}, patient_age(c, ""));
   ASSERT_EQ(d.warnings.size(), 1u);
   EXPECT_NE(
       d.warnings[0].find("diagnosis C44.519 is in none of the disease-site value sets MC.CP.MP.69 uses"),

@@ -104,7 +104,8 @@ std::string run(const Probe& p, std::string& detail) {
   for (const auto& rs : shipped())
     if (rs.header.id == p.policy) {
       auto [findings, facts] = plan_variant(p.plan);
-      Determination d = evaluate_policy(rs, loaded.case_file, findings, facts);
+      Determination d = evaluate_policy(rs, loaded.case_file, findings, facts,
+                                        patient_age(loaded.case_file, facts.patient_birth_date));
       detail = d.summary;
       for (const auto& m : d.missing) detail += "\n  missing: " + m;
       return to_string(d.outcome);

@@ -224,7 +224,8 @@ TEST(policy_errors, unedited_template_never_meets) {
   photon.delivery = DeliveryClass::photon;
   int applicable = 0;
   for (const auto& rs : all) {
-    auto d = evaluate_policy(rs, l.case_file, pass, photon);
+    auto d =
+        evaluate_policy(rs, l.case_file, pass, photon, patient_age(l.case_file, photon.patient_birth_date));
     EXPECT_NE(d.outcome, Outcome::meets) << rs.header.id;
     if (d.outcome != Outcome::not_applicable) ++applicable;
   }
@@ -233,7 +234,8 @@ TEST(policy_errors, unedited_template_never_meets) {
   l.case_file.unedited_template = false;
   for (const auto& rs : all) {
     if (rs.header.id == "MC.CP.MP.69") {
-      auto d = evaluate_policy(rs, l.case_file, pass, photon);
+      auto d =
+          evaluate_policy(rs, l.case_file, pass, photon, patient_age(l.case_file, photon.patient_birth_date));
       EXPECT_EQ(d.outcome, Outcome::meets) << d.summary << ::testing::PrintToString(d.missing);
     }
   }

@@ -74,7 +74,8 @@ const EvaluatedNode* find(const EvaluatedNode& n, const std::string& id) {
 
 Determination run(const std::string& policy, const std::string& case_name,
                   const std::vector<Finding>& f = good_plan(), const DicomFacts& d = mlc_plan()) {
-  return evaluate_policy(ruleset(policy), fixture(case_name), f, d);
+  const CaseFile c = fixture(case_name);
+  return evaluate_policy(ruleset(policy), c, f, d, patient_age(c, d.patient_birth_date));
 }
 
 // ------------------------------------------------------------------ MC.CP.MP.69
@@ -104,7 +105,8 @@ TEST(policy_evaluate, mc_cp_mp_69_supporting_evidence_never_decides) {
   // Proximity measured, but no indication asserted: I.A stays not met.
   auto c = fixture("mc-cp-mp-69-meets.xml");
   c.indications.clear();
-  auto d = evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan());
+  auto d = evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan(),
+                           patient_age(c, mlc_plan().patient_birth_date));
   EXPECT_EQ(d.outcome, Outcome::does_not_meet);
   EXPECT_EQ(ids(d.deciding), (std::vector<std::string>{"I.A.1", "I.A.2", "I.A.3", "I.A.4", "I.A.5"}));
 }
@@ -402,26 +404,31 @@ TEST(policy_evaluate, kleene_groups_and_at_least) {
   c.line_of_business = "commercial";
   c.indications.push_back({"R.1", true, "Dr X", "radiation oncologist", "", 3});
   // R.1 met, R.2 unknown (no finding), R.3 unknown (fact absent): 1 met + 2 unknown -> unknown.
-  EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}).criteria.result, Truth::unknown);
+  EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, "")).criteria.result, Truth::unknown);
   c.facts.push_back({"medically_inoperable", "false", 4});  // R.3 met -> 2 met
-  auto d = evaluate_policy(l.ruleset, c, {}, {});
+  auto d = evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, ""));
   EXPECT_EQ(d.criteria.result, Truth::met);
   EXPECT_EQ(d.outcome, Outcome::meets);
   EXPECT_EQ(ids(d.deciding), (std::vector<std::string>{"R.1", "R.3.a"}));
   c.facts.back().value = "true";  // R.3 not met, R.2 unknown: 1 met + 1 unknown can still reach 2
 
-  EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}).criteria.result, Truth::unknown);
+  EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, "")).criteria.result, Truth::unknown);
   auto fail = finding(check_id::prescription, Status::fail);
-  EXPECT_EQ(evaluate_policy(l.ruleset, c, {fail}, {}).outcome, Outcome::does_not_meet);
+  EXPECT_EQ(evaluate_policy(l.ruleset, c, {fail}, {}, patient_age(c, "")).outcome, Outcome::does_not_meet);
 }
 
 TEST(policy_evaluate, policy_prefixed_assertion_targets_one_policy) {
   CaseFile c = fixture("mc-cp-mp-69-meets.xml");
   c.indications = {{"CP.MP.69:I.A.4", true, "Dr X", "radiation oncologist", "", 9}};
-  EXPECT_EQ(evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan()).outcome,
+  EXPECT_EQ(evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan(),
+                            patient_age(c, mlc_plan().patient_birth_date))
+                .outcome,
             Outcome::does_not_meet);
   c.indications = {{"MC.CP.MP.69:I.A.4", true, "Dr X", "radiation oncologist", "", 9}};
-  EXPECT_EQ(evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan()).outcome, Outcome::meets);
+  EXPECT_EQ(evaluate_policy(ruleset("MC.CP.MP.69"), c, good_plan(), mlc_plan(),
+                            patient_age(c, mlc_plan().patient_birth_date))
+                .outcome,
+            Outcome::meets);
 }
 
 TEST(policy_evaluate, deterministic) {
