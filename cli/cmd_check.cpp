@@ -108,10 +108,10 @@ int run_check(const CheckArgs& args) {
   request.check_options.compute_dvhs = !args.no_dvh;
   const ReviewRun run = review_inputs(request);
   if (!run.ok()) {
-    for (const auto& e : run.errors) std::cerr << "rtreview check: " << e.message << "\n";
+    for (const auto& e : run.errors) std::cerr << "rtreview check: " << e.message() << "\n";
     if (args.json) {
       json errors = json::array();
-      for (const auto& e : run.errors) errors.push_back(e.message);
+      for (const auto& e : run.errors) errors.push_back(e.message());
       std::cout << json{{"schema", "rtreview.check/1"}, {"errors", errors}, {"plan_sets", json::array()}}
                        .dump(2, ' ', false, json::error_handler_t::replace)
                 << "\n";

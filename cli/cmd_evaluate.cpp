@@ -119,7 +119,7 @@ json strings(const std::vector<std::string>& v) {
 // What --json prints when the run could not start: the errors, and no plan sets.
 json error_json(const ReviewRun& run) {
   json errors = json::array();
-  for (const auto& e : run.errors) errors.push_back(e.message);
+  for (const auto& e : run.errors) errors.push_back(e.message());
   return json{
       {"tool_version", RTREVIEW_VERSION}, {"errors", errors}, {"plan_sets", json::array()}, {"exit_code", 2}};
 }
@@ -133,7 +133,7 @@ int run_evaluate(const EvaluateArgs& args) {
   request.assembly = args.assembly;
   ReviewRun run = review_inputs(request);
   if (!run.ok()) {
-    for (const auto& e : run.errors) std::cerr << "rtreview evaluate: " << e.message << "\n";
+    for (const auto& e : run.errors) std::cerr << "rtreview evaluate: " << e.message() << "\n";
     if (args.json_output)
       std::cout << error_json(run).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return exit_usage;

@@ -26,14 +26,14 @@ int run_make_samples(const MakeSamplesOptions& options) {
     sets = samples::make_sample_sets();
   for (const auto& set : sets) {
     std::vector<fs::path> written;
-    const std::string error = samples::write_sample_set(set, options.dir, written);
+    const Result result = samples::write_sample_set(set, options.dir, written);
     for (const auto& path : written) {
       std::error_code ec;
       const auto size = fs::file_size(path, ec);
       std::cout << path.string() << "  " << (ec ? 0 : size) << " bytes\n";
     }
-    if (!error.empty()) {
-      std::cerr << "rtreview make-samples: error: " << error << "\n";
+    if (!result) {
+      std::cerr << "rtreview make-samples: " << result.message() << "\n";
       return exit_usage;
     }
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rtreview/model.h"
+#include "rtreview/result.h"
 
 namespace rtreview {
 
@@ -50,16 +51,17 @@ std::vector<Finding> inventory_findings(const Inventory& inventory);
 // Lowercase hex SHA-256 of a file's bytes ("" if it cannot be read).
 std::string sha256_file(const std::filesystem::path& path);
 
-// Writing (used by the sample generator and by tests that build DICOM in code).
-// Each returns "" on success or a message naming the path and the reason.
+// Writing (used by the sample generator and by tests that build DICOM in code), each
+// atomically (temporary name, then rename); a failure (cannot_write) names the path and
+// the reason.
 // UIDs, dates and all attributes come from the model object; nothing is invented
 // except File Meta. `transfer_syntax` is one of "implicit", "explicit",
 // "big_endian", "rle" (RLE applies to RT Dose pixel data only).
-std::string write_plan(const Plan& plan, const std::filesystem::path& path,
-                       const std::string& transfer_syntax = "explicit");
-std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
-                       const std::string& transfer_syntax = "explicit");
-std::string write_structure_set(const StructureSet& structure_set, const std::filesystem::path& path,
-                                const std::string& transfer_syntax = "explicit");
+Result write_plan(const Plan& plan, const std::filesystem::path& path,
+                  const std::string& transfer_syntax = "explicit");
+Result write_dose(const DoseGrid& dose, const std::filesystem::path& path,
+                  const std::string& transfer_syntax = "explicit");
+Result write_structure_set(const StructureSet& structure_set, const std::filesystem::path& path,
+                           const std::string& transfer_syntax = "explicit");
 
 }  // namespace rtreview

@@ -11,42 +11,14 @@
 
 #include "rtreview/finding.h"
 #include "rtreview/model.h"
+#include "rtreview/result.h"
 #include "rtreview/ruleset_dir.h"
 
 namespace rtreview {
 
 // ------------------------------------------------------------------ loading results
 
-// What went wrong while loading (one convention for rulesets, shared tables and case files).
-enum class LoadError {
-  none,
-  cannot_read,           // file missing or unreadable
-  malformed_xml,         // pugixml could not parse it
-  unknown_element,       // element not in the format
-  unknown_attribute,     // attribute not allowed on its element
-  bad_value,             // a value of the wrong shape (number, enum, code, NPI ...)
-  bad_date,              // not YYYY-MM-DD or not a calendar day (2026-02-30)
-  missing,               // a required element or attribute is absent
-  duplicate,             // an id defined twice
-  unknown_reference,     // a value set, fact, check id, document kind or role that does not exist
-  unused_definition,     // a ruleset defines a value set nothing uses
-  unknown_criterion,     // a case file names a criterion no ruleset has
-  unknown_policy,        // a case file's "POLICY:" prefix names no ruleset
-  wrong_assertion_kind,  // an exclusion asserted through <indication>, or the reverse
-};
-
-// Outcome of loading a ruleset or case file, like pugixml's xml_parse_result:
-// `ok` or the file, the 1-based line (0 if not tied to a line) and the problem.
-struct LoadResult {
-  bool ok = true;
-  std::string file;
-  int line = 0;
-  std::string description;  // lower case, e.g. "unknown element <critrion>"
-  LoadError code = LoadError::none;
-  explicit operator bool() const { return ok; }
-  // "file:line: error: description" ("file: error: ..." when line is 0); "" when ok.
-  std::string message() const;
-};
+// Loading reports through the one Result (result.h): the file, the line and the problem.
 
 // A problem that does not stop loading (an unknown but well-formed diagnosis code, ...).
 struct LoadWarning {
@@ -220,7 +192,7 @@ struct Ruleset {
 
 struct RulesetLoad {
   Ruleset ruleset;  // valid only when result.ok
-  LoadResult result;
+  Result result;
 };
 
 // The citations of the ruleset's sentences that rely on check `check_id` (as a test or as
@@ -231,7 +203,7 @@ std::vector<std::string> check_citations(const Ruleset& ruleset, std::string_vie
 // Reads the shared disease-site table (rulesets/disease-sites.xml format).
 struct ValueSetsLoad {
   std::vector<ValueSet> value_sets;
-  LoadResult result;
+  Result result;
 };
 ValueSetsLoad load_value_sets(const std::filesystem::path& file);
 ValueSetsLoad parse_value_sets(std::string_view xml, const std::string& file_label);
@@ -251,7 +223,7 @@ std::vector<RulesetLoad> load_ruleset_dir(const std::filesystem::path& dir);
 // The signer-role and procedure-code tables of a ruleset folder.
 struct SharedTablesLoad {
   SharedTables tables;
-  LoadResult result;
+  Result result;
 };
 SharedTablesLoad load_shared_tables(const std::filesystem::path& dir);
 
@@ -345,7 +317,7 @@ struct CaseFile {
 
 struct CaseFileLoad {
   CaseFile case_file;
-  LoadResult result;
+  Result result;
   std::vector<LoadWarning> warnings;  // e.g. a well-formed diagnosis code outside ICD-10-CM's categories
 };
 
@@ -368,8 +340,7 @@ std::string case_file_template();
 // Checks the case's indications and exclusions against the rulesets: an unknown policy
 // prefix or criterion id (with the nearest valid ids), or an exclusion asserted through
 // <indication> (or the reverse), is an error naming the case file and line.
-std::vector<LoadResult> validate_case_against(const CaseFile& case_file,
-                                              const std::vector<Ruleset>& rulesets);
+std::vector<Result> validate_case_against(const CaseFile& case_file, const std::vector<Ruleset>& rulesets);
 
 // Compares the request's patient name, ID and birth date with the DICOM's PatientName,
 // PatientID and PatientBirthDate (YYYYMMDD). A mismatch is an error-level finding with id
@@ -495,7 +466,7 @@ Applicability applicability(const PolicyHeader& policy, const CaseFile& case_fil
 struct PolicySelection {
   std::vector<Ruleset> rulesets;
   std::vector<std::string> reasons;  // parallel to rulesets: why each is evaluated
-  std::vector<LoadResult> errors;    // rulesets that failed to load, unknown ids
+  std::vector<Result> errors;        // rulesets that failed to load, unknown ids
   std::vector<std::string> skipped;  // automatic choice: "ID: why it does not apply"
 };
 PolicySelection select_policies(const std::vector<std::string>& requested, const CaseFile& case_file,

@@ -50,16 +50,16 @@ ReviewResult run_review(const ReviewOptions& options);
 // (the web front door serves it without writing a batch folder).
 ReviewPacket run_packet(const ReviewRun& run, std::size_t index);
 
-// The packet's bytes in one format; "" and `error` set when rendering failed (PDF).
-std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper,
-                          std::string& error);
+// The packet's bytes in one format into `bytes`; fails (render_failed) when the PDF
+// could not be rendered.
+Result render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& bytes);
 
 // Folder name of the packet of plan set `index` (1-based) of `count`: "" when count is
 // 1, else "<NN>-<label made file-safe>".
 std::string packet_folder_name(std::size_t index, std::size_t count, const std::string& label);
 
-// Writes `text` to `path` atomically (temporary file in the same folder, then rename).
-// Returns "" or a message naming the path and the reason.
-std::string write_file_atomically(const std::filesystem::path& path, const std::string& text);
+// Writes `text` to `path` atomically (temporary file in the same folder, then rename);
+// fails with cannot_write, naming the path and the reason.
+Result write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace rtreview

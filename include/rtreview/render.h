@@ -9,6 +9,7 @@
 #include <string>
 
 #include "rtreview/packet.h"
+#include "rtreview/result.h"
 
 namespace rtreview {
 
@@ -45,19 +46,14 @@ std::string render_dvh_svg(const PacketDvh& dvh, int width_px = 760, int height_
 
 enum class PaperSize { a4, letter };
 
-// The packet as paginated PDF bytes (header and footer on every page); `error` is cairo's
-// status text when rendering failed ("" on success).
+// The packet as paginated PDF bytes (header and footer on every page); `result` fails
+// (render_failed, cairo's status text) when cairo could not render it. The only bytes
+// that can differ between runs on the same packet are cairo's /CreationDate (cairo 1.16).
 struct RenderedPdf {
   std::string bytes;
-  std::string error;
+  Result result;
 };
 RenderedPdf render_pdf_bytes(const ReviewPacket& packet, PaperSize paper = PaperSize::a4);
-
-// Writes the packet as a paginated PDF (header and footer on every page). Returns ""
-// on success, else a message naming the path and the reason. The only bytes that
-// can differ between runs on the same packet are cairo's /CreationDate (cairo 1.16).
-std::string render_pdf(const ReviewPacket& packet, const std::filesystem::path& path,
-                       PaperSize paper = PaperSize::a4);
 
 // summary.json of a run (same formatting rules as render_json).
 std::string render_summary_json(const BatchSummary& summary);

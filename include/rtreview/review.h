@@ -16,6 +16,7 @@
 #include "rtreview/finding.h"
 #include "rtreview/model.h"
 #include "rtreview/policy.h"
+#include "rtreview/result.h"
 
 namespace rtreview {
 
@@ -66,11 +67,6 @@ struct PlanSetReview {
   std::vector<Determination> determinations;  // in policy order; empty below determinations
 };
 
-// Why a review could not start (bad case file, ruleset, option): exit code 2 in the CLI.
-struct ReviewError {
-  std::string message;  // "file:line: error: ..." where a file is involved
-};
-
 struct ReviewRun {
   Inventory inventory;                  // every input file, read or not
   std::vector<Finding> input_findings;  // unreadable inputs (ignored non-DICOM files excluded)
@@ -80,7 +76,7 @@ struct ReviewRun {
   std::vector<std::string> vocabulary_problems;
   std::vector<std::string> warnings;   // case-file warnings ("file:line: warning: ...")
   std::vector<PlanSetReview> reviews;  // one per assembled plan set, assembly order
-  std::vector<ReviewError> errors;     // non-empty: the run did not start
+  std::vector<Result> errors;          // why the run did not start (case file, ruleset, option): exit 2
   bool ok() const { return errors.empty(); }
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rtreview/model.h"
+#include "rtreview/result.h"
 
 namespace rtreview::samples {
 
@@ -57,8 +58,8 @@ SampleSet make_large_case();
 
 // Writes `set` into `dir / set.name` (created if missing): RS.dcm, RP.dcm, RD.dcm, in
 // that order, appending each written path to `written`. Touches nothing else.
-// Returns "" on success, else a message naming the path and the reason.
-std::string write_sample_set(const SampleSet& set, const std::filesystem::path& dir,
-                             std::vector<std::filesystem::path>& written);
+// A failure (cannot_write) names the path and the reason.
+Result write_sample_set(const SampleSet& set, const std::filesystem::path& dir,
+                        std::vector<std::filesystem::path>& written);
 
 }  // namespace rtreview::samples

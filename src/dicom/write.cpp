@@ -7,15 +7,18 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "rtreview/dicom_io.h"
@@ -146,25 +149,41 @@ std::string encode_text(DcmDataset& ds, const std::string& specific_character_se
   return cond.good() ? std::string() : "cannot encode text as " + target + ": " + cond.text();
 }
 
-std::string save(DcmFileFormat& file, const std::filesystem::path& path, const std::string& transfer_syntax,
-                 const Writer& w, const std::string& specific_character_set) {
-  if (!w.error().empty()) return path.string() + ": cannot build dataset: " + w.error();
+Result cannot_write(const std::filesystem::path& path, std::string reason) {
+  return Result::failure(ErrorCode::cannot_write, path.string(), std::move(reason));
+}
+
+Result save(DcmFileFormat& file, const std::filesystem::path& path, const std::string& transfer_syntax,
+            const Writer& w, const std::string& specific_character_set) {
+  if (!w.error().empty()) return cannot_write(path, "cannot build dataset: " + w.error());
   if (auto error = encode_text(*file.getDataset(), specific_character_set); !error.empty())
-    return path.string() + ": " + error;
+    return cannot_write(path, error);
   E_TransferSyntax xfer;
   if (!parse_transfer_syntax(transfer_syntax, xfer))
-    return path.string() + ": unknown transfer syntax '" + transfer_syntax + "'";
+    return cannot_write(path, "unknown transfer syntax '" + transfer_syntax + "'");
   DcmDataset* ds = file.getDataset();
   if (xfer == EXS_RLELossless) {
     static std::once_flag registered;
     std::call_once(registered, [] { DcmRLEEncoderRegistration::registerCodecs(); });
     OFCondition cond = ds->chooseRepresentation(xfer, nullptr);
     if (cond.bad() || !ds->canWriteXfer(xfer))
-      return path.string() + ": cannot encode as RLE lossless: " + cond.text();
+      return cannot_write(path, std::string("cannot encode as RLE lossless: ") + cond.text());
   }
-  OFCondition cond =
-      file.saveFile(path.c_str(), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_fileformat);
-  if (cond.bad()) return path.string() + ": cannot write: " + cond.text();
+  // Atomically: a temporary name in the same folder, renamed into place once complete.
+  std::filesystem::path temporary = path;
+  temporary += ".tmp-" + std::to_string(::getpid());
+  OFCondition cond = file.saveFile(temporary.c_str(), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0,
+                                   0, EWM_fileformat);
+  std::error_code ec;
+  if (cond.bad()) {
+    std::filesystem::remove(temporary, ec);
+    return cannot_write(path, std::string("cannot write: ") + cond.text());
+  }
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    return cannot_write(path, "cannot rename the written file into place: " + ec.message());
+  }
   return {};
 }
 
@@ -397,8 +416,7 @@ void write_application_setups(Writer& w, DcmDataset& ds, const std::vector<Brach
 
 }  // namespace
 
-std::string write_plan(const Plan& plan, const std::filesystem::path& path,
-                       const std::string& transfer_syntax) {
+Result write_plan(const Plan& plan, const std::filesystem::path& path, const std::string& transfer_syntax) {
   try {
     DcmFileFormat file;
     DcmDataset& ds = *file.getDataset();
@@ -432,7 +450,7 @@ std::string write_plan(const Plan& plan, const std::filesystem::path& path,
     w.put_if(ds, DCM_ReviewerName, plan.reviewer_name);
     return save(file, path, transfer_syntax, w, plan.info.specific_character_set);
   } catch (const std::exception& e) {
-    return path.string() + ": " + e.what();
+    return cannot_write(path, e.what());
   }
 }
 
@@ -534,21 +552,21 @@ void write_dose_pixels(Writer& w, DcmDataset& ds, const DoseGrid& dose, int bits
 
 }  // namespace
 
-std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
-                       const std::string& transfer_syntax) {
+Result write_dose(const DoseGrid& dose, const std::filesystem::path& path,
+                  const std::string& transfer_syntax) {
   try {
     const std::size_t voxel_count = static_cast<std::size_t>(dose.columns) * dose.rows * dose.frames;
     if (dose.columns <= 0 || dose.rows <= 0 || dose.frames <= 0)
-      return path.string() + ": dose grid has no voxels";
+      return cannot_write(path, "dose grid has no voxels");
     if (dose.dose.size() != voxel_count && !dose.dose.empty())
-      return path.string() + ": dose has " + std::to_string(dose.dose.size()) + " values, expected " +
-             std::to_string(voxel_count);
+      return cannot_write(path, "dose has " + std::to_string(dose.dose.size()) + " values, expected " +
+                                    std::to_string(voxel_count));
     if (dose.frame_offsets_mm.size() != static_cast<std::size_t>(dose.frames))
-      return path.string() + ": GridFrameOffsetVector has " + std::to_string(dose.frame_offsets_mm.size()) +
-             " values for " + std::to_string(dose.frames) + " frames";
+      return cannot_write(path, "GridFrameOffsetVector has " + std::to_string(dose.frame_offsets_mm.size()) +
+                                    " values for " + std::to_string(dose.frames) + " frames");
     const int bits = dose.bits_allocated == 16 ? 16 : 32;
     if (bits == 32 && transfer_syntax == "big_endian")
-      return path.string() + ": 32-bit dose in big endian is not supported by the writer";
+      return cannot_write(path, "32-bit dose in big endian is not supported by the writer");
 
     DcmFileFormat file;
     DcmDataset& ds = *file.getDataset();
@@ -560,7 +578,7 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
     // smallest one that fits the maximum dose into the stored integer range.
     float max_dose = 0.0f;
     for (float v : dose.dose) {
-      if (v < 0.0f) return path.string() + ": negative dose values cannot be written unsigned";
+      if (v < 0.0f) return cannot_write(path, "negative dose values cannot be written unsigned");
       max_dose = std::max(max_dose, v);
     }
     const double max_stored = bits == 16 ? 65535.0 : 4294967295.0;
@@ -579,14 +597,14 @@ std::string write_dose(const DoseGrid& dose, const std::filesystem::path& path,
     if (!dose.dose.empty()) write_dose_pixels(w, ds, dose, bits, scaling, max_stored);
     return save(file, path, transfer_syntax, w, dose.info.specific_character_set);
   } catch (const std::exception& e) {
-    return path.string() + ": " + e.what();
+    return cannot_write(path, e.what());
   }
 }
 
 // ------------------------------------------------------- structure set
 
-std::string write_structure_set(const StructureSet& ss, const std::filesystem::path& path,
-                                const std::string& transfer_syntax) {
+Result write_structure_set(const StructureSet& ss, const std::filesystem::path& path,
+                           const std::string& transfer_syntax) {
   try {
     DcmFileFormat file;
     DcmDataset& ds = *file.getDataset();
@@ -656,7 +674,7 @@ std::string write_structure_set(const StructureSet& ss, const std::filesystem::p
       w.put(ds, DCM_ReviewTime, "120000");
     return save(file, path, transfer_syntax, w, ss.info.specific_character_set);
   } catch (const std::exception& e) {
-    return path.string() + ": " + e.what();
+    return cannot_write(path, e.what());
   }
 }
 

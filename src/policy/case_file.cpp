@@ -80,33 +80,33 @@ const std::vector<std::string>& known_roles() {
   return roles;
 }
 
-bool read_signature(const XmlSource& src, pugi::xml_node el, Signature& s, LoadResult& r) {
+bool read_signature(const XmlSource& src, pugi::xml_node el, Signature& s, Result& r) {
   s.name = trim(el.attribute("name").value());
   if (s.name.empty()) s.name = trim(el.attribute("by").value());
   s.role = lower(trim(el.attribute("role").value()));
   s.date = trim(el.attribute("date").value());
   if (s.role.empty()) {
-    r = fail(src, el, "<" + std::string(el.name()) + "> without role", LoadError::missing);
+    r = fail(src, el, "<" + std::string(el.name()) + "> without role", ErrorCode::missing);
     return false;
   }
   const auto& roles = known_roles();
   if (std::find(roles.begin(), roles.end(), s.role) == roles.end()) {
     r = fail(src, el, "unknown role '" + s.role + "' (known: " + join_nonempty(roles, ", ") + ")",
-             LoadError::unknown_reference);
+             ErrorCode::unknown_reference);
     return false;
   }
   if (!s.date.empty() && !is_iso_date(s.date)) {
     r = fail(src, el, "bad date '" + s.date + "' (expected YYYY-MM-DD, a real calendar day)",
-             LoadError::bad_date);
+             ErrorCode::bad_date);
     return false;
   }
   return true;
 }
 
-bool read_assertion(const XmlSource& src, pugi::xml_node el, Assertion& a, LoadResult& r) {
+bool read_assertion(const XmlSource& src, pugi::xml_node el, Assertion& a, Result& r) {
   a.criterion = trim(el.attribute("criterion").value());
   if (a.criterion.empty()) {
-    r = fail(src, el, "<" + std::string(el.name()) + "> without criterion id", LoadError::missing);
+    r = fail(src, el, "<" + std::string(el.name()) + "> without criterion id", ErrorCode::missing);
     return false;
   }
   std::string present = lower(el.attribute("present").as_string("true"));
@@ -124,15 +124,15 @@ bool read_assertion(const XmlSource& src, pugi::xml_node el, Assertion& a, LoadR
 
 // A date element or attribute: "" allowed when optional; else a real YYYY-MM-DD day.
 bool read_date(const XmlSource& src, pugi::xml_node el, const std::string& what, const std::string& value,
-               bool required, LoadResult& r) {
+               bool required, Result& r) {
   if (value.empty() && !required) return true;
   if (is_iso_date(value)) return true;
   r = fail(src, el, "bad " + what + " '" + value + "' (expected YYYY-MM-DD, a real calendar day)",
-           LoadError::bad_date);
+           ErrorCode::bad_date);
   return false;
 }
 
-bool read_patient(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_patient(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   if (auto a = el.attribute("age")) {
     std::string text = trim(a.value());
     char* end = nullptr;
@@ -152,7 +152,7 @@ bool read_patient(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResu
   return true;
 }
 
-bool read_procedure(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_procedure(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   RequestedProcedure p;
   p.line = src.line_of(el);
   std::string written = trim(el.attribute("code").value());
@@ -191,7 +191,7 @@ bool read_procedure(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRe
   return true;
 }
 
-bool read_physician(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_physician(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   Physician p{lower(trim(el.attribute("role").value())), trim(el.attribute("name").value()),
               trim(el.attribute("npi").value()), src.line_of(el)};
   static const std::vector<std::string> roles = {"ordering", "rendering", "supervising", "referring",
@@ -208,7 +208,7 @@ bool read_physician(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRe
   return true;
 }
 
-bool read_prior_radiation(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_prior_radiation(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   PriorRadiation p;
   p.line = src.line_of(el);
   p.region = trim(el.attribute("region").value());
@@ -228,7 +228,7 @@ bool read_prior_radiation(const XmlSource& src, pugi::xml_node el, CaseFile& c, 
   return true;
 }
 
-bool read_document(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_document(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   SuppliedDocument d;
   d.kind = lower(trim(el.attribute("kind").value()));
   d.loinc = trim(el.attribute("loinc").value());
@@ -238,13 +238,13 @@ bool read_document(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRes
   const auto& kinds = known_document_kinds();
   if (d.kind.empty() && d.loinc.empty()) {
     r = fail(src, el, "<document> needs kind or loinc (known kinds: " + join_nonempty(kinds, ", ") + ")",
-             LoadError::missing);
+             ErrorCode::missing);
     return false;
   }
   for (const auto& k : {d.kind, d.loinc})
     if (!k.empty() && std::find(kinds.begin(), kinds.end(), lower(k)) == kinds.end()) {
       r = fail(src, el, "unknown document kind '" + k + "' (known: " + join_nonempty(kinds, ", ") + ")",
-               LoadError::unknown_reference);
+               ErrorCode::unknown_reference);
       return false;
     }
   if (!read_date(src, el, "document date", d.date, true, r)) return false;
@@ -252,7 +252,7 @@ bool read_document(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRes
     if (s.type() != pugi::node_element) continue;
     if (std::string(s.name()) != "signed-by") {
       r = fail(src, s, "unknown element <" + std::string(s.name()) + "> in <document> (expected <signed-by>)",
-               LoadError::unknown_element);
+               ErrorCode::unknown_element);
       return false;
     }
     Signature sig;
@@ -263,7 +263,7 @@ bool read_document(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRes
   return true;
 }
 
-bool read_bool(const XmlSource& src, pugi::xml_node el, std::optional<bool>& out, LoadResult& r) {
+bool read_bool(const XmlSource& src, pugi::xml_node el, std::optional<bool>& out, Result& r) {
   std::string v = lower(trim(el.child_value()));
   if (v.empty()) v = "true";
   if (v != "true" && v != "false") {
@@ -276,7 +276,7 @@ bool read_bool(const XmlSource& src, pugi::xml_node el, std::optional<bool>& out
 
 // <line-of-business> medicare | commercial | ...; "medicare-advantage" and "original-medicare"
 // set the Medicare plan too.
-bool read_line_of_business(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_line_of_business(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   c.line_of_business = lower(trim(el.child_value()));
   if (c.line_of_business == "medicare-advantage") {
     c.line_of_business = "medicare";
@@ -286,13 +286,13 @@ bool read_line_of_business(const XmlSource& src, pugi::xml_node el, CaseFile& c,
     c.medicare_plan = MedicarePlan::original;
   }
   if (c.line_of_business.empty()) {
-    r = fail(src, el, "empty <line-of-business>", LoadError::missing);
+    r = fail(src, el, "empty <line-of-business>", ErrorCode::missing);
     return false;
   }
   return true;
 }
 
-bool read_medicare_plan(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_medicare_plan(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   std::string v = lower(trim(el.child_value()));
   if (v == "advantage" || v == "medicare-advantage")
     c.medicare_plan = MedicarePlan::advantage;
@@ -305,7 +305,7 @@ bool read_medicare_plan(const XmlSource& src, pugi::xml_node el, CaseFile& c, Lo
   return true;
 }
 
-bool read_jurisdiction(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r) {
+bool read_jurisdiction(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r) {
   std::string st = trim(el.attribute("state").value());
   for (char& ch : st) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (st.size() != 2 || !std::isalpha(static_cast<unsigned char>(st[0])) ||
@@ -318,7 +318,7 @@ bool read_jurisdiction(const XmlSource& src, pugi::xml_node el, CaseFile& c, Loa
   return true;
 }
 
-bool read_diagnosis(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r,
+bool read_diagnosis(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r,
                     std::vector<LoadWarning>& warnings) {
   std::string code = trim(el.attribute("code").value());
   if (!is_icd10cm_shape(code)) {
@@ -339,7 +339,7 @@ bool read_diagnosis(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadRe
 }
 
 // One child element of <case>; false and `r` on an error.
-bool read_element(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResult& r,
+bool read_element(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result& r,
                   std::vector<LoadWarning>& warnings, bool& have_dos) {
   const std::string name = el.name();
   if (name == "date-of-service") {
@@ -387,7 +387,7 @@ bool read_element(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResu
     const auto& known = known_case_facts();
     if (std::find(known.begin(), known.end(), f.name) == known.end()) {
       r = fail(src, el, "unknown fact '" + f.name + "' (known: " + join_nonempty(known, ", ") + ")",
-               LoadError::unknown_reference);
+               ErrorCode::unknown_reference);
       return false;
     }
     c.facts.push_back(std::move(f));
@@ -398,24 +398,23 @@ bool read_element(const XmlSource& src, pugi::xml_node el, CaseFile& c, LoadResu
     c.rationale = trim(el.child_value());
     return true;
   }
-  r = fail(src, el, "unknown element <" + name + "> in <case>", LoadError::unknown_element);
+  r = fail(src, el, "unknown element <" + name + "> in <case>", ErrorCode::unknown_element);
   return false;
 }
 
-LoadResult read_case(const XmlSource& src, pugi::xml_node root, CaseFile& c,
-                     std::vector<LoadWarning>& warnings) {
-  LoadResult r;
+Result read_case(const XmlSource& src, pugi::xml_node root, CaseFile& c, std::vector<LoadWarning>& warnings) {
+  Result r;
   if (std::string(root.name()) != "case")
     return fail(src, root, "root element must be <case>, found <" + std::string(root.name()) + ">",
-                LoadError::unknown_element);
+                ErrorCode::unknown_element);
   c.file = src.label();
   bool have_dos = false;
   for (auto el : root.children()) {
     if (el.type() != pugi::node_element) continue;
     if (!read_element(src, el, c, r, warnings, have_dos)) return r;
   }
-  if (!have_dos) return fail(src, root, "missing <date-of-service>", LoadError::missing);
-  if (c.line_of_business.empty()) return fail(src, root, "missing <line-of-business>", LoadError::missing);
+  if (!have_dos) return fail(src, root, "missing <date-of-service>", ErrorCode::missing);
+  if (c.line_of_business.empty()) return fail(src, root, "missing <line-of-business>", ErrorCode::missing);
   if (c.medicare_plan != MedicarePlan::unknown && c.line_of_business != "medicare")
     return fail(src, root, "<medicare-plan> given but the line of business is '" + c.line_of_business + "'");
   if (!c.request_date.empty() && c.request_date > c.date_of_service)

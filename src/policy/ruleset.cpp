@@ -11,12 +11,6 @@ namespace rtreview {
 
 using namespace policy_detail;
 
-std::string LoadResult::message() const {
-  if (ok) return {};
-  if (line > 0) return file + ":" + std::to_string(line) + ": error: " + description;
-  return file + ": error: " + description;
-}
-
 std::string LoadWarning::message() const {
   if (line > 0) return file + ":" + std::to_string(line) + ": warning: " + description;
   return file + ": warning: " + description;
@@ -162,13 +156,13 @@ std::string parse_codes(const std::string& text, std::vector<CodeRange>& out) {
   return {};
 }
 
-bool parse_value_set(const XmlSource& src, pugi::xml_node el, ValueSet& vs, LoadResult& r) {
+bool parse_value_set(const XmlSource& src, pugi::xml_node el, ValueSet& vs, Result& r) {
   vs.id = trim(el.attribute("id").value());
   vs.label = trim(el.attribute("label").value());
   vs.phrase = trim(el.attribute("phrase").value());
   vs.line = src.line_of(el);
   if (vs.id.empty()) {
-    r = fail(src, el, "<value-set> without id", LoadError::missing);
+    r = fail(src, el, "<value-set> without id", ErrorCode::missing);
     return false;
   }
   std::string codes = std::string(el.attribute("codes").value()) + " " + el.child_value();
@@ -185,8 +179,8 @@ class RulesetReader {
   RulesetReader(const XmlSource& src, Ruleset& rs, const std::vector<ValueSet>& shared)
       : src_(src), rs_(rs), shared_(shared) {}
 
-  LoadResult read(pugi::xml_node root) {
-    LoadResult r;
+  Result read(pugi::xml_node root) {
+    Result r;
     if (std::string(root.name()) != "ruleset")
       return fail(src_, root, "root element must be <ruleset>, found <" + std::string(root.name()) + ">");
     rs_.header.ruleset_version = root.attribute("version").value();
@@ -247,8 +241,8 @@ class RulesetReader {
         return fail(src_, el, "unknown element <" + name + "> in <ruleset>");
       }
     }
-    if (!have_policy) return fail(src_, root, "missing <policy> header", LoadError::missing);
-    if (!have_criteria) return fail(src_, root, "missing <criteria>", LoadError::missing);
+    if (!have_policy) return fail(src_, root, "missing <policy> header", ErrorCode::missing);
+    if (!have_criteria) return fail(src_, root, "missing <criteria>", ErrorCode::missing);
     // A value set the ruleset defines but never tests is a mistake (a typo in an id, a site
     // dropped from the tree): refuse it rather than ship a silent gap.
     for (const auto& vs : rs_.value_sets) {
@@ -256,14 +250,14 @@ class RulesetReader {
                               [&](const auto& ref) { return ref.first == vs.id; });
       if (!used)
         return {false, src_.label(), vs.line, "value set '" + vs.id + "' is defined but no criterion uses it",
-                LoadError::unused_definition};
+                ErrorCode::unused_definition};
     }
     // Shared value sets fill in what the ruleset does not define itself.
     for (const auto& vs : shared_)
       if (!has_value_set(vs.id)) rs_.value_sets.push_back(vs);
     for (const auto& [id, line] : value_set_refs_)
       if (!has_value_set(id))
-        return {false, src_.label(), line, "unknown value set '" + id + "'", LoadError::unknown_reference};
+        return {false, src_.label(), line, "unknown value set '" + id + "'", ErrorCode::unknown_reference};
     return r;
   }
 
@@ -273,7 +267,7 @@ class RulesetReader {
                        [&](const ValueSet& v) { return v.id == id; });
   }
 
-  bool read_header(pugi::xml_node el, LoadResult& r) {
+  bool read_header(pugi::xml_node el, Result& r) {
     auto& h = rs_.header;
     h.id = trim(el.attribute("id").value());
     if (h.id.empty()) {
@@ -316,7 +310,7 @@ class RulesetReader {
   }
 
   // medicare-plans, jurisdiction, delivery, requires-procedure (rulesets/README.md "Header").
-  bool read_applicability(pugi::xml_node el, PolicyHeader& h, LoadResult& r) {
+  bool read_applicability(pugi::xml_node el, PolicyHeader& h, Result& r) {
     for (const auto& p : split_list(lower(el.attribute("medicare-plans").value()), ' ')) {
       if (p == "advantage")
         h.medicare_plans.push_back(MedicarePlan::advantage);
@@ -362,22 +356,22 @@ class RulesetReader {
     return std::nullopt;
   }
 
-  bool register_id(pugi::xml_node el, const std::string& id, LoadResult& r) {
+  bool register_id(pugi::xml_node el, const std::string& id, Result& r) {
     if (id.empty()) {
       r = fail(
           src_, el,
           "<" + std::string(el.name()) + "> without id (every criterion carries the policy's outline id)",
-          LoadError::missing);
+          ErrorCode::missing);
       return false;
     }
     if (!ids_.insert(id).second) {
-      r = fail(src_, el, "duplicate outline id '" + id + "'", LoadError::duplicate);
+      r = fail(src_, el, "duplicate outline id '" + id + "'", ErrorCode::duplicate);
       return false;
     }
     return true;
   }
 
-  bool read_group_type(pugi::xml_node el, RuleNode& node, const std::string& def, LoadResult& r) {
+  bool read_group_type(pugi::xml_node el, RuleNode& node, const std::string& def, Result& r) {
     std::string type = el.attribute("type").as_string(def.c_str());
     if (type == "at-least") {
       node.kind = RuleKind::at_least;
@@ -420,7 +414,7 @@ class RulesetReader {
   }
 
   // <criteria>, <exclusions>, <group>: children are groups and criteria.
-  bool read_group(pugi::xml_node el, RuleNode& node, const std::string& def, LoadResult& r) {
+  bool read_group(pugi::xml_node el, RuleNode& node, const std::string& def, Result& r) {
     common(el, node);
     if (!register_id(el, node.outline_id, r)) return false;
     if (!read_group_type(el, node, def, r)) return false;
@@ -457,7 +451,7 @@ class RulesetReader {
   }
 
   // <criterion> / <item>: an outline id, text, and tests (all by default).
-  bool read_criterion(pugi::xml_node el, RuleNode& node, LoadResult& r) {
+  bool read_criterion(pugi::xml_node el, RuleNode& node, Result& r) {
     common(el, node);
     if (!register_id(el, node.outline_id, r)) return false;
     node.kind = RuleKind::criterion;
@@ -486,7 +480,7 @@ class RulesetReader {
   }
 
   // <support check="SUPPORT_..."/> or <support diagnosis="value-set-id"/>: shown, never deciding.
-  bool read_support(pugi::xml_node c, RuleNode& node, LoadResult& r) {
+  bool read_support(pugi::xml_node c, RuleNode& node, Result& r) {
     if (c.attribute("diagnosis")) {
       std::string vs = trim(c.attribute("diagnosis").value());
       value_set_refs_.emplace_back(vs, src_.line_of(c));
@@ -495,14 +489,14 @@ class RulesetReader {
     }
     std::string id = trim(c.attribute("check").value());
     if (std::string problem = check_reference_problem(id, true); !problem.empty()) {
-      r = fail(src_, c, problem, LoadError::unknown_reference);
+      r = fail(src_, c, problem, ErrorCode::unknown_reference);
       return false;
     }
     node.support_check_ids.push_back(id);
     return true;
   }
 
-  bool read_tests(pugi::xml_node el, RuleNode& node, LoadResult& r) {
+  bool read_tests(pugi::xml_node el, RuleNode& node, Result& r) {
     for (auto c : el.children()) {
       if (c.type() != pugi::node_element) continue;
       std::string name = c.name();
@@ -514,7 +508,7 @@ class RulesetReader {
       auto kind = test_kind(name);
       if (!kind) {
         r = fail(src_, c, "unknown element <" + name + "> in <" + std::string(el.name()) + ">",
-                 LoadError::unknown_element);
+                 ErrorCode::unknown_element);
         return false;
       }
       t.kind = *kind;
@@ -527,7 +521,7 @@ class RulesetReader {
   }
 
   // The attributes (and children) of one test element `c` of `parent`, by its kind.
-  bool read_test(pugi::xml_node c, const RuleNode& parent, RuleNode& t, LoadResult& r) {
+  bool read_test(pugi::xml_node c, const RuleNode& parent, RuleNode& t, Result& r) {
     switch (t.kind) {
       case RuleKind::all:
       case RuleKind::any:
@@ -571,7 +565,7 @@ class RulesetReader {
     return true;
   }
 
-  bool read_combination_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+  bool read_combination_test(pugi::xml_node c, RuleNode& t, Result& r) {
     if (t.kind == RuleKind::at_least) {
       t.at_least = c.attribute("n").as_int(0);
       if (t.at_least < 1) {
@@ -587,10 +581,10 @@ class RulesetReader {
     return true;
   }
 
-  bool read_check_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+  bool read_check_test(pugi::xml_node c, RuleNode& t, Result& r) {
     t.check_id = trim(c.attribute("id").value());
     if (std::string problem = check_reference_problem(t.check_id, false); !problem.empty()) {
-      r = fail(src_, c, problem, LoadError::unknown_reference);
+      r = fail(src_, c, problem, ErrorCode::unknown_reference);
       return false;
     }
     t.check_status = lower(c.attribute("status").as_string("pass"));
@@ -602,12 +596,12 @@ class RulesetReader {
     return true;
   }
 
-  bool read_fact_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+  bool read_fact_test(pugi::xml_node c, RuleNode& t, Result& r) {
     t.fact = trim(c.attribute("name").value());
     const auto& facts = known_case_facts();
     if (std::find(facts.begin(), facts.end(), t.fact) == facts.end() && !check_providing_fact(t.fact)) {
       r = fail(src_, c, "unknown fact '" + t.fact + "' (known: " + join_nonempty(facts, ", ") + ")",
-               LoadError::unknown_reference);
+               ErrorCode::unknown_reference);
       return false;
     }
     t.fact_value = lower(c.attribute("value").as_string("true"));
@@ -621,7 +615,7 @@ class RulesetReader {
     return true;
   }
 
-  bool read_age_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+  bool read_age_test(pugi::xml_node c, RuleNode& t, Result& r) {
     for (const char* op : {"lt", "le", "gt", "ge"})
       if (c.attribute(op)) {
         t.age_op = op;
@@ -634,7 +628,7 @@ class RulesetReader {
     return true;
   }
 
-  bool read_document_test(pugi::xml_node c, RuleNode& t, LoadResult& r) {
+  bool read_document_test(pugi::xml_node c, RuleNode& t, Result& r) {
     t.document_kinds = split_list(lower(c.attribute("kinds").value()), ' ');
     if (t.document_kinds.empty()) {
       r = fail(src_, c, "<document> without kinds");
@@ -649,7 +643,7 @@ class RulesetReader {
     for (const auto& k : t.document_kinds)
       if (std::find(known.begin(), known.end(), k) == known.end()) {
         r = fail(src_, c, "unknown document kind '" + k + "' (known: " + join_nonempty(known, ", ") + ")",
-                 LoadError::unknown_reference);
+                 ErrorCode::unknown_reference);
         return false;
       }
     t.signer_roles = split_list(lower(c.attribute("signers").value()), ';');
@@ -790,9 +784,8 @@ void collect_value_set_refs(const RuleNode& n, std::set<std::string>& out) {
 
 // A shared site set no ruleset tests is a mistake (a site dropped from every tree). Judged only
 // when every ruleset loaded: a broken one would otherwise make its sets look unused.
-std::optional<LoadResult> unused_shared_value_set(const std::string& file,
-                                                  const std::vector<ValueSet>& shared,
-                                                  const std::vector<RulesetLoad>& loads) {
+std::optional<Result> unused_shared_value_set(const std::string& file, const std::vector<ValueSet>& shared,
+                                              const std::vector<RulesetLoad>& loads) {
   std::set<std::string> used = {"malignant-solid", "haematological"};  // read by the evaluator
   for (const auto& l : loads) {
     if (!l.result) return std::nullopt;
@@ -802,8 +795,8 @@ std::optional<LoadResult> unused_shared_value_set(const std::string& file,
   }
   for (const auto& vs : shared)
     if (!used.count(vs.id))
-      return LoadResult{false, file, vs.line, "value set '" + vs.id + "' is defined but no ruleset uses it",
-                        LoadError::unused_definition};
+      return Result{false, file, vs.line, "value set '" + vs.id + "' is defined but no ruleset uses it",
+                    ErrorCode::unused_definition};
   return std::nullopt;
 }
 

@@ -18,8 +18,7 @@ bool is_shared_table_file(const std::filesystem::path& file) {
 
 namespace {
 
-bool read_codes(const XmlSource& src, pugi::xml_node el, const std::string& id, ValueSet& out,
-                LoadResult& r) {
+bool read_codes(const XmlSource& src, pugi::xml_node el, const std::string& id, ValueSet& out, Result& r) {
   out.id = id;
   out.line = src.line_of(el);
   for (const auto& token : split_list(el.attribute("codes").value(), ' ')) {
@@ -33,23 +32,23 @@ bool read_codes(const XmlSource& src, pugi::xml_node el, const std::string& id, 
     out.ranges.push_back({from, to});
   }
   if (out.ranges.empty()) {
-    r = fail(src, el, "<" + std::string(el.name()) + "> without codes", LoadError::missing);
+    r = fail(src, el, "<" + std::string(el.name()) + "> without codes", ErrorCode::missing);
     return false;
   }
   return true;
 }
 
-LoadResult read_roles(const XmlSource& src, pugi::xml_node root, std::vector<RoleAlias>& roles) {
+Result read_roles(const XmlSource& src, pugi::xml_node root, std::vector<RoleAlias>& roles) {
   if (std::string(root.name()) != "signer-roles")
-    return fail(src, root, "root element must be <signer-roles>", LoadError::unknown_element);
+    return fail(src, root, "root element must be <signer-roles>", ErrorCode::unknown_element);
   for (auto el : root.children()) {
     if (el.type() != pugi::node_element) continue;
     if (std::string(el.name()) != "role")
       return fail(src, el, "unknown element <" + std::string(el.name()) + "> in <signer-roles>",
-                  LoadError::unknown_element);
+                  ErrorCode::unknown_element);
     RoleAlias a{lower(trim(el.attribute("name").value())),
                 split_list(lower(el.attribute("satisfied-by").value()), ';')};
-    if (a.role.empty()) return fail(src, el, "<role> without name", LoadError::missing);
+    if (a.role.empty()) return fail(src, el, "<role> without name", ErrorCode::missing);
     roles.push_back(std::move(a));
   }
   // Every alias must itself be a declared role: a typo would silently never match.
@@ -57,25 +56,25 @@ LoadResult read_roles(const XmlSource& src, pugi::xml_node root, std::vector<Rol
     for (const auto& s : a.satisfied_by)
       if (std::none_of(roles.begin(), roles.end(), [&](const RoleAlias& b) { return b.role == s; }))
         return {false, src.label(), 0, "role '" + s + "' (satisfies '" + a.role + "') is not declared",
-                LoadError::unknown_reference};
+                ErrorCode::unknown_reference};
   return {};
 }
 
-LoadResult read_changes(const XmlSource& src, pugi::xml_node root, std::vector<CodeChange>& changes) {
+Result read_changes(const XmlSource& src, pugi::xml_node root, std::vector<CodeChange>& changes) {
   if (std::string(root.name()) != "procedure-code-changes")
-    return fail(src, root, "root element must be <procedure-code-changes>", LoadError::unknown_element);
-  LoadResult r;
+    return fail(src, root, "root element must be <procedure-code-changes>", ErrorCode::unknown_element);
+  Result r;
   for (auto el : root.children()) {
     if (el.type() != pugi::node_element) continue;
     if (std::string(el.name()) != "change")
       return fail(src, el, "unknown element <" + std::string(el.name()) + "> in <procedure-code-changes>",
-                  LoadError::unknown_element);
+                  ErrorCode::unknown_element);
     CodeChange c;
     c.effective = trim(el.attribute("effective").value());
     c.source = trim(el.attribute("source").value());
     if (!is_iso_date(c.effective))
       return fail(src, el, "bad effective date '" + c.effective + "' (expected YYYY-MM-DD)",
-                  LoadError::bad_date);
+                  ErrorCode::bad_date);
     for (auto item : el.children()) {
       if (item.type() != pugi::node_element) continue;
       std::string name = item.name();
@@ -89,7 +88,7 @@ LoadResult read_changes(const XmlSource& src, pugi::xml_node root, std::vector<C
       } else if (name == "replacements") {
         if (!read_codes(src, item, "replacements", c.replacements, r)) return r;
       } else {
-        return fail(src, item, "unknown element <" + name + "> in <change>", LoadError::unknown_element);
+        return fail(src, item, "unknown element <" + name + "> in <change>", ErrorCode::unknown_element);
       }
     }
     changes.push_back(std::move(c));
@@ -98,8 +97,8 @@ LoadResult read_changes(const XmlSource& src, pugi::xml_node root, std::vector<C
 }
 
 template <typename Reader>
-LoadResult read_table(const std::filesystem::path& file, Reader reader) {
-  LoadResult r;
+Result read_table(const std::filesystem::path& file, Reader reader) {
+  Result r;
   std::string text;
   if (!read_text_file(file, text, r)) return r;
   XmlSource src(text, file.string());

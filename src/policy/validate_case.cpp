@@ -31,13 +31,13 @@ PolicyIds ids_of(const Ruleset& rs) {
   return p;
 }
 
-LoadResult error_at(const CaseFile& c, const Assertion& a, std::string text, LoadError code) {
+Result error_at(const CaseFile& c, const Assertion& a, std::string text, ErrorCode code) {
   return {false, c.file, a.line, std::move(text), code};
 }
 
 // One assertion against the ids of the policies it may target.
-std::optional<LoadResult> check_assertion(const CaseFile& c, const Assertion& a, bool is_exclusion,
-                                          const std::vector<PolicyIds>& policies) {
+std::optional<Result> check_assertion(const CaseFile& c, const Assertion& a, bool is_exclusion,
+                                      const std::vector<PolicyIds>& policies) {
   const std::string element = is_exclusion ? "<exclusion>" : "<indication>";
   std::string policy, id = a.criterion;
   if (auto colon = a.criterion.find(':'); colon != std::string::npos) {
@@ -56,7 +56,7 @@ std::optional<LoadResult> check_assertion(const CaseFile& c, const Assertion& a,
                     "unknown policy prefix '" + policy + "' in " + element + " criterion=\"" + a.criterion +
                         "\" (nearest: " + join_nonempty(nearest(policy, known), ", ") +
                         "; known: " + join_nonempty(known, ", ") + ")",
-                    LoadError::unknown_policy);
+                    ErrorCode::unknown_policy);
   }
   std::vector<std::string> same_kind, other_kind;
   std::string other_policy;
@@ -74,7 +74,7 @@ std::optional<LoadResult> check_assertion(const CaseFile& c, const Assertion& a,
                     std::string(is_exclusion ? "an indication" : "an exclusion") + " asserted through " +
                         element + ": '" + id + "' is " + (is_exclusion ? "a criterion" : "an exclusion") +
                         " of " + other_policy + "; write " + right + " criterion=\"" + a.criterion + "\"",
-                    LoadError::wrong_assertion_kind);
+                    ErrorCode::wrong_assertion_kind);
   }
   std::vector<std::string> candidates;
   for (const PolicyIds* p : targets)
@@ -84,15 +84,15 @@ std::optional<LoadResult> check_assertion(const CaseFile& c, const Assertion& a,
                   "unknown criterion id '" + id + "' in " + element + " (not " +
                       (is_exclusion ? "an exclusion" : "a criterion") + " of " + where +
                       "; nearest valid ids: " + join_nonempty(nearest(id, candidates), ", ") + ")",
-                  LoadError::unknown_criterion);
+                  ErrorCode::unknown_criterion);
 }
 
 }  // namespace
 
-std::vector<LoadResult> validate_case_against(const CaseFile& c, const std::vector<Ruleset>& rulesets) {
+std::vector<Result> validate_case_against(const CaseFile& c, const std::vector<Ruleset>& rulesets) {
   std::vector<PolicyIds> policies;
   for (const auto& rs : rulesets) policies.push_back(ids_of(rs));
-  std::vector<LoadResult> out;
+  std::vector<Result> out;
   if (policies.empty()) return out;
   for (const auto& a : c.indications)
     if (auto e = check_assertion(c, a, false, policies)) out.push_back(*e);

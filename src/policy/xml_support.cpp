@@ -7,14 +7,14 @@
 
 namespace rtreview::policy_detail {
 
-bool XmlSource::parse(pugi::xml_document& doc, LoadResult& result) const {
+bool XmlSource::parse(pugi::xml_document& doc, Result& result) const {
   pugi::xml_parse_result parsed = doc.load_buffer(text_.data(), text_.size(), pugi::parse_default);
   if (parsed) return true;
   result.ok = false;
   result.file = label_;
   result.line = line_at(parsed.offset);
   result.description = std::string("malformed XML: ") + lower(parsed.description());
-  result.code = LoadError::malformed_xml;
+  result.code = ErrorCode::malformed_xml;
   return false;
 }
 
@@ -24,31 +24,31 @@ int XmlSource::line_at(std::ptrdiff_t offset) const {
   return 1 + static_cast<int>(std::count(text_.begin(), end, '\n'));
 }
 
-bool read_text_file(const std::filesystem::path& file, std::string& text, LoadResult& result) {
+bool read_text_file(const std::filesystem::path& file, std::string& text, Result& result) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     result = {false, file.string(), 0, "cannot read file: not found or not a regular file",
-              LoadError::cannot_read};
+              ErrorCode::cannot_read};
     return false;
   }
   std::ifstream in(file, std::ios::binary);
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (!in.good() && !in.eof()) {
-    result = {false, file.string(), 0, "cannot read file", LoadError::cannot_read};
+    result = {false, file.string(), 0, "cannot read file", ErrorCode::cannot_read};
     return false;
   }
   text = buffer.str();
   return true;
 }
 
-LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description, LoadError code) {
+Result fail(const XmlSource& src, pugi::xml_node node, std::string description, ErrorCode code) {
   return {false, src.label(), src.line_of(node), std::move(description), code};
 }
 
 bool check_attributes(const XmlSource& src, pugi::xml_node root,
                       const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed,
-                      LoadResult& result) {
+                      Result& result) {
   for (auto el = root; el;) {
     if (el.type() == pugi::node_element) {
       auto it =
@@ -57,7 +57,7 @@ bool check_attributes(const XmlSource& src, pugi::xml_node root,
         for (auto a : el.attributes())
           if (std::find(it->second.begin(), it->second.end(), a.name()) == it->second.end()) {
             result = fail(src, el, "unknown attribute '" + std::string(a.name()) + "' on <" + el.name() + ">",
-                          LoadError::unknown_attribute);
+                          ErrorCode::unknown_attribute);
             return false;
           }
     }

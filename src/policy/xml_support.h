@@ -25,7 +25,7 @@ class XmlSource {
   XmlSource(std::string text, std::string label) : text_(std::move(text)), label_(std::move(label)) {}
   const std::string& label() const { return label_; }
   // Parses; on failure fills `result` (file, line, description) and returns false.
-  bool parse(pugi::xml_document& doc, LoadResult& result) const;
+  bool parse(pugi::xml_document& doc, Result& result) const;
   int line_of(pugi::xml_node node) const { return line_at(node.offset_debug()); }
   int line_at(std::ptrdiff_t offset) const;
 
@@ -35,16 +35,16 @@ class XmlSource {
 };
 
 // Reads a whole file; false and a message (no line) if it cannot be read.
-bool read_text_file(const std::filesystem::path& file, std::string& text, LoadResult& result);
+bool read_text_file(const std::filesystem::path& file, std::string& text, Result& result);
 
-LoadResult fail(const XmlSource& src, pugi::xml_node node, std::string description,
-                LoadError code = LoadError::bad_value);
+Result fail(const XmlSource& src, pugi::xml_node node, std::string description,
+                ErrorCode code = ErrorCode::bad_value);
 
 // Walks every element under `root`; the first attribute not allowed for its element
 // (elements absent from `allowed` are left to the reader) fails with file and line.
 bool check_attributes(const XmlSource& src, pugi::xml_node root,
                       const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed,
-                      LoadResult& result);
+                      Result& result);
 
 // disease-sites.xml, signer-roles.xml, procedure-code-changes.xml: tables, not rulesets.
 bool is_shared_table_file(const std::filesystem::path& file);

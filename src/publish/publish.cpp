@@ -29,26 +29,29 @@ std::optional<OutputFormat> parse_output_format(std::string_view text) {
   return std::nullopt;
 }
 
-std::string write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+Result write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+  const auto failed = [&](const char* why) {
+    return Result::failure(ErrorCode::cannot_write, path.string(), why);
+  };
   std::filesystem::path temporary = path;
   temporary += ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return path.string() + ": cannot open for writing";
+    if (!out) return failed("cannot open for writing");
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     out.close();
     if (!out) {
       std::filesystem::remove(temporary);
-      return path.string() + ": write failed";
+      return failed("write failed");
     }
   }
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
   if (ec) {
     std::filesystem::remove(temporary, ec);
-    return path.string() + ": cannot rename the written file into place";
+    return failed("cannot rename the written file into place");
   }
-  return "";
+  return {};
 }
 
 std::string packet_folder_name(std::size_t index, std::size_t count, const std::string& label) {
@@ -81,20 +84,21 @@ PacketPolicyRef policy_ref(const PolicyHeader& h) {
 
 }  // namespace
 
-std::string render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper,
-                          std::string& error) {
+Result render_packet(const ReviewPacket& packet, OutputFormat format, PaperSize paper, std::string& bytes) {
   switch (format) {
     case OutputFormat::html:
-      return render_html(packet);
+      bytes = render_html(packet);
+      return {};
     case OutputFormat::json:
-      return render_json(packet);
+      bytes = render_json(packet);
+      return {};
     case OutputFormat::pdf: {
       RenderedPdf pdf = render_pdf_bytes(packet, paper);
-      if (!pdf.error.empty()) error = "cairo: " + pdf.error;
-      return pdf.bytes;
+      bytes = std::move(pdf.bytes);
+      return pdf.result;
     }
   }
-  return "";
+  return {};
 }
 
 ReviewPacket run_packet(const ReviewRun& run, std::size_t index) {
@@ -134,9 +138,8 @@ struct Writer {
   const ReviewOptions& options;
   ReviewResult& result;
   bool write(const std::filesystem::path& file, const std::string& text) {
-    std::string error = write_file_atomically(file, text);
-    if (!error.empty()) {
-      result.errors.push_back("rtreview review: " + error);
+    if (const Result written = write_file_atomically(file, text); !written) {
+      result.errors.push_back("rtreview review: " + written.message());
       result.exit_code = 2;
       return false;
     }
@@ -158,11 +161,11 @@ struct Writer {
 bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target, Writer& writer) {
   if (!writer.make_folder(target)) return false;
   for (OutputFormat format : writer.options.formats) {
-    std::string error;
     std::filesystem::path file = target / (std::string("packet.") + to_string(format));
-    std::string bytes = render_packet(packet, format, writer.options.paper, error);
-    if (!error.empty()) {
-      writer.result.errors.push_back("rtreview review: " + file.string() + ": " + error);
+    std::string bytes;
+    if (Result rendered = render_packet(packet, format, writer.options.paper, bytes); !rendered) {
+      rendered.file = file.string();
+      writer.result.errors.push_back("rtreview review: " + rendered.message());
       writer.result.exit_code = 2;
       return false;
     }
@@ -177,7 +180,7 @@ ReviewResult run_review(const ReviewOptions& options) {
   ReviewResult result;
   ReviewRun run = review_inputs(options.request);
   if (!run.ok()) {
-    for (const auto& e : run.errors) result.errors.push_back("rtreview review: " + e.message);
+    for (const auto& e : run.errors) result.errors.push_back("rtreview review: " + e.message());
     result.exit_code = 2;
     return result;
   }

@@ -628,25 +628,17 @@ RenderedPdf render_pdf_bytes(const ReviewPacket& packet, PaperSize paper) {
     std::string scratch;  // pass 1: count pages, so every footer can say "page n of N"
     PdfWriter w(&scratch, paper, header, footer, 0);
     write_packet(w, packet);
-    out.error = w.finish(pages);
+    if (std::string error = w.finish(pages); !error.empty()) {
+      out.result = Result::failure(ErrorCode::render_failed, "", "cairo: " + error);
+      return out;
+    }
   }
-  if (!out.error.empty()) return out;
   PdfWriter w(&out.bytes, paper, header, footer, pages);
   write_packet(w, packet);
   int pages2 = 0;
-  out.error = w.finish(pages2);
+  if (std::string error = w.finish(pages2); !error.empty())
+    out.result = Result::failure(ErrorCode::render_failed, "", "cairo: " + error);
   return out;
-}
-
-std::string render_pdf(const ReviewPacket& packet, const std::filesystem::path& path, PaperSize paper) {
-  RenderedPdf pdf = render_pdf_bytes(packet, paper);
-  if (!pdf.error.empty()) return path.string() + ": cairo: " + pdf.error;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return path.string() + ": cannot open for writing";
-  out.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
-  out.close();
-  if (!out) return path.string() + ": write failed";
-  return "";
 }
 
 }  // namespace rtreview

@@ -26,14 +26,14 @@ bool load_policy_inputs(const ReviewRequest& request, ReviewRun& run) {
   if (request.case_file.empty() && !determinations) return true;
   CaseFileLoad loaded = load_case_file(request.case_file);
   if (!loaded.result) {
-    run.errors.push_back({loaded.result.message()});
+    run.errors.push_back(loaded.result);
     return false;
   }
   run.case_file = std::move(loaded.case_file);
   for (const auto& w : loaded.warnings) run.warnings.push_back(w.message());
   if (!determinations) return true;
   run.selection = select_policies(request.policies, *run.case_file, run.ruleset_dir);
-  for (const auto& e : run.selection.errors) run.errors.push_back({e.message()});
+  run.errors.insert(run.errors.end(), run.selection.errors.begin(), run.selection.errors.end());
   return run.errors.empty();
 }
 
@@ -100,7 +100,8 @@ ReviewRun review_inputs(const ReviewRequest& request) {
     options.default_structure_vocabulary = run.ruleset_dir / structure_vocabulary_file;
   if (!options.structure_vocabulary.empty() &&
       !std::filesystem::is_regular_file(options.structure_vocabulary)) {
-    run.errors.push_back({options.structure_vocabulary.string() + ": error: structure vocabulary not found"});
+    run.errors.push_back(Result::failure(ErrorCode::cannot_read, options.structure_vocabulary.string(),
+                                         "structure vocabulary not found"));
     return run;
   }
   StructureVocabulary vocabulary;

@@ -87,7 +87,7 @@ CaseRun run_with_case(Upload& upload, const json& request, const ApiContext& con
   fs::path case_dir = upload.work / random_hex_id(), case_path = case_dir / "case.xml";
   std::error_code ec;
   fs::create_directories(case_dir, ec);
-  if (std::string e = write_file_atomically(case_path, out.checked.xml); !e.empty()) {
+  if (!write_file_atomically(case_path, out.checked.xml)) {
     out.error = json_error(500, "cannot write the case file on the server");
     return out;
   }
@@ -100,7 +100,7 @@ CaseRun run_with_case(Upload& upload, const json& request, const ApiContext& con
   if (out.run.case_file) out.run.case_file->file = "case.xml";  // no server path in outputs
   if (!out.run.ok()) {
     std::string message;
-    for (const auto& e : out.run.errors) message += (message.empty() ? "" : "\n") + e.message;
+    for (const auto& e : out.run.errors) message += (message.empty() ? "" : "\n") + e.message();
     replace_all(message, case_path.string(), "case.xml");
     out.error = json_error(400, message);
     return out;
@@ -318,10 +318,10 @@ ApiResponse packet(Upload& upload, const json& request, OutputFormat format, con
   std::lock_guard lock(upload.mutex);
   CaseRun cr = run_with_case(upload, request, context);
   if (cr.error) return *cr.error;
-  std::string error;
-  std::string bytes =
-      render_packet(run_packet(cr.run, static_cast<std::size_t>(cr.index)), format, PaperSize::a4, error);
-  if (!error.empty()) return json_error(500, "the packet could not be rendered: " + error);
+  std::string bytes;
+  const Result rendered =
+      render_packet(run_packet(cr.run, static_cast<std::size_t>(cr.index)), format, PaperSize::a4, bytes);
+  if (!rendered) return json_error(500, "the packet could not be rendered: " + rendered.description);
   const char* type = format == OutputFormat::html  ? "text/html; charset=utf-8"
                      : format == OutputFormat::pdf ? "application/pdf"
                                                    : "application/json";

@@ -24,8 +24,8 @@ const fs::path& samples_dir() {
     fs::path d = rtreview::test::make_temp_dir("evaluate_e2e");
     for (const auto& set : rtreview::samples::make_sample_sets()) {
       std::vector<fs::path> written;
-      std::string error = rtreview::samples::write_sample_set(set, d, written);
-      if (!error.empty()) ADD_FAILURE() << error;
+      const rtreview::Result result = rtreview::samples::write_sample_set(set, d, written);
+      if (!result) ADD_FAILURE() << result.message();
     }
     return d;
   }();

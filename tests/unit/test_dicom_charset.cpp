@@ -42,7 +42,7 @@ std::string bytes_of(const fs::path& path) {
 std::shared_ptr<const Plan> round_trip(const Plan& plan, const std::string& raw) {
   const fs::path dir = test::make_temp_dir("rtreview-charset");
   const fs::path path = dir / "RP.dcm";
-  EXPECT_EQ(write_plan(plan, path), "");
+  EXPECT_EQ(write_plan(plan, path).message(), "");
   EXPECT_NE(bytes_of(path).find(raw), std::string::npos) << "encoded bytes on disk";
   Inventory in;
   read_file(path, in);
@@ -87,7 +87,7 @@ TEST(dicom_charset, undecodable_bytes_are_replaced_and_noted) {
 TEST(dicom_charset, undeclared_8_bit_text_is_read_as_latin1) {
   const fs::path dir = test::make_temp_dir("rtreview-charset");
   const fs::path path = dir / "RP.dcm";
-  ASSERT_EQ(write_plan(plan_named("M\xC3\xBCller", "ISO_IR 100"), path), "");
+  ASSERT_EQ(write_plan(plan_named("M\xC3\xBCller", "ISO_IR 100"), path).message(), "");
   std::string bytes = bytes_of(path);
   // Blank the declared term in place (same length): "ISO_IR 100" -> spaces (empty value).
   const auto at = bytes.find("ISO_IR 100");

@@ -125,7 +125,7 @@ class dicom_read_generated : public ::testing::Test {
 }  // namespace
 
 TEST_F(dicom_read_generated, control_points_carry_forward) {
-  ASSERT_EQ(write_plan(make_plan(), dir / "plan.dcm"), "");
+  ASSERT_EQ(write_plan(make_plan(), dir / "plan.dcm").message(), "");
   auto plan = read_back(dir / "plan.dcm", &Inventory::plans);
   ASSERT_TRUE(plan);
   ASSERT_EQ(plan->beams.size(), 1u);
@@ -158,7 +158,7 @@ TEST_F(dicom_read_generated, control_points_carry_forward) {
 TEST_F(dicom_read_generated, declared_control_point_count_mismatch_is_noted) {
   Plan plan = make_plan();
   plan.beams[0].declared_control_point_count = 4;
-  ASSERT_EQ(write_plan(plan, dir / "plan.dcm"), "");
+  ASSERT_EQ(write_plan(plan, dir / "plan.dcm").message(), "");
   auto read = read_back(dir / "plan.dcm", &Inventory::plans);
   ASSERT_TRUE(read);
   ASSERT_EQ(read->notes.size(), 1u);
@@ -166,7 +166,7 @@ TEST_F(dicom_read_generated, declared_control_point_count_mismatch_is_noted) {
 }
 
 TEST_F(dicom_read_generated, roi_number_zero_and_roi_without_contours) {
-  ASSERT_EQ(write_structure_set(make_structure_set(), dir / "ss.dcm"), "");
+  ASSERT_EQ(write_structure_set(make_structure_set(), dir / "ss.dcm").message(), "");
   auto ss = read_back(dir / "ss.dcm", &Inventory::structure_sets);
   ASSERT_TRUE(ss);
   ASSERT_EQ(ss->rois.size(), 2u);
@@ -188,7 +188,7 @@ TEST_F(dicom_read_generated, negative_gfov_and_voxels_in_every_transfer_syntax) 
   const DoseGrid original = make_dose();
   for (const char* syntax : {"implicit", "explicit", "big_endian", "rle"}) {
     const fs::path path = dir / (std::string("dose_") + syntax + ".dcm");
-    ASSERT_EQ(write_dose(original, path, syntax), "") << syntax;
+    ASSERT_EQ(write_dose(original, path, syntax).message(), "") << syntax;
     auto dose = read_back(path, &Inventory::doses);
     ASSERT_TRUE(dose) << syntax;
     EXPECT_EQ(dose->columns, 4) << syntax;
@@ -212,7 +212,7 @@ TEST_F(dicom_read_generated, thirty_two_bit_voxels) {
     original.dose[i] = static_cast<float>(70000 + i) * 1e-6f;
   for (const char* syntax : {"implicit", "explicit", "rle"}) {
     const fs::path path = dir / (std::string("dose32_") + syntax + ".dcm");
-    ASSERT_EQ(write_dose(original, path, syntax), "") << syntax;
+    ASSERT_EQ(write_dose(original, path, syntax).message(), "") << syntax;
     auto dose = read_back(path, &Inventory::doses);
     ASSERT_TRUE(dose);
     ASSERT_EQ(dose->dose.size(), original.dose.size());
@@ -225,7 +225,7 @@ TEST_F(dicom_read_generated, non_hfs_orientation_is_kept) {
   DoseGrid original = make_dose();
   original.row_direction = {-1, 0, 0};  // HFP
   original.column_direction = {0, -1, 0};
-  ASSERT_EQ(write_dose(original, dir / "hfp.dcm"), "");
+  ASSERT_EQ(write_dose(original, dir / "hfp.dcm").message(), "");
   auto dose = read_back(dir / "hfp.dcm", &Inventory::doses);
   ASSERT_TRUE(dose);
   EXPECT_EQ(dose->row_direction, (Point3{-1, 0, 0}));
@@ -234,7 +234,7 @@ TEST_F(dicom_read_generated, non_hfs_orientation_is_kept) {
 
   original.row_direction = {0, 1, 0};  // decubitus: rows run along y
   original.column_direction = {0, 0, -1};
-  ASSERT_EQ(write_dose(original, dir / "decub.dcm"), "");
+  ASSERT_EQ(write_dose(original, dir / "decub.dcm").message(), "");
   dose = read_back(dir / "decub.dcm", &Inventory::doses);
   ASSERT_TRUE(dose);
   EXPECT_EQ(dose->row_direction, (Point3{0, 1, 0}));
@@ -246,7 +246,7 @@ TEST_F(dicom_read_generated, oblique_orientation_is_modelled_with_a_note) {
   const double c = std::sqrt(0.5);
   original.row_direction = {c, c, 0};
   original.column_direction = {-c, c, 0};
-  ASSERT_EQ(write_dose(original, dir / "oblique.dcm"), "");
+  ASSERT_EQ(write_dose(original, dir / "oblique.dcm").message(), "");
   auto dose = read_back(dir / "oblique.dcm", &Inventory::doses);
   ASSERT_TRUE(dose);
   ASSERT_EQ(dose->notes.size(), 1u);
@@ -261,7 +261,7 @@ TEST_F(dicom_read_generated, garbage_and_empty_files_are_unreadable_never_crash)
     std::ofstream out(dir / "garbage.dcm", std::ios::binary);
     out << std::string(128, '\0') << "DICM" << std::string(40, '\xff');
   }
-  ASSERT_EQ(write_plan(make_plan(), dir / "plan.dcm"), "");
+  ASSERT_EQ(write_plan(make_plan(), dir / "plan.dcm").message(), "");
   {
     // Cut a valid plan in half.
     std::ifstream in(dir / "plan.dcm", std::ios::binary);

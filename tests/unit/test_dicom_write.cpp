@@ -105,9 +105,11 @@ class WriteTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(WriteTest, WritesFilesDcmdumpCanParse) {
   const std::string xfer = GetParam();
   const auto dir = test::make_temp_dir("rtreview-write");
-  ASSERT_EQ(write_plan(make_plan(), dir / "RP.dcm", xfer == "rle" ? "explicit" : xfer), "");
-  ASSERT_EQ(write_structure_set(make_structure_set(), dir / "RS.dcm", xfer == "rle" ? "explicit" : xfer), "");
-  ASSERT_EQ(write_dose(make_dose(16), dir / "RD.dcm", xfer), "");
+  ASSERT_EQ(write_plan(make_plan(), dir / "RP.dcm", xfer == "rle" ? "explicit" : xfer).message(), "");
+  ASSERT_EQ(
+      write_structure_set(make_structure_set(), dir / "RS.dcm", xfer == "rle" ? "explicit" : xfer).message(),
+      "");
+  ASSERT_EQ(write_dose(make_dose(16), dir / "RD.dcm", xfer).message(), "");
   for (const char* name : {"RP.dcm", "RS.dcm", "RD.dcm"}) {
     auto result = test::run_command("dcmdump -q '" + (dir / name).string() + "'");
     if (result.exit_code == 127) GTEST_SKIP() << "dcmdump not installed";
@@ -128,8 +130,8 @@ INSTANTIATE_TEST_SUITE_P(TransferSyntaxes, WriteTest,
 
 TEST(Write, SameModelGivesIdenticalBytes) {
   const auto dir = test::make_temp_dir("rtreview-write-det");
-  ASSERT_EQ(write_dose(make_dose(32), dir / "a.dcm"), "");
-  ASSERT_EQ(write_dose(make_dose(32), dir / "b.dcm"), "");
+  ASSERT_EQ(write_dose(make_dose(32), dir / "a.dcm").message(), "");
+  ASSERT_EQ(write_dose(make_dose(32), dir / "b.dcm").message(), "");
   auto cmp = test::run_command("cmp '" + (dir / "a.dcm").string() + "' '" + (dir / "b.dcm").string() + "'");
   EXPECT_EQ(cmp.exit_code, 0) << cmp.stdout_text;
   std::filesystem::remove_all(dir);
@@ -139,9 +141,13 @@ TEST(Write, RejectsInconsistentDose) {
   DoseGrid dose = make_dose(16);
   dose.frame_offsets_mm = {0};
   const auto dir = test::make_temp_dir("rtreview-write-bad");
-  std::string error = write_dose(dose, dir / "bad.dcm");
+  const Result result = write_dose(dose, dir / "bad.dcm");
+  EXPECT_FALSE(result);
+  EXPECT_EQ(result.code, ErrorCode::cannot_write);
+  const std::string error = result.message();
   EXPECT_NE(error.find("GridFrameOffsetVector has 1 values for 2 frames"), std::string::npos) << error;
   EXPECT_NE(error.find("bad.dcm"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir / "bad.dcm"));
   std::filesystem::remove_all(dir);
 }
 

@@ -349,7 +349,7 @@ TEST(policy_errors, case_criterion_ids) {
     EXPECT_TRUE(l.result) << l.result.message();
     return validate_case_against(l.case_file, all);
   };
-  auto one = [&](const std::string& body, const std::string& message, LoadError code) {
+  auto one = [&](const std::string& body, const std::string& message, ErrorCode code) {
     auto e = errors_of(body);
     ASSERT_EQ(e.size(), 1u) << body;
     EXPECT_EQ(e[0].message(), message);
@@ -359,30 +359,30 @@ TEST(policy_errors, case_criterion_ids) {
       "case.xml:4: error: unknown criterion id 'I.A.9' in <indication> (not a criterion of MC.CP.MP.69; "
       "nearest "
       "valid ids: I.A.1, I.A.2, I.A.3)",
-      LoadError::unknown_criterion);
+      ErrorCode::unknown_criterion);
   one("  <indication criterion=\"MC.CP.MP.69:II.B\"/>\n",
       "case.xml:4: error: an exclusion asserted through <indication>: 'II.B' is an exclusion of MC.CP.MP.69; "
       "write "
       "<exclusion> criterion=\"MC.CP.MP.69:II.B\"",
-      LoadError::wrong_assertion_kind);
+      ErrorCode::wrong_assertion_kind);
   one("  <exclusion criterion=\"MC.CP.MP.69:I.A.4\"/>\n",
       "case.xml:4: error: an indication asserted through <exclusion>: 'I.A.4' is a criterion of MC.CP.MP.69; "
       "write "
       "<indication> criterion=\"MC.CP.MP.69:I.A.4\"",
-      LoadError::wrong_assertion_kind);
+      ErrorCode::wrong_assertion_kind);
   one("  <indication criterion=\"MC.CP.MP.96:I.A.4\"/>\n",
       "case.xml:4: error: unknown policy prefix 'MC.CP.MP.96' in <indication> "
       "criterion=\"MC.CP.MP.96:I.A.4\" "
       "(nearest: MC.CP.MP.69, CP.MP.69, KPWA-IMRT; known: 04-77260-19, CP.MP.69, KPWA-IMRT, LCD-IMRT-FL, "
       "MC.CP.MP.69)",
-      LoadError::unknown_policy);
+      ErrorCode::unknown_policy);
   // Unprefixed: valid when any ruleset has it; the wrong kind in every ruleset is an error.
   EXPECT_TRUE(errors_of("  <indication criterion=\"I.A.4\"/>\n  <exclusion criterion=\"II.B\"/>\n").empty());
   one("  <indication criterion=\"II.C\"/>\n",
       "case.xml:4: error: an exclusion asserted through <indication>: 'II.C' is an exclusion of MC.CP.MP.69; "
       "write "
       "<exclusion> criterion=\"II.C\"",
-      LoadError::wrong_assertion_kind);
+      ErrorCode::wrong_assertion_kind);
 }
 
 // Rulesets: the new format checks name file and line too.

@@ -163,9 +163,12 @@ TEST(packet, pdf_is_written_paginated_and_stable) {
   fs::path dir = rtreview::test::make_temp_dir("rtreview-packet-pdf");
   ReviewPacket p = sample_packet();
   for (int i = 0; i < 200; ++i) p.findings.push_back(p.findings.front());  // forces several pages
-  ASSERT_EQ(render_pdf(p, dir / "a.pdf"), "");
-  ASSERT_EQ(render_pdf(p, dir / "b.pdf", PaperSize::a4), "");
-  ASSERT_EQ(render_pdf(p, dir / "letter.pdf", PaperSize::letter), "");
+  for (auto [name, paper] :
+       {std::pair{"a.pdf", PaperSize::a4}, {"b.pdf", PaperSize::a4}, {"letter.pdf", PaperSize::letter}}) {
+    std::string bytes;
+    ASSERT_EQ(render_packet(p, OutputFormat::pdf, paper, bytes).message(), "");
+    ASSERT_EQ(write_file_atomically(dir / name, bytes).message(), "");
+  }
   auto slurp = [](const fs::path& f) {
     std::ifstream in(f, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -173,9 +176,15 @@ TEST(packet, pdf_is_written_paginated_and_stable) {
   std::string a = slurp(dir / "a.pdf");
   EXPECT_EQ(a.rfind("%PDF-", 0), 0u);
   EXPECT_EQ(a, slurp(dir / "b.pdf"));
+  EXPECT_NE(a, slurp(dir / "letter.pdf"));
   EXPECT_NE(a.find("/Count "), std::string::npos);
   EXPECT_EQ(a.find("/Count 1\n"), std::string::npos) << "200 findings need more than one page";
-  EXPECT_NE(render_pdf(p, dir / "missing-dir" / "x.pdf"), "");
+  // A folder that does not exist: the one error convention names the file and the reason.
+  const Result missing = write_file_atomically(dir / "missing-dir" / "x.pdf", a);
+  EXPECT_FALSE(missing);
+  EXPECT_EQ(missing.code, ErrorCode::cannot_write);
+  EXPECT_NE(missing.message().find("missing-dir/x.pdf: error: cannot open for writing"), std::string::npos)
+      << missing.message();
   fs::remove_all(dir);
 }
 
