@@ -130,9 +130,11 @@ void PlaneDistance::index() {
   for (std::size_t e = 0; e < count; ++e) {
     int i0, i1, j0, j1;
     cells_of(e, i0, i1, j0, j1);
+    const double* q = &edges_[4 * e];
+    const double dx = q[2] - q[0], dy = q[3] - q[1];
+    const Segment seg{q[0], q[1], dx, dy, dx * dx + dy * dy};
     for (int j = j0; j <= j1; ++j)
-      for (int i = i0; i <= i1; ++i)
-        cell_edges_[fill[static_cast<std::size_t>(j) * nx_ + i]++] = static_cast<int>(e);
+      for (int i = i0; i <= i1; ++i) cell_edges_[fill[static_cast<std::size_t>(j) * nx_ + i]++] = seg;
   }
 }
 
@@ -154,12 +156,11 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
                  gy = std::max({cy - y, 0.0, y - (cy + cell_)});
     if (gx * gx + gy * gy >= best) return;
     const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
-    for (int k = cell_start_[c]; k < cell_start_[c + 1]; ++k) {
-      const double* q = &edges_[4 * static_cast<std::size_t>(cell_edges_[k])];
-      const double dx = q[2] - q[0], dy = q[3] - q[1], px = x - q[0], py = y - q[1];
-      const double len2 = dx * dx + dy * dy;
-      const double t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
-      const double ex = px - t * dx, ey = py - t * dy;
+    const Segment* end = cell_edges_.data() + cell_start_[c + 1];
+    for (const Segment* g = cell_edges_.data() + cell_start_[c]; g != end; ++g) {
+      const double px = x - g->x0, py = y - g->y0;
+      const double t = g->len2 > 0 ? std::clamp((px * g->dx + py * g->dy) / g->len2, 0.0, 1.0) : 0.0;
+      const double ex = px - t * g->dx, ey = py - t * g->dy;
       best = std::min(best, ex * ex + ey * ey);
     }
   };
