@@ -60,8 +60,7 @@ class PlaneDistance {
   double unsigned_mm(double x_mm, double y_mm) const;             // to the nearest edge; +inf without edges
 
  private:
-  void index();
-  std::vector<double> edges_;  // x0, y0, x1, y1 per edge
+  void index(const std::vector<double>& edges_x0_y0_x1_y1);
   double x0_ = 0, y0_ = 0, cell_ = 1, x1_ = 0, y1_ = 0;
   int nx_ = 0, ny_ = 0;
   // An edge as a query uses it: start, direction and squared length (computed once).
