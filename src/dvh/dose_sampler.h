@@ -86,6 +86,22 @@ class DoseSampler {
     return {c0 + r.tz * (c1 - c0), (e0 + r.tz * (e1 - e0)) * r.sy, (c1 - c0) * r.sz};
   }
 
+  // A uniform axis with at least two voxels, as locate() sees it: continuous index
+  // c = (coord − first) · inv_step, inside for lo ≤ c ≤ hi. For loops that locate many
+  // coordinates of one line at once (the DVH's scanlines) with locate()'s exact arithmetic.
+  struct Uniform {
+    double first_mm = 0, inv_step = 1, lo = 0, hi = 0;
+    int n = 2;
+    std::ptrdiff_t stride = 1;
+    float per_mm = 0;
+  };
+  // nullopt when the axis is non-uniform or has a single voxel.
+  std::optional<Uniform> uniform(int patient_axis) const {
+    const Axis& a = axes_[patient_axis];
+    if (!a.uniform || a.n < 2) return std::nullopt;
+    return Uniform{a.first_mm, a.inv_step, a.lo, a.hi, a.n, a.stride, a.abs_inv_step};
+  }
+
   double min_spacing_mm() const { return min_spacing_mm_; }
   float max_dose() const { return max_dose_; }
   // Footprint volume (mm³) of each frame's voxels, indexed by frame.

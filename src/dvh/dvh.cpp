@@ -199,13 +199,13 @@ double area_scale(double area_mm2, long count, double h) {
 class SubSlab {
  public:
   SubSlab(const DoseSampler& sampler, Accumulator& acc, double h, double dz, double inv_bin)
-      : sampler_(sampler), acc_(acc), h_(h), dz_(dz), inv_bin_(inv_bin) {}
+      : sampler_(sampler), acc_(acc), h_(h), dz_(dz), inv_bin_(inv_bin), ux_(sampler.uniform(0)) {}
   bool at(double z) {
     inside_z_ = sampler_.locate(2, z, hz_);
     return inside_z_;
   }
   void span(double y, double x_first, long count, double w) {
-    AxisHit hy, hx;
+    AxisHit hy;
     if (!inside_z_ || !sampler_.locate(1, y, hy)) {
       acc_.out_mm3 += w * static_cast<double>(count);
       return;
@@ -213,6 +213,175 @@ class SubSlab {
     // Half the cell's dose spread per axis, in bins: ½ · gradient · cell size / bin width.
     const float kx = static_cast<float>(0.5 * h_ * inv_bin_);
     const DoseSampler::Row row = sampler_.row(hy, hz_, kx, static_cast<float>(0.5 * dz_ * inv_bin_));
+    // Short spans: the passes' setup costs more than it saves.
+    if (count < min_uniform_span || !ux_ || !span_uniform(row, kx, x_first, count, w))
+      span_located(row, kx, x_first, count, w);
+  }
+  // The column points inside at height v (from < v < to), as runs of lattice neighbours on
+  // one row (the points come row by row, x ascending within each run).
+  void columns(const std::vector<ColumnPoint>& points, double v, double w) {
+    double y = 0, x_first = 0;
+    long count = 0;
+    for (const ColumnPoint& c : points) {
+      if (!(c.from < v && v < c.to)) continue;
+      if (count > 0 && c.y_mm == y &&
+          std::abs(c.x_mm - (x_first + static_cast<double>(count) * h_)) < 1e-6 * h_) {
+        ++count;
+        continue;
+      }
+      if (count > 0) span(y, x_first, count, w);
+      y = c.y_mm, x_first = c.x_mm, count = 1;
+    }
+    if (count > 0) span(y, x_first, count, w);
+  }
+
+ private:
+  static constexpr double max_finite = std::numeric_limits<double>::max();
+  static constexpr long chunk = 128;                // samples per pass of span_uniform
+  static constexpr long min_uniform_span = 24;      // measured: shorter spans are faster located
+  static constexpr double int_safe_bins = 1 << 30;  // ramp edges below this convert to int
+
+  // A scanline on a uniform x axis, with locate()'s arithmetic but in passes over chunks of
+  // samples that the compiler can keep branch-free (and vectorise where the ISA allows):
+  // locate every sample, dose and spread from the voxel-plane nodes, the ramp's edges and
+  // weights, then the histogram updates in sample order (so every sum is bit-identical to
+  // span_located's). False (nothing done) when the lattice is much coarser than the grid.
+  bool span_uniform(const DoseSampler::Row& row, float kx, double x_first, long count, double w) {
+    const DoseSampler::Uniform& u = *ux_;
+    const double n_last = u.n - 1;
+    auto index_at = [&](long q) { return (x_first + static_cast<double>(q) * h_ - u.first_mm) * u.inv_step; };
+    auto inside = [&](long q) {
+      const double c = index_at(q);
+      return c >= u.lo && c <= u.hi;
+    };
+    // The continuous index is monotonic in q, so the samples inside the footprint are one run.
+    long qb = 0, qe = count;
+    while (qb < qe && !inside(qb)) ++qb;
+    while (qe > qb && !inside(qe - 1)) --qe;
+    auto voxel = [&](double c) {
+      const double cc = c < 0 ? 0 : (c > n_last ? n_last : c);
+      const int i0 = static_cast<int>(cc);
+      return i0 > u.n - 2 ? u.n - 2 : i0;
+    };
+    int first_voxel = 0;
+    if (qe > qb) {
+      const int v0 = voxel(index_at(qb)), v1 = voxel(index_at(qe - 1));
+      first_voxel = std::min(v0, v1);
+      const long nodes = std::abs(v1 - v0) + 2;
+      if (nodes > 4 * (qe - qb) + 8) return false;
+      nodes_.resize(static_cast<std::size_t>(nodes));
+      for (long i = 0; i < nodes; ++i)
+        nodes_[static_cast<std::size_t>(i)] = sampler_.node(row, (first_voxel + i) * u.stride);
+    }
+    double sum = 0, lo = acc_.min_gy, hi = acc_.max_gy;
+    for (long q0 = qb; q0 < qe; q0 += chunk) {
+      const long m = std::min(chunk, qe - q0);
+      locate_chunk(u, x_first, q0, m, first_voxel);
+      dose_chunk(u.per_mm, kx, m);
+      ramp_chunk(m, w);
+      for (long k = 0; k < m; ++k) {
+        const double d = d_[k];
+        sum += d;
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+        const auto ia = static_cast<std::size_t>(static_cast<long>(ka_[k]) - acc_.first_edge),
+                   ib = static_cast<std::size_t>(static_cast<long>(kb_[k]) - acc_.first_edge);
+        const std::size_t size = acc_.slope.size();
+        if (width_[k] > 1e-6 && kb_[k] < int_safe_bins && ia < size && ib < size) [[likely]] {
+          double *slope = acc_.slope.data(), *jump = acc_.jump.data();
+          slope[ia] += s_[k];
+          jump[ia] += ja_[k];
+          slope[ib] -= s_[k];
+          jump[ib] -= jb_[k];
+        } else {
+          acc_.add(d * inv_bin_, hb_[k], w);
+        }
+      }
+    }
+    const long in = qe - qb;
+    acc_.min_gy = lo, acc_.max_gy = hi;
+    acc_.samples += in;
+    acc_.in_mm3 += w * static_cast<double>(in);
+    acc_.out_mm3 += w * static_cast<double>(count - in);
+    acc_.dose_volume_sum += w * sum;
+    return true;
+  }
+  // Each sample's voxel (relative to the first node) and weight t, as DoseSampler::locate.
+  void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m, int first_voxel) {
+    const double n_last = u.n - 1, h = h_, first_mm = u.first_mm, inv_step = u.inv_step;
+    const int n_max = u.n - 2;
+    float* __restrict t = t_;
+    int* __restrict v = v_;
+    const double q0_d = static_cast<double>(q0);
+    // k as int: int → double converts packed (long → double does not before AVX-512);
+    // q0 + k is exact in double either way.
+    for (int k = 0; k < static_cast<int>(m); ++k) {
+      const double c = (x_first + (q0_d + static_cast<double>(k)) * h - first_mm) * inv_step;
+      const double cc = c < 0 ? 0 : (c > n_last ? n_last : c);
+      int i0 = static_cast<int>(cc);
+      i0 = i0 > n_max ? n_max : i0;
+      t[k] = static_cast<float>(cc - i0);
+      v[k] = i0 - first_voxel;
+    }
+  }
+  // Dose and squared spread (bins²) per sample, from the two nodes around it.
+  void dose_chunk(float per_mm, float kx, long m) {
+    const DoseSampler::Node* __restrict nodes = nodes_.data();
+    const float* __restrict tt = t_;
+    const int* __restrict v = v_;
+    double* __restrict dd = d_;
+    float* __restrict e2 = e2_;
+    for (long k = 0; k < m; ++k) {
+      const DoseSampler::Node& n0 = nodes[v[k]];
+      const DoseSampler::Node& n1 = nodes[v[k] + 1];
+      const float t = tt[k], dx = n1.d - n0.d;
+      const float ex = dx * per_mm * kx, ey = n0.gy + t * (n1.gy - n0.gy), ez = n0.gz + t * (n1.gz - n0.gz);
+      dd[k] = n0.d + t * dx;
+      e2[k] = ex * ex + ey * ey + ez * ez;
+    }
+  }
+  // The ramp of each sample: its edges ka, kb (bins, as doubles) and slope s and jumps (the
+  // add() arithmetic), all in doubles and selects so that the loop vectorises. A negative
+  // dose counts as 0, a non-finite one as 0 without spread (as span_located). The scatter
+  // takes a ramp when width_ > 1e-6 and kb < int_safe_bins, else add() (same arithmetic).
+  void ramp_chunk(long m, double w) {
+    constexpr double two52 = 4503599627370496.0;  // x + 2⁵² − 2⁵²: x rounded to an integer
+    const double inv_bin = inv_bin_;
+    double* __restrict dd = d_;
+    double* __restrict hbv = hb_;
+    const float* __restrict e2 = e2_;
+    double* __restrict kav = ka_;
+    double* __restrict kbv = kb_;
+    double* __restrict sv = s_;
+    double* __restrict jav = ja_;
+    double* __restrict jbv = jb_;
+    double* __restrict wv = width_;
+    for (long k = 0; k < m; ++k) {
+      const double d0 = dd[k];
+      // The per-axis spreads combined by variance (exact for one axis).
+      double hb = std::sqrt(static_cast<double>(e2[k]));
+      hb = d0 - d0 == 0 ? hb : 0.0;  // d0 not finite: no spread
+      hb = hb <= max_finite ? hb : 0.0;
+      const double d = ((d0 >= 0) & (d0 <= max_finite)) ? d0 : 0.0;  // & not &&: no branch
+      dd[k] = d;
+      hbv[k] = hb;
+      const double db = d * inv_bin, a = std::max(db - hb, 0.0), b = db + hb;
+      // ⌈a⌉ and ⌈b⌉ (as ceil_nonnegative) below int_safe_bins.
+      const double ac = std::min(a, int_safe_bins), bc = std::min(b, int_safe_bins);
+      double ka = (ac + two52) - two52, kb = (bc + two52) - two52;
+      ka = ka < ac ? ka + 1.0 : ka;
+      kb = kb < bc ? kb + 1.0 : kb;
+      const double s = w / std::max(b - a, 1e-6);
+      wv[k] = b - a;
+      kav[k] = ka, kbv[k] = kb;
+      sv[k] = s;
+      jav[k] = s * (ka - a);
+      jbv[k] = s * (kb - b);
+    }
+  }
+  // Any axis: each sample located on its own, nodes shared with the previous sample's.
+  void span_located(const DoseSampler::Row& row, float kx, double x_first, long count, double w) {
+    AxisHit hx;
     DoseSampler::Node n0, n1;  // at the voxel planes at0, at1 around the last sample
     std::ptrdiff_t at0 = -1, at1 = -1;
     double *slope = acc_.slope.data(), *jump = acc_.jump.data();
@@ -231,7 +400,6 @@ class SubSlab {
       const float ex = dx * hx.per_mm * kx, ey = n0.gy + t * (n1.gy - n0.gy),
                   ez = n0.gz + t * (n1.gz - n0.gz);
       double d = n0.d + t * dx;
-      // The per-axis spreads combined by variance (exact for one axis).
       double hb = std::sqrt(static_cast<double>(ex * ex + ey * ey + ez * ez));
       if (!(d >= 0 && d <= max_finite)) [[unlikely]] {
         if (!std::isfinite(d)) hb = 0;
@@ -265,31 +433,18 @@ class SubSlab {
     acc_.out_mm3 += w * static_cast<double>(count - inside);
     acc_.dose_volume_sum += w * sum;
   }
-  // The column points inside at height v (from < v < to), as runs of lattice neighbours on
-  // one row (the points come row by row, x ascending within each run).
-  void columns(const std::vector<ColumnPoint>& points, double v, double w) {
-    double y = 0, x_first = 0;
-    long count = 0;
-    for (const ColumnPoint& c : points) {
-      if (!(c.from < v && v < c.to)) continue;
-      if (count > 0 && c.y_mm == y &&
-          std::abs(c.x_mm - (x_first + static_cast<double>(count) * h_)) < 1e-6 * h_) {
-        ++count;
-        continue;
-      }
-      if (count > 0) span(y, x_first, count, w);
-      y = c.y_mm, x_first = c.x_mm, count = 1;
-    }
-    if (count > 0) span(y, x_first, count, w);
-  }
 
- private:
-  static constexpr double max_finite = std::numeric_limits<double>::max();
   const DoseSampler& sampler_;
   Accumulator& acc_;
   double h_, dz_, inv_bin_;
   AxisHit hz_;
   bool inside_z_ = false;
+  std::optional<DoseSampler::Uniform> ux_;
+  std::vector<DoseSampler::Node> nodes_;
+  // Per-sample state of one chunk (span_uniform's passes).
+  int v_[chunk];
+  float t_[chunk], e2_[chunk];
+  double d_[chunk], hb_[chunk], ka_[chunk], kb_[chunk], width_[chunk], s_[chunk], ja_[chunk], jb_[chunk];
 };
 
 // The dose at a boundary point joins Dmin/Dmax (extremes of a trilinear dose over a region

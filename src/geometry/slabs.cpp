@@ -83,26 +83,28 @@ double signed_distance_mm(const RoiPlane& plane, double x, double y) {
 }
 
 PlaneDistance::PlaneDistance(const RoiPlane& plane) {
+  std::vector<double> edges;
   for (const auto& p : plane.polygons) {
     const std::size_t n = p.x_mm.size();
     for (std::size_t i = 0, j = n - 1; i < n; j = i++)
-      edges_.insert(edges_.end(), {p.x_mm[j], p.y_mm[j], p.x_mm[i], p.y_mm[i]});
+      edges.insert(edges.end(), {p.x_mm[j], p.y_mm[j], p.x_mm[i], p.y_mm[i]});
   }
-  index();
+  index(edges);
 }
 
-PlaneDistance::PlaneDistance(std::vector<double> edges) : edges_(std::move(edges)) {
-  edges_.resize(edges_.size() / 4 * 4);
-  index();
+PlaneDistance::PlaneDistance(std::vector<double> edges) {
+  edges.resize(edges.size() / 4 * 4);
+  index(edges);
 }
 
-void PlaneDistance::index() {
+// Only the cells' copies of the edges are kept (a query reads nothing else).
+void PlaneDistance::index(const std::vector<double>& edges) {
   double xmin = std::numeric_limits<double>::infinity(), ymin = xmin, xmax = -xmin, ymax = -xmin;
-  for (std::size_t k = 0; k < edges_.size(); k += 2) {
-    xmin = std::min(xmin, edges_[k]), xmax = std::max(xmax, edges_[k]);
-    ymin = std::min(ymin, edges_[k + 1]), ymax = std::max(ymax, edges_[k + 1]);
+  for (std::size_t k = 0; k < edges.size(); k += 2) {
+    xmin = std::min(xmin, edges[k]), xmax = std::max(xmax, edges[k]);
+    ymin = std::min(ymin, edges[k + 1]), ymax = std::max(ymax, edges[k + 1]);
   }
-  const std::size_t count = edges_.size() / 4;
+  const std::size_t count = edges.size() / 4;
   if (count == 0) return;
   const double w = std::max(xmax - xmin, 1e-6), h = std::max(ymax - ymin, 1e-6);
   cell_ = std::max(2.0 * std::sqrt(w * h / static_cast<double>(count)), 1e-3);
@@ -111,7 +113,7 @@ void PlaneDistance::index() {
   cell_ = std::max(w / nx_, h / ny_);
   x0_ = xmin, y0_ = ymin, x1_ = xmin + nx_ * cell_, y1_ = ymin + ny_ * cell_;
   auto cells_of = [&](std::size_t e, int& i0, int& i1, int& j0, int& j1) {
-    const double* q = &edges_[4 * e];
+    const double* q = &edges[4 * e];
     auto ix = [&](double x) { return std::clamp(static_cast<int>((x - x0_) / cell_), 0, nx_ - 1); };
     auto iy = [&](double y) { return std::clamp(static_cast<int>((y - y0_) / cell_), 0, ny_ - 1); };
     i0 = ix(std::min(q[0], q[2])), i1 = ix(std::max(q[0], q[2]));
@@ -130,14 +132,16 @@ void PlaneDistance::index() {
   for (std::size_t e = 0; e < count; ++e) {
     int i0, i1, j0, j1;
     cells_of(e, i0, i1, j0, j1);
+    const double* q = &edges[4 * e];
+    const double dx = q[2] - q[0], dy = q[3] - q[1];
+    const Segment seg{q[0], q[1], dx, dy, dx * dx + dy * dy};
     for (int j = j0; j <= j1; ++j)
-      for (int i = i0; i <= i1; ++i)
-        cell_edges_[fill[static_cast<std::size_t>(j) * nx_ + i]++] = static_cast<int>(e);
+      for (int i = i0; i <= i1; ++i) cell_edges_[fill[static_cast<std::size_t>(j) * nx_ + i]++] = seg;
   }
 }
 
 double PlaneDistance::unsigned_mm(double x, double y) const {
-  if (edges_.empty()) return std::numeric_limits<double>::infinity();
+  if (cell_edges_.empty()) return std::numeric_limits<double>::infinity();
   const int ci = std::clamp(static_cast<int>(std::floor((x - x0_) / cell_)), 0, nx_ - 1);
   const int cj = std::clamp(static_cast<int>(std::floor((y - y0_) / cell_)), 0, ny_ - 1);
   // Distance from the point to the grid's box: every cell is at least this far.
@@ -154,12 +158,11 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
                  gy = std::max({cy - y, 0.0, y - (cy + cell_)});
     if (gx * gx + gy * gy >= best) return;
     const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
-    for (int k = cell_start_[c]; k < cell_start_[c + 1]; ++k) {
-      const double* q = &edges_[4 * static_cast<std::size_t>(cell_edges_[k])];
-      const double dx = q[2] - q[0], dy = q[3] - q[1], px = x - q[0], py = y - q[1];
-      const double len2 = dx * dx + dy * dy;
-      const double t = len2 > 0 ? std::clamp((px * dx + py * dy) / len2, 0.0, 1.0) : 0.0;
-      const double ex = px - t * dx, ey = py - t * dy;
+    const Segment* end = cell_edges_.data() + cell_start_[c + 1];
+    for (const Segment* g = cell_edges_.data() + cell_start_[c]; g != end; ++g) {
+      const double px = x - g->x0, py = y - g->y0;
+      const double t = g->len2 > 0 ? std::clamp((px * g->dx + py * g->dy) / g->len2, 0.0, 1.0) : 0.0;
+      const double ex = px - t * g->dx, ey = py - t * g->dy;
       best = std::min(best, ex * ex + ey * ey);
     }
   };

@@ -60,11 +60,15 @@ class PlaneDistance {
   double unsigned_mm(double x_mm, double y_mm) const;             // to the nearest edge; +inf without edges
 
  private:
-  void index();
-  std::vector<double> edges_;  // x0, y0, x1, y1 per edge
+  void index(const std::vector<double>& edges_x0_y0_x1_y1);
   double x0_ = 0, y0_ = 0, cell_ = 1, x1_ = 0, y1_ = 0;
   int nx_ = 0, ny_ = 0;
-  std::vector<int> cell_start_, cell_edges_;  // CSR: edges of cell i at [start[i], start[i + 1])
+  // An edge as a query uses it: start, direction and squared length (computed once).
+  struct Segment {
+    double x0, y0, dx, dy, len2;
+  };
+  std::vector<int> cell_start_;      // CSR: edges of cell i at [start[i], start[i + 1])
+  std::vector<Segment> cell_edges_;  // each cell's edges stored contiguously (no indirection)
 };
 
 // x of every crossing of the plane's polygon edges with the line y = y_mm, sorted; the
