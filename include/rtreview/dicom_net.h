@@ -72,6 +72,9 @@ struct AssociationReport {
   std::size_t stored = 0;
   std::size_t duplicates = 0;  // identical and different
   std::size_t failed = 0;
+  // One line per C-STORE whose data set did not arrive whole (peer gone, timeout, bad PDU):
+  // its SOP Instance UID, the bytes received and what DCMTK said; its partial file is removed.
+  std::vector<std::string> broken_transfers;
   std::uint64_t bytes = 0;
   double seconds = 0;
   std::string ended;  // "released", "aborted", "timeout", "shutdown", "error: ..."

@@ -37,15 +37,19 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // Per C-STORE: what the final DIMSE callback needs.
 struct StoreContext {
   const InstanceSink* sink = nullptr;
+  std::uint64_t received_bytes = 0;  // of the data set so far (DIMSE progress)
+  bool completed = false;            // the whole data set arrived (the sink decided its fate)
   ReceivedInstance instance;
   StoreResult result;
 };
 
 void store_callback(void* data, T_DIMSE_StoreProgress* progress, T_DIMSE_C_StoreRQ* request, char* file_name,
                     DcmDataset**, T_DIMSE_C_StoreRSP* response, DcmDataset**) {
-  if (progress->state != DIMSE_StoreEnd) return;
   auto* ctx = static_cast<StoreContext*>(data);
+  ctx->received_bytes = progress->progressBytes > 0 ? std::uint64_t(progress->progressBytes) : 0;
+  if (progress->state != DIMSE_StoreEnd) return;
   if (response->DimseStatus != STATUS_Success) return;  // receiving failed: DCMTK says why
+  ctx->completed = true;
   ReceivedInstance& in = ctx->instance;
   in.file = file_name;
   std::error_code ec;
@@ -97,7 +101,8 @@ struct StorageScp::Impl {
   std::string negotiate(T_ASC_Association* assoc, AssociationReport& report);
   void dimse_loop(T_ASC_Association* assoc, const std::atomic<bool>& stop, const InstanceSink& sink,
                   AssociationReport& report);
-  void handle_store(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id, T_DIMSE_Message& msg,
+  // false when the transfer broke off (peer gone, timeout): the association is over.
+  bool handle_store(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id, T_DIMSE_Message& msg,
                     const InstanceSink& sink, AssociationReport& report);
 };
 
@@ -340,7 +345,13 @@ void StorageScp::Impl::dimse_loop(T_ASC_Association* assoc, const std::atomic<bo
       DIMSE_sendEchoResponse(assoc, pres_id, &msg.msg.CEchoRQ, STATUS_Success, nullptr);
       ++report.echoes;
     } else if (msg.CommandField == DIMSE_C_STORE_RQ) {
-      handle_store(assoc, pres_id, msg, sink, report);
+      // After a broken data set dcmnet's state is undefined (and a dead socket would make the
+      // non-blocking receive above spin until the timeout): end the association.
+      if (!handle_store(assoc, pres_id, msg, sink, report)) {
+        report.ended = "aborted during a transfer";
+        ASC_abortAssociation(assoc);
+        return;
+      }
     } else {
       report.ended = "error: unsupported DIMSE command";
       ASC_abortAssociation(assoc);
@@ -350,7 +361,7 @@ void StorageScp::Impl::dimse_loop(T_ASC_Association* assoc, const std::atomic<bo
   }
 }
 
-void StorageScp::Impl::handle_store(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
+bool StorageScp::Impl::handle_store(T_ASC_Association* assoc, T_ASC_PresentationContextID pres_id,
                                     T_DIMSE_Message& msg, const InstanceSink& sink,
                                     AssociationReport& report) {
   StoreContext ctx;
@@ -367,9 +378,12 @@ void StorageScp::Impl::handle_store(T_ASC_Association* assoc, T_ASC_Presentation
                                          store_callback, &ctx, DIMSE_BLOCKING, options.network_timeout_s);
   std::error_code ec;
   std::filesystem::remove(partial, ec);  // still there = not committed (failure or drop)
-  if (cond.bad()) {
+  if (cond.bad() && !ctx.completed) {
     ++report.failed;
-    return;
+    report.broken_transfers.push_back(std::string(req.AffectedSOPInstanceUID) + " broken off after " +
+                                      std::to_string(ctx.received_bytes) + " bytes of data set (" +
+                                      cond.text() + "): partial file removed");
+    return false;
   }
   switch (ctx.result.outcome) {
     case StoreOutcome::stored:
@@ -384,6 +398,13 @@ void StorageScp::Impl::handle_store(T_ASC_Association* assoc, T_ASC_Presentation
       ++report.failed;
       break;
   }
+  if (cond.bad()) {  // received whole and filed, but the peer never got our C-STORE-RSP
+    report.broken_transfers.push_back(std::string(req.AffectedSOPInstanceUID) + " received whole (" +
+                                      to_string(ctx.result.outcome) + ") but the response was not sent (" +
+                                      cond.text() + ")");
+    return false;
+  }
+  return true;
 }
 
 InstanceHeader read_instance_header(const std::filesystem::path& file) {

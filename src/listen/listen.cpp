@@ -81,6 +81,9 @@ int run_listen(const ListenOptions& options, const std::atomic<bool>& stop, std:
     return r;
   };
   const AssociationObserver observer = [&](const AssociationReport& r) {
+    for (const auto& broken : r.broken_transfers)
+      log.emit("store", {{"outcome", "broken"}, {"calling_ae", r.calling_ae}, {"message", broken}},
+               "C-STORE from " + r.calling_ae + "@" + r.peer_host + ": " + broken);
     json j = {{"calling_ae", r.calling_ae}, {"peer", r.peer_host}, {"accepted", r.accepted},
               {"rejection", r.rejection},   {"ended", r.ended},    {"stored", r.stored},
               {"duplicates", r.duplicates}, {"failed", r.failed},  {"echoes", r.echoes},

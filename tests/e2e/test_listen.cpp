@@ -23,80 +23,15 @@ using rtreview::test::wait_until;
 
 namespace {
 
-bool have(const char* tool) { return run_command(std::string("command -v ") + tool).exit_code == 0; }
-
-#define REQUIRE_DCMTK_TOOLS()                                                         \
-  if (!have("storescu") || !have("echoscu") || !have("dcmdump") || !have("dcmodify")) \
-  GTEST_SKIP() << "DCMTK tools (storescu, echoscu, dcmdump, dcmodify) not installed: skipped"
-
-fs::path samples() { return rtreview::test::source_dir() / "dicom_samples"; }
-
-// One attribute's value as dcmdump prints it ("" if absent).
-std::string dcm_value(const fs::path& file, const std::string& keyword) {
-  const auto r = run_command("dcmdump -q +P " + keyword + " '" + file.string() + "'");
-  std::smatch m;
-  static const std::regex value(R"(\[([^\]]*)\])");
-  return std::regex_search(r.stdout_text, m, value) ? std::string(m[1]) : "";
-}
-
-// The data set as dcmdump prints it, File Meta left out (it names the sender).
-std::string dataset_dump(const fs::path& file) {
-  const std::string dump = run_command("dcmdump -q '" + file.string() + "'").stdout_text;
-  const auto at = dump.find("# Dicom-Data-Set");
-  return at == std::string::npos ? dump : dump.substr(at);
-}
-
-std::vector<json> read_jsonl(const fs::path& path) {
-  std::vector<json> lines;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(json::parse(line));
-  return lines;
-}
-
-std::vector<fs::path> files_under(const fs::path& dir) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
-    if (e.is_regular_file()) out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-rtreview::test::CommandResult storescu(int port, const std::string& args,
-                                       const std::string& aet = "STORESCU") {
-  return run_command("storescu -aet " + aet + " -aec RTREVIEW 127.0.0.1 " + std::to_string(port) + " " +
-                     args);
-}
+using rtreview::test::dataset_dump;
+using rtreview::test::dcm_value;
+using rtreview::test::files_under;
+using rtreview::test::read_jsonl;
+using rtreview::test::storescu;
+using Fixture = rtreview::test::ListenFixture;
+fs::path samples() { return rtreview::test::samples_dir(); }
 
 using Expected = rtreview::test::ExpectedSample;
-
-struct Fixture {
-  fs::path dir = rtreview::test::make_temp_dir("rtreview-listen");
-  fs::path data = dir / "data";
-  fs::path cases = dir / "cases";
-  Fixture() { fs::create_directories(cases); }
-  ~Fixture() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  // Copies a sample's case.xml to cases/<PatientID>__<plan label>.xml (the README's rule).
-  void add_case(const std::string& set) {
-    const fs::path plan = samples() / set / "RP.dcm";
-    fs::copy_file(samples() / set / "case.xml",
-                  cases / (dcm_value(plan, "PatientID") + "__" + dcm_value(plan, "RTPlanLabel") + ".xml"),
-                  fs::copy_options::overwrite_existing);
-  }
-  std::vector<std::string> args(double quiet_s, std::vector<std::string> more = {}) const {
-    std::vector<std::string> a = {"--data",   data.string(), "--case-dir",      cases.string(),
-                                  "--format", "json",        "--quiet-seconds", std::to_string(quiet_s)};
-    a.insert(a.end(), more.begin(), more.end());
-    return a;
-  }
-  std::size_t review_lines() const {
-    return fs::exists(data / "reviews.jsonl") ? read_jsonl(data / "reviews.jsonl").size() : 0;
-  }
-};
 
 // Every sample set with an expected outcome (but broken_truncated, whose plan cannot be sent),
 // pushed by storescu in different transfer syntaxes: one review each, determinations as

@@ -18,6 +18,7 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using rtreview::test::dcm_value;
 using rtreview::test::run_command;
 using rtreview::test::wait_until;
 
@@ -69,13 +70,6 @@ class Orthanc {
  private:
   pid_t pid_ = -1;
 };
-
-std::string dcm_value(const fs::path& file, const std::string& keyword) {
-  const auto r = run_command("dcmdump -q +P " + keyword + " '" + file.string() + "'");
-  std::smatch m;
-  static const std::regex value(R"(\[([^\]]*)\])");
-  return std::regex_search(r.stdout_text, m, value) ? std::string(m[1]) : "";
-}
 
 TEST(orthanc, stable_rt_study_is_forwarded_by_the_lua_script_and_reviewed) {
   const std::string orthanc = find_orthanc();
