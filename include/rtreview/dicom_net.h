@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "rtreview/result.h"
+
 namespace rtreview {
 
 // One entry of the calling-AE allow-list: `AET` or `AET@host` (host = the peer's IP address).
@@ -87,8 +89,9 @@ using AssociationObserver = std::function<void(const AssociationReport&)>;
 
 class StorageScp {
  public:
-  // Binds and listens; on failure `error` says why (address in use, bad address...).
-  static std::unique_ptr<StorageScp> open(const ScpOptions& options, std::string& error);
+  // Binds and listens; nullptr on failure, `result` saying why (bad_option: not an address;
+  // network: address in use, dcmnet could not start).
+  static std::unique_ptr<StorageScp> open(const ScpOptions& options, Result& result);
   ~StorageScp();
   StorageScp(const StorageScp&) = delete;
   StorageScp& operator=(const StorageScp&) = delete;

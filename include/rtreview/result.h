@@ -32,6 +32,7 @@ enum class ErrorCode {
   bad_option,     // an option or request that cannot be honoured (e.g. determinations without a case)
   cannot_write,   // an output file or folder could not be written
   render_failed,  // cairo could not render the PDF
+  network,        // a listening socket or the DICOM network could not be opened
 };
 
 struct Result {

@@ -157,7 +157,7 @@ const std::vector<std::string>& accepted_transfer_syntaxes() {
   return syntaxes;
 }
 
-std::unique_ptr<StorageScp> StorageScp::open(const ScpOptions& options, std::string& error) {
+std::unique_ptr<StorageScp> StorageScp::open(const ScpOptions& options, Result& result) {
   dicom::ensure_dcmtk_ready();
   dcmDisableGethostbyaddr.set(OFTrue);  // peer = numeric IP: no reverse-DNS stall, allow-list by IP
   auto impl = std::make_unique<Impl>();
@@ -166,7 +166,8 @@ std::unique_ptr<StorageScp> StorageScp::open(const ScpOptions& options, std::str
   addr.sin_family = AF_INET;
   addr.sin_port = htons(options.port);
   if (inet_pton(AF_INET, options.bind_address.c_str(), &addr.sin_addr) != 1) {
-    error = "--bind " + options.bind_address + ": not an IPv4 address";
+    result = Result::failure(ErrorCode::bad_option, "",
+                             "--bind " + options.bind_address + ": not an IPv4 address");
     return nullptr;
   }
   impl->listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -174,8 +175,9 @@ std::unique_ptr<StorageScp> StorageScp::open(const ScpOptions& options, std::str
   setsockopt(impl->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (impl->listen_fd < 0 || ::bind(impl->listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       ::listen(impl->listen_fd, 64) != 0) {
-    error = "cannot listen on " + options.bind_address + ":" + std::to_string(options.port) + ": " +
-            std::strerror(errno);
+    result = Result::failure(ErrorCode::network, "",
+                             "cannot listen on " + options.bind_address + ":" + std::to_string(options.port) +
+                                 ": " + std::strerror(errno));
     return nullptr;
   }
   socklen_t len = sizeof addr;
@@ -190,7 +192,8 @@ std::unique_ptr<StorageScp> StorageScp::open(const ScpOptions& options, std::str
         ASC_initializeNetwork(NET_ACCEPTOR, impl->port, options.network_timeout_s, &impl->network);
     dcmExternalSocketHandle.set(-1);
     if (cond.bad()) {
-      error = std::string("cannot initialise the DICOM network: ") + cond.text();
+      result = Result::failure(ErrorCode::network, "",
+                               std::string("cannot initialise the DICOM network: ") + cond.text());
       return nullptr;
     }
   }

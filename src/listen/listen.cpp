@@ -14,17 +14,14 @@ namespace rtreview {
 namespace {
 
 // Our own scratch areas (never received data): emptied at start, a kill -9 leaves debris there.
-bool prepare_dirs(const fs::path& data, std::string& error) {
+Result prepare_dirs(const fs::path& data) {
   std::error_code ec;
   for (const char* sub : {".partial", ".staging"}) fs::remove_all(data / sub, ec);
   for (const char* sub : {"incoming", "reviews", ".partial", ".staging"}) {
     fs::create_directories(data / sub, ec);
-    if (ec) {
-      error = (data / sub).string() + ": " + ec.message();
-      return false;
-    }
+    if (ec) return Result::failure(ErrorCode::cannot_write, (data / sub).string(), ec.message());
   }
-  return true;
+  return {};
 }
 
 std::string association_text(const AssociationReport& r) {
@@ -40,16 +37,17 @@ std::string association_text(const AssociationReport& r) {
 
 int run_listen(const ListenOptions& options, const std::atomic<bool>& stop, std::ostream& log_stream) {
   listen::StatusLog log(log_stream, options.log_json);
-  std::string error;
+  Result result;
   if (!options.case_dir.empty() && !fs::is_directory(options.case_dir))
-    error = "--case-dir " + options.case_dir.string() + ": not a folder";
-  if (error.empty()) prepare_dirs(options.data_dir, error);
+    result = Result::failure(ErrorCode::bad_option, "",
+                             "--case-dir " + options.case_dir.string() + ": not a folder");
+  if (result) result = prepare_dirs(options.data_dir);
   ScpOptions scp_options = options.scp;
   scp_options.partial_dir = options.data_dir / ".partial";
   std::unique_ptr<StorageScp> scp;
-  if (error.empty()) scp = StorageScp::open(scp_options, error);
+  if (result) scp = StorageScp::open(scp_options, result);
   if (!scp) {
-    log.emit("error", {{"message", error}}, "error: " + error);
+    log.emit("error", {{"message", result.message()}}, result.message());
     return 2;
   }
   listen::Reviewer reviewer(options, log);
