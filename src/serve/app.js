@@ -1,11 +1,7 @@
 // The pages' one script (served as /static/app.js): upload with progress, the live
-// determination and ICD-10 checks of the form. No library, no network beyond this server.
-#include "serve/pages.h"
-
-namespace rtreview::serve {
-
-const char* app_js() {
-  return R"JS('use strict';
+// determination, ICD-10 and procedure-code checks of the form. No library, no network
+// beyond this server. Embedded at build time (cmake/embed_text.cmake → app_js.cpp).
+'use strict';
 (function () {
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
@@ -161,7 +157,3 @@ const char* app_js() {
     if (data) setupForm(data);
   });
 })();
-)JS";
-}
-
-}  // namespace rtreview::serve
