@@ -63,6 +63,16 @@ TEST(browser_serve, whole_flow_on_three_samples) {
   EXPECT_EQ(imrt.value("outcome_without_answer", ""),
             "DOES NOT MEET");  // I.A.4 withdrawn: no indication left
   EXPECT_EQ(imrt.value("outcome_answered", ""), "MEETS");
+  // MC.CP.MP.69 II (seed text): "IMRT is not medically necessary for any of the following: ...
+  // B. Clinical urgency"; an exclusion that applies makes the policy DOES NOT MEET.
+  EXPECT_EQ(imrt.value("outcome_excluded", ""), "DOES NOT MEET");
+  EXPECT_EQ(imrt.value("outcome_exclusion_denied", ""), "MEETS");
+  EXPECT_EQ(imrt.value("outcome_with_prior", ""), "MEETS");
+  // Florida Blue 04-77260-19 revision log (seed text): "01/01/26 ... Deleted code 77014".
+  EXPECT_NE(imrt.value("code_flag", "").find("77014 was deleted for dates of service from 2026-01-01"),
+            std::string::npos)
+      << imrt.value("code_flag", "");
+  EXPECT_EQ(imrt.value("code_flag_before_deletion", "?"), "");
   EXPECT_NE(imrt.value("icd10_message", "").find("bad ICD-10-CM code"), std::string::npos);
   EXPECT_EQ(imrt["steps"].size(), 5u);
   // The downloaded case file, read by the CLI, gives the same determination.
@@ -73,6 +83,12 @@ TEST(browser_serve, whole_flow_on_three_samples) {
                                           "' --policy MC.CP.MP.69");
   EXPECT_EQ(cli.exit_code, 0) << cli.stdout_text << cli.stderr_text;
   EXPECT_NE(cli.stdout_text.find("determination: MEETS"), std::string::npos);
+  std::string xml = rtreview::test::read_all(case_file);
+  EXPECT_NE(xml.find("<prior-radiation region=\"left breast\" dose-gy=\"50\" date=\"2019-05-02\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<exclusion criterion=\"MC.CP.MP.69:II.B\" present=\"false\""), std::string::npos)
+      << xml;
 
   json grid = run_flow(s, "broken_grid_12mm", "");
   EXPECT_EQ(grid.value("outcome", ""), "DOES NOT MEET");
