@@ -41,7 +41,7 @@ json run_flow(const rtreview::test::ServerProcess& s, const std::string& sample,
   fs::remove_all(out);
   fs::create_directories(out);
   fs::path set = rtreview::test::source_dir() / "dicom_samples" / sample;
-  auto r = run_command("timeout 120 node '" + (build_dir / "browser-node" / "flow.mjs").string() +
+  auto r = run_command("timeout 240 node '" + (build_dir / "browser-node" / "flow.mjs").string() +
                        "' http://127.0.0.1:" + std::to_string(s.port()) + " '" + set.string() + "' '" +
                        out.string() + "' " + mode);
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
@@ -51,6 +51,14 @@ json run_flow(const rtreview::test::ServerProcess& s, const std::string& sample,
   EXPECT_FALSE(result.contains("error")) << result.value("error", "");
   EXPECT_TRUE(result["console_errors"].empty()) << result["console_errors"].dump();
   return result;
+}
+
+// The pages' script is a real file (src/serve/app.js, embedded at build time): node parses it.
+TEST(browser_serve, app_js_is_valid_javascript) {
+  if (run_command("command -v node").exit_code != 0) GTEST_SKIP() << "node not installed: skipped";
+  fs::path script = rtreview::test::source_dir() / "src" / "serve" / "app.js";
+  auto r = run_command("node --check '" + script.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
 }
 
 TEST(browser_serve, whole_flow_on_three_samples) {

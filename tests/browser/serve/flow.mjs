@@ -78,6 +78,8 @@ try {
     await page.type('#cpt4', '77014');
     await codeStatus('deleted');
     result.code_flag = await page.$eval('#cpt4s', (e) => e.textContent);
+    await page.evaluate(() => { document.querySelector('#dos').scrollIntoView(); window.scrollBy(0, -380); });
+    await page.screenshot({ path: path.join(outDir, '3-codes-history.png') });
     await setValue('#dos', '2025-12-31');
     await codeStatus('current');
     result.code_flag_before_deletion = await page.$eval('#cpt4s', (e) => e.textContent);
