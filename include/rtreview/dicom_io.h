@@ -15,6 +15,9 @@ struct ReadOptions {
   // SHA-256 of each file's bytes (SourceFile::sha256, the packets' provenance). Off for
   // commands that report no hash: it is a fifth of `rtreview dvh`'s work on a large dose.
   bool hash_files = true;
+  // "" = file paths shown as given; else shown relative to this folder (a server's upload
+  // folder: its packets name the uploaded files, never the server's private path).
+  std::filesystem::path display_root;
 };
 
 // Reads one file and adds what it holds to `inventory`: an RT Plan / RT Ion Plan /

@@ -227,6 +227,19 @@ struct SharedTablesLoad {
 };
 SharedTablesLoad load_shared_tables(const std::filesystem::path& dir);
 
+// What the code-change table says about one requested procedure code on a date of service
+// (the per-code flag of a form; the packet's code notes say the same in sentences).
+enum class CodeStatusKind { current, deleted, professional_only };
+std::string_view to_string(CodeStatusKind kind);  // "current", "deleted", "professional-only"
+struct CodeStatus {
+  CodeStatusKind kind = CodeStatusKind::current;
+  std::string effective;    // YYYY-MM-DD of the change that applies, else ""
+  std::string replacement;  // what to report instead of a deleted code
+  std::string source;       // the change's source
+};
+CodeStatus procedure_code_status(const SharedTables& tables, const std::string& code,
+                                 const std::string& date_of_service);
+
 // Document kinds a ruleset may require and a case file may supply (LOINC codes accepted too).
 const std::vector<std::string>& known_document_kinds();
 

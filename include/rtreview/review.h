@@ -32,7 +32,8 @@ struct ReviewRequest {
   CheckOptions check_options;                // its default vocabulary is set from ruleset_dir
   AssemblyOptions assembly;                  // --plan / --structure-set / --dose: choose among candidates
   ReviewDepth depth = ReviewDepth::determinations;
-  bool hash_inputs = true;  // SHA-256 per file (packets show it); off when no output reports it
+  bool hash_inputs = true;             // SHA-256 per file (packets show it); off when no output reports it
+  std::filesystem::path display_root;  // "" = input paths shown as given; else relative to it
   // Called before each plan set (1-based index, count, label) and once with index 0
   // while reading; may be empty.
   std::function<void(std::size_t, std::size_t, const std::string&)> progress;

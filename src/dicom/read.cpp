@@ -30,6 +30,13 @@ constexpr const char* kRtIonPlan = "1.2.840.10008.5.1.4.1.1.481.8";
 constexpr const char* kRtDose = "1.2.840.10008.5.1.4.1.1.481.2";
 constexpr const char* kRtStructureSet = "1.2.840.10008.5.1.4.1.1.481.3";
 
+// How `path` is shown (SourceFile::path, UnreadableFile::path): see ReadOptions::display_root.
+std::string shown_path(const fs::path& path, const ReadOptions& options) {
+  if (options.display_root.empty()) return path.string();
+  fs::path relative = path.lexically_relative(options.display_root);
+  return relative.empty() || *relative.begin() == ".." ? path.string() : relative.generic_string();
+}
+
 void add_unreadable(Inventory& inventory, const fs::path& path, std::string reason) {
   inventory.unreadable.push_back({path.string(), std::move(reason)});
 }
@@ -176,7 +183,7 @@ ObjectInfo object_info_of(const fs::path& path, std::uint64_t size, DcmFileForma
                           const ReadOptions& options) {
   ObjectInfo info;
   SourceFile& source = info.source;
-  source.path = path.string();
+  source.path = shown_path(path, options);
   source.size_bytes = size;
   if (options.hash_files) source.sha256 = sha256_file(path);
   const E_TransferSyntax original_xfer = ds.getOriginalXfer();
@@ -277,11 +284,15 @@ void read_file(const fs::path& path, Inventory& inventory, const ReadOptions& op
   dicom::ensure_dcmtk_ready();
   // Bad input is reported as data; this only catches what should never happen
   // (e.g. allocation failure on an absurd file) so one file cannot end the run.
+  const std::size_t unreadable_before = inventory.unreadable.size();
   try {
     read_file_unguarded(path, inventory, options);
   } catch (const std::exception& e) {
     add_unreadable(inventory, path, std::string("internal error while reading: ") + e.what());
   }
+  if (!options.display_root.empty())
+    for (std::size_t i = unreadable_before; i < inventory.unreadable.size(); ++i)
+      inventory.unreadable[i].path = shown_path(path, options);
 }
 
 Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& options) {
@@ -299,7 +310,7 @@ Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& opti
       std::vector<fs::path> files;
       fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
       if (ec) {
-        add_unreadable(inventory, path, "cannot list folder: " + ec.message());
+        add_unreadable(inventory, shown_path(path, options), "cannot list folder: " + ec.message());
         continue;
       }
       for (; it != end; it.increment(ec)) {

@@ -123,4 +123,31 @@ SharedTablesLoad load_shared_tables(const std::filesystem::path& dir) {
   return out;
 }
 
+std::string_view to_string(CodeStatusKind kind) {
+  switch (kind) {
+    case CodeStatusKind::deleted:
+      return "deleted";
+    case CodeStatusKind::professional_only:
+      return "professional-only";
+    case CodeStatusKind::current:
+      break;
+  }
+  return "current";
+}
+
+// The latest change in effect on the date of service that names the code decides.
+CodeStatus procedure_code_status(const SharedTables& tables, const std::string& code,
+                                 const std::string& date_of_service) {
+  CodeStatus out;
+  const std::string n = normalize_code(code);
+  for (const auto& ch : tables.code_changes) {
+    if (date_of_service < ch.effective || ch.effective < out.effective) continue;
+    for (const auto& d : ch.deleted)
+      if (d.codes.contains(n)) out = {CodeStatusKind::deleted, ch.effective, d.replacement, ch.source};
+    if (out.effective != ch.effective && ch.professional_only.contains(n))
+      out = {CodeStatusKind::professional_only, ch.effective, "", ch.source};
+  }
+  return out;
+}
+
 }  // namespace rtreview

@@ -12,11 +12,14 @@ namespace rtreview {
 namespace {
 
 // The case file, when given, is an input beside the DICOM, not an unreadable DICOM file.
-void drop_case_file(Inventory& inventory, const std::filesystem::path& case_file) {
+void drop_case_file(Inventory& inventory, const std::filesystem::path& case_file,
+                    const std::filesystem::path& display_root) {
   if (case_file.empty()) return;
   std::error_code ec;
-  std::erase_if(inventory.unreadable,
-                [&](const UnreadableFile& u) { return std::filesystem::equivalent(u.path, case_file, ec); });
+  std::erase_if(inventory.unreadable, [&](const UnreadableFile& u) {
+    std::filesystem::path shown = u.path;
+    return std::filesystem::equivalent(shown.is_relative() ? display_root / shown : shown, case_file, ec);
+  });
 }
 
 // Loads the case file (when given, or required by the depth) and, for determinations,
@@ -111,8 +114,9 @@ ReviewRun review_inputs(const ReviewRequest& request) {
   }
 
   if (request.progress) request.progress(0, 0, "reading inputs");
-  run.inventory = read_paths(request.paths, ReadOptions{.hash_files = request.hash_inputs});
-  drop_case_file(run.inventory, request.case_file);
+  run.inventory = read_paths(
+      request.paths, ReadOptions{.hash_files = request.hash_inputs, .display_root = request.display_root});
+  drop_case_file(run.inventory, request.case_file, request.display_root);
   run.input_findings = inventory_findings(run.inventory);
   std::vector<PlanSet> sets = assemble_plan_sets(run.inventory, request.assembly);
   run.reviews.reserve(sets.size());

@@ -1,6 +1,7 @@
 #include "serve/api.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 
 #include "rtreview/packet.h"
@@ -93,6 +94,7 @@ CaseRun run_with_case(Upload& upload, const json& request, const ApiContext& con
   }
   ReviewRequest rq;
   rq.paths = {upload.files};
+  rq.display_root = upload.files;  // packets name the uploaded files, not the server's folder
   rq.case_file = case_path;
   rq.ruleset_dir = context.ruleset_dir;
   out.run = review_inputs(rq);
@@ -139,6 +141,30 @@ ojson plan_set_json(const ReviewPacket& p, const PlanSetReview& review) {
                {"facts", facts_to_json(review.facts)},
                {"failing_findings", failing},
                {"findings", finding_list(review.findings)}};
+}
+
+// The per-code flag of the form: what the code-change table says on the date of service.
+ojson code_status_json(const std::string& code, const std::string& date_of_service,
+                       const ApiContext& context) {
+  CodeStatus st = procedure_code_status(context.tables, code, date_of_service);
+  std::string message;
+  if (st.kind == CodeStatusKind::deleted)
+    message = code + " was deleted for dates of service from " + st.effective + ": " + st.replacement;
+  else if (st.kind == CodeStatusKind::professional_only)
+    message = code + " is professional-component only for dates of service from " + st.effective;
+  return ojson{{"code", code},
+               {"date_of_service", date_of_service},
+               {"status", to_string(st.kind)},
+               {"effective", st.effective},
+               {"replacement", st.replacement},
+               {"source", st.source},
+               {"message", message}};
+}
+
+ojson case_code_status(const CaseFile& c, const ApiContext& context) {
+  ojson a = ojson::array();
+  for (const auto& p : c.procedures) a.push_back(code_status_json(p.code, c.date_of_service, context));
+  return a;
 }
 
 const char* list_kind(ListKind k) {
@@ -222,6 +248,7 @@ std::string stored_name(const std::string& path) {
 ReviewRun checks_run(const Upload& upload, const ApiContext& context) {
   ReviewRequest rq;
   rq.paths = {upload.files};
+  rq.display_root = upload.files;  // packets name the uploaded files, not the server's folder
   rq.ruleset_dir = context.ruleset_dir;
   rq.depth = ReviewDepth::checks;
   return review_inputs(rq);
@@ -287,6 +314,7 @@ ApiResponse form_schema(Upload& upload, const json& request, const ApiContext& c
                        {"not_applicable", selection.skipped},
                        {"errors", errors},
                        {"warnings", checked.warnings},
+                       {"procedure_codes", case_code_status(checked.case_file, context)},
                        {"document_kinds", known_document_kinds()},
                        {"case_facts", known_case_facts()}});
 }
@@ -305,6 +333,7 @@ ApiResponse evaluate(Upload& upload, const json& request, const ApiContext& cont
                        {"determinations", dets},
                        {"not_applicable", cr.run.selection.skipped},
                        {"warnings", cr.run.warnings},
+                       {"procedure_codes", case_code_status(cr.checked.case_file, context)},
                        {"case_xml", cr.checked.xml}});
 }
 
@@ -326,6 +355,21 @@ ApiResponse packet(Upload& upload, const json& request, OutputFormat format, con
                      : format == OutputFormat::pdf ? "application/pdf"
                                                    : "application/json";
   return ApiResponse{200, bytes, type, std::string("packet.") + to_string(format)};
+}
+
+ApiResponse procedure_code(const std::string& code, const std::string& date_of_service,
+                           const ApiContext& context) {
+  const bool date_shape = date_of_service.size() == 10 &&
+                          std::all_of(date_of_service.begin(), date_of_service.end(), [](char ch) {
+                            return ch == '-' || std::isdigit(static_cast<unsigned char>(ch));
+                          });
+  if (!date_shape || date_of_service[4] != '-' || date_of_service[7] != '-')
+    return json_error(400, "bad date of service '" + date_of_service + "' (expected YYYY-MM-DD)");
+  std::string shown;
+  for (char ch : code)
+    if (!std::isspace(static_cast<unsigned char>(ch)))
+      shown += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return json_ok(code_status_json(shown, date_of_service, context));
 }
 
 ApiResponse icd10(const std::string& code, const ApiContext& context) {

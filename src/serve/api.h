@@ -31,6 +31,7 @@ struct ApiContext {
   std::vector<ValueSet> disease_sites;        // rulesets/disease-sites.xml, for ICD-10 hints
   std::set<std::string> lines_of_business;    // every ruleset's lines ("any" included)
   std::map<std::string, std::string> payers;  // payer key → payer name, from the rulesets
+  SharedTables tables;                        // signer roles and procedure-code changes
 };
 
 // The plan sets found in an upload: patient, plan, technique, facts, findings; plus the
@@ -52,6 +53,11 @@ ApiResponse case_file_download(const nlohmann::json& request);
 // The review packet of the plan set in one format (download).
 ApiResponse packet(Upload& upload, const nlohmann::json& request, OutputFormat format,
                    const ApiContext& context);
+
+// Whether a requested procedure code is deleted / professional-only on the date of service
+// (rulesets/procedure-code-changes.xml), with its replacement.
+ApiResponse procedure_code(const std::string& code, const std::string& date_of_service,
+                           const ApiContext& context);
 
 // Whether `code` is an ICD-10-CM code the case file accepts, and the disease sites it maps to.
 ApiResponse icd10(const std::string& code, const ApiContext& context);

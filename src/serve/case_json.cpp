@@ -115,8 +115,11 @@ ojson case_to_json(const CaseFile& c) {
         {{"region", p.region}, {"dose_gy", p.dose_gy ? ojson(*p.dose_gy) : ojson()}, {"date", p.date}});
   for (const auto& a : c.indications) ind.push_back(assertion_json(a));
   for (const auto& a : c.exclusions) exc.push_back(assertion_json(a));
+  // Facts the reader derives from their own elements are not facts of the form (as the writer).
   for (const auto& f : c.facts)
-    if (f.name != "rationale") facts.push_back({{"name", f.name}, {"value", f.value}});
+    if (f.name != "rationale" && !(f.name == "post_operative" && c.post_operative) &&
+        !(f.name == "prior_irradiation" && !c.prior_radiation.empty()))
+      facts.push_back({{"name", f.name}, {"value", f.value}});
   for (const auto& d : c.documents) {
     ojson signers = ojson::array();
     for (const auto& s : d.signed_by) signers.push_back(signature_json(s));

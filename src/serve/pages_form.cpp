@@ -1,7 +1,9 @@
 // Step 3: the form generated from the applicable rulesets' schema (api.h form_schema).
+#include <map>
 #include <set>
 
 #include "rtreview/render.h"
+#include "rtreview/text.h"
 #include "serve/pages.h"
 
 namespace rtreview::serve {
@@ -121,6 +123,11 @@ std::string codes_section(const json& c, const json& schema) {
         s += "<option value=\"" + esc(json_text(code, "code")) + "\">" + esc(json_text(code, "description")) +
              "</option>";
   s += "</datalist>\n";
+  s += "<div class=\"field\"><label for=\"dos\">Date of service</label> <input type=\"date\" id=\"dos\" "
+       "data-field=\"date_of_service\" value=\"" +
+       esc(json_text(c, "date_of_service")) +
+       "\" required> <span class=\"muted\">codes are checked for this date; the questions are those "
+       "of the policies in effect on the date chosen in step 2</span></div>\n";
   json procs = json_array(c, "procedures");
   while (procs.size() < 6) procs.push_back(json::object());
   for (std::size_t i = 0; i < procs.size(); ++i) {
@@ -128,9 +135,10 @@ std::string codes_section(const json& c, const json& schema) {
     for (const auto& m : json_array(procs[i], "modifiers"))
       mods += (mods.empty() ? "" : " ") + m.get<std::string>();
     s += "<div class=\"field proc row\"><label for=\"" + id + "\">Code " + std::to_string(i + 1) +
-         "</label> <input id=\"" + id + "\" class=\"code\" list=\"cpt\" size=\"7\" value=\"" +
-         esc(json_text(procs[i], "code")) + "\"> <label for=\"" + id + "m\">modifiers</label> <input id=\"" +
-         id + "m\" class=\"mods\" size=\"6\" value=\"" + esc(mods) + "\"></div>\n";
+         "</label> <input id=\"" + id + "\" class=\"code\" list=\"cpt\" size=\"7\" aria-describedby=\"" + id +
+         "s\" value=\"" + esc(json_text(procs[i], "code")) + "\"> <label for=\"" + id +
+         "m\">modifiers</label> <input id=\"" + id + "m\" class=\"mods\" size=\"6\" value=\"" + esc(mods) +
+         "\"> <span id=\"" + id + "s\" class=\"code-status\" aria-live=\"polite\"></span></div>\n";
   }
   std::set<std::string> notes;
   for (const auto& p : json_array(schema, "policies"))
@@ -141,6 +149,71 @@ std::string codes_section(const json& c, const json& schema) {
     s += "</ul>\n";
   }
   return s + "</fieldset>\n";
+}
+
+// The fact names the rulesets' trees test, each with where ("POLICY outline-id").
+void collect_facts(const json& n, const std::string& policy,
+                   std::map<std::string, std::vector<std::string>>& out) {
+  if (!json_text(n, "fact").empty())
+    out[json_text(n, "fact")].push_back(policy + " " + json_text(n, "outline_id"));
+  for (const auto& c : json_array(n, "children")) collect_facts(c, policy, out);
+}
+
+std::string tri_state(const std::string& id, const std::string& attrs, const json& value) {
+  std::string v = value.is_boolean()  ? (value.get<bool>() ? "true" : "false")
+                  : value.is_string() ? value.get<std::string>()
+                                      : "";
+  std::string s = "<select id=\"" + id + "\" " + attrs + ">";
+  for (const auto& [option, label] :
+       {std::pair<std::string, std::string>{"", "not stated"}, {"true", "yes"}, {"false", "no"}})
+    s += "<option value=\"" + option + "\"" + (v == option ? " selected" : "") + ">" + label + "</option>";
+  return s + "</select>";
+}
+
+// Prior radiation (<prior-radiation>), post-operative treatment and the case facts the
+// applicable rulesets test; each names the criteria that read it.
+std::string history_section(const json& c, const json& schema) {
+  std::map<std::string, std::vector<std::string>> facts;
+  for (const auto& p : json_array(schema, "policies")) {
+    collect_facts(p["criteria"], json_text(p["policy"], "id"), facts);
+    if (p["exclusions"].is_object()) collect_facts(p["exclusions"], json_text(p["policy"], "id"), facts);
+  }
+  auto used_by = [&](const std::string& fact) {
+    std::string s;
+    for (const auto& where : facts[fact]) s += (s.empty() ? "read by " : ", ") + where;
+    return s.empty() ? s : " <span class=\"muted\">" + esc(s) + "</span>";
+  };
+  std::string s = "<h2>Clinical history</h2>\n<fieldset><legend>Prior radiation (region, dose, date)" +
+                  used_by("prior_irradiation") + "</legend>\n";
+  json prior = json_array(c, "prior_radiation");
+  prior.push_back(json::object());
+  for (std::size_t i = 0; i < prior.size(); ++i) {
+    std::string id = "prior" + std::to_string(i);
+    const json& dose = prior[i].contains("dose_gy") ? prior[i]["dose_gy"] : json();
+    s += "<div class=\"row prior\"><label for=\"" + id + "r\">region</label> <input id=\"" + id +
+         "r\" class=\"region\" value=\"" + esc(json_text(prior[i], "region")) + "\"> <label for=\"" + id +
+         "g\">dose (Gy)</label> <input id=\"" + id +
+         "g\" class=\"dose\" type=\"number\" min=\"0\" "
+         "step=\"any\" size=\"6\" value=\"" +
+         esc(dose.is_number() ? format_significant(dose.get<double>(), 9) : "") + "\"> <label for=\"" + id +
+         "d\">date</label> <input id=\"" + id + "d\" class=\"date\" type=\"date\" value=\"" +
+         esc(json_text(prior[i], "date")) + "\"></div>\n";
+  }
+  s += "</fieldset>\n<div class=\"field\"><label for=\"post-op\">Post-operative (tumour-bed) "
+       "treatment</label> " +
+       tri_state("post-op", "", c.contains("post_operative") ? c["post_operative"] : json()) +
+       used_by("post_operative") + "</div>\n";
+  for (const auto& [fact, where] : facts) {
+    if (fact == "prior_irradiation" || fact == "post_operative" || fact == "rationale") continue;
+    json value;
+    for (const auto& f : json_array(c, "facts"))
+      if (json_text(f, "name") == fact) value = json_text(f, "value");
+    s += "<div class=\"field\"><label for=\"fact-" + esc(fact) + "\">Fact <code>" + esc(fact) +
+         "</code></label> " +
+         tri_state("fact-" + fact, "class=\"fact\" data-fact=\"" + esc(fact) + "\"", value) + used_by(fact) +
+         "</div>\n";
+  }
+  return s;
 }
 
 // One row per required document kind (the first kind a requirement accepts), with its signers.
@@ -242,7 +315,7 @@ std::string page_form(const std::string& upload_id, const json& request, const j
     s += "<p class=\"error\">" + esc(w.get<std::string>()) + "</p>\n";
   if (json_array(schema, "policies").empty())
     s += "<p class=\"error\" role=\"alert\">No policy applies to this case.</p>\n";
-  s += patient_section(c) + codes_section(c, schema);
+  s += patient_section(c) + codes_section(c, schema) + history_section(c, schema);
   FormState st{c, 0, {}};
   for (const auto& p : json_array(schema, "policies")) s += policy_section(p, st);
   const json er = c.contains("exclusions_reviewed") && c.at("exclusions_reviewed").is_object()

@@ -185,6 +185,9 @@ void Server::routes_api() {
                  [this](Upload& up, const nlohmann::json& rq, const httplib::Request& req) {
                    return packet(up, rq, *parse_output_format(req.matches[2].str()), context);
                  });
+  http.Get("/api/procedure-code", [this](const httplib::Request& req, httplib::Response& res) {
+    send(res, procedure_code(req.get_param_value("code"), req.get_param_value("date"), context));
+  });
   http.Get("/api/icd10", [this](const httplib::Request& req, httplib::Response& res) {
     send(res, icd10(req.get_param_value("code"), context));
   });
@@ -228,6 +231,7 @@ int run_server(const ServeOptions& options, std::ostream& out, std::ostream& log
   s.log = &log;
   s.context.ruleset_dir = options.ruleset_dir.empty() ? default_ruleset_dir() : options.ruleset_dir;
   s.context.disease_sites = load_value_sets(s.context.ruleset_dir / "disease-sites.xml").value_sets;
+  s.context.tables = load_shared_tables(s.context.ruleset_dir).tables;
   for (const auto& r : load_ruleset_dir(s.context.ruleset_dir)) {
     if (!r.result) continue;
     const PolicyHeader& h = r.ruleset.header;

@@ -41,7 +41,7 @@ json run_flow(const rtreview::test::ServerProcess& s, const std::string& sample,
   fs::remove_all(out);
   fs::create_directories(out);
   fs::path set = rtreview::test::source_dir() / "dicom_samples" / sample;
-  auto r = run_command("timeout 120 node '" + (build_dir / "browser-node" / "flow.mjs").string() +
+  auto r = run_command("timeout 240 node '" + (build_dir / "browser-node" / "flow.mjs").string() +
                        "' http://127.0.0.1:" + std::to_string(s.port()) + " '" + set.string() + "' '" +
                        out.string() + "' " + mode);
   EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
@@ -51,6 +51,14 @@ json run_flow(const rtreview::test::ServerProcess& s, const std::string& sample,
   EXPECT_FALSE(result.contains("error")) << result.value("error", "");
   EXPECT_TRUE(result["console_errors"].empty()) << result["console_errors"].dump();
   return result;
+}
+
+// The pages' script is a real file (src/serve/app.js, embedded at build time): node parses it.
+TEST(browser_serve, app_js_is_valid_javascript) {
+  if (run_command("command -v node").exit_code != 0) GTEST_SKIP() << "node not installed: skipped";
+  fs::path script = rtreview::test::source_dir() / "src" / "serve" / "app.js";
+  auto r = run_command("node --check '" + script.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
 }
 
 TEST(browser_serve, whole_flow_on_three_samples) {
@@ -63,6 +71,16 @@ TEST(browser_serve, whole_flow_on_three_samples) {
   EXPECT_EQ(imrt.value("outcome_without_answer", ""),
             "DOES NOT MEET");  // I.A.4 withdrawn: no indication left
   EXPECT_EQ(imrt.value("outcome_answered", ""), "MEETS");
+  // MC.CP.MP.69 II (seed text): "IMRT is not medically necessary for any of the following: ...
+  // B. Clinical urgency"; an exclusion that applies makes the policy DOES NOT MEET.
+  EXPECT_EQ(imrt.value("outcome_excluded", ""), "DOES NOT MEET");
+  EXPECT_EQ(imrt.value("outcome_exclusion_denied", ""), "MEETS");
+  EXPECT_EQ(imrt.value("outcome_with_prior", ""), "MEETS");
+  // Florida Blue 04-77260-19 revision log (seed text): "01/01/26 ... Deleted code 77014".
+  EXPECT_NE(imrt.value("code_flag", "").find("77014 was deleted for dates of service from 2026-01-01"),
+            std::string::npos)
+      << imrt.value("code_flag", "");
+  EXPECT_EQ(imrt.value("code_flag_before_deletion", "?"), "");
   EXPECT_NE(imrt.value("icd10_message", "").find("bad ICD-10-CM code"), std::string::npos);
   EXPECT_EQ(imrt["steps"].size(), 5u);
   // The downloaded case file, read by the CLI, gives the same determination.
@@ -73,6 +91,12 @@ TEST(browser_serve, whole_flow_on_three_samples) {
                                           "' --policy MC.CP.MP.69");
   EXPECT_EQ(cli.exit_code, 0) << cli.stdout_text << cli.stderr_text;
   EXPECT_NE(cli.stdout_text.find("determination: MEETS"), std::string::npos);
+  std::string xml = rtreview::test::read_all(case_file);
+  EXPECT_NE(xml.find("<prior-radiation region=\"left breast\" dose-gy=\"50\" date=\"2019-05-02\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<exclusion criterion=\"MC.CP.MP.69:II.B\" present=\"false\""), std::string::npos)
+      << xml;
 
   json grid = run_flow(s, "broken_grid_12mm", "");
   EXPECT_EQ(grid.value("outcome", ""), "DOES NOT MEET");

@@ -55,6 +55,37 @@ try {
     await page.click(`${q} input[value="yes"]`);
     await waitEvaluation(n);
     result.outcome_answered = await outcome('MC.CP.MP.69');
+    // an exclusion asserted denies the policy; denied, the policy meets again
+    const x = 'fieldset[data-criterion="MC.CP.MP.69:II.B"]';
+    n = await evaluated();
+    await page.click(`${x} input[value="yes"]`);
+    await waitEvaluation(n);
+    result.outcome_excluded = await outcome('MC.CP.MP.69');
+    n = await evaluated();
+    await page.click(`${x} input[value="no"]`);
+    await waitEvaluation(n);
+    result.outcome_exclusion_denied = await outcome('MC.CP.MP.69');
+    // prior radiation: region, dose and date (kept in the downloaded case file)
+    const setValue = (sel, v) => page.$eval(sel, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); }, v);
+    n = await evaluated();
+    await page.type('#prior0r', 'left breast');
+    await page.type('#prior0g', '50');
+    await setValue('#prior0d', '2019-05-02');
+    await waitEvaluation(n);
+    result.outcome_with_prior = await outcome('MC.CP.MP.69');
+    // a deleted procedure code is flagged for the date of service, live as the date changes
+    const codeStatus = (want) => page.waitForFunction((w) => document.querySelector('#cpt4').closest('.proc').getAttribute('data-code-status') === w, { timeout: 15000 }, want);
+    await page.type('#cpt4', '77014');
+    await codeStatus('deleted');
+    result.code_flag = await page.$eval('#cpt4s', (e) => e.textContent);
+    await page.evaluate(() => { document.querySelector('#dos').scrollIntoView(); window.scrollBy(0, -380); });
+    await page.screenshot({ path: path.join(outDir, '3-codes-history.png') });
+    await setValue('#dos', '2025-12-31');
+    await codeStatus('current');
+    result.code_flag_before_deletion = await page.$eval('#cpt4s', (e) => e.textContent);
+    await setValue('#dos', '2026-03-23');
+    await codeStatus('deleted');
+    await setValue('#cpt4', '');
     // ICD-10 live validation of a malformed code
     await page.type('#dx2', '9ZZ');
     await page.waitForFunction(() => /'9ZZ'/.test(document.querySelector('#dx2s').textContent), { timeout: 15000 });

@@ -1,11 +1,7 @@
 // The pages' one script (served as /static/app.js): upload with progress, the live
-// determination and ICD-10 checks of the form. No library, no network beyond this server.
-#include "serve/pages.h"
-
-namespace rtreview::serve {
-
-const char* app_js() {
-  return R"JS('use strict';
+// determination, ICD-10 and procedure-code checks of the form. No library, no network
+// beyond this server. Embedded at build time (cmake/embed_text.cmake → app_js.cpp).
+'use strict';
 (function () {
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
@@ -77,6 +73,15 @@ const char* app_js() {
     c.procedures = $$('.proc').map(function (row) {
       return { code: $('.code', row).value.trim(), modifiers: $('.mods', row).value.trim().split(/[\s,]+/).filter(Boolean), units: 1 };
     }).filter(function (p) { return p.code; });
+    var postOp = $('#post-op');
+    if (postOp) c.post_operative = postOp.value === '' ? null : postOp.value === 'true';
+    c.prior_radiation = $$('.prior').map(function (row) {
+      var gy = $('.dose', row).value.trim();
+      return { region: $('.region', row).value.trim(), dose_gy: gy === '' ? null : Number(gy), date: $('.date', row).value };
+    }).filter(function (p) { return p.region || p.dose_gy !== null || p.date; });
+    var asked = $$('select.fact').map(function (s) { return s.getAttribute('data-fact'); });
+    c.facts = (c.facts || []).filter(function (f) { return asked.indexOf(f.name) < 0; });
+    $$('select.fact').forEach(function (s) { if (s.value) c.facts.push({ name: s.getAttribute('data-fact'), value: s.value }); });
     c.indications = []; c.exclusions = [];
     $$('fieldset.assert').forEach(function (f) {
       var checked = $('input[type=radio]:checked', f), v = checked ? checked.value : '';
@@ -151,6 +156,23 @@ const char* app_js() {
       i.addEventListener('input', check);
       check();
     });
+    // Deleted / professional-only procedure codes for the date of service, per code row.
+    function checkCode(row) {
+      var input = $('.code', row), out = $('.code-status', row), code = input.value.trim(), date = $('#dos').value;
+      if (!code || !date) { text(out, ''); row.removeAttribute('data-code-status'); return; }
+      fetch('/api/procedure-code?code=' + encodeURIComponent(code) + '&date=' + encodeURIComponent(date))
+        .then(function (r) { return r.json(); })
+        .then(function (b) {
+          if (input.value.trim() !== code || $('#dos').value !== date) return;
+          var status = b.status || 'error';
+          out.className = 'code-status ' + (status === 'current' ? '' : status === 'deleted' || !b.status ? 'error' : 'muted');
+          input.setAttribute('aria-invalid', status === 'deleted' ? 'true' : 'false');
+          row.setAttribute('data-code-status', status);
+          text(out, b.message || b.error || '');
+        });
+    }
+    $$('.proc').forEach(function (row) { $('.code', row).addEventListener('input', function () { checkCode(row); }); checkCode(row); });
+    ['input', 'change'].forEach(function (n) { $('#dos').addEventListener(n, function () { $$('.proc').forEach(checkCode); }); });
     $('#downloads').addEventListener('submit', function () { $('#download-request').value = JSON.stringify(current()); });
     evaluate();
   }
@@ -161,7 +183,3 @@ const char* app_js() {
     if (data) setupForm(data);
   });
 })();
-)JS";
-}
-
-}  // namespace rtreview::serve
