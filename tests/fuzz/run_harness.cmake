@@ -30,6 +30,9 @@ elseif(NAME STREQUAL "fuzz_case_file")
   endforeach()
   list(APPEND seeds ${SOURCE_DIR}/tests/policy_cases ${SOURCE_DIR}/tests/unit/policy_fixtures)
   list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/xml.dict -max_len=16384)
+elseif(NAME STREQUAL "fuzz_upload_archive")
+  list(APPEND seeds ${SOURCE_DIR}/tests/fuzz/seeds/fuzz_upload_archive)
+  list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/zip.dict -max_len=8192)
 endif()
 execute_process(
   COMMAND ${HARNESS} -max_total_time=${SECONDS} -print_final_stats=1 -timeout=25 -rss_limit_mb=2560
