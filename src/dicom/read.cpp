@@ -352,7 +352,8 @@ void add_other(ObjectInfo info, Inventory& inventory) {
   inventory.others.push_back(std::move(other));
 }
 
-void read_unguarded(Source source, Inventory& inventory, const ReadOptions& options) {
+void read_unguarded(Source source, Inventory& inventory, const ReadOptions& options,
+                    const InputLimits& limits) {
   if (!precheck(source, inventory)) return;
   const fs::path& path = source.path;
   DcmFileFormat file;
@@ -366,11 +367,11 @@ void read_unguarded(Source source, Inventory& inventory, const ReadOptions& opti
                           "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
   if (sop == kRtPlan || sop == kRtIonPlan ||
       (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet))
-    return add_plan(*ds, std::move(info), options.limits, inventory);
+    return add_plan(*ds, std::move(info), limits, inventory);
   if (sop == kRtDose || (sop.empty() && modality == "RTDOSE"))
-    return add_dose(path, *ds, std::move(info), options.limits, inventory);
+    return add_dose(path, *ds, std::move(info), limits, inventory);
   if (sop == kRtStructureSet || (sop.empty() && modality == "RTSTRUCT"))
-    return add_structure_set(*ds, std::move(info), options.limits, inventory);
+    return add_structure_set(*ds, std::move(info), limits, inventory);
   add_other(std::move(info), inventory);
 }
 
@@ -378,12 +379,13 @@ void read_unguarded(Source source, Inventory& inventory, const ReadOptions& opti
 
 namespace {
 
-void read_guarded(const Source& source, Inventory& inventory, const ReadOptions& options) {
+void read_guarded(const Source& source, Inventory& inventory, const ReadOptions& options,
+                  const InputLimits& limits) {
   dicom::ensure_dcmtk_ready();
   // Bad input is reported as data; this only catches what should never happen
   // (e.g. allocation failure on an absurd file) so one file cannot end the run.
   try {
-    read_unguarded(source, inventory, options);
+    read_unguarded(source, inventory, options, limits);
   } catch (const std::exception& e) {
     add_unreadable(inventory, source.path, std::string("internal error while reading: ") + e.what());
   }
@@ -391,14 +393,15 @@ void read_guarded(const Source& source, Inventory& inventory, const ReadOptions&
 
 }  // namespace
 
-void read_file(const fs::path& path, Inventory& inventory, const ReadOptions& options) {
-  read_guarded(Source{path}, inventory, options);
+void read_file(const fs::path& path, Inventory& inventory, const ReadOptions& options,
+               const InputLimits& limits) {
+  read_guarded(Source{path}, inventory, options, limits);
 }
 
 void read_bytes(const fs::path& name, const std::uint8_t* data, std::size_t size, Inventory& inventory,
-                const ReadOptions& options) {
+                const ReadOptions& options, const InputLimits& limits) {
   static const std::uint8_t kEmpty = 0;  // a non-null pointer marks the source as memory
-  read_guarded(Source{name, data ? data : &kEmpty, data ? size : 0}, inventory, options);
+  read_guarded(Source{name, data ? data : &kEmpty, data ? size : 0}, inventory, options, limits);
 }
 
 Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& options) {

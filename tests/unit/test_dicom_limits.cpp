@@ -154,20 +154,20 @@ TEST_F(Limits, HugeRowsAndColumnsWithoutFramesIsRefusedForShortPixelData) {
 TEST_F(Limits, DoseVoxelLimitCountsDeclaredAndDecodedFrames) {
   const fs::path file = dir_ / "RD.dcm";
   ASSERT_EQ(write_dose(make_dose(), file), "");
-  ReadOptions options;
+  InputLimits limits;
   Inventory fits;
-  read_file(file, fits, options);
+  read_file(file, fits, {}, limits);
   ASSERT_EQ(fits.doses.size(), 1u);
   EXPECT_EQ(fits.doses[0]->dose.size(), 24u);
 
-  options.limits.max_dose_voxels = 23;
+  limits.max_dose_voxels = 23;
   Inventory declared;
-  read_file(file, declared, options);
+  read_file(file, declared, {}, limits);
   EXPECT_NE(refusal(declared, file).find("NumberOfFrames = 4 x 3 x 2"), std::string::npos);
 
   modify(file, "-e '(0028,0008)'");  // frames now come from the pixel data length
   Inventory decoded;
-  read_file(file, decoded, options);
+  read_file(file, decoded, {}, limits);
   const std::string reason = refusal(decoded, file);
   EXPECT_NE(reason.find("frames in PixelData = 4 x 3 x 2"), std::string::npos) << reason;
   EXPECT_NE(reason.find("limit of 23 voxels"), std::string::npos) << reason;
@@ -193,10 +193,10 @@ TEST_F(Limits, ClaimedContourPointsNeverSizeAnything) {
 TEST_F(Limits, ContourPointLimitRefusesTheStructureSet) {
   const fs::path file = dir_ / "RS.dcm";
   ASSERT_EQ(write_structure_set(make_structure_set(), file), "");
-  ReadOptions options;
-  options.limits.max_contour_points = 3;
+  InputLimits limits;
+  limits.max_contour_points = 3;
   Inventory inventory;
-  read_file(file, inventory, options);
+  read_file(file, inventory, {}, limits);
   EXPECT_TRUE(inventory.structure_sets.empty());
   const std::string reason = refusal(inventory, file);
   EXPECT_NE(reason.find("ContourData points (all ROIs) = 4 points, over rtreview's limit of 3 points"),
@@ -207,13 +207,13 @@ TEST_F(Limits, ContourPointLimitRefusesTheStructureSet) {
 TEST_F(Limits, ControlPointLimitRefusesThePlan) {
   const fs::path file = dir_ / "RP.dcm";
   ASSERT_EQ(write_plan(make_plan(), file), "");
-  ReadOptions options;
+  InputLimits limits;
   Inventory fits;
-  read_file(file, fits, options);
+  read_file(file, fits, {}, limits);
   EXPECT_EQ(fits.plans.size(), 1u);
-  options.limits.max_control_points = 1;
+  limits.max_control_points = 1;
   Inventory inventory;
-  read_file(file, inventory, options);
+  read_file(file, inventory, {}, limits);
   EXPECT_TRUE(inventory.plans.empty());
   const std::string reason = refusal(inventory, file);
   EXPECT_NE(reason.find("control points (all beams and channels) = 2 control points"), std::string::npos)
