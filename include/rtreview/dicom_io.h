@@ -2,10 +2,13 @@
 // and assembling what was read into plan sets.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "rtreview/limits.h"
 #include "rtreview/model.h"
 #include "rtreview/result.h"
 
@@ -24,7 +27,15 @@ struct ReadOptions {
 // brachy plan, an RT Dose, an RT Structure Set, another DICOM object (listed in
 // `others`), or an entry in `unreadable` naming the file and the reason.
 // Never throws on bad input; never modifies the file.
-void read_file(const std::filesystem::path& path, Inventory& inventory, const ReadOptions& options = {});
+// Objects past one of `limits` (rtreview/limits.h) are refused with a FILE_UNREADABLE naming
+// the limit; every caller but the limit tests keeps the declared defaults.
+void read_file(const std::filesystem::path& path, Inventory& inventory, const ReadOptions& options = {},
+               const InputLimits& limits = {});
+
+// The same for an object held in memory (an upload, a fuzzer's input): `name` is what the
+// object's provenance and findings call it; no file is opened. Same checks, same messages.
+void read_bytes(const std::filesystem::path& name, const std::uint8_t* data, std::size_t size,
+                Inventory& inventory, const ReadOptions& options = {}, const InputLimits& limits = {});
 
 // Reads every path: files directly, folders recursively (sorted, deterministic order).
 // A path that does not exist becomes an `unreadable` entry.

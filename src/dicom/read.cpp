@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include "dicom/dcmtk_access.h"
+#include "dicom/memory_input.h"
 #include "dicom/read_internal.h"
 #include "rtreview/dicom_io.h"
 
@@ -43,16 +44,10 @@ void add_unreadable(Inventory& inventory, const fs::path& path, std::string reas
 
 // Cheap gate before DCMTK: DCMTK's auto-detection happily parses arbitrary bytes as an
 // implicit-VR dataset, so insist on "DICM" at 128 or a plausible first tag (group 0002-0008,
-// as written by exporters that omit the preamble).
-std::string dicom_signature_problem(const fs::path& path, std::uint64_t size) {
+// as written by exporters that omit the preamble). `head` holds the object's first bytes.
+std::string dicom_signature_problem(const unsigned char* head, std::size_t got, std::uint64_t size) {
   if (size == 0) return "empty file (0 bytes)";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "cannot open file for reading";
-  std::array<unsigned char, 132> head{};
-  in.read(reinterpret_cast<char*>(head.data()), head.size());
-  const auto got = static_cast<std::size_t>(in.gcount());
-  if (got == head.size() && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
-    return {};
+  if (got >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M') return {};
   if (got >= 8) {
     const unsigned group_le = head[0] | (head[1] << 8);
     const unsigned group_be = (head[0] << 8) | head[1];
@@ -114,78 +109,181 @@ void note_text_problems(ObjectInfo& info, std::vector<std::string>& notes) {
 
 }  // namespace
 
+namespace {
+
+// Incremental SHA-256 as lowercase hex ("" on any OpenSSL failure).
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+    ok_ = ctx_ && EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1;
+  }
+  void update(const void* data, std::size_t size) {
+    if (ok_ && size > 0) ok_ = EVP_DigestUpdate(ctx_.get(), data, size) == 1;
+  }
+  std::string hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!ok_ || EVP_DigestFinal_ex(ctx_.get(), digest, &length) != 1) return {};
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(length * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+      out += digits[digest[i] >> 4];
+      out += digits[digest[i] & 0xF];
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  bool ok_ = false;
+};
+
+}  // namespace
+
 std::string sha256_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return {};
+  Sha256 sha;
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const std::streamsize got = in.gcount();
-    if (got > 0 && EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(got)) != 1) return {};
+    sha.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) return {};
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) return {};
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xF];
-  }
-  return out;
+  return sha.hex();
 }
 
 namespace {
 
-// Existence, size and the DICOM signature; false (with the reason recorded) when the file
-// cannot be a DICOM object.
-bool precheck_file(const fs::path& path, Inventory& inventory, std::uint64_t& size) {
+// Where an object's bytes come from: the file at `path`, or memory (`bytes` non-null; `path`
+// is then only the name findings show, e.g. an uploaded file's name).
+struct Source {
+  fs::path path;
+  const std::uint8_t* bytes = nullptr;
+  std::uint64_t size = 0;
+};
+
+// The first bytes of a file for the signature gate; false (reason recorded) if it is no
+// regular, readable file.
+bool file_head(Source& source, std::array<unsigned char, 132>& head, std::size_t& got, Inventory& inventory) {
+  const fs::path& path = source.path;
   std::error_code ec;
   if (!fs::exists(path, ec)) return add_unreadable(inventory, path, "no such file or directory"), false;
   if (!fs::is_regular_file(path, ec)) return add_unreadable(inventory, path, "not a regular file"), false;
-  size = fs::file_size(path, ec);
+  source.size = fs::file_size(path, ec);
   if (ec) return add_unreadable(inventory, path, "cannot determine file size: " + ec.message()), false;
-  std::string problem = dicom_signature_problem(path, size);
+  got = 0;
+  if (source.size == 0) return true;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return add_unreadable(inventory, path, "cannot open file for reading"), false;
+  in.read(reinterpret_cast<char*>(head.data()), head.size());
+  got = static_cast<std::size_t>(in.gcount());
+  return true;
+}
+
+// Existence, size and the DICOM signature; false (with the reason recorded) when the
+// source cannot be a DICOM object.
+bool precheck(Source& source, Inventory& inventory) {
+  std::array<unsigned char, 132> head{};
+  std::size_t got = 0;
+  if (source.bytes) {
+    got = static_cast<std::size_t>(std::min<std::uint64_t>(source.size, head.size()));
+    std::copy_n(source.bytes, got, head.begin());
+  } else if (!file_head(source, head, got, inventory)) {
+    return false;
+  }
+  std::string problem = dicom_signature_problem(head.data(), got, source.size);
   if (problem.empty()) return true;
-  add_unreadable(inventory, path, problem);
+  add_unreadable(inventory, source.path, problem);
   // A file named like DICOM that is not DICOM is a damaged export; anything else
   // (case.xml, README.txt) merely shares the folder.
-  std::string ext = path.extension().string();
+  std::string ext = source.path.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  inventory.unreadable.back().not_dicom = size > 0 && ext != ".dcm" && ext != ".dicom" && !ext.empty();
+  inventory.unreadable.back().not_dicom = source.size > 0 && ext != ".dcm" && ext != ".dicom" && !ext.empty();
   return false;
 }
 
-// Parses the file with DCMTK; null (with the reason recorded) when it cannot be parsed.
-DcmDataset* load_dataset(const fs::path& path, DcmFileFormat& file, Inventory& inventory) {
-  // Load values up to 256 MiB at once: with DCMTK's default (4 KiB) every large ContourData
-  // is fetched later by reopening the file, which made a 2.8 MB structure set take 3.7 s.
-  constexpr Uint32 kMaxEagerValueBytes = 256u << 20;
-  OFCondition cond =
-      file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxEagerValueBytes, ERM_autoDetect);
+// Deflated files inflate while parsed, so their values may exceed the file's size; zlib's
+// ratio is at most 1032:1. The UID sits in the File Meta header, in the first bytes.
+bool deflated(const Source& source) {
+  static const std::string uid = "1.2.840.10008.1.2.1.99";
+  std::string head(std::min<std::uint64_t>(source.size, 2048), '\0');
+  if (source.bytes) {
+    std::copy_n(source.bytes, head.size(), head.begin());
+  } else {
+    std::ifstream in(source.path, std::ios::binary);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  }
+  return head.find(uid) != std::string::npos;
+}
+
+// The first element whose length field claims more bytes than the source can hold (DCMTK
+// deferred it: nothing was allocated), as a reason; "" when every length is possible.
+std::string impossible_length(DcmDataset& dataset, std::uint64_t bound, std::uint64_t size) {
+  DcmStack stack;
+  while (dataset.nextObject(stack, OFTrue).good()) {
+    DcmObject* object = stack.top();
+    if (!object || !object->isLeaf()) continue;
+    const std::uint64_t length = static_cast<DcmElement*>(object)->getLength();
+    if (length <= bound) continue;
+    DcmTag tag = object->getTag();
+    return "element " + dicom::tag_text(tag) + " " + tag.getTagName() + " claims a value of " +
+           std::to_string(length) + " bytes in a file of " + std::to_string(size) +
+           " bytes: truncated or forged";
+  }
+  return {};
+}
+
+// Parses the source with DCMTK; null (with the reason recorded) when it cannot be parsed.
+DcmDataset* load_dataset(const Source& source, DcmFileFormat& file, Inventory& inventory) {
+  // Values up to 256 MiB are loaded at once: with DCMTK's default (4 KiB) every large
+  // ContourData is fetched later by reopening the file, which made a 2.8 MB structure set
+  // take 3.7 s. A value longer than the file itself cannot be in it: such a length is left
+  // unloaded (nothing allocated) and refused below.
+  const bool inflates = deflated(source);
+  const std::uint64_t bound = inflates ? source.size * 1032 : source.size;
+  const auto eager = static_cast<Uint32>(std::min<std::uint64_t>(256u << 20, inflates ? 256u << 20 : bound));
+  OFCondition cond;
+  if (source.bytes) {
+    dicom::MemoryInput stream(source.bytes, static_cast<std::size_t>(source.size));
+    file.transferInit();
+    cond = file.read(stream, EXS_Unknown, EGL_noChange, eager);
+    file.transferEnd();
+  } else {
+    cond = file.loadFile(source.path.c_str(), EXS_Unknown, EGL_noChange, eager, ERM_autoDetect);
+  }
   DcmDataset* ds = file.getDataset();
-  if (cond.good() && ds) return ds;
+  if (cond.good() && ds) {
+    std::string forged = impossible_length(*ds, bound, source.size);
+    if (forged.empty()) return ds;
+    add_unreadable(inventory, source.path, forged);
+    return nullptr;
+  }
   std::string reason = std::string("cannot parse DICOM: ") + cond.text();
   if (ds) {
     if (std::string last = last_element_text(*ds); !last.empty())
       reason = "truncated or corrupt: reading stopped at element " + last + " (DCMTK: " + cond.text() + ")";
   }
-  add_unreadable(inventory, path, reason);
+  add_unreadable(inventory, source.path, reason);
   return nullptr;
 }
 
+std::string sha256_of(const Source& source) {
+  if (!source.bytes) return sha256_file(source.path);
+  Sha256 sha;
+  sha.update(source.bytes, static_cast<std::size_t>(source.size));
+  return sha.hex();
+}
+
 // Provenance and the attributes every object carries, text converted to UTF-8.
-ObjectInfo object_info_of(const fs::path& path, std::uint64_t size, DcmFileFormat& file, DcmDataset& ds,
+ObjectInfo object_info_of(const Source& from, DcmFileFormat& file, DcmDataset& ds,
                           const ReadOptions& options) {
   ObjectInfo info;
   SourceFile& source = info.source;
-  source.path = shown_path(path, options);
-  source.size_bytes = size;
-  if (options.hash_files) source.sha256 = sha256_file(path);
+  source.path = shown_path(from.path, options);
+  source.size_bytes = from.size;
+  if (options.hash_files) source.sha256 = sha256_of(from);
   const E_TransferSyntax original_xfer = ds.getOriginalXfer();
   DcmMetaInfo* meta = file.getMetaInfo();
   source.has_file_meta = meta && meta->card() > 0;
@@ -202,7 +300,9 @@ ObjectInfo object_info_of(const fs::path& path, std::uint64_t size, DcmFileForma
   return info;
 }
 
-void add_plan(DcmDataset& ds, ObjectInfo info, Inventory& inventory) {
+void add_plan(DcmDataset& ds, ObjectInfo info, const InputLimits& limits, Inventory& inventory) {
+  if (std::string problem = dicom::plan_limit_problem(ds, limits); !problem.empty())
+    return add_unreadable(inventory, info.source.path, problem);
   const std::string sop = info.sop_class_uid;
   auto plan = std::make_shared<Plan>();
   plan->info = std::move(info);
@@ -216,7 +316,8 @@ void add_plan(DcmDataset& ds, ObjectInfo info, Inventory& inventory) {
   inventory.plans.push_back(std::move(plan));
 }
 
-void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, Inventory& inventory) {
+void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, const InputLimits& limits,
+              Inventory& inventory) {
   auto dose = std::make_shared<DoseGrid>();
   dose->info = std::move(info);
   const DcmXfer xfer(ds.getOriginalXfer());
@@ -227,7 +328,7 @@ void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, Inventory& 
                             std::string("cannot decode pixel data in transfer syntax ") + xfer.getXferName() +
                                 ": " + (decoded.bad() ? decoded.text() : "no decoder for this codec"));
   }
-  std::string problem = dicom::read_dose(ds, xfer.isBigEndian(), *dose);
+  std::string problem = dicom::read_dose(ds, xfer.isBigEndian(), limits, *dose);
   if (!problem.empty()) return add_unreadable(inventory, path, problem);
   note_text_problems(dose->info, dose->notes);
   if (dose->info.sop_class_uid == kRtDose)
@@ -235,7 +336,9 @@ void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, Inventory& 
   inventory.doses.push_back(std::move(dose));
 }
 
-void add_structure_set(DcmDataset& ds, ObjectInfo info, Inventory& inventory) {
+void add_structure_set(DcmDataset& ds, ObjectInfo info, const InputLimits& limits, Inventory& inventory) {
+  if (std::string problem = dicom::structure_set_limit_problem(ds, limits); !problem.empty())
+    return add_unreadable(inventory, info.source.path, problem);
   auto structure_set = std::make_shared<StructureSet>();
   structure_set->info = std::move(info);
   dicom::read_structure_set(ds, *structure_set);
@@ -256,13 +359,14 @@ void add_other(ObjectInfo info, Inventory& inventory) {
   inventory.others.push_back(std::move(other));
 }
 
-void read_file_unguarded(const fs::path& path, Inventory& inventory, const ReadOptions& options) {
-  std::uint64_t size = 0;
-  if (!precheck_file(path, inventory, size)) return;
+void read_unguarded(Source source, Inventory& inventory, const ReadOptions& options,
+                    const InputLimits& limits) {
+  if (!precheck(source, inventory)) return;
+  const fs::path& path = source.path;
   DcmFileFormat file;
-  DcmDataset* ds = load_dataset(path, file, inventory);
+  DcmDataset* ds = load_dataset(source, file, inventory);
   if (!ds) return;
-  ObjectInfo info = object_info_of(path, size, file, *ds, options);
+  ObjectInfo info = object_info_of(source, file, *ds, options);
   const std::string sop = info.sop_class_uid;
   const std::string modality = info.modality;
   if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())
@@ -270,29 +374,45 @@ void read_file_unguarded(const fs::path& path, Inventory& inventory, const ReadO
                           "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
   if (sop == kRtPlan || sop == kRtIonPlan ||
       (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet))
-    return add_plan(*ds, std::move(info), inventory);
+    return add_plan(*ds, std::move(info), limits, inventory);
   if (sop == kRtDose || (sop.empty() && modality == "RTDOSE"))
-    return add_dose(path, *ds, std::move(info), inventory);
+    return add_dose(path, *ds, std::move(info), limits, inventory);
   if (sop == kRtStructureSet || (sop.empty() && modality == "RTSTRUCT"))
-    return add_structure_set(*ds, std::move(info), inventory);
+    return add_structure_set(*ds, std::move(info), limits, inventory);
   add_other(std::move(info), inventory);
 }
 
 }  // namespace
 
-void read_file(const fs::path& path, Inventory& inventory, const ReadOptions& options) {
+namespace {
+
+void read_guarded(const Source& source, Inventory& inventory, const ReadOptions& options,
+                  const InputLimits& limits) {
   dicom::ensure_dcmtk_ready();
   // Bad input is reported as data; this only catches what should never happen
   // (e.g. allocation failure on an absurd file) so one file cannot end the run.
   const std::size_t unreadable_before = inventory.unreadable.size();
   try {
-    read_file_unguarded(path, inventory, options);
+    read_unguarded(source, inventory, options, limits);
   } catch (const std::exception& e) {
-    add_unreadable(inventory, path, std::string("internal error while reading: ") + e.what());
+    add_unreadable(inventory, source.path, std::string("internal error while reading: ") + e.what());
   }
   if (!options.display_root.empty())
     for (std::size_t i = unreadable_before; i < inventory.unreadable.size(); ++i)
-      inventory.unreadable[i].path = shown_path(path, options);
+      inventory.unreadable[i].path = shown_path(source.path, options);
+}
+
+}  // namespace
+
+void read_file(const fs::path& path, Inventory& inventory, const ReadOptions& options,
+               const InputLimits& limits) {
+  read_guarded(Source{path}, inventory, options, limits);
+}
+
+void read_bytes(const fs::path& name, const std::uint8_t* data, std::size_t size, Inventory& inventory,
+                const ReadOptions& options, const InputLimits& limits) {
+  static const std::uint8_t kEmpty = 0;  // a non-null pointer marks the source as memory
+  read_guarded(Source{name, data ? data : &kEmpty, data ? size : 0}, inventory, options, limits);
 }
 
 Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& options) {

@@ -262,7 +262,8 @@ void decode_voxels(const Uint8* bytes, std::size_t bytes_per_voxel, bool big_end
 
 }  // namespace
 
-std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
+std::string read_dose(DcmDataset& ds, bool big_endian_source, const InputLimits& limits, DoseGrid& dose) {
+  if (std::string problem = dose_limit_problem(ds, limits); !problem.empty()) return problem;
   const auto declared_frames = get_int(ds, DCM_NumberOfFrames);
   read_header(ds, dose);
   std::vector<double> offsets = frame_offsets(ds, dose);
@@ -293,6 +294,10 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, DoseGrid& dose) {
            std::to_string(dose.columns) + "x" + std::to_string(dose.rows) + " frame of " +
            std::to_string(frame_bytes) + " bytes";
   const std::size_t frames = resolve_frames(declared_frames, available, dose);
+  if (std::string problem = dose_voxel_limit_problem(dose.columns, dose.rows, static_cast<double>(frames),
+                                                     "frames in PixelData", limits);
+      !problem.empty())
+    return problem;
   dose.frames = static_cast<int>(frames);
   if (std::string problem = fit_offsets(offsets, frames, dose); !problem.empty()) return problem;
   dose.frame_offsets_mm = std::move(offsets);

@@ -7,6 +7,11 @@
 
 namespace rtreview::policy_detail {
 
+XmlSource::XmlSource(std::string text, std::string label) : text_(std::move(text)), label_(std::move(label)) {
+  for (std::size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1))
+    newlines_.push_back(i);
+}
+
 bool XmlSource::parse(pugi::xml_document& doc, Result& result) const {
   pugi::xml_parse_result parsed = doc.load_buffer(text_.data(), text_.size(), pugi::parse_default);
   if (parsed) return true;
@@ -20,8 +25,10 @@ bool XmlSource::parse(pugi::xml_document& doc, Result& result) const {
 
 int XmlSource::line_at(std::ptrdiff_t offset) const {
   if (offset < 0) return 0;
-  auto end = text_.begin() + std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(text_.size()));
-  return 1 + static_cast<int>(std::count(text_.begin(), end, '\n'));
+  const auto end =
+      static_cast<std::size_t>(std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(text_.size())));
+  // Newlines strictly before `end`, as counting them one by one would find.
+  return 1 + static_cast<int>(std::lower_bound(newlines_.begin(), newlines_.end(), end) - newlines_.begin());
 }
 
 bool read_text_file(const std::filesystem::path& file, std::string& text, Result& result) {

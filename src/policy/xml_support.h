@@ -22,7 +22,7 @@ using rtreview::join_nonempty;
 // A loaded XML text with the means to turn pugixml offsets into 1-based line numbers.
 class XmlSource {
  public:
-  XmlSource(std::string text, std::string label) : text_(std::move(text)), label_(std::move(label)) {}
+  XmlSource(std::string text, std::string label);
   const std::string& label() const { return label_; }
   // Parses; on failure fills `result` (file, line, description) and returns false.
   bool parse(pugi::xml_document& doc, Result& result) const;
@@ -32,6 +32,7 @@ class XmlSource {
  private:
   std::string text_;
   std::string label_;
+  std::vector<std::size_t> newlines_;  // offsets of every '\n': line_at is a binary search
 };
 
 // Reads a whole file; false and a message (no line) if it cannot be read.

@@ -1,11 +1,16 @@
-// libFuzzer harness: one file's bytes → read_file → assemble → every check and the DVHs.
+// libFuzzer harness: one object's bytes → read_bytes (the reader on memory, the same code as
+// read_file past the file access) → assemble → every check and the DVHs.
 #include "fuzz_support.h"
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  rtreview::fuzz::prepare();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace rtreview;
-  const auto path = fuzz::write_scratch("object.dcm", data, size);
   Inventory inventory;
-  read_file(path, inventory);
+  read_bytes("object.dcm", data, size, inventory);
   fuzz::assemble_and_check(inventory);
   return 0;
 }

@@ -3,9 +3,13 @@
 // mutator mutates one member at a time, so references between the three stay intact while one
 // object is damaged. An input that is not a container starts from a small built-in triple
 // (the sample phantom, coarsened), so the fuzzer needs no seed files.
+#include <stdlib.h>
+
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iterator>
 #include <vector>
 
@@ -59,36 +63,57 @@ void thin(std::vector<T>& items, std::size_t step, std::size_t keep_min) {
   items = std::move(kept);
 }
 
-// The IMRT sample set, made small: fewer contours and points, a 4× coarser dose grid.
+// The IMRT sample set, made small so one input costs milliseconds: six ROIs (targets first),
+// few contours and points, two beams with every fourth control point, an 8x coarser dose grid.
 Triple built_in_triple() {
   using namespace rtreview;
+  constexpr int kStep = 8;
   StructureSet ss = samples::make_hn_structure_set(1);
-  for (Roi& roi : ss.rois) {
-    thin(roi.contours, 6, 2);
-    for (Contour& c : roi.contours) thin(c.points_mm, 4, 8);
-  }
   Plan plan = samples::make_hn_plan(samples::Technique::imrt_step_and_shoot, ss, 1);
-  thin(plan.beams, 3, 1);
-  DoseGrid dose = samples::make_hn_dose(ss, 1, plan.info.sop_instance_uid);
+  DoseGrid dose = samples::make_hn_dose(ss, 1, plan.info.sop_instance_uid);  // needs every ROI
+  std::stable_partition(ss.rois.begin(), ss.rois.end(), [](const Roi& roi) {
+    return roi.interpreted_type == "PTV" || roi.interpreted_type == "EXTERNAL";
+  });
+  if (ss.rois.size() > 6) ss.rois.resize(6);
+  for (Roi& roi : ss.rois) {
+    thin(roi.contours, 8, 2);
+    for (Contour& c : roi.contours) thin(c.points_mm, 8, 6);
+  }
+  thin(plan.beams, 4, 1);
+  for (Beam& beam : plan.beams) {
+    const ControlPoint last = beam.control_points.back();
+    thin(beam.control_points, 4, 2);
+    if (beam.control_points.back().index != last.index) beam.control_points.push_back(last);
+    for (std::size_t i = 0; i < beam.control_points.size(); ++i)
+      beam.control_points[i].index = static_cast<int>(i);
+  }
   DoseGrid coarse = dose;
-  coarse.columns = (dose.columns + 3) / 4;
-  coarse.rows = (dose.rows + 3) / 4;
-  coarse.frames = (dose.frames + 3) / 4;
-  coarse.column_spacing_mm *= 4;
-  coarse.row_spacing_mm *= 4;
+  coarse.columns = (dose.columns + kStep - 1) / kStep;
+  coarse.rows = (dose.rows + kStep - 1) / kStep;
+  coarse.frames = (dose.frames + kStep - 1) / kStep;
+  coarse.column_spacing_mm *= kStep;
+  coarse.row_spacing_mm *= kStep;
   coarse.frame_offsets_mm.clear();
   coarse.dose.clear();
   coarse.dvhs.clear();
   for (int f = 0; f < coarse.frames; ++f) {
-    coarse.frame_offsets_mm.push_back(dose.frame_offsets_mm[static_cast<std::size_t>(f) * 4]);
+    coarse.frame_offsets_mm.push_back(dose.frame_offsets_mm[static_cast<std::size_t>(f) * kStep]);
     for (int r = 0; r < coarse.rows; ++r)
-      for (int c = 0; c < coarse.columns; ++c) coarse.dose.push_back(dose.at(c * 4, r * 4, f * 4));
+      for (int c = 0; c < coarse.columns; ++c)
+        coarse.dose.push_back(dose.at(c * kStep, r * kStep, f * kStep));
   }
-  const auto dir = fuzz::scratch_dir();
+  // The writer takes paths: a private folder for the three files, removed once they are read.
+  std::string pattern = (std::filesystem::temp_directory_path() / "rtreview-fuzz-XXXXXX").string();
+  const char* made = ::mkdtemp(pattern.data());
+  if (!made) std::abort();  // no temp folder: the harness cannot start
+  const std::filesystem::path dir = made;
   write_plan(plan, dir / kNames[0]);
   write_structure_set(ss, dir / kNames[1]);
   write_dose(coarse, dir / kNames[2]);
-  return {file_bytes(dir / kNames[0]), file_bytes(dir / kNames[1]), file_bytes(dir / kNames[2])};
+  Triple out{file_bytes(dir / kNames[0]), file_bytes(dir / kNames[1]), file_bytes(dir / kNames[2])};
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return out;
 }
 
 const Triple& base_triple() {
@@ -99,6 +124,7 @@ const Triple& base_triple() {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  rtreview::fuzz::prepare();
   (void)base_triple();
   return 0;
 }
@@ -124,9 +150,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace rtreview;
   Triple triple;
   if (!parse(data, size, triple)) triple = base_triple();
-  std::vector<std::filesystem::path> paths;
-  for (int i = 0; i < 3; ++i)
-    paths.push_back(fuzz::write_scratch(kNames[i], triple[i].data(), triple[i].size()));
-  fuzz::assemble_and_check(read_paths(paths));
+  Inventory inventory;
+  for (int i = 0; i < 3; ++i) read_bytes(kNames[i], triple[i].data(), triple[i].size(), inventory);
+  fuzz::assemble_and_check(inventory);
   return 0;
 }

@@ -1,13 +1,13 @@
-// Shared by the libFuzzer harnesses: the project's folders and a scratch file per process
-// (the DICOM reader takes paths, like every front door; tmpfs keeps that cheap).
+// Shared by the libFuzzer harnesses: the project's folders and the checks as a review runs
+// them, set up once per process (LLVMFuzzerInitialize calls prepare()).
 #pragma once
 
-#include <unistd.h>
-
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <string>
 
 #include "rtreview/checks.h"
@@ -17,46 +17,76 @@ namespace rtreview::fuzz {
 
 inline std::filesystem::path source_dir() { return RTREVIEW_SOURCE_DIR; }
 
-// A per-process scratch folder, in /dev/shm when it exists.
-inline const std::filesystem::path& scratch_dir() {
-  static const std::filesystem::path dir = [] {
-    std::error_code ec;
-    std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec)
-                                     ? std::filesystem::path("/dev/shm")
-                                     : std::filesystem::temp_directory_path();
-    std::filesystem::path d = base / ("rtreview-fuzz-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d, ec);
-    return d;
-  }();
-  return dir;
-}
-
-inline std::filesystem::path write_scratch(const std::string& name, const std::uint8_t* data,
-                                           std::size_t size) {
-  const std::filesystem::path path = scratch_dir() / name;
-  std::ofstream(path, std::ios::binary | std::ios::trunc)
-      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  return path;
-}
-
-// Checks as a review runs them, with the vocabulary loaded once and the DVHs on one thread at
-// the voxel lattice (no supersampling): the same code paths at a fraction of the cost per input.
+// Checks as a review runs them, with the vocabulary loaded once and the DVHs on one thread
+// with one sub-slab per contour slab (the lattice step is set per input, below).
 inline CheckOptions fuzz_check_options() {
   CheckOptions options;
   options.default_structure_vocabulary = source_dir() / "rulesets" / "structure-names.tsv";
   options.dvh_options.threads = 1;
-  options.dvh_options.inplane_supersampling = 1;
   options.dvh_options.slab_supersampling = 1;
   return options;
 }
 
 // Read → assemble → checks (→ DVHs) on what `inventory` holds; results are discarded, the
 // harness only cares that nothing crashes, hangs or leaks.
+struct CheckSetup {
+  CheckOptions options = fuzz_check_options();
+  StructureVocabulary vocabulary = load_structure_vocabulary(options);
+};
+
+inline const CheckSetup& check_setup() {
+  static const CheckSetup setup;
+  return setup;
+}
+
+// Everything loaded once per process, before the first input (the vocabulary file, DCMTK's
+// dictionary), so no input pays for it.
+inline void prepare() {
+  (void)check_setup();
+  Inventory warm_up;
+  const std::uint8_t nothing[1] = {0};
+  read_bytes("warm-up.dcm", nothing, 0, warm_up);
+}
+
+// Work per input stays small whatever the geometry: one DVH lattice step for the set, chosen
+// so the largest ROI's bounding box holds about kDvhSamples samples (smaller ROIs get fewer,
+// down to the one-sample path for planes smaller than the lattice). Every code path of the
+// engine still runs; only the resolution is coarse. Unset when the box is not finite.
+inline constexpr double kDvhSamples = 4096;
+
+inline std::optional<double> dvh_sample_spacing_mm(const PlanSet& set) {
+  if (!set.structure_set) return std::nullopt;
+  double largest_mm3 = 0;
+  for (const Roi& roi : set.structure_set->rois) {
+    Point3 lo{}, hi{};
+    bool any = false;
+    for (const Contour& contour : roi.contours)
+      for (const Point3& p : contour.points_mm) {
+        if (!any) lo = hi = p;
+        any = true;
+        for (int a = 0; a < 3; ++a) {
+          lo[a] = std::min(lo[a], p[a]);
+          hi[a] = std::max(hi[a], p[a]);
+        }
+      }
+    if (!any) continue;
+    // A single plane still spans one slab: count its thickness as 1 mm.
+    const double mm3 = (hi[0] - lo[0]) * (hi[1] - lo[1]) * std::max(hi[2] - lo[2], 1.0);
+    largest_mm3 = std::max(largest_mm3, mm3);
+  }
+  const double h = std::cbrt(largest_mm3 / kDvhSamples);
+  if (!std::isfinite(h) || !(h > 0)) return std::nullopt;
+  return h;
+}
+
 inline void assemble_and_check(const Inventory& inventory) {
-  static const CheckOptions options = fuzz_check_options();
-  static const StructureVocabulary vocabulary = load_structure_vocabulary(options);
+  const CheckSetup& setup = check_setup();
   (void)inventory_findings(inventory);
-  for (const PlanSet& set : assemble_plan_sets(inventory)) (void)run_checks(set, options, vocabulary);
+  for (const PlanSet& set : assemble_plan_sets(inventory)) {
+    CheckOptions options = setup.options;
+    options.dvh_options.sample_spacing_mm = dvh_sample_spacing_mm(set);
+    (void)run_checks(set, options, setup.vocabulary);
+  }
 }
 
 }  // namespace rtreview::fuzz

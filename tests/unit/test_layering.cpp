@@ -23,14 +23,14 @@ namespace {
 // folder are model vocabulary: every producer of findings (reader, checks) uses them.
 const std::map<std::string, std::string>& header_module() {
   static const std::map<std::string, std::string> m = {
-      {"model.h", "model"},       {"finding.h", "model"},     {"check_ids.h", "model"},
-      {"text.h", "model"},        {"result.h", "model"},      {"check_registry.h", "checks"},
-      {"conformance.h", "model"}, {"ruleset_dir.h", "model"}, {"dicom_io.h", "dicom"},
-      {"geometry.h", "dvh"},      {"dvh.h", "dvh"},           {"checks.h", "checks"},
-      {"policy.h", "policy"},     {"review.h", "review"},     {"packet.h", "packet"},
-      {"render.h", "render"},     {"model_json.h", "render"}, {"publish.h", "publish"},
-      {"samples.h", "samples"},   {"dicom_net.h", "dicom"},   {"listen.h", "listen"},
-      {"serve.h", "serve"}};
+      {"model.h", "model"},           {"limits.h", "model"},      {"finding.h", "model"},
+      {"check_ids.h", "model"},       {"text.h", "model"},        {"result.h", "model"},
+      {"check_registry.h", "checks"}, {"conformance.h", "model"}, {"ruleset_dir.h", "model"},
+      {"dicom_io.h", "dicom"},        {"geometry.h", "dvh"},      {"dvh.h", "dvh"},
+      {"checks.h", "checks"},         {"policy.h", "policy"},     {"review.h", "review"},
+      {"packet.h", "packet"},         {"render.h", "render"},     {"model_json.h", "render"},
+      {"publish.h", "publish"},       {"samples.h", "samples"},   {"dicom_net.h", "dicom"},
+      {"listen.h", "listen"},         {"serve.h", "serve"}};
   return m;
 }
 
