@@ -957,8 +957,8 @@ void flat_cap_growth(const CapContext& cx, std::size_t inner, double half, RowCa
       growth = std::max(growth, job.distance[inner].unsigned_mm(p.x_mm[k], p.y_mm[k]));
   // The trend carried over the cap, but never further than the growth seen between the two
   // planes: with a neighbour much closer than the cap is thick (irregular or forged plane
-  // positions) the linear trend would reach absurdly far and scan a huge lattice (fuzzing
-  // found a 9 s input). With regular spacing (half = s1 / 2) the bound never applies.
+  // positions) the linear trend would reach absurdly far and scan a huge lattice. With
+  // regular spacing (half = s1 / 2) the bound never applies.
   const double margin = std::min(growth, growth * half / s1);
   if (!(margin > 0.05 * h)) return;
   const PlaneRows& rows_e = cache.get(job, cx.ie, xs);

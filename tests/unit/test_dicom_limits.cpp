@@ -123,7 +123,7 @@ std::vector<std::uint8_t> bytes_of(const fs::path& file) {
 
 TEST_F(Limits, ForgedDoseHeaderIsRefusedBeforeAnyVoxelIsDecoded) {
   const fs::path file = dir_ / "RD_forged.dcm";
-  ASSERT_EQ(write_dose(make_dose(), file), "");
+  ASSERT_EQ(write_dose(make_dose(), file).message(), "");
   // 65535 x 65535 x (2^31 - 1) voxels = 2^63 claimed, 48 bytes of pixel data held.
   modify(file, "-i '(0028,0010)=65535' -i '(0028,0011)=65535' -i '(0028,0008)=2147483647'");
   const auto start = std::chrono::steady_clock::now();
@@ -143,7 +143,7 @@ TEST_F(Limits, ForgedDoseHeaderIsRefusedBeforeAnyVoxelIsDecoded) {
 
 TEST_F(Limits, HugeRowsAndColumnsWithoutFramesIsRefusedForShortPixelData) {
   const fs::path file = dir_ / "RD_wide.dcm";
-  ASSERT_EQ(write_dose(make_dose(), file), "");
+  ASSERT_EQ(write_dose(make_dose(), file).message(), "");
   modify(file, "-i '(0028,0010)=65535' -i '(0028,0011)=65535' -e '(0028,0008)'");
   Inventory inventory;
   read_file(file, inventory);
@@ -153,7 +153,7 @@ TEST_F(Limits, HugeRowsAndColumnsWithoutFramesIsRefusedForShortPixelData) {
 
 TEST_F(Limits, DoseVoxelLimitCountsDeclaredAndDecodedFrames) {
   const fs::path file = dir_ / "RD.dcm";
-  ASSERT_EQ(write_dose(make_dose(), file), "");
+  ASSERT_EQ(write_dose(make_dose(), file).message(), "");
   InputLimits limits;
   Inventory fits;
   read_file(file, fits, {}, limits);
@@ -175,7 +175,7 @@ TEST_F(Limits, DoseVoxelLimitCountsDeclaredAndDecodedFrames) {
 
 TEST_F(Limits, ClaimedContourPointsNeverSizeAnything) {
   const fs::path file = dir_ / "RS_claim.dcm";
-  ASSERT_EQ(write_structure_set(make_structure_set(), file), "");
+  ASSERT_EQ(write_structure_set(make_structure_set(), file).message(), "");
   modify(file, "-i '(3006,0039)[0].(3006,0040)[0].(3006,0046)=1999999999'");
   Inventory inventory;
   read_file(file, inventory);
@@ -192,7 +192,7 @@ TEST_F(Limits, ClaimedContourPointsNeverSizeAnything) {
 
 TEST_F(Limits, ContourPointLimitRefusesTheStructureSet) {
   const fs::path file = dir_ / "RS.dcm";
-  ASSERT_EQ(write_structure_set(make_structure_set(), file), "");
+  ASSERT_EQ(write_structure_set(make_structure_set(), file).message(), "");
   InputLimits limits;
   limits.max_contour_points = 3;
   Inventory inventory;
@@ -206,7 +206,7 @@ TEST_F(Limits, ContourPointLimitRefusesTheStructureSet) {
 
 TEST_F(Limits, ControlPointLimitRefusesThePlan) {
   const fs::path file = dir_ / "RP.dcm";
-  ASSERT_EQ(write_plan(make_plan(), file), "");
+  ASSERT_EQ(write_plan(make_plan(), file).message(), "");
   InputLimits limits;
   Inventory fits;
   read_file(file, fits, {}, limits);
@@ -224,7 +224,7 @@ TEST_F(Limits, ControlPointLimitRefusesThePlan) {
 // the reader reports where, and nothing near 4 GiB is allocated (ASan in CI would flag it).
 TEST_F(Limits, ForgedValueLengthIsATruncationNotAnAllocation) {
   const fs::path file = dir_ / "RD_length.dcm";
-  ASSERT_EQ(write_dose(make_dose(), file), "");
+  ASSERT_EQ(write_dose(make_dose(), file).message(), "");
   std::vector<std::uint8_t> bytes = bytes_of(file);
   const std::uint8_t pixel_data_ow[] = {0xE0, 0x7F, 0x10, 0x00, 'O', 'W', 0x00, 0x00};
   auto at = std::search(bytes.begin(), bytes.end(), std::begin(pixel_data_ow), std::end(pixel_data_ow));
