@@ -39,7 +39,7 @@ class XmlSource {
 bool read_text_file(const std::filesystem::path& file, std::string& text, Result& result);
 
 Result fail(const XmlSource& src, pugi::xml_node node, std::string description,
-                ErrorCode code = ErrorCode::bad_value);
+            ErrorCode code = ErrorCode::bad_value);
 
 // Walks every element under `root`; the first attribute not allowed for its element
 // (elements absent from `allowed` are left to the reader) fails with file and line.
