@@ -6,16 +6,12 @@
 #include <fstream>
 #include <random>
 
+#include "rtreview/publish.h"
+
 namespace rtreview::serve {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool write_bytes(const fs::path& path, const char* data, std::size_t size) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(data, static_cast<std::streamsize>(size));
-  return static_cast<bool>(out);
-}
 
 // Why an archive entry may not be extracted, or "".
 std::string unsafe_entry(archive_entry* entry) {
@@ -69,6 +65,42 @@ bool looks_like_zip(const std::string& bytes) {
           (bytes[2] == 7 && bytes[3] == 8));
 }
 
+namespace {
+
+// Streams the current archive entry to `target` through a temporary name and a rename, so the
+// upload folder never holds a half-written file under a final name.
+std::string extract_entry(archive* a, const fs::path& target, std::vector<char>& buffer,
+                          const UploadLimits& limits, std::uint64_t& bytes_so_far) {
+  fs::path temporary = target;
+  temporary += ".partial";
+  std::string error;
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    while (error.empty()) {
+      la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
+      if (n == 0) break;
+      if (n < 0) {
+        error = std::string("damaged zip archive: ") + archive_error_string(a);
+      } else if ((bytes_so_far += static_cast<std::uint64_t>(n)) >
+                 limits.max_expanded_bytes) {  // a zip bomb stops here
+        error = "refused: the upload expands to more than " +
+                std::to_string(limits.max_expanded_bytes >> 20) + " MB";
+      } else {
+        out.write(buffer.data(), n);
+      }
+    }
+    out.close();
+    if (error.empty() && !out) error = "cannot write an extracted file on the server";
+  }
+  std::error_code ec;
+  if (error.empty()) fs::rename(temporary, target, ec);
+  if (ec) error = "cannot write an extracted file on the server";
+  if (!error.empty()) fs::remove(temporary, ec);
+  return error;
+}
+
+}  // namespace
+
 std::string extract_archive(const std::string& bytes, const fs::path& dest, const UploadLimits& limits,
                             std::size_t& files_so_far, std::uint64_t& bytes_so_far) {
   std::unique_ptr<archive, decltype(&archive_read_free)> a(archive_read_new(), archive_read_free);
@@ -88,19 +120,9 @@ std::string extract_archive(const std::string& bytes, const fs::path& dest, cons
     if (archive_entry_filetype(entry) == AE_IFDIR) continue;
     if (++files_so_far > limits.max_files)
       return "refused: more than " + std::to_string(limits.max_files) + " files in the upload";
-    fs::path target = dest / safe_file_name(files_so_far, archive_entry_pathname(entry));
-    std::ofstream out(target, std::ios::binary | std::ios::trunc);
-    for (;;) {
-      la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
-      if (n == 0) break;
-      if (n < 0) return std::string("damaged zip archive: ") + archive_error_string(a.get());
-      bytes_so_far += static_cast<std::uint64_t>(n);
-      if (bytes_so_far > limits.max_expanded_bytes)  // a zip bomb stops here
-        return "refused: the upload expands to more than " + std::to_string(limits.max_expanded_bytes >> 20) +
-               " MB";
-      out.write(buffer.data(), n);
-    }
-    if (!out) return "cannot write an extracted file on the server";
+    const fs::path target = dest / safe_file_name(files_so_far, archive_entry_pathname(entry));
+    if (std::string why = extract_entry(a.get(), target, buffer, limits, bytes_so_far); !why.empty())
+      return why;
   }
   return "";
 }
@@ -138,7 +160,7 @@ StoreResult UploadStore::store(const std::vector<IncomingFile>& files) {
     } else if ((bytes += f.bytes.size()) > limits_.max_expanded_bytes) {
       error =
           "refused: the upload is larger than " + std::to_string(limits_.max_expanded_bytes >> 20) + " MB";
-    } else if (!write_bytes(up->files / safe_file_name(count, f.name), f.bytes.data(), f.bytes.size())) {
+    } else if (!write_file_atomically(up->files / safe_file_name(count, f.name), f.bytes)) {
       error = "cannot write an uploaded file on the server";
     }
     if (!error.empty()) break;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "test_support.h"
+#include "write_trace.h"
 
 namespace rtreview::test {
 
@@ -29,11 +30,16 @@ inline std::string read_all(const fs::path& p) {
 // A running `rtreview serve`; killed (SIGTERM, then SIGKILL) in the destructor, even on failure.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::vector<std::string>& extra) {
+  // `extra` after "serve --port 0 --data DIR". A `launcher` (such as strace_launcher()) runs
+  // the server under it; the stop signal then goes to the server itself.
+  explicit ServerProcess(const std::vector<std::string>& extra, const std::vector<std::string>& launcher = {})
+      : launched_(!launcher.empty()) {
     dir_ = rtreview::test::make_temp_dir("rtreview-serve-test");
     fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    std::vector<std::string> args = {RTREVIEW_BINARY,         "serve", "--port", "0", "--data",
-                                     (dir_ / "data").string()};
+    std::vector<std::string> args = launcher;
+    for (std::string a : {std::string(RTREVIEW_BINARY), std::string("serve"), std::string("--port"),
+                          std::string("0"), std::string("--data"), (dir_ / "data").string()})
+      args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();
     if (pid_ == 0) {
@@ -53,8 +59,15 @@ class ServerProcess {
     }
   }
   ~ServerProcess() {
+    stop();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  // SIGTERM, then SIGKILL after 5 s; returns when the process is gone.
+  void stop() {
     if (pid_ > 0) {
-      kill(pid_, SIGTERM);
+      const pid_t server = launched_ ? tracee_of(pid_) : pid_;  // strace would only detach
+      if (server > 0) kill(server, SIGTERM);
       for (int i = 0; i < 100; ++i) {
         if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
           pid_ = 0;
@@ -63,12 +76,12 @@ class ServerProcess {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       if (pid_ > 0) {
+        if (launched_ && server > 0) kill(server, SIGKILL);
         kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);
+        pid_ = 0;
       }
     }
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
   int port() const { return port_; }
   const fs::path& dir() const { return dir_; }
@@ -84,6 +97,7 @@ class ServerProcess {
   }
 
  private:
+  bool launched_ = false;
   pid_t pid_ = -1;
   int port_ = 0;
   fs::path dir_;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "test_support.h"
+#include "write_trace.h"
 
 namespace rtreview::test {
 
@@ -43,10 +44,13 @@ bool wait_until(F done, double seconds) {
 
 class ListenProcess {
  public:
-  // `args` after "listen"; "--port 0" is added. stderr goes to `log`.
-  ListenProcess(const std::string& binary, std::vector<std::string> args, std::filesystem::path log)
-      : log_(std::move(log)) {
+  // `args` after "listen"; "--port 0" is added. stderr goes to `log`. A `launcher` (such as
+  // strace_launcher()) runs the listener under it; signals then go to the listener itself.
+  ListenProcess(const std::string& binary, std::vector<std::string> args, std::filesystem::path log,
+                const std::vector<std::string>& launcher = {})
+      : log_(std::move(log)), launched_(!launcher.empty()) {
     args.insert(args.begin(), {binary, "listen", "--port", "0"});
+    args.insert(args.begin(), launcher.begin(), launcher.end());
     pid_ = ::fork();
     if (pid_ == 0) {
       std::FILE* f = std::freopen(log_.c_str(), "w", stderr);
@@ -79,7 +83,12 @@ class ListenProcess {
   // Sends `sig`; for SIGKILL waits for the process. Returns its exit status (-1 if unknown).
   int kill(int sig) {
     if (pid_ <= 0) return status_;
-    ::kill(pid_, sig);
+    if (launched_) {  // the launcher ends when the listener does
+      if (const pid_t listener = tracee_of(pid_); listener > 0) ::kill(listener, sig);
+      if (sig == SIGKILL) ::kill(pid_, sig);
+    } else {
+      ::kill(pid_, sig);
+    }
     if (sig == SIGKILL) reap(true);
     return status_;
   }
@@ -103,6 +112,7 @@ class ListenProcess {
     }
   }
   std::filesystem::path log_;
+  bool launched_ = false;
   pid_t pid_ = -1;
   int port_ = 0;
   int status_ = -1;
