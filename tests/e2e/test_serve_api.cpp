@@ -74,6 +74,20 @@ Evaluated upload_and_evaluate(const ServerProcess& s, const std::string& sample)
   return e;
 }
 
+// The determinations `rtreview evaluate --json` gives for the IMRT sample with the case file
+// the server let the browser download (written into the server's test folder).
+json cli_determinations(const ServerProcess& s, const std::string& case_xml) {
+  fs::create_directories(s.dir() / "downloaded");
+  const fs::path case_path = s.dir() / "downloaded" / "case.xml";
+  std::ofstream(case_path, std::ios::binary) << case_xml;
+  const fs::path sample = source_dir() / "dicom_samples" / "hn_imrt_7field";
+  auto cli = rtreview::test::run_rtreview("evaluate '" + sample.string() + "' --case '" + case_path.string() +
+                                          "' --json");
+  EXPECT_EQ(cli.exit_code, 0) << cli.stderr_text;
+  const json out = json::parse(cli.stdout_text, nullptr, false);
+  return out.is_discarded() ? json() : out["plan_sets"][0]["determinations"];
+}
+
 std::string python_zip(const fs::path& zip, const std::string& body) {
   fs::path script = zip.string() + ".py";
   std::ofstream(script) << "import zipfile, stat\nz = zipfile.ZipFile('" << zip.string()
@@ -103,15 +117,7 @@ TEST(serve_api, imrt_sample_meets_and_the_case_file_round_trips_through_the_cli)
   // Download the case file; the CLI gives the same determinations byte for byte.
   auto xml = c.Post((base + "/case.xml").c_str(), e.request.dump(), "application/json");
   ASSERT_TRUE(xml && xml->status == 200);
-  fs::create_directories(s.dir() / "downloaded");
-  fs::path case_path = s.dir() / "downloaded" / "case.xml";
-  std::ofstream(case_path, std::ios::binary) << xml->body;
-  fs::path sample = source_dir() / "dicom_samples" / "hn_imrt_7field";
-  auto cli = rtreview::test::run_rtreview("evaluate '" + sample.string() + "' --case '" + case_path.string() +
-                                          "' --json");
-  ASSERT_EQ(cli.exit_code, 0) << cli.stderr_text;
-  json from_cli = json::parse(cli.stdout_text)["plan_sets"][0]["determinations"];
-  EXPECT_EQ(from_cli.dump(2), e.result["determinations"].dump(2));
+  EXPECT_EQ(cli_determinations(s, xml->body).dump(2), e.result["determinations"].dump(2));
 
   // Uploading the downloaded case file pre-fills the same case: downloading again gives the same bytes.
   auto items = sample_files("hn_imrt_7field", false);
@@ -176,15 +182,7 @@ TEST(serve_api, exclusion_and_prior_radiation_answers_round_trip_and_change_the_
   EXPECT_NE(xml->body.find("<exclusion criterion=\"MC.CP.MP.69:II.B\" present=\"false\""), std::string::npos);
   EXPECT_NE(xml->body.find("<post-operative>false</post-operative>"), std::string::npos);
   EXPECT_EQ(xml->body.find("<fact name=\"prior_irradiation\""), std::string::npos);  // derived, not written
-  fs::create_directories(s.dir() / "downloaded");
-  fs::path case_path = s.dir() / "downloaded" / "case.xml";
-  std::ofstream(case_path, std::ios::binary) << xml->body;
-  fs::path sample = source_dir() / "dicom_samples" / "hn_imrt_7field";
-  auto cli = rtreview::test::run_rtreview("evaluate '" + sample.string() + "' --case '" + case_path.string() +
-                                          "' --json");
-  ASSERT_EQ(cli.exit_code, 0) << cli.stderr_text;
-  EXPECT_EQ(json::parse(cli.stdout_text)["plan_sets"][0]["determinations"].dump(2),
-            denied["determinations"].dump(2));
+  EXPECT_EQ(cli_determinations(s, xml->body).dump(2), denied["determinations"].dump(2));
 
   // Uploaded again, the case file pre-fills the form (the page) and downloads to the same bytes.
   auto items = sample_files("hn_imrt_7field", false);
