@@ -15,6 +15,7 @@
 
 #include "rtreview/check_ids.h"
 #include "rtreview/dicom_io.h"
+#include "small_rt_objects.h"
 #include "test_support.h"
 
 namespace rtreview {
@@ -22,68 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-ObjectInfo make_info(const std::string& uid) {
-  ObjectInfo info;
-  info.sop_instance_uid = uid;
-  info.study_instance_uid = "1.2.826.0.1.3680043.10.999.1";
-  info.series_instance_uid = uid + ".1";
-  info.frame_of_reference_uid = "1.2.826.0.1.3680043.10.999.2";
-  info.patient = {"Limits^Test", "LT001", "19600101", "F"};
-  return info;
-}
-
-// 4 columns x 3 rows x 2 frames, 16 bits.
-DoseGrid make_dose() {
-  DoseGrid dose;
-  dose.info = make_info("1.2.826.0.1.3680043.10.999.5");
-  dose.columns = 4;
-  dose.rows = 3;
-  dose.frames = 2;
-  dose.row_spacing_mm = 2.5;
-  dose.column_spacing_mm = 2.0;
-  dose.frame_offsets_mm = {0, 3};
-  dose.bits_allocated = 16;
-  dose.units = "GY";
-  dose.summation_type = "PLAN";
-  for (int i = 0; i < 24; ++i) dose.dose.push_back(0.5f * i);
-  return dose;
-}
-
-// One ROI, one 4-point contour.
-StructureSet make_structure_set() {
-  StructureSet ss;
-  ss.info = make_info("1.2.826.0.1.3680043.10.999.4");
-  ss.label = "RS";
-  Roi body;
-  body.number = 1;
-  body.name = "BODY";
-  body.interpreted_type = "EXTERNAL";
-  body.in_roi_contour_sequence = true;
-  body.contours.push_back({"CLOSED_PLANAR", {{-5, -5, 0}, {5, -5, 0}, {5, 5, 0}, {-5, 5, 0}}, std::nullopt});
-  ss.rois = {body};
-  return ss;
-}
-
-// One beam, two control points.
-Plan make_plan() {
-  Plan plan;
-  plan.info = make_info("1.2.826.0.1.3680043.10.999.3");
-  plan.kind = PlanKind::photon_electron;
-  plan.label = "LIMITS";
-  Beam beam;
-  beam.number = 1;
-  beam.name = "AP";
-  beam.beam_type = "STATIC";
-  beam.radiation_type = "PHOTON";
-  for (int i = 0; i < 2; ++i) {
-    ControlPoint cp;
-    cp.index = i;
-    cp.cumulative_meterset_weight = i;
-    beam.control_points.push_back(cp);
-  }
-  plan.beams.push_back(beam);
-  return plan;
-}
+using test::make_dose;
+using test::make_plan;
+using test::make_structure_set;
 
 class Limits : public ::testing::Test {
  protected:
@@ -181,7 +123,8 @@ TEST_F(Limits, ClaimedContourPointsNeverSizeAnything) {
   read_file(file, inventory);
   ASSERT_EQ(inventory.structure_sets.size(), 1u);
   const StructureSet& ss = *inventory.structure_sets[0];
-  ASSERT_EQ(ss.rois.size(), 1u);
+  ASSERT_EQ(ss.rois.size(), 2u);  // BODY and an ROI without contours
+  ASSERT_EQ(ss.rois[0].name, "BODY");
   ASSERT_EQ(ss.rois[0].contours.size(), 1u);
   EXPECT_EQ(ss.rois[0].contours[0].points_mm.size(), 4u);
   bool noted = false;
