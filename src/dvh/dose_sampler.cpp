@@ -68,6 +68,26 @@ std::vector<double> frame_volumes_mm3(const DoseGrid& g, const std::vector<doubl
   return out;
 }
 
+// The largest finite value, at least 0. Eight running maxima (no branch, no dependency
+// chain across neighbouring values); the maximum of finite values does not depend on order.
+float max_finite(const std::vector<float>& values) {
+  float m[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const std::size_t n = values.size(), whole = n - n % 8;
+  const float* v = values.data();
+  for (std::size_t i = 0; i < whole; i += 8)
+    for (int k = 0; k < 8; ++k) {
+      const float x = v[i + k] - v[i + k] == 0.0f ? v[i + k] : 0.0f;  // NaN and ±inf count as 0
+      m[k] = x > m[k] ? x : m[k];
+    }
+  for (std::size_t i = whole; i < n; ++i) {
+    const float x = v[i] - v[i] == 0.0f ? v[i] : 0.0f;
+    m[0] = x > m[0] ? x : m[0];
+  }
+  float out = 0.0f;
+  for (float x : m) out = x > out ? x : out;
+  return out;
+}
+
 }  // namespace
 
 bool DoseSampler::locate_sorted(const Axis& a, double coord, AxisHit& hit) {
@@ -170,10 +190,7 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
   }
   out.min_spacing_mm_ = min_spacing;
   out.frame_voxel_mm3_ = frame_volumes_mm3(g, frame_positions, thickness_hint);
-  float max_dose = 0.0f;
-  for (float v : g.dose)
-    if (v > max_dose && std::isfinite(v)) max_dose = v;
-  out.max_dose_ = max_dose;
+  out.max_dose_ = max_finite(g.dose);
   return out;
 }
 
