@@ -34,6 +34,15 @@ constexpr double samples_per_item = 2.5e5;  // work-item size for load balancing
 constexpr std::size_t max_bins = 1'000'000;
 constexpr long dense_histogram_bins = 1L << 18;  // preallocate 0..max dose when it is at most this many bins
 
+// The chunk passes are built twice, for AVX2 and for the baseline ISA, and chosen at start-up
+// (ifunc). Neither clone may fuse a multiply and an add (AVX2 alone has no FMA), so both give
+// the same bits; the wider vectors only process more samples per instruction.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define RTREVIEW_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RTREVIEW_SIMD_CLONES
+#endif
+
 // ⌈x⌉ for 0 <= x < 2⁶³ without a libm call (std::ceil is not inlined without SSE4.1).
 inline long ceil_nonnegative(double x) {
   const long k = static_cast<long>(x);
@@ -307,7 +316,8 @@ class SubSlab {
     return true;
   }
   // Each sample's voxel (relative to the first node) and weight t, as DoseSampler::locate.
-  void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m, int first_voxel) {
+  RTREVIEW_SIMD_CLONES void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m,
+                                         int first_voxel) {
     const double n_last = u.n - 1, h = h_, first_mm = u.first_mm, inv_step = u.inv_step;
     const int n_max = u.n - 2;
     float* __restrict t = t_;
@@ -325,7 +335,7 @@ class SubSlab {
     }
   }
   // Dose and squared spread (bins²) per sample, from the two nodes around it.
-  void dose_chunk(float per_mm, float kx, long m) {
+  RTREVIEW_SIMD_CLONES void dose_chunk(float per_mm, float kx, long m) {
     const DoseSampler::Node* __restrict nodes = nodes_.data();
     const float* __restrict tt = t_;
     const int* __restrict v = v_;
@@ -344,7 +354,7 @@ class SubSlab {
   // add() arithmetic), all in doubles and selects so that the loop vectorises. A negative
   // dose counts as 0, a non-finite one as 0 without spread (as span_located). The scatter
   // takes a ramp when width_ > 1e-6 and kb < int_safe_bins, else add() (same arithmetic).
-  void ramp_chunk(long m, double w) {
+  RTREVIEW_SIMD_CLONES void ramp_chunk(long m, double w) {
     constexpr double two52 = 4503599627370496.0;  // x + 2⁵² − 2⁵²: x rounded to an integer
     const double inv_bin = inv_bin_;
     double* __restrict dd = d_;
