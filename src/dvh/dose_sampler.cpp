@@ -1,6 +1,9 @@
 #include "dvh/dose_sampler.h"
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -68,23 +71,29 @@ std::vector<double> frame_volumes_mm3(const DoseGrid& g, const std::vector<doubl
   return out;
 }
 
-// The largest finite value, at least 0. Eight running maxima (no branch, no dependency
-// chain across neighbouring values); the maximum of finite values does not depend on order.
+// The largest finite value, at least 0 (NaN and ±inf count as 0). With SSE2, four running
+// maxima: maxps(x, m) is exactly x > m ? x : m, and the maximum of finite values does not
+// depend on their order, so the result is the same as the plain loop's.
 float max_finite(const std::vector<float>& values) {
-  float m[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  const std::size_t n = values.size(), whole = n - n % 8;
+  const std::size_t n = values.size();
   const float* v = values.data();
-  for (std::size_t i = 0; i < whole; i += 8)
-    for (int k = 0; k < 8; ++k) {
-      const float x = v[i + k] - v[i + k] == 0.0f ? v[i + k] : 0.0f;  // NaN and ±inf count as 0
-      m[k] = x > m[k] ? x : m[k];
-    }
-  for (std::size_t i = whole; i < n; ++i) {
-    const float x = v[i] - v[i] == 0.0f ? v[i] : 0.0f;
-    m[0] = x > m[0] ? x : m[0];
-  }
   float out = 0.0f;
-  for (float x : m) out = x > out ? x : out;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  __m128 m = _mm_setzero_ps();
+  for (; i + 4 <= n; i += 4) {
+    const __m128 x = _mm_loadu_ps(v + i);
+    const __m128 finite = _mm_cmpeq_ps(_mm_sub_ps(x, x), _mm_setzero_ps());
+    m = _mm_max_ps(_mm_and_ps(finite, x), m);
+  }
+  alignas(16) float lanes[4];
+  _mm_store_ps(lanes, m);
+  for (float x : lanes) out = x > out ? x : out;
+#endif
+  for (; i < n; ++i) {
+    const float x = v[i] - v[i] == 0.0f ? v[i] : 0.0f;
+    out = x > out ? x : out;
+  }
   return out;
 }
 
