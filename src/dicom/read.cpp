@@ -422,6 +422,7 @@ namespace {
 // One file to read, or a folder that could not be listed, with what it adds to the inventory.
 struct ReadTask {
   fs::path file;
+  bool is_file = true;  // false: `found` already holds the folder's listing error
   std::uint64_t size = 0;
   Inventory found;
 };
@@ -442,7 +443,7 @@ void append(Inventory& to, Inventory&& from) {
 void read_tasks(std::vector<ReadTask>& tasks, const ReadOptions& options) {
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < tasks.size(); ++i)
-    if (!tasks[i].file.empty()) order.push_back(i);
+    if (tasks[i].is_file) order.push_back(i);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return tasks[a].size > tasks[b].size; });
   std::atomic<std::size_t> next{0};
@@ -481,7 +482,7 @@ Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& opti
       std::vector<fs::path> files;
       fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
       if (ec) {
-        tasks.emplace_back();
+        tasks.emplace_back().is_file = false;
         add_unreadable(tasks.back().found, shown_path(path, options), "cannot list folder: " + ec.message());
         continue;
       }
