@@ -11,6 +11,9 @@ script prints wall time, peak memory (max RSS), the ratios to rtreview, and the 
 metric differences between the tools (per metric, over the ROIs all tools computed).
 --baseline runs a second rtreview build (e.g. before a change) in the same run; --repeat N
 takes the best of N runs of each rtreview build (the peers run once: they take seconds).
+With BrainSRSRaystationIMRT present it also times `rtreview review` of that set to all three
+packet formats (JSON, HTML, PDF), with dicom_samples/hn_imrt_7field/case.xml as the case file
+(the timing does not depend on the case's facts).
 Generated files stay in bench/work/ (git-ignored).
 """
 import argparse
@@ -159,6 +162,21 @@ def main():
     print(f"cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f} (timings are wall clock)")
     for case in cases:
         run_case(case, a.rtreview, a.skip_dicompyler, a.baseline, a.repeat)
+    srs = [c for c in cases if os.path.basename(os.path.normpath(c)) == "BrainSRSRaystationIMRT"]
+    if srs:
+        time_review(srs[0], a.rtreview, a.baseline, a.repeat)
+
+
+def time_review(case, rtreview, baseline, repeat):
+    """Wall time of `rtreview review` to JSON, HTML and PDF (exit 1 = failing checks, expected)."""
+    case_file = os.path.join(ROOT, "dicom_samples", "hn_imrt_7field", "case.xml")
+    print(f"\n== review {os.path.basename(os.path.normpath(case))} -> json, html, pdf")
+    builds = [("rtreview", rtreview)] + ([("rtreview baseline", baseline)] if baseline else [])
+    for name, exe in builds:
+        out = os.path.join(WORK, "review_" + name.replace(" ", "_"))
+        wall, rss, code = best_of([exe, "review", case, "--case", case_file, "--out", out,
+                                   "--format", "json,html,pdf"], os.path.join(WORK, "review.log"), repeat)
+        print(f"{name:<18} {wall:8.2f} s {rss:9.1f} MB  exit {code}")
 
 
 if __name__ == "__main__":

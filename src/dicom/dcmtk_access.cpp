@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace rtreview::dicom {
@@ -20,6 +21,38 @@ std::string trim(const std::string& s) {
   return s.substr(begin, end - begin);
 }
 
+// Clinger's fast path for the plain decimals DS values almost always are ([-]digits[.digits]
+// [e[±]digits], at most 19 digits): the digits as an integer m ≤ 2^53 and a power of ten
+// 10^k with |k| ≤ 22 are both exact doubles, so m · 10^k and m / 10^k are rounded once:
+// the correctly rounded value, the same double std::from_chars gives. Anything else
+// (more digits, other syntax) returns false and takes std::from_chars.
+bool parse_plain_decimal(const char* p, const char* end, double& value) {
+  static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const bool negative = p < end && *p == '-';
+  if (negative) ++p;
+  std::uint64_t m = 0;
+  int digits = 0, scale = 0;
+  for (; p < end && *p >= '0' && *p <= '9'; ++p, ++digits) m = m * 10 + static_cast<unsigned>(*p - '0');
+  if (p < end && *p == '.')
+    for (++p; p < end && *p >= '0' && *p <= '9'; ++p, ++digits, --scale)
+      m = m * 10 + static_cast<unsigned>(*p - '0');
+  if (digits == 0 || digits > 19) return false;
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool exp_negative = p < end && *p == '-';
+    if (p < end && (*p == '-' || *p == '+')) ++p;
+    int e = 0, exp_digits = 0;
+    for (; p < end && *p >= '0' && *p <= '9'; ++p, ++exp_digits) e = e * 10 + (*p - '0');
+    if (exp_digits == 0 || exp_digits > 4) return false;
+    scale += exp_negative ? -e : e;
+  }
+  if (p != end || m > (std::uint64_t{1} << 53) || scale < -22 || scale > 22) return false;
+  const double v = scale < 0 ? static_cast<double>(m) / pow10[-scale] : static_cast<double>(m) * pow10[scale];
+  value = negative ? -v : v;
+  return true;
+}
+
 // Parses one DS/IS component; locale-independent (std::from_chars).
 std::optional<double> parse_number(const char* begin, const char* end) {
   while (begin < end && (*begin == ' ' || *begin == '\0')) ++begin;
@@ -27,6 +60,7 @@ std::optional<double> parse_number(const char* begin, const char* end) {
   if (begin < end && *begin == '+') ++begin;
   if (begin == end) return std::nullopt;
   double value = 0.0;
+  if (parse_plain_decimal(begin, end, value)) return value;
   auto [ptr, ec] = std::from_chars(begin, end, value);
   if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
   return value;

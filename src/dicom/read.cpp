@@ -9,12 +9,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include "dicom/dcmtk_access.h"
 #include "dicom/memory_input.h"
@@ -415,14 +417,64 @@ void read_bytes(const fs::path& name, const std::uint8_t* data, std::size_t size
   read_guarded(Source{name, data ? data : &kEmpty, data ? size : 0}, inventory, options, limits);
 }
 
+namespace {
+
+// One file to read, or a folder that could not be listed, with what it adds to the inventory.
+struct ReadTask {
+  fs::path file;
+  bool is_file = true;  // false: `found` already holds the folder's listing error
+  std::uint64_t size = 0;
+  Inventory found;
+};
+
+void append(Inventory& to, Inventory&& from) {
+  auto move_all = [](auto& a, auto& b) {
+    a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  };
+  move_all(to.plans, from.plans);
+  move_all(to.doses, from.doses);
+  move_all(to.structure_sets, from.structure_sets);
+  move_all(to.others, from.others);
+  move_all(to.unreadable, from.unreadable);
+}
+
+// Reads the tasks' files on up to hardware_concurrency threads, largest first (a plan set's
+// dose and structure set are parsed at the same time); each task fills only its own inventory.
+void read_tasks(std::vector<ReadTask>& tasks, const ReadOptions& options) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    if (tasks[i].is_file) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return tasks[a].size > tasks[b].size; });
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k = next++; k < order.size(); k = next++)
+      read_file(tasks[order[k]].file, tasks[order[k]].found, options);
+  };
+  const auto threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), order.size());
+  if (threads <= 1) return worker();
+  dicom::ensure_dcmtk_ready();
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t + 1 < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+// Files are read in parallel and their objects appended in the order of the paths (files
+// of a folder sorted by name), so the inventory never depends on thread timing.
 Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& options) {
-  Inventory inventory;
+  std::vector<ReadTask> tasks;
   std::set<std::string> seen;  // the same file named twice is read once
-  auto read_once = [&](const fs::path& file) {
+  auto add_file = [&](const fs::path& file) {
     std::error_code ec;
     fs::path canonical = fs::weakly_canonical(file, ec);
     if (!seen.insert((ec ? file : canonical).string()).second) return;
-    read_file(file, inventory, options);
+    ReadTask task;
+    task.file = file;
+    task.size = fs::file_size(file, ec);
+    tasks.push_back(std::move(task));
   };
   for (const fs::path& path : paths) {
     std::error_code ec;
@@ -430,7 +482,8 @@ Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& opti
       std::vector<fs::path> files;
       fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
       if (ec) {
-        add_unreadable(inventory, shown_path(path, options), "cannot list folder: " + ec.message());
+        tasks.emplace_back().is_file = false;
+        add_unreadable(tasks.back().found, shown_path(path, options), "cannot list folder: " + ec.message());
         continue;
       }
       for (; it != end; it.increment(ec)) {
@@ -439,11 +492,14 @@ Inventory read_paths(const std::vector<fs::path>& paths, const ReadOptions& opti
         if (it->is_regular_file(file_ec)) files.push_back(it->path());
       }
       std::sort(files.begin(), files.end());
-      for (const fs::path& file : files) read_once(file);
+      for (const fs::path& file : files) add_file(file);
     } else {
-      read_once(path);
+      add_file(path);
     }
   }
+  read_tasks(tasks, options);
+  Inventory inventory;
+  for (auto& task : tasks) append(inventory, std::move(task.found));
   return inventory;
 }
 

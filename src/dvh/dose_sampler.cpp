@@ -1,6 +1,9 @@
 #include "dvh/dose_sampler.h"
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -64,6 +67,32 @@ std::vector<double> frame_volumes_mm3(const DoseGrid& g, const std::vector<doubl
                                : frame_positions[order[1]] - frame_positions[order[0]];
     const double above = k + 1 < g.frames ? frame_positions[order[k + 1]] - frame_positions[order[k]] : below;
     out[order[k]] = g.column_spacing_mm * g.row_spacing_mm * 0.5 * (below + above);
+  }
+  return out;
+}
+
+// The largest finite value, at least 0 (NaN and ±inf count as 0). With SSE2, four running
+// maxima: maxps(x, m) is exactly x > m ? x : m, and the maximum of finite values does not
+// depend on their order, so the result is the same as the plain loop's.
+float max_finite(const std::vector<float>& values) {
+  const std::size_t n = values.size();
+  const float* v = values.data();
+  float out = 0.0f;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  __m128 m = _mm_setzero_ps();
+  for (; i + 4 <= n; i += 4) {
+    const __m128 x = _mm_loadu_ps(v + i);
+    const __m128 finite = _mm_cmpeq_ps(_mm_sub_ps(x, x), _mm_setzero_ps());
+    m = _mm_max_ps(_mm_and_ps(finite, x), m);
+  }
+  alignas(16) float lanes[4];
+  _mm_store_ps(lanes, m);
+  for (float x : lanes) out = x > out ? x : out;
+#endif
+  for (; i < n; ++i) {
+    const float x = v[i] - v[i] == 0.0f ? v[i] : 0.0f;
+    out = x > out ? x : out;
   }
   return out;
 }
@@ -170,10 +199,7 @@ std::optional<DoseSampler> DoseSampler::make(const DoseGrid& g, std::string& why
   }
   out.min_spacing_mm_ = min_spacing;
   out.frame_voxel_mm3_ = frame_volumes_mm3(g, frame_positions, thickness_hint);
-  float max_dose = 0.0f;
-  for (float v : g.dose)
-    if (v > max_dose && std::isfinite(v)) max_dose = v;
-  out.max_dose_ = max_dose;
+  out.max_dose_ = max_finite(g.dose);
   return out;
 }
 

@@ -34,6 +34,15 @@ constexpr double samples_per_item = 2.5e5;  // work-item size for load balancing
 constexpr std::size_t max_bins = 1'000'000;
 constexpr long dense_histogram_bins = 1L << 18;  // preallocate 0..max dose when it is at most this many bins
 
+// The chunk passes are built twice, for AVX2 and for the baseline ISA, and chosen at start-up
+// (ifunc). Neither clone may fuse a multiply and an add (AVX2 alone has no FMA), so both give
+// the same bits; the wider vectors only process more samples per instruction.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define RTREVIEW_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RTREVIEW_SIMD_CLONES
+#endif
+
 // ⌈x⌉ for 0 <= x < 2⁶³ without a libm call (std::ceil is not inlined without SSE4.1).
 inline long ceil_nonnegative(double x) {
   const long k = static_cast<long>(x);
@@ -307,7 +316,8 @@ class SubSlab {
     return true;
   }
   // Each sample's voxel (relative to the first node) and weight t, as DoseSampler::locate.
-  void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m, int first_voxel) {
+  RTREVIEW_SIMD_CLONES void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m,
+                                         int first_voxel) {
     const double n_last = u.n - 1, h = h_, first_mm = u.first_mm, inv_step = u.inv_step;
     const int n_max = u.n - 2;
     float* __restrict t = t_;
@@ -325,7 +335,7 @@ class SubSlab {
     }
   }
   // Dose and squared spread (bins²) per sample, from the two nodes around it.
-  void dose_chunk(float per_mm, float kx, long m) {
+  RTREVIEW_SIMD_CLONES void dose_chunk(float per_mm, float kx, long m) {
     const DoseSampler::Node* __restrict nodes = nodes_.data();
     const float* __restrict tt = t_;
     const int* __restrict v = v_;
@@ -344,7 +354,7 @@ class SubSlab {
   // add() arithmetic), all in doubles and selects so that the loop vectorises. A negative
   // dose counts as 0, a non-finite one as 0 without spread (as span_located). The scatter
   // takes a ramp when width_ > 1e-6 and kb < int_safe_bins, else add() (same arithmetic).
-  void ramp_chunk(long m, double w) {
+  RTREVIEW_SIMD_CLONES void ramp_chunk(long m, double w) {
     constexpr double two52 = 4503599627370496.0;  // x + 2⁵² − 2⁵²: x rounded to an integer
     const double inv_bin = inv_bin_;
     double* __restrict dd = d_;
@@ -1161,7 +1171,7 @@ void add_segments(RoiJob& job, bool interpolate) {
 
 // The job of one ROI: its lattice (centred on the ROI's box: symmetric shapes get symmetric
 // samples), distance queries per plane when interpolating, and its segments.
-RoiJob make_job(std::size_t result_index, const RoiSlabs& s, const DoseSampler& sampler,
+RoiJob make_job(std::size_t result_index, RoiSlabs&& s, const DoseSampler& sampler,
                 const DvhOptions& options) {
   RoiJob job;
   job.result_index = result_index;
@@ -1176,9 +1186,9 @@ RoiJob make_job(std::size_t result_index, const RoiSlabs& s, const DoseSampler& 
   const Bounds3 b = s.bounds();
   job.x0_mm = centred_start(b.min_mm[0], b.max_mm[0]);
   job.y0_mm = centred_start(b.min_mm[1], b.max_mm[1]);
-  job.slabs = s;
+  job.slabs = std::move(s);
   if (options.interpolate_between_planes)
-    for (const auto& plane : s.planes) job.distance.emplace_back(plane);
+    for (const auto& plane : job.slabs.planes) job.distance.emplace_back(plane);
   add_segments(job, options.interpolate_between_planes);
   return job;
 }
@@ -1198,6 +1208,28 @@ void add_items(const RoiJob& job, std::size_t job_index, std::vector<WorkItem>& 
   }
 }
 
+// Worker threads for `tasks` tasks: DvhOptions::threads, or one per core (0).
+unsigned worker_count(int threads_option, std::size_t tasks) {
+  const unsigned threads =
+      threads_option > 0 ? static_cast<unsigned>(threads_option) : std::thread::hardware_concurrency();
+  return std::clamp<unsigned>(threads, 1, static_cast<unsigned>(std::max<std::size_t>(tasks, 1)));
+}
+
+// Runs fn(i) for every i < n on up to `threads_option` workers; fn(i) writes only slot i.
+template <class Fn>
+void parallel_for(std::size_t n, int threads_option, Fn fn) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k = next++; k < n; k = next++) fn(k);
+  };
+  const unsigned threads = worker_count(threads_option, n);
+  if (threads <= 1) return worker();
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+}
+
 // Runs the items, largest first, on `threads` workers; each writes only its own accumulator.
 void run_items(const std::vector<RoiJob>& jobs, std::vector<WorkItem>& items, const DoseSampler& sampler,
                double bin_width, int threads_option) {
@@ -1205,20 +1237,10 @@ void run_items(const std::vector<RoiJob>& jobs, std::vector<WorkItem>& items, co
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return items[a].cost > items[b].cost; });
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t k = next++; k < order.size(); k = next++) {
-      WorkItem& it = items[order[k]];
-      run_item(jobs[it.job], sampler, bin_width, it);
-    }
-  };
-  unsigned threads =
-      threads_option > 0 ? static_cast<unsigned>(threads_option) : std::thread::hardware_concurrency();
-  threads = std::clamp<unsigned>(threads, 1, static_cast<unsigned>(std::max<std::size_t>(items.size(), 1)));
-  if (threads <= 1) return worker();
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+  parallel_for(order.size(), threads_option, [&](std::size_t k) {
+    WorkItem& it = items[order[k]];
+    run_item(jobs[it.job], sampler, bin_width, it);
+  });
 }
 
 // The ROIs the options select, with their slab stacks (single-plane ROIs borrow the
@@ -1233,7 +1255,8 @@ std::vector<const Roi*> selected_rois(const StructureSet& ss, const DvhOptions& 
     rois.push_back(&roi);
   }
   slabs.assign(rois.size(), {});
-  for (std::size_t i = 0; i < rois.size(); ++i) slabs[i] = geometry::build_slabs(*rois[i], options.end_caps);
+  parallel_for(rois.size(), options.threads,
+               [&](std::size_t i) { slabs[i] = geometry::build_slabs(*rois[i], options.end_caps); });
   const double fallback = median_spacing_mm(slabs);
   for (std::size_t i = 0; i < rois.size(); ++i)
     if (slabs[i].empty() && rois[i]->has_closed_contours())
@@ -1265,8 +1288,7 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
   if (sampler && sampler->max_dose() / bin_width > static_cast<double>(max_bins))
     bin_width = sampler->max_dose() / static_cast<double>(max_bins);
 
-  std::vector<RoiJob> jobs;
-  std::vector<WorkItem> items;
+  std::vector<std::size_t> computable;
   for (std::size_t i = 0; i < rois.size(); ++i) {
     RoiDvh& r = results[i];
     r.roi_number = rois[i]->number;
@@ -1274,10 +1296,17 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     r.dose_units = dose.units;
     r.volume_cc = slabs[i].volume_mm3() / 1000.0;
     r.not_computed_reason = not_computable(*rois[i], slabs[i], sampler, why);
-    if (!r.not_computed_reason.empty()) continue;
-    jobs.push_back(make_job(i, slabs[i], *sampler, options));
-    r.sample_spacing_mm = jobs.back().h_mm;
-    add_items(jobs.back(), jobs.size() - 1, items);
+    if (r.not_computed_reason.empty()) computable.push_back(i);
+  }
+  std::vector<RoiJob> jobs(computable.size());
+  parallel_for(jobs.size(), options.threads, [&](std::size_t k) {
+    const std::size_t i = computable[k];
+    jobs[k] = make_job(i, std::move(slabs[i]), *sampler, options);
+  });
+  std::vector<WorkItem> items;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    results[jobs[k].result_index].sample_spacing_mm = jobs[k].h_mm;
+    add_items(jobs[k], k, items);
   }
   if (!jobs.empty()) run_items(jobs, items, *sampler, bin_width, options.threads);
 

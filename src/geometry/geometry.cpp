@@ -56,19 +56,53 @@ double point_segment_dist2(double px, double py, double ax, double ay, double bx
   return ex * ex + ey * ey;
 }
 
-// Squared in-plane distance from a's vertices to b's region (0 inside) and boundary.
-double vertices_to_plane_dist2(const RoiPlane& a, const RoiPlane& b, double stop_below) {
+struct Box2 {
+  double x0, x1, y0, y1;
+  double dist2(double x, double y) const {
+    const double gx = std::max({0.0, x0 - x, x - x1}), gy = std::max({0.0, y0 - y, y - y1});
+    return gx * gx + gy * gy;
+  }
+};
+
+// Squared in-plane distance from a's vertices to b's region (0 inside) and boundary, for a
+// pair of planes dz2 apart (squared) when the best pair so far is best2: a vertex or one of
+// b's polygons whose bounding box lies so far that dz2 + its distance >= best2 (or beyond the
+// best of this call) cannot lower the minimum and is skipped. The result is exact whenever
+// dz2 + it < best2, and otherwise >= best2 − dz2, so min(best2, dz2 + result) never changes.
+// The skip tests keep a slack far above the rounding of point_segment_dist2, so a skipped
+// vertex is never one whose computed distance would have been the minimum.
+double vertices_to_plane_dist2(const RoiPlane& a, const RoiPlane& b, double dz2, double best2) {
+  constexpr double slack_mm2 = 1e-9;
+  auto beyond = [&](double to_box, double best) {
+    return to_box >= best + slack_mm2 || dz2 + to_box >= best2 + slack_mm2;
+  };
+  const Box2 b_box{b.x_min_mm, b.x_max_mm, b.y_min_mm, b.y_max_mm};
+  std::vector<Box2> boxes;
+  boxes.reserve(b.polygons.size());
+  for (const auto& pb : b.polygons) {
+    Box2 box{INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (std::size_t i = 0; i < pb.x_mm.size(); ++i) {
+      box.x0 = std::min(box.x0, pb.x_mm[i]), box.x1 = std::max(box.x1, pb.x_mm[i]);
+      box.y0 = std::min(box.y0, pb.y_mm[i]), box.y1 = std::max(box.y1, pb.y_mm[i]);
+    }
+    boxes.push_back(box);
+  }
   double best = std::numeric_limits<double>::infinity();
   for (const auto& pa : a.polygons) {
     for (std::size_t k = 0; k < pa.x_mm.size(); ++k) {
       const double px = pa.x_mm[k], py = pa.y_mm[k];
-      if (geometry::plane_contains(b, px, py)) return 0.0;
-      for (const auto& pb : b.polygons) {
+      const double to_box = b_box.dist2(px, py);
+      if (beyond(to_box, best)) continue;
+      if (to_box <= slack_mm2 && geometry::plane_contains(b, px, py)) return 0.0;
+      for (std::size_t q = 0; q < b.polygons.size(); ++q) {
+        const double to_polygon = boxes[q].dist2(px, py);
+        if (beyond(to_polygon, best)) continue;
+        const auto& pb = b.polygons[q];
         const std::size_t n = pb.x_mm.size();
         for (std::size_t i = 0, j = n - 1; i < n; j = i++)
           best = std::min(best, point_segment_dist2(px, py, pb.x_mm[j], pb.y_mm[j], pb.x_mm[i], pb.y_mm[i]));
       }
-      if (best <= stop_below) return best;
+      if (best <= 0.0) return best;
     }
   }
   return best;
@@ -251,7 +285,8 @@ RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b) {
     const auto& pa = sa.planes[pr.ia];
     const auto& pb = sb.planes[pr.ib];
     const double dz2 = (pa.z_mm - pb.z_mm) * (pa.z_mm - pb.z_mm);
-    const double d2 = std::min(vertices_to_plane_dist2(pa, pb, 0.0), vertices_to_plane_dist2(pb, pa, 0.0));
+    const double d2 =
+        std::min(vertices_to_plane_dist2(pa, pb, dz2, best2), vertices_to_plane_dist2(pb, pa, dz2, best2));
     best2 = std::min(best2, dz2 + d2);
   }
   m.min_distance_mm = std::sqrt(best2);

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <map>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace rtreview {
 
@@ -158,12 +161,21 @@ struct Writer {
 };
 
 // Writes one plan set's packet files; false on an I/O error (already recorded).
+// The formats are rendered at the same time (the PDF takes longest), written in their order.
 bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target, Writer& writer) {
   if (!writer.make_folder(target)) return false;
-  for (OutputFormat format : writer.options.formats) {
+  std::vector<std::future<std::pair<Result, std::string>>> renders;
+  for (OutputFormat format : writer.options.formats)
+    renders.push_back(std::async(std::launch::async, [&packet, format, paper = writer.options.paper] {
+      std::string bytes;
+      Result rendered = render_packet(packet, format, paper, bytes);
+      return std::make_pair(std::move(rendered), std::move(bytes));
+    }));
+  for (std::size_t k = 0; k < renders.size(); ++k) {
+    const OutputFormat format = writer.options.formats[k];
     std::filesystem::path file = target / (std::string("packet.") + to_string(format));
-    std::string bytes;
-    if (Result rendered = render_packet(packet, format, writer.options.paper, bytes); !rendered) {
+    auto [rendered, bytes] = renders[k].get();
+    if (!rendered) {
       rendered.file = file.string();
       writer.result.errors.push_back("rtreview review: " + rendered.message());
       writer.result.exit_code = 2;

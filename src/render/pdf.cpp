@@ -1,8 +1,10 @@
 // PDF rendering with cairo (drawing, PDF surface) and pango (text layout), the DVH
 // plot rendered from the same SVG as the HTML through librsvg. A small flow layout:
 // a cursor moves down the page; headings keep with what follows; table rows never
-// split and the header row repeats on each page. Two passes: the first counts the
-// pages so the footer can say "page N of M".
+// split and the header row repeats on each page. Two passes: the first only measures
+// (it draws nothing) and counts the pages so the footer can say "page N of M"; the
+// second draws. Each distinct text is laid out once (TextCache) and the same layout
+// is measured in the first pass and drawn in the second: shaping was most of the time.
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <librsvg/rsvg.h>
@@ -10,7 +12,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <tuple>
 
 #include "render/text_util.h"
 #include "rtreview/render.h"
@@ -57,13 +61,77 @@ cairo_status_t stream_to_string(void* closure, const unsigned char* data, unsign
   return CAIRO_STATUS_SUCCESS;
 }
 
+std::string valid_utf8(const std::string& s) {
+  gchar* v = g_utf8_make_valid(s.c_str(), static_cast<gssize>(s.size()));
+  std::string out = v;
+  g_free(v);
+  return out;
+}
+
+// Pango layouts by (text, width, size, weight), shared by both passes: one pango context
+// (made from the first pass's cairo context: both passes draw on PDF surfaces with the same
+// options, so the metrics are the same) and one layout per distinct text.
+class TextCache {
+ public:
+  struct Laid {
+    PangoLayout* layout = nullptr;
+    double width_pt = 0, height_pt = 0;
+  };
+  TextCache() = default;
+  TextCache(const TextCache&) = delete;
+  TextCache& operator=(const TextCache&) = delete;
+  ~TextCache() {
+    for (auto& [key, laid] : laid_) g_object_unref(laid.layout);
+    if (context_) g_object_unref(context_);
+  }
+
+  void attach(cairo_t* cr) {
+    if (context_) return;
+    context_ = pango_cairo_create_context(cr);
+    cairo_font_options_t* fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);  // same metrics in both passes
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(context_, fo);
+    cairo_font_options_destroy(fo);
+  }
+
+  const Laid& get(const std::string& text, double width_pt, double size, bool bold) {
+    const int width = static_cast<int>(std::max(10.0, width_pt) * PANGO_SCALE);
+    auto [it, added] = laid_.try_emplace(Key{text, width, size, bold});
+    if (!added) return it->second;
+    PangoLayout* layout = pango_layout_new(context_);
+    PangoFontDescription* fd = pango_font_description_new();
+    pango_font_description_set_family(fd, "DejaVu Sans");
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(layout, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_width(layout, width);
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    std::string v = valid_utf8(text);
+    pango_layout_set_text(layout, v.c_str(), -1);
+    int w = 0, h = 0;
+    pango_layout_get_size(layout, &w, &h);
+    it->second = Laid{layout, static_cast<double>(w) / PANGO_SCALE, static_cast<double>(h) / PANGO_SCALE};
+    return it->second;
+  }
+
+ private:
+  using Key = std::tuple<std::string, int, double, bool>;
+  PangoContext* context_ = nullptr;
+  std::map<Key, Laid> laid_;
+};
+
 class PdfWriter {
  public:
+  // `total_pages` 0: the measuring pass (nothing is drawn; finish() gives the page count).
   PdfWriter(std::string* out, PaperSize paper, std::string header_left, std::string footer_left,
-            int total_pages)
-      : header_left_(std::move(header_left)),
+            int total_pages, TextCache& texts)
+      : texts_(texts),
+        header_left_(std::move(header_left)),
         footer_left_(std::move(footer_left)),
-        total_pages_(total_pages) {
+        total_pages_(total_pages),
+        measuring_(total_pages == 0) {
     page_w_ = paper == PaperSize::a4 ? 595.28 : 612.0;
     page_h_ = paper == PaperSize::a4 ? 841.89 : 792.0;
     surface_ = cairo_pdf_surface_create_for_stream(stream_to_string, out, page_w_, page_h_);
@@ -73,18 +141,11 @@ class PdfWriter {
     cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
     cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_MOD_DATE, "2000-01-01T00:00:00Z");
     cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_CREATOR, "rtreview " RTREVIEW_VERSION);
-    cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, valid(header_left_).c_str());
-    layout_ = pango_cairo_create_layout(cr_);
-    cairo_font_options_t* fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);  // same metrics in both passes
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(pango_layout_get_context(layout_), fo);
-    cairo_font_options_destroy(fo);
-    pango_layout_context_changed(layout_);
+    cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, valid_utf8(header_left_).c_str());
+    texts_.attach(cr_);
     start_page();
   }
   ~PdfWriter() {
-    g_object_unref(layout_);
     cairo_destroy(cr_);
     cairo_surface_destroy(surface_);
   }
@@ -109,11 +170,13 @@ class PdfWriter {
     double h = draw_text(text, margin_, y_, content_width(), size, true, black, true);
     y_ += h + 2;
     if (level == 1) {
-      cairo_set_source_rgb(cr_, black.r, black.g, black.b);
-      cairo_set_line_width(cr_, 1.2);
-      cairo_move_to(cr_, margin_, y_);
-      cairo_line_to(cr_, page_w_ - margin_, y_);
-      cairo_stroke(cr_);
+      if (!measuring_) {
+        cairo_set_source_rgb(cr_, black.r, black.g, black.b);
+        cairo_set_line_width(cr_, 1.2);
+        cairo_move_to(cr_, margin_, y_);
+        cairo_line_to(cr_, page_w_ - margin_, y_);
+        cairo_stroke(cr_);
+      }
       y_ += 5;
     }
   }
@@ -199,38 +262,24 @@ class PdfWriter {
   double top() const { return margin_ + 22; }
   double bottom() const { return page_h_ - margin_ - 16; }
 
-  static std::string valid(const std::string& s) {
-    gchar* v = g_utf8_make_valid(s.c_str(), static_cast<gssize>(s.size()));
-    std::string out = v;
-    g_free(v);
-    return out;
-  }
-
   // Lays out (and draws when `draw`) text at (x, y) within `width`; returns its height.
   double draw_text(const std::string& text, double x, double y, double width, double size, bool bold,
                    Rgb color, bool draw) {
-    PangoFontDescription* fd = pango_font_description_new();
-    pango_font_description_set_family(fd, "DejaVu Sans");
-    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(layout_, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(layout_, static_cast<int>(std::max(10.0, width) * PANGO_SCALE));
-    pango_layout_set_wrap(layout_, PANGO_WRAP_WORD_CHAR);
-    std::string v = valid(text);
-    pango_layout_set_text(layout_, v.c_str(), -1);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout_, &w, &h);
-    if (draw) {
+    const TextCache::Laid& laid = texts_.get(text, width, size, bold);
+    if (draw && !measuring_) {
       cairo_set_source_rgb(cr_, color.r, color.g, color.b);
       cairo_move_to(cr_, x, y);
-      pango_cairo_show_layout(cr_, layout_);
+      pango_cairo_show_layout(cr_, laid.layout);
     }
-    return static_cast<double>(h) / PANGO_SCALE;
+    return laid.height_pt;
   }
 
   void draw_row(const std::vector<Column>& columns, const std::vector<double>& widths,
                 const std::vector<Cell>& row, double h, double size, bool header) {
+    if (measuring_) {
+      y_ += h;
+      return;
+    }
     double x = margin_;
     if (header) {
       cairo_set_source_rgb(cr_, 0.945, 0.953, 0.957);
@@ -257,28 +306,27 @@ class PdfWriter {
   }
 
   double natural_width(const std::string& text, double size, bool bold) {
-    draw_text(text, 0, 0, 10000, size, bold, black, false);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout_, &w, &h);
-    return static_cast<double>(w) / PANGO_SCALE;
+    return texts_.get(text, 10000, size, bold).width_pt;
   }
 
   void start_page() {
     ++page_;
-    y_ = margin_;
-    draw_text(header_left_, margin_, y_, content_width() - 90, 8, true, muted, true);
+    y_ = top();
+    if (measuring_) return;
+    const double hy = margin_;
+    draw_text(header_left_, margin_, hy, content_width() - 90, 8, true, muted, true);
     std::string right = "rtreview " RTREVIEW_VERSION;
     double rw = natural_width(right, 8, false);
-    draw_text(right, page_w_ - margin_ - rw, y_, rw + 1, 8, false, muted, true);
+    draw_text(right, page_w_ - margin_ - rw, hy, rw + 1, 8, false, muted, true);
     cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr_, 0.5);
-    cairo_move_to(cr_, margin_, y_ + 14);
-    cairo_line_to(cr_, page_w_ - margin_, y_ + 14);
+    cairo_move_to(cr_, margin_, hy + 14);
+    cairo_line_to(cr_, page_w_ - margin_, hy + 14);
     cairo_stroke(cr_);
-    y_ = top();
   }
 
   void end_page() {
+    if (measuring_) return;
     double fy = page_h_ - margin_ - 6;
     cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr_, 0.5);
@@ -300,9 +348,10 @@ class PdfWriter {
 
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
-  PangoLayout* layout_ = nullptr;
+  TextCache& texts_;
   std::string header_left_, footer_left_;
   int total_pages_ = 0;
+  bool measuring_ = false;
   int page_ = 0;
   double page_w_ = 0, page_h_ = 0, margin_ = 40, y_ = 0, pad_ = 2.5;
 };
@@ -624,16 +673,17 @@ RenderedPdf render_pdf_bytes(const ReviewPacket& packet, PaperSize paper) {
                        " · overall " + packet.overall;
   RenderedPdf out;
   int pages = 0;
+  TextCache texts;
   {
     std::string scratch;  // pass 1: count pages, so every footer can say "page n of N"
-    PdfWriter w(&scratch, paper, header, footer, 0);
+    PdfWriter w(&scratch, paper, header, footer, 0, texts);
     write_packet(w, packet);
     if (std::string error = w.finish(pages); !error.empty()) {
       out.result = Result::failure(ErrorCode::render_failed, "", "cairo: " + error);
       return out;
     }
   }
-  PdfWriter w(&out.bytes, paper, header, footer, pages);
+  PdfWriter w(&out.bytes, paper, header, footer, pages, texts);
   write_packet(w, packet);
   int pages2 = 0;
   if (std::string error = w.finish(pages2); !error.empty())
