@@ -2,7 +2,7 @@
 // container "RTFZ" + 3 × (u32 little-endian length, bytes) in the order RP, RS, RD; the custom
 // mutator mutates one member at a time, so references between the three stay intact while one
 // object is damaged. An input that is not a container starts from a small built-in triple
-// (the sample phantom cut down to a few hundred bytes per object, below), so the fuzzer needs
+// (the sample phantom cut down to a few kilobytes in all, below), so the fuzzer needs
 // no seed files.
 #include <stdlib.h>
 
@@ -90,7 +90,7 @@ void thin_leaves(rtreview::Beam& beam, std::size_t step) {
 
 // The IMRT sample set cut down so that one input costs well under a millisecond yet every
 // stage has something to work on: three ROIs (BODY, the PTV, a parotid: an external, a
-// target and an OAR for the geometry checks) of four planes of eight points, one beam of
+// target and an OAR for the geometry checks) of three planes of six points, one beam of
 // three control points and eight leaf pairs, a dose grid of a few voxels per axis.
 Triple built_in_triple() {
   using namespace rtreview;
@@ -102,8 +102,8 @@ Triple built_in_triple() {
     return roi.name != "BODY" && roi.name != "PTV_7000" && roi.name != "Parotid_L";
   });
   for (Roi& roi : ss.rois) {
-    keep_spread(roi.contours, 4);
-    for (Contour& c : roi.contours) keep_spread(c.points_mm, 8);
+    keep_spread(roi.contours, 3);
+    for (Contour& c : roi.contours) keep_spread(c.points_mm, 6);
   }
   plan.beams.resize(1);
   for (auto& group : plan.fraction_groups)
