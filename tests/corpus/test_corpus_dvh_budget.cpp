@@ -51,13 +51,27 @@ struct Largest {
   }
 };
 
-TEST(corpus_dvh_budget, samples_and_benchmark_case_well_inside) {
+TEST(corpus_dvh_budget, samples_well_inside) {
   Largest largest;
   for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "dicom_samples"))
     if (entry.is_directory()) largest.add_folder(entry.path());
+  largest.expect_inside("dicom_samples");
+}
+
+// Generating the 4 M-voxel case takes 20 s under ASan and checks arithmetic, not memory: the
+// GCC stage runs it.
+TEST(corpus_dvh_budget, benchmark_case_well_inside) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "sanitizer build: the GCC build runs this";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  GTEST_SKIP() << "sanitizer build: the GCC build runs this";
+#endif
+#endif
+  Largest largest;
   const samples::SampleSet large = samples::make_large_case();
   largest.add(large.structure_set, large.dose, "benchmark case " + large.name);
-  largest.expect_inside("dicom_samples + benchmark");
+  largest.expect_inside("benchmark case");
 }
 
 TEST(corpus_dvh_budget, corpus_well_inside) {
