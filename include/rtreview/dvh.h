@@ -23,12 +23,14 @@
 // volume_outside_grid_cc and are not in the DVH.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "rtreview/geometry.h"
+#include "rtreview/limits.h"
 #include "rtreview/model.h"
 
 namespace rtreview {
@@ -46,6 +48,10 @@ struct DvhOptions {
   std::optional<int> inplane_supersampling;  // h = finest voxel spacing / this (overrides the per-ROI choice)
   std::optional<int> slab_supersampling;     // sub-slabs per contour slab (default: slab thickness / h)
   std::vector<std::string> roi_names;        // empty: every ROI with closed contours
+  // Work budget in lattice points (rtreview/limits.h), checked before sampling: an ROI past
+  // either is not computed, its reason naming the structure set file and the limit.
+  std::uint64_t max_points_per_roi = InputLimits{}.max_dvh_points_per_roi;
+  std::uint64_t max_points_per_structure_set = InputLimits{}.max_dvh_points_per_structure_set;
 };
 
 // A cumulative DVH: volume_cc[i] is the volume receiving at least dose_gy[i].
@@ -77,6 +83,11 @@ struct RoiDvh {
 // Order: the structure set's ROI order. Never throws on bad geometry.
 std::vector<RoiDvh> compute_dvhs(const StructureSet& structure_set, const DoseGrid& dose,
                                  const DvhOptions& options = {});
+
+// The sampling work compute_dvhs plans for each selected ROI (its order), in lattice points,
+// as checked against the budget in `options`; 0 for an ROI it would not compute anyway.
+std::vector<std::uint64_t> planned_dvh_points(const StructureSet& structure_set, const DoseGrid& dose,
+                                              const DvhOptions& options = {});
 
 // Metrics, all by linear interpolation on the cumulative curve (never nearest bin).
 // Each returns NaN when the DVH was not computed or has no volume in the grid.

@@ -6,9 +6,12 @@
 // meets one; what they stop is a forged header (Rows × Columns × NumberOfFrames of
 // 2^16 × 2^16 × 2^31) or a file built to exhaust memory.
 //
-// Time per file follows from them: parsing is linear in the file, the reader's work is
-// linear in these counts, and the DVH engine caps its samples per ROI (src/dvh), so a
-// file's cost is bounded by its size and these maxima.
+// Time per file follows from them: parsing is linear in the file and the reader's work is
+// linear in these counts. The DVH engine's work is not: it grows with the contours' extent
+// over the lattice step (a forged vertex kilometres out, planes 0.001 mm apart), so it has
+// its own budget below, counted from the contours before any sample is taken
+// (compute_dvhs); an ROI past it is not computed and says why (RoiDvh::not_computed_reason
+// names the structure set file and the limit), never a DVH cut short.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,16 @@ struct InputLimits {
   // Control points in one RT (Ion) Plan, over all beams and brachy channels: 2^20 = 1 M.
   // A TomoTherapy beam has about 6,600, a spot-scanned proton plan a few thousand.
   std::uint64_t max_control_points = std::uint64_t{1} << 20;
+  // DVH sampling work for one ROI, in lattice points (samples, boundary points, distance
+  // queries; src/dvh/work_budget.h), an upper bound from the contours' extents and the
+  // ROI's lattice step: 2^25 = 33.5 M, a second or two of the engine's time. The engine
+  // aims at 0.25-2 M samples per ROI; the largest count over dicom_samples, the shared
+  // corpus and the benchmark case is 3.5 M (the benchmark's BODY, 1.3 M samples taken;
+  // tests/corpus/test_corpus_dvh_budget.cpp keeps every real ROI 8 times inside).
+  std::uint64_t max_dvh_points_per_roi = std::uint64_t{1} << 25;
+  // The same summed over the ROIs of one structure set, spent in structure-set order:
+  // 2^28 = 268 M. Largest real set: 21 M (the corpus's RayStation brain SRS case).
+  std::uint64_t max_dvh_points_per_structure_set = std::uint64_t{1} << 28;
 };
 
 }  // namespace rtreview

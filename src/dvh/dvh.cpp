@@ -8,12 +8,14 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include "dvh/dose_sampler.h"
+#include "dvh/work_budget.h"
 #include "geometry/slabs.h"
 
 namespace rtreview {
@@ -1275,7 +1277,45 @@ std::string not_computable(const Roi& roi, const RoiSlabs& s, const std::optiona
   return "";
 }
 
+// The work budget (rtreview/limits.h): the lattice points an ROI's DVH takes, counted
+// from its contours before sampling, and why it is not computed when past a limit ("" if not).
+std::uint64_t roi_planned_points(const RoiSlabs& s, const DoseSampler& sampler, const DvhOptions& options) {
+  const int fixed =
+      options.slab_supersampling && *options.slab_supersampling > 0 ? *options.slab_supersampling : 0;
+  return dvh::planned_points(s, lattice_step_mm(s, sampler, options), fixed,
+                             options.interpolate_between_planes);
+}
+
+std::string over_budget(std::uint64_t planned, std::uint64_t left, const StructureSet& ss,
+                        const DvhOptions& options) {
+  if (planned <= options.max_points_per_roi && planned <= left) return "";
+  const std::string file = ss.info.source.path.empty()
+                               ? "structure set " + ss.info.sop_instance_uid
+                               : std::filesystem::path(ss.info.source.path).filename().string();
+  const std::string work = "its sampling work (" + std::to_string(planned) +
+                           " lattice points, from the extent of its contours in " + file + ")";
+  if (planned > options.max_points_per_roi)
+    return work + " exceeds the limit of " + std::to_string(options.max_points_per_roi) +
+           " per ROI (InputLimits::max_dvh_points_per_roi)";
+  return work + " exceeds what is left (" + std::to_string(left) + ") of the limit of " +
+         std::to_string(options.max_points_per_structure_set) +
+         " per structure set (InputLimits::max_dvh_points_per_structure_set)";
+}
+
 }  // namespace
+
+std::vector<std::uint64_t> planned_dvh_points(const StructureSet& ss, const DoseGrid& dose,
+                                              const DvhOptions& options) {
+  std::vector<RoiSlabs> slabs;
+  const std::vector<const Roi*> rois = selected_rois(ss, options, slabs);
+  std::string why;
+  const auto sampler = DoseSampler::make(dose, why);
+  std::vector<std::uint64_t> out(rois.size(), 0);
+  for (std::size_t i = 0; i < rois.size(); ++i)
+    if (not_computable(*rois[i], slabs[i], sampler, why).empty())
+      out[i] = roi_planned_points(slabs[i], *sampler, options);
+  return out;
+}
 
 std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, const DvhOptions& options) {
   std::vector<RoiSlabs> slabs;
@@ -1289,6 +1329,7 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     bin_width = sampler->max_dose() / static_cast<double>(max_bins);
 
   std::vector<std::size_t> computable;
+  std::uint64_t budget_left = options.max_points_per_structure_set;
   for (std::size_t i = 0; i < rois.size(); ++i) {
     RoiDvh& r = results[i];
     r.roi_number = rois[i]->number;
@@ -1296,7 +1337,12 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     r.dose_units = dose.units;
     r.volume_cc = slabs[i].volume_mm3() / 1000.0;
     r.not_computed_reason = not_computable(*rois[i], slabs[i], sampler, why);
-    if (r.not_computed_reason.empty()) computable.push_back(i);
+    if (!r.not_computed_reason.empty()) continue;
+    const std::uint64_t planned = roi_planned_points(slabs[i], *sampler, options);
+    r.not_computed_reason = over_budget(planned, budget_left, ss, options);
+    if (!r.not_computed_reason.empty()) continue;
+    budget_left -= planned;
+    computable.push_back(i);
   }
   std::vector<RoiJob> jobs(computable.size());
   parallel_for(jobs.size(), options.threads, [&](std::size_t k) {

@@ -2,7 +2,8 @@
 // container "RTFZ" + 3 × (u32 little-endian length, bytes) in the order RP, RS, RD; the custom
 // mutator mutates one member at a time, so references between the three stay intact while one
 // object is damaged. An input that is not a container starts from a small built-in triple
-// (the sample phantom, coarsened), so the fuzzer needs no seed files.
+// (the sample phantom cut down to a few kilobytes in all, below), so the fuzzer needs
+// no seed files.
 #include <stdlib.h>
 
 #include <algorithm>
@@ -54,39 +55,66 @@ std::vector<std::uint8_t> file_bytes(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Keeps every `step`-th element (at least `keep_min`).
+// Keeps about `keep` elements spread evenly, the first and the last among them.
 template <typename T>
-void thin(std::vector<T>& items, std::size_t step, std::size_t keep_min) {
-  if (items.size() <= keep_min) return;
+void keep_spread(std::vector<T>& items, std::size_t keep) {
+  if (items.size() <= keep || keep < 2) return;
   std::vector<T> kept;
-  for (std::size_t i = 0; i < items.size(); i += step) kept.push_back(items[i]);
+  for (std::size_t i = 0; i < keep; ++i) kept.push_back(items[i * (items.size() - 1) / (keep - 1)]);
   items = std::move(kept);
 }
 
-// The IMRT sample set, made small so one input costs milliseconds: six ROIs (targets first),
-// few contours and points, two beams with every fourth control point, an 8x coarser dose grid.
+// An MLC with every `step`-th leaf pair: boundaries and both banks' positions.
+void thin_leaves(rtreview::Beam& beam, std::size_t step) {
+  for (auto& device : beam.limiting_devices) {
+    if (device.leaf_boundaries_mm.size() < 2) continue;
+    const std::size_t pairs = device.leaf_boundaries_mm.size() - 1;
+    std::vector<double> bounds;
+    for (std::size_t i = 0; i <= pairs; i += step) bounds.push_back(device.leaf_boundaries_mm[i]);
+    if (pairs % step != 0) bounds.push_back(device.leaf_boundaries_mm.back());
+    const std::size_t kept = bounds.size() - 1;
+    for (auto& cp : beam.control_points)
+      for (auto& pos : cp.device_positions) {
+        if (pos.device_type != device.device_type || pos.positions_mm.size() != 2 * pairs) continue;
+        std::vector<double> thinned(2 * kept);
+        for (std::size_t k = 0; k < kept; ++k) {
+          thinned[k] = pos.positions_mm[std::min(k * step, pairs - 1)];
+          thinned[kept + k] = pos.positions_mm[pairs + std::min(k * step, pairs - 1)];
+        }
+        pos.positions_mm = std::move(thinned);
+      }
+    device.leaf_boundaries_mm = std::move(bounds);
+    device.leaf_pair_count = static_cast<int>(kept);
+  }
+}
+
+// The IMRT sample set cut down so that one input costs well under a millisecond yet every
+// stage has something to work on: three ROIs (BODY, the PTV, a parotid: an external, a
+// target and an OAR for the geometry checks) of three planes of six points, one beam of
+// three control points and eight leaf pairs, a dose grid of a few voxels per axis.
 Triple built_in_triple() {
   using namespace rtreview;
-  constexpr int kStep = 8;
+  constexpr int kStep = 16;  // dose voxels merged per axis
   StructureSet ss = samples::make_hn_structure_set(1);
   Plan plan = samples::make_hn_plan(samples::Technique::imrt_step_and_shoot, ss, 1);
   DoseGrid dose = samples::make_hn_dose(ss, 1, plan.info.sop_instance_uid);  // needs every ROI
-  std::stable_partition(ss.rois.begin(), ss.rois.end(), [](const Roi& roi) {
-    return roi.interpreted_type == "PTV" || roi.interpreted_type == "EXTERNAL";
+  std::erase_if(ss.rois, [](const Roi& roi) {
+    return roi.name != "BODY" && roi.name != "PTV_7000" && roi.name != "Parotid_L";
   });
-  if (ss.rois.size() > 6) ss.rois.resize(6);
   for (Roi& roi : ss.rois) {
-    thin(roi.contours, 8, 2);
-    for (Contour& c : roi.contours) thin(c.points_mm, 8, 6);
+    keep_spread(roi.contours, 3);
+    for (Contour& c : roi.contours) keep_spread(c.points_mm, 6);
   }
-  thin(plan.beams, 4, 1);
-  for (Beam& beam : plan.beams) {
-    const ControlPoint last = beam.control_points.back();
-    thin(beam.control_points, 4, 2);
-    if (beam.control_points.back().index != last.index) beam.control_points.push_back(last);
-    for (std::size_t i = 0; i < beam.control_points.size(); ++i)
-      beam.control_points[i].index = static_cast<int>(i);
-  }
+  plan.beams.resize(1);
+  for (auto& group : plan.fraction_groups)
+    std::erase_if(group.beams,
+                  [&](const ReferencedBeam& b) { return b.beam_number != plan.beams[0].number; });
+  Beam& beam = plan.beams[0];
+  keep_spread(beam.control_points, 3);
+  for (std::size_t i = 0; i < beam.control_points.size(); ++i)
+    beam.control_points[i].index = static_cast<int>(i);
+  beam.declared_control_point_count = static_cast<int>(beam.control_points.size());
+  thin_leaves(beam, 8);
   DoseGrid coarse = dose;
   coarse.columns = (dose.columns + kStep - 1) / kStep;
   coarse.rows = (dose.rows + kStep - 1) / kStep;

@@ -17,6 +17,12 @@ namespace rtreview::fuzz {
 
 inline std::filesystem::path source_dir() { return RTREVIEW_SOURCE_DIR; }
 
+// Work per input stays small whatever the geometry: one DVH lattice step for the set, chosen
+// so the largest ROI's bounding box holds about kDvhSamples samples (smaller ROIs get fewer,
+// down to the one-sample path for planes smaller than the lattice). Every code path of the
+// engine still runs; only the resolution is coarse. Unset when the box is not finite.
+inline constexpr std::uint64_t kDvhSamples = 512;
+
 // Checks as a review runs them, with the vocabulary loaded once and the DVHs on one thread
 // with one sub-slab per contour slab (the lattice step is set per input, below).
 inline CheckOptions fuzz_check_options() {
@@ -24,6 +30,15 @@ inline CheckOptions fuzz_check_options() {
   options.default_structure_vocabulary = source_dir() / "rulesets" / "structure-names.tsv";
   options.dvh_options.threads = 1;
   options.dvh_options.slab_supersampling = 1;
+  // Coarse curves: 0.5 Gy bins (a hundred or so, not thousands at the 0.01 Gy default) keep
+  // the histogram and the curve building short; every path of them still runs.
+  options.dvh_options.bin_width_gy = 0.5;
+  // The DVH work budget (rtreview/limits.h) at the harnesses' scale: an input whose contours
+  // plan more than this (a forged vertex far out, planes packed closer than the lattice) is
+  // refused by the same check a review makes, only sooner, so no input costs more than about
+  // a millisecond of DVH work.
+  options.dvh_options.max_points_per_roi = 32 * kDvhSamples;
+  options.dvh_options.max_points_per_structure_set = 128 * kDvhSamples;
   return options;
 }
 
@@ -48,12 +63,6 @@ inline void prepare() {
   read_bytes("warm-up.dcm", nothing, 0, warm_up);
 }
 
-// Work per input stays small whatever the geometry: one DVH lattice step for the set, chosen
-// so the largest ROI's bounding box holds about kDvhSamples samples (smaller ROIs get fewer,
-// down to the one-sample path for planes smaller than the lattice). Every code path of the
-// engine still runs; only the resolution is coarse. Unset when the box is not finite.
-inline constexpr double kDvhSamples = 4096;
-
 inline std::optional<double> dvh_sample_spacing_mm(const PlanSet& set) {
   if (!set.structure_set) return std::nullopt;
   double largest_mm3 = 0;
@@ -74,7 +83,7 @@ inline std::optional<double> dvh_sample_spacing_mm(const PlanSet& set) {
     const double mm3 = (hi[0] - lo[0]) * (hi[1] - lo[1]) * std::max(hi[2] - lo[2], 1.0);
     largest_mm3 = std::max(largest_mm3, mm3);
   }
-  const double h = std::cbrt(largest_mm3 / kDvhSamples);
+  const double h = std::cbrt(largest_mm3 / static_cast<double>(kDvhSamples));
   if (!std::isfinite(h) || !(h > 0)) return std::nullopt;
   return h;
 }
