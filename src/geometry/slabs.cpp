@@ -92,6 +92,15 @@ PlaneDistance::PlaneDistance(const RoiPlane& plane) {
   index(edges);
 }
 
+namespace {
+
+// `t` (whole or truncated toward zero) as an int clamped to [lo, hi], compared in double
+// first: a far or non-finite coordinate (fuzzing found a contour point at -1e76 mm) never
+// reaches the int conversion, which would be undefined.
+int clamped_int(double t, int lo, int hi) { return t >= lo ? (t < hi ? static_cast<int>(t) : hi) : lo; }
+
+}  // namespace
+
 PlaneDistance::PlaneDistance(std::vector<double> edges) {
   edges.resize(edges.size() / 4 * 4);
   index(edges);
@@ -108,14 +117,14 @@ void PlaneDistance::index(const std::vector<double>& edges) {
   if (count == 0) return;
   const double w = std::max(xmax - xmin, 1e-6), h = std::max(ymax - ymin, 1e-6);
   cell_ = std::max(2.0 * std::sqrt(w * h / static_cast<double>(count)), 1e-3);
-  nx_ = std::clamp(static_cast<int>(std::ceil(w / cell_)), 1, 1024);
-  ny_ = std::clamp(static_cast<int>(std::ceil(h / cell_)), 1, 1024);
+  nx_ = clamped_int(std::ceil(w / cell_), 1, 1024);
+  ny_ = clamped_int(std::ceil(h / cell_), 1, 1024);
   cell_ = std::max(w / nx_, h / ny_);
   x0_ = xmin, y0_ = ymin, x1_ = xmin + nx_ * cell_, y1_ = ymin + ny_ * cell_;
   auto cells_of = [&](std::size_t e, int& i0, int& i1, int& j0, int& j1) {
     const double* q = &edges[4 * e];
-    auto ix = [&](double x) { return std::clamp(static_cast<int>((x - x0_) / cell_), 0, nx_ - 1); };
-    auto iy = [&](double y) { return std::clamp(static_cast<int>((y - y0_) / cell_), 0, ny_ - 1); };
+    auto ix = [&](double x) { return clamped_int((x - x0_) / cell_, 0, nx_ - 1); };
+    auto iy = [&](double y) { return clamped_int((y - y0_) / cell_, 0, ny_ - 1); };
     i0 = ix(std::min(q[0], q[2])), i1 = ix(std::max(q[0], q[2]));
     j0 = iy(std::min(q[1], q[3])), j1 = iy(std::max(q[1], q[3]));
   };
@@ -142,8 +151,8 @@ void PlaneDistance::index(const std::vector<double>& edges) {
 
 double PlaneDistance::unsigned_mm(double x, double y) const {
   if (cell_edges_.empty()) return std::numeric_limits<double>::infinity();
-  const int ci = std::clamp(static_cast<int>(std::floor((x - x0_) / cell_)), 0, nx_ - 1);
-  const int cj = std::clamp(static_cast<int>(std::floor((y - y0_) / cell_)), 0, ny_ - 1);
+  const int ci = clamped_int(std::floor((x - x0_) / cell_), 0, nx_ - 1);
+  const int cj = clamped_int(std::floor((y - y0_) / cell_), 0, ny_ - 1);
   // Distance from the point to the grid's box: every cell is at least this far.
   const double bx = std::max({x0_ - x, 0.0, x - x1_}), by = std::max({y0_ - y, 0.0, y - y1_});
   const double d_box = std::sqrt(bx * bx + by * by);
