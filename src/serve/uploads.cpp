@@ -35,6 +35,44 @@ std::string unsafe_entry(archive_entry* entry) {
   return "";
 }
 
+// libarchive's message for the last error ("" when it has none: the call may return null).
+std::string error_text(archive* a) {
+  const char* text = archive_error_string(a);
+  return text ? text : "";
+}
+
+// Streams the current archive entry to `target` through a temporary name and a rename, so the
+// upload folder never holds a half-written file under a final name.
+std::string extract_entry(archive* a, const fs::path& target, std::vector<char>& buffer,
+                          const UploadLimits& limits, std::uint64_t& bytes_so_far) {
+  fs::path temporary = target;
+  temporary += ".partial";
+  std::string error;
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    while (error.empty()) {
+      la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
+      if (n == 0) break;
+      if (n < 0) {
+        error = "damaged zip archive: " + error_text(a);
+      } else if ((bytes_so_far += static_cast<std::uint64_t>(n)) >
+                 limits.max_expanded_bytes) {  // a zip bomb stops here
+        error = "refused: the upload expands to more than " +
+                std::to_string(limits.max_expanded_bytes >> 20) + " MB";
+      } else {
+        out.write(buffer.data(), n);
+      }
+    }
+    out.close();
+    if (error.empty() && !out) error = "cannot write an extracted file on the server";
+  }
+  std::error_code ec;
+  if (error.empty()) fs::rename(temporary, target, ec);
+  if (ec) error = "cannot write an extracted file on the server";
+  if (!error.empty()) fs::remove(temporary, ec);
+  return error;
+}
+
 }  // namespace
 
 std::string random_hex_id() {
@@ -65,57 +103,19 @@ bool looks_like_zip(const std::string& bytes) {
           (bytes[2] == 7 && bytes[3] == 8));
 }
 
-namespace {
-
-// Streams the current archive entry to `target` through a temporary name and a rename, so the
-// upload folder never holds a half-written file under a final name.
-std::string extract_entry(archive* a, const fs::path& target, std::vector<char>& buffer,
-                          const UploadLimits& limits, std::uint64_t& bytes_so_far) {
-  fs::path temporary = target;
-  temporary += ".partial";
-  std::string error;
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    while (error.empty()) {
-      la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
-      if (n == 0) break;
-      if (n < 0) {
-        error = std::string("damaged zip archive: ") + archive_error_string(a);
-      } else if ((bytes_so_far += static_cast<std::uint64_t>(n)) >
-                 limits.max_expanded_bytes) {  // a zip bomb stops here
-        error = "refused: the upload expands to more than " +
-                std::to_string(limits.max_expanded_bytes >> 20) + " MB";
-      } else {
-        out.write(buffer.data(), n);
-      }
-    }
-    out.close();
-    if (error.empty() && !out) error = "cannot write an extracted file on the server";
-  }
-  std::error_code ec;
-  if (error.empty()) fs::rename(temporary, target, ec);
-  if (ec) error = "cannot write an extracted file on the server";
-  if (!error.empty()) fs::remove(temporary, ec);
-  return error;
-}
-
-}  // namespace
-
 std::string extract_archive(const std::string& bytes, const fs::path& dest, const UploadLimits& limits,
                             std::size_t& files_so_far, std::uint64_t& bytes_so_far) {
   std::unique_ptr<archive, decltype(&archive_read_free)> a(archive_read_new(), archive_read_free);
   archive_read_support_format_zip(a.get());
   archive_read_support_filter_none(a.get());
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
-    return std::string("not a readable zip archive: ") + archive_error_string(a.get());
+    return "not a readable zip archive: " + error_text(a.get());
   archive_entry* entry = nullptr;
   std::vector<char> buffer(64 * 1024);
   for (;;) {
     int rc = archive_read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
-    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-      return std::string("damaged zip archive: ") +
-             (archive_error_string(a.get()) ? archive_error_string(a.get()) : "");
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) return "damaged zip archive: " + error_text(a.get());
     if (std::string why = unsafe_entry(entry); !why.empty()) return "refused: " + why;
     if (archive_entry_filetype(entry) == AE_IFDIR) continue;
     if (++files_so_far > limits.max_files)

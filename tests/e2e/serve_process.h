@@ -37,9 +37,7 @@ class ServerProcess {
     dir_ = rtreview::test::make_temp_dir("rtreview-serve-test");
     fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
     std::vector<std::string> args = launcher;
-    for (std::string a : {std::string(RTREVIEW_BINARY), std::string("serve"), std::string("--port"),
-                          std::string("0"), std::string("--data"), (dir_ / "data").string()})
-      args.push_back(a);
+    args.insert(args.end(), {RTREVIEW_BINARY, "serve", "--port", "0", "--data", (dir_ / "data").string()});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();
     if (pid_ == 0) {
