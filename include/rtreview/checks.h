@@ -15,6 +15,7 @@
 #include "rtreview/check_registry.h"
 #include "rtreview/dvh.h"
 #include "rtreview/finding.h"
+#include "rtreview/limits.h"
 #include "rtreview/model.h"
 
 namespace rtreview {
@@ -50,6 +51,8 @@ struct CheckOptions {
   std::filesystem::path default_structure_vocabulary;
   bool compute_dvhs = true;      // false: DVH_COMPUTABLE judges contours/FoR only
   bool compute_geometry = true;  // false: no PTV-OAR distances / convex hulls
+  // Work budget of each geometry check per structure set (rtreview/limits.h).
+  std::uint64_t max_geometry_operations = InputLimits{}.max_geometry_operations_per_structure_set;
   DvhOptions dvh_options;
 };
 

@@ -103,6 +103,12 @@ class StorageScp {
   // once every association thread has ended.
   void run(const std::atomic<bool>& stop, const InstanceSink& sink, const AssociationObserver& observer);
 
+  // Serves one connected socket on the calling thread exactly as run() serves each
+  // connection it accepts, and closes it: the association fuzz harness drives the SCP this
+  // way, one input per connection, without a thread between it and the code under test.
+  void serve_connection(int fd, const std::atomic<bool>& stop, const InstanceSink& sink,
+                        const AssociationObserver& observer);
+
   struct Impl;
 
  private:

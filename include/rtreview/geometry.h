@@ -15,6 +15,8 @@
 // size fast between planes.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 
 #include "rtreview/model.h"
@@ -35,6 +37,36 @@ struct Bounds3 {
 // nullopt when the ROI has no finite points.
 std::optional<Bounds3> roi_bounds(const Roi& roi);
 
+// A work allowance for the supporting geometry below, in elementary operations (a point to
+// segment distance, a lattice point of an overlap, a convex-hull face test, a contour point
+// read into slabs). Their cost is not linear in the input: distances compare the vertices of
+// one plane with the edges of another, the hull tests every face for every point, so a
+// forged structure set within InputLimits::max_contour_points could take hours. A caller
+// gives one budget to a batch of calls (InputLimits::max_geometry_operations_per_structure_set);
+// a call that runs out stops and returns nullopt, and every later call on the spent budget
+// returns nullopt at once. Deterministic: the count does not depend on time or threads.
+class GeometryBudget {
+ public:
+  explicit GeometryBudget(std::uint64_t max_operations = std::numeric_limits<std::uint64_t>::max())
+      : limit_(max_operations), left_(max_operations) {}
+  // Takes `operations` from what is left; false, and exhausted from then on, if they do not fit.
+  bool spend(std::uint64_t operations) {
+    if (exhausted_ || operations > left_) {
+      exhausted_ = true;
+      return false;
+    }
+    left_ -= operations;
+    return true;
+  }
+  bool exhausted() const { return exhausted_; }
+  std::uint64_t limit() const { return limit_; }
+  std::uint64_t spent() const { return limit_ - left_; }  // what fitted; a refused spend is not counted
+
+ private:
+  std::uint64_t limit_, left_;
+  bool exhausted_ = false;
+};
+
 struct RoiPairMetrics {
   double min_distance_mm = 0.0;  // closest approach of the contours (planes and in-plane regions, end caps
                                  // not included); 0 when overlapping
@@ -42,10 +74,19 @@ struct RoiPairMetrics {
 };
 
 // Distance and overlap of two volumetric ROIs; NaN distance if either has no closed contours.
-RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b);
+// nullopt when `budget` runs out (the pair costs at least pair_fixed_operations).
+std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, GeometryBudget& budget);
+RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b);  // unbounded: tests, small inputs
+
+// What one call of roi_pair_metrics costs before any geometry: two slab stacks built and a
+// result the caller keeps (a finding's evidence line), so that a budget also bounds how many
+// pairs one structure set can make a check report.
+inline constexpr std::uint64_t pair_fixed_operations = 4096;
 
 // Volume in cc of the 3D convex hull of the ROI's slab stack (contour points at each
 // slab's top and bottom), so roi_volume_cc / convex_hull_volume_cc is in (0, 1]; 0 if none.
-double convex_hull_volume_cc(const Roi& roi);
+// nullopt when `budget` runs out.
+std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budget);
+double convex_hull_volume_cc(const Roi& roi);  // unbounded
 
 }  // namespace rtreview

@@ -7,11 +7,15 @@
 // 2^16 × 2^16 × 2^31) or a file built to exhaust memory.
 //
 // Time per file follows from them: parsing is linear in the file and the reader's work is
-// linear in these counts. The DVH engine's work is not: it grows with the contours' extent
-// over the lattice step (a forged vertex kilometres out, planes 0.001 mm apart), so it has
-// its own budget below, counted from the contours before any sample is taken
-// (compute_dvhs); an ROI past it is not computed and says why (RoiDvh::not_computed_reason
-// names the structure set file and the limit), never a DVH cut short.
+// linear in these counts. Two kinds of work are not, and have budgets of their own below:
+// - the DVH engine's grows with the contours' extent over the lattice step (a forged vertex
+//   kilometres out, planes 0.001 mm apart); it is counted from the contours before any
+//   sample is taken (compute_dvhs), and an ROI past it is not computed and says why
+//   (RoiDvh::not_computed_reason names the structure set file and the limit), never a DVH
+//   cut short;
+// - the supporting geometry's (PTV–OAR distances, convex hulls) grows with the product of
+//   two contours' sizes; it is counted as it goes, and a check past it names the file and
+//   the limit for what it could not finish.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +42,14 @@ struct InputLimits {
   // The same summed over the ROIs of one structure set, spent in structure-set order:
   // 2^28 = 268 M. Largest real set: 21 M (the corpus's RayStation brain SRS case).
   std::uint64_t max_dvh_points_per_structure_set = std::uint64_t{1} << 28;
+  // The supporting geometry of one structure set (PTV–OAR distances and overlaps; PTV
+  // convex hulls), in elementary operations (rtreview/geometry.h: GeometryBudget), for
+  // each of the two checks: 2^30 = 1.07 G, some 3 s at the ~3 ns an operation takes. Unlike
+  // the DVH's, this work cannot be known before it is done (pruning decides it), so it is
+  // counted as it goes, and a check past the limit reports what it finished and that the
+  // rest was not computed. Largest real count: 127 M, the benchmark case's PTV–OAR pairs
+  // (tests/corpus/test_corpus_geometry_budget.cpp keeps every real set 8 times inside).
+  std::uint64_t max_geometry_operations_per_structure_set = std::uint64_t{1} << 30;
 };
 
 }  // namespace rtreview

@@ -1,6 +1,9 @@
 // Geometric supporting evidence (status info, never a decision):
 // SUPPORT_PTV_OAR_PROXIMITY and SUPPORT_TARGET_CONCAVITY.
 #include <cmath>
+#include <filesystem>
+#include <optional>
+#include <string>
 
 #include "checks/check_util.h"
 #include "rtreview/check_ids.h"
@@ -25,6 +28,16 @@ std::vector<const Roi*> rois_of(const StructureSet& ss, const std::vector<RoiCla
 bool is_ptv(StructureCategory c) { return c == StructureCategory::ptv; }
 bool is_oar(StructureCategory c) { return c == StructureCategory::oar; }
 
+// Why a measurement is missing once the check's geometry budget is spent.
+std::string over_budget(const StructureSet& ss, const GeometryBudget& budget) {
+  const std::string file = ss.info.source.path.empty()
+                               ? structure_set_subject(ss)
+                               : std::filesystem::path(ss.info.source.path).filename().string();
+  return "not computed: the geometry of " + file + " exceeds this check's work budget of " +
+         std::to_string(budget.limit()) +
+         " operations per structure set (InputLimits::max_geometry_operations_per_structure_set)";
+}
+
 }  // namespace
 
 std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
@@ -47,24 +60,32 @@ std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
                          plan_subject(plan_set),
                          "supporting evidence: needs at least one contoured PTV and OAR", rule)};
   std::vector<Finding> out;
+  GeometryBudget budget(options.max_geometry_operations);
   for (const Roi* ptv : ptvs) {
     Finding f = make_finding(check_id::support_ptv_oar_proximity, Status::info, Severity::info,
                              "ROI '" + ptv->name + "'", "", rule);
     double closest_mm = INFINITY;
     std::string closest_name;
     for (const Roi* oar : oars) {
-      const RoiPairMetrics m = roi_pair_metrics(*ptv, *oar);
-      if (!std::isfinite(m.min_distance_mm)) continue;
-      f.evidence.push_back({"to '" + oar->name + "'", "min distance " + num_unit(m.min_distance_mm, "mm", 1) +
-                                                          ", overlap " + num_unit(m.overlap_cc, "cc", 2)});
-      if (m.min_distance_mm < closest_mm) {
-        closest_mm = m.min_distance_mm;
+      const std::optional<RoiPairMetrics> m = roi_pair_metrics(*ptv, *oar, budget);
+      if (!m) {
+        f.evidence.push_back({"to '" + oar->name + "' and every later OAR", over_budget(ss, budget)});
+        break;
+      }
+      if (!std::isfinite(m->min_distance_mm)) continue;
+      f.evidence.push_back({"to '" + oar->name + "'", "min distance " + num_unit(m->min_distance_mm, "mm", 1) +
+                                                          ", overlap " + num_unit(m->overlap_cc, "cc", 2)});
+      if (m->min_distance_mm < closest_mm) {
+        closest_mm = m->min_distance_mm;
         closest_name = oar->name;
       }
     }
-    f.message = closest_name.empty() ? "supporting evidence: no OAR distance computable"
-                                     : "supporting evidence: nearest OAR '" + closest_name + "' at " +
-                                           num_unit(closest_mm, "mm", 1);
+    if (budget.exhausted())
+      f.message = "supporting evidence: " + over_budget(ss, budget);
+    else
+      f.message = closest_name.empty() ? "supporting evidence: no OAR distance computable"
+                                       : "supporting evidence: nearest OAR '" + closest_name + "' at " +
+                                             num_unit(closest_mm, "mm", 1);
     out.push_back(std::move(f));
   }
   return out;
@@ -87,15 +108,21 @@ std::vector<Finding> support_target_concavity(const PlanSet& plan_set,
     return {make_finding(check_id::support_target_concavity, Status::info, Severity::info,
                          plan_subject(plan_set), "supporting evidence: no contoured PTV", rule)};
   std::vector<Finding> out;
+  GeometryBudget budget(options.max_geometry_operations);
   for (const Roi* ptv : ptvs) {
-    const double volume_cc = roi_volume_cc(*ptv);
-    const double hull_cc = convex_hull_volume_cc(*ptv);
     Finding f = make_finding(check_id::support_target_concavity, Status::info, Severity::info,
                              "ROI '" + ptv->name + "'", "", rule);
+    const std::optional<double> hull_cc = convex_hull_volume_cc(*ptv, budget);
+    if (!hull_cc) {
+      f.message = "supporting evidence: convex hull " + over_budget(*plan_set.structure_set, budget);
+      out.push_back(std::move(f));
+      continue;
+    }
+    const double volume_cc = roi_volume_cc(*ptv);
     f.evidence.push_back({"volume", num_unit(volume_cc, "cc", 2)});
-    f.evidence.push_back({"convex hull volume", num_unit(hull_cc, "cc", 2)});
-    if (hull_cc > 0) {
-      const double ratio = volume_cc / hull_cc;
+    f.evidence.push_back({"convex hull volume", num_unit(*hull_cc, "cc", 2)});
+    if (*hull_cc > 0) {
+      const double ratio = volume_cc / *hull_cc;
       f.evidence.push_back({"volume / hull", num(ratio, 3)});
       f.message = "supporting evidence: volume is " + num(ratio * 100, 1) + " % of its convex hull";
     } else {

@@ -244,6 +244,13 @@ void StorageScp::run(const std::atomic<bool>& stop, const InstanceSink& sink,
   reap(true);
 }
 
+void StorageScp::serve_connection(int fd, const std::atomic<bool>& stop, const InstanceSink& sink,
+                                  const AssociationObserver& observer) {
+  ++impl_->active;
+  impl_->serve(fd, stop, sink, observer);
+  --impl_->active;
+}
+
 // One connection: receive the A-ASSOCIATE-RQ, accept or reject it, serve DIMSE.
 void StorageScp::Impl::serve(int fd, const std::atomic<bool>& stop, const InstanceSink& sink,
                              const AssociationObserver& observer) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -22,14 +23,30 @@ double plane_gap_2d_mm(const RoiPlane& a, const RoiPlane& b) {
   return std::hypot(gx, gy);
 }
 
+std::uint64_t contour_points(const Roi& roi) {
+  std::uint64_t n = 0;
+  for (const auto& c : roi.contours) n += c.points_mm.size();
+  return n;
+}
+
+std::uint64_t vertices_of(const RoiPlane& plane) {
+  std::uint64_t n = 0;
+  for (const auto& p : plane.polygons) n += p.x_mm.size();
+  return n;
+}
+
 // Area of the intersection of two planes' regions, sampled on a lattice over the
 // intersection of their bounding boxes (≤ 512 × 512 points, ≥ 64 across the short side).
-double intersection_area_mm2(const RoiPlane& a, const RoiPlane& b) {
+// Costs its lattice points plus each row's crossings with both planes' edges.
+std::optional<double> intersection_area_mm2(const RoiPlane& a, const RoiPlane& b, GeometryBudget& budget) {
   const double x0 = std::max(a.x_min_mm, b.x_min_mm), x1 = std::min(a.x_max_mm, b.x_max_mm);
   const double y0 = std::max(a.y_min_mm, b.y_min_mm), y1 = std::min(a.y_max_mm, b.y_max_mm);
   if (!(x1 > x0 && y1 > y0)) return 0.0;
   const double h = std::max(std::min(x1 - x0, y1 - y0) / 64.0, std::max(x1 - x0, y1 - y0) / 512.0);
   const int nx = static_cast<int>(std::ceil((x1 - x0) / h)), ny = static_cast<int>(std::ceil((y1 - y0) / h));
+  const auto rows = static_cast<std::uint64_t>(ny);
+  if (!budget.spend(rows * static_cast<std::uint64_t>(nx) + rows * (vertices_of(a) + vertices_of(b))))
+    return std::nullopt;
   std::vector<double> xa, xb;
   long count = 0;
   for (int j = 0; j < ny; ++j) {
@@ -71,11 +88,17 @@ struct Box2 {
 // dz2 + it < best2, and otherwise >= best2 − dz2, so min(best2, dz2 + result) never changes.
 // The skip tests keep a slack far above the rounding of point_segment_dist2, so a skipped
 // vertex is never one whose computed distance would have been the minimum.
-double vertices_to_plane_dist2(const RoiPlane& a, const RoiPlane& b, double dz2, double best2) {
+// Costs a's vertices and b's edges (the boxes), then b's polygons for each vertex not
+// skipped, b's edges for each vertex tested for containment and each polygon measured; it
+// returns early, with no meaning, once the budget is spent.
+double vertices_to_plane_dist2(const RoiPlane& a, const RoiPlane& b, double dz2, double best2,
+                               GeometryBudget& budget) {
   constexpr double slack_mm2 = 1e-9;
   auto beyond = [&](double to_box, double best) {
     return to_box >= best + slack_mm2 || dz2 + to_box >= best2 + slack_mm2;
   };
+  const std::uint64_t b_edges = vertices_of(b);
+  if (!budget.spend(vertices_of(a) + b_edges)) return 0.0;
   const Box2 b_box{b.x_min_mm, b.x_max_mm, b.y_min_mm, b.y_max_mm};
   std::vector<Box2> boxes;
   boxes.reserve(b.polygons.size());
@@ -93,12 +116,14 @@ double vertices_to_plane_dist2(const RoiPlane& a, const RoiPlane& b, double dz2,
       const double px = pa.x_mm[k], py = pa.y_mm[k];
       const double to_box = b_box.dist2(px, py);
       if (beyond(to_box, best)) continue;
+      if (!budget.spend(b.polygons.size() + (to_box <= slack_mm2 ? b_edges : 0))) return 0.0;
       if (to_box <= slack_mm2 && geometry::plane_contains(b, px, py)) return 0.0;
       for (std::size_t q = 0; q < b.polygons.size(); ++q) {
         const double to_polygon = boxes[q].dist2(px, py);
         if (beyond(to_polygon, best)) continue;
         const auto& pb = b.polygons[q];
         const std::size_t n = pb.x_mm.size();
+        if (!budget.spend(n)) return 0.0;
         for (std::size_t i = 0, j = n - 1; i < n; j = i++)
           best = std::min(best, point_segment_dist2(px, py, pb.x_mm[j], pb.y_mm[j], pb.x_mm[i], pb.y_mm[i]));
       }
@@ -130,9 +155,11 @@ std::vector<std::pair<double, double>> hull_2d(std::vector<std::pair<double, dou
   return h;
 }
 
-// Volume of the 3D convex hull of `pts` (incremental algorithm with horizon edges).
-double hull_volume_3d(std::vector<Eigen::Vector3d> pts) {
+// Volume of the 3D convex hull of `pts` (incremental algorithm with horizon edges). Each
+// point tests every live face, so it costs the face count per point: quadratic at worst.
+std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryBudget& budget) {
   if (pts.size() < 4) return 0.0;
+  if (!budget.spend(4 * static_cast<std::uint64_t>(pts.size()))) return std::nullopt;  // the extreme-point passes
   // Deterministic shuffle (expected O(n log n) face updates rather than sweep order's worst case).
   std::uint64_t state = 0x9E3779B97F4A7C15ull;
   for (std::size_t i = pts.size() - 1; i > 0; --i) {
@@ -192,6 +219,7 @@ double hull_volume_3d(std::vector<Eigen::Vector3d> pts) {
     const int p = static_cast<int>(pi);
     if (p == t[0] || p == t[1] || p == t[2] || p == t[3]) continue;
     visible.clear();
+    if (!budget.spend(faces.size())) return std::nullopt;
     for (std::size_t f = 0; f < faces.size(); ++f)
       if (faces[f].alive && faces[f].n.dot(pts[pi]) - faces[f].d > eps) visible.push_back(f);
     if (visible.empty()) continue;
@@ -221,6 +249,65 @@ double hull_volume_3d(std::vector<Eigen::Vector3d> pts) {
   return std::abs(volume6) / 6.0;
 }
 
+// Volume inside both slab stacks: each slab of a intersected with the slabs of b that
+// overlap it in z. Slabs ascend in z and do not overlap within one stack, so those are a
+// run that only moves forward; the sum runs in (a, b) order as a full double loop would.
+std::optional<double> slabs_overlap_mm3(const RoiSlabs& sa, const RoiSlabs& sb, GeometryBudget& budget) {
+  double overlap_mm3 = 0.0;
+  auto first = sb.planes.begin();
+  for (const auto& pa : sa.planes) {
+    first = std::partition_point(first, sb.planes.end(),
+                                 [&](const RoiPlane& pb) { return pb.z_hi_mm <= pa.z_lo_mm; });
+    for (auto pb = first; pb != sb.planes.end() && pb->z_lo_mm < pa.z_hi_mm; ++pb) {
+      if (!budget.spend(1)) return std::nullopt;
+      const double dz = std::min(pa.z_hi_mm, pb->z_hi_mm) - std::max(pa.z_lo_mm, pb->z_lo_mm);
+      if (!(dz > 0 && plane_gap_2d_mm(pa, *pb) == 0.0)) continue;
+      const std::optional<double> area_mm2 = intersection_area_mm2(pa, *pb, budget);
+      if (!area_mm2) return std::nullopt;
+      overlap_mm3 += dz * *area_mm2;
+    }
+  }
+  return overlap_mm3;
+}
+
+// Lower bound of two planes' squared distance: their z distance and bounding-box gap.
+double pair_bound2(const RoiPlane& a, const RoiPlane& b) {
+  const double dz = a.z_mm - b.z_mm, gap = plane_gap_2d_mm(a, b);
+  return dz * dz + gap * gap;
+}
+
+// Squared closest approach of two planes' regions; exact whenever it is below best2.
+double planes_dist2(const RoiPlane& pa, const RoiPlane& pb, double best2, GeometryBudget& budget) {
+  const double dz2 = (pa.z_mm - pb.z_mm) * (pa.z_mm - pb.z_mm);
+  return dz2 + std::min(vertices_to_plane_dist2(pa, pb, dz2, best2, budget),
+                        vertices_to_plane_dist2(pb, pa, dz2, best2, budget));
+}
+
+// Closest approach of two slab stacks' contour planes. The pair with the smallest lower
+// bound is measured first: its distance is an upper bound of the minimum that lets most
+// other pairs be skipped on their bound alone. The minimum of exact values does not
+// depend on the order, so neither does the result. Two passes over the plane pairs, O(1)
+// memory (a forged stack can have millions of planes).
+std::optional<double> slabs_distance_mm(const RoiSlabs& sa, const RoiSlabs& sb, GeometryBudget& budget) {
+  const std::uint64_t plane_pairs = static_cast<std::uint64_t>(sa.planes.size()) * sb.planes.size();
+  if (!budget.spend(2 * plane_pairs)) return std::nullopt;
+  std::size_t seed_a = 0, seed_b = 0;
+  double seed_bound2 = std::numeric_limits<double>::infinity();
+  for (std::size_t ia = 0; ia < sa.planes.size(); ++ia)
+    for (std::size_t ib = 0; ib < sb.planes.size(); ++ib)
+      if (const double bound2 = pair_bound2(sa.planes[ia], sb.planes[ib]); bound2 < seed_bound2)
+        seed_bound2 = bound2, seed_a = ia, seed_b = ib;
+  double best2 = planes_dist2(sa.planes[seed_a], sb.planes[seed_b], std::numeric_limits<double>::infinity(), budget);
+  for (std::size_t ia = 0; ia < sa.planes.size(); ++ia)
+    for (std::size_t ib = 0; ib < sb.planes.size(); ++ib) {
+      if (budget.exhausted()) return std::nullopt;
+      if ((ia == seed_a && ib == seed_b) || pair_bound2(sa.planes[ia], sb.planes[ib]) >= best2) continue;
+      best2 = std::min(best2, planes_dist2(sa.planes[ia], sb.planes[ib], best2, budget));
+    }
+  if (budget.exhausted()) return std::nullopt;
+  return std::sqrt(best2);
+}
+
 }  // namespace
 
 double roi_volume_cc(const Roi& roi, EndCaps end_caps) {
@@ -244,7 +331,8 @@ std::optional<Bounds3> roi_bounds(const Roi& roi) {
   return b;
 }
 
-RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b) {
+std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, GeometryBudget& budget) {
+  if (!budget.spend(pair_fixed_operations + contour_points(a) + contour_points(b))) return std::nullopt;
   const RoiSlabs sa = geometry::build_slabs(a, EndCaps::half_slab);
   const RoiSlabs sb = geometry::build_slabs(b, EndCaps::half_slab);
   RoiPairMetrics m;
@@ -252,48 +340,23 @@ RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b) {
     m.min_distance_mm = std::numeric_limits<double>::quiet_NaN();
     return m;
   }
-  // Overlap: every pair of slabs that overlap in z, intersected in-plane.
-  double overlap_mm3 = 0.0;
-  for (const auto& pa : sa.planes)
-    for (const auto& pb : sb.planes) {
-      const double dz = std::min(pa.z_hi_mm, pb.z_hi_mm) - std::max(pa.z_lo_mm, pb.z_lo_mm);
-      if (dz > 0 && plane_gap_2d_mm(pa, pb) == 0.0) overlap_mm3 += dz * intersection_area_mm2(pa, pb);
-    }
-  m.overlap_cc = overlap_mm3 / 1000.0;
-  if (overlap_mm3 > 0.0) return m;
-
-  // Distance between contour planes' regions: plane pairs in order of a lower bound,
-  // stopping once the bound exceeds the best distance found.
-  struct PairBound {
-    double bound2;
-    std::size_t ia, ib;
-  };
-  std::vector<PairBound> pairs;
-  pairs.reserve(sa.planes.size() * sb.planes.size());
-  for (std::size_t ia = 0; ia < sa.planes.size(); ++ia)
-    for (std::size_t ib = 0; ib < sb.planes.size(); ++ib) {
-      const double dz = sa.planes[ia].z_mm - sb.planes[ib].z_mm;
-      const double g = plane_gap_2d_mm(sa.planes[ia], sb.planes[ib]);
-      pairs.push_back({dz * dz + g * g, ia, ib});
-    }
-  std::sort(pairs.begin(), pairs.end(), [](const PairBound& x, const PairBound& y) {
-    return x.bound2 != y.bound2 ? x.bound2 < y.bound2 : (x.ia != y.ia ? x.ia < y.ia : x.ib < y.ib);
-  });
-  double best2 = std::numeric_limits<double>::infinity();
-  for (const auto& pr : pairs) {
-    if (pr.bound2 >= best2) break;
-    const auto& pa = sa.planes[pr.ia];
-    const auto& pb = sb.planes[pr.ib];
-    const double dz2 = (pa.z_mm - pb.z_mm) * (pa.z_mm - pb.z_mm);
-    const double d2 =
-        std::min(vertices_to_plane_dist2(pa, pb, dz2, best2), vertices_to_plane_dist2(pb, pa, dz2, best2));
-    best2 = std::min(best2, dz2 + d2);
-  }
-  m.min_distance_mm = std::sqrt(best2);
+  const std::optional<double> overlap_mm3 = slabs_overlap_mm3(sa, sb, budget);
+  if (!overlap_mm3) return std::nullopt;
+  m.overlap_cc = *overlap_mm3 / 1000.0;
+  if (*overlap_mm3 > 0.0) return m;
+  const std::optional<double> distance_mm = slabs_distance_mm(sa, sb, budget);
+  if (!distance_mm) return std::nullopt;
+  m.min_distance_mm = *distance_mm;
   return m;
 }
 
-double convex_hull_volume_cc(const Roi& roi) {
+RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b) {
+  GeometryBudget unbounded;
+  return *roi_pair_metrics(a, b, unbounded);
+}
+
+std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budget) {
+  if (!budget.spend(contour_points(roi))) return std::nullopt;  // slabs and the planes' 2D hulls
   const RoiSlabs s = geometry::build_slabs(roi, EndCaps::half_slab);
   std::vector<Eigen::Vector3d> pts;
   for (const auto& plane : s.planes) {
@@ -305,7 +368,14 @@ double convex_hull_volume_cc(const Roi& roi) {
       pts.emplace_back(x, y, plane.z_hi_mm);
     }
   }
-  return hull_volume_3d(std::move(pts)) / 1000.0;
+  const std::optional<double> volume_mm3 = hull_volume_3d(std::move(pts), budget);
+  if (!volume_mm3) return std::nullopt;
+  return *volume_mm3 / 1000.0;
+}
+
+double convex_hull_volume_cc(const Roi& roi) {
+  GeometryBudget unbounded;
+  return *convex_hull_volume_cc(roi, unbounded);
 }
 
 }  // namespace rtreview

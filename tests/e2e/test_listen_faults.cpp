@@ -31,14 +31,6 @@ using rtreview::test::ListenProcess;
 using rtreview::test::wait_until;
 using Fixture = rtreview::test::ListenFixture;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RTREVIEW_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RTREVIEW_TEST_ASAN 1
-#endif
-#endif
-
 namespace {
 
 struct CtSeries {

@@ -36,6 +36,11 @@ elseif(NAME STREQUAL "fuzz_case_file")
 elseif(NAME STREQUAL "fuzz_serve_request")
   list(APPEND seeds ${SOURCE_DIR}/tests/fuzz/seeds/fuzz_serve_request)
   list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/json.dict -max_len=16384)
+elseif(NAME STREQUAL "fuzz_listen_association")
+  # Whole sessions of real peers (make_listen_seeds.py); storescu's A-ASSOCIATE-RQ alone, with
+  # its hundred-odd presentation contexts, is some 9 KB.
+  list(APPEND seeds ${SOURCE_DIR}/tests/fuzz/seeds/fuzz_listen_association)
+  list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/dicom.dict -max_len=65536)
 elseif(NAME STREQUAL "fuzz_upload_archive")
   list(APPEND seeds ${SOURCE_DIR}/tests/fuzz/seeds/fuzz_upload_archive)
   list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/zip.dict -max_len=8192)

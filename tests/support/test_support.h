@@ -6,6 +6,16 @@
 #include <optional>
 #include <string>
 
+// Defined in the AddressSanitizer build (GCC or clang), where work runs several times slower
+// and memory use is inflated: tests that measure either use bounds of that build's size.
+#if defined(__SANITIZE_ADDRESS__)
+#define RTREVIEW_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RTREVIEW_TEST_ASAN 1
+#endif
+#endif
+
 namespace rtreview::test {
 
 // The project root (where CMakeLists.txt is).
