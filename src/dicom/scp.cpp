@@ -228,10 +228,6 @@ void StorageScp::run(const std::atomic<bool>& stop, const InstanceSink& sink,
     if (n <= 0 || !(pfd.revents & POLLIN)) continue;
     const int fd = ::accept4(impl_->listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
-    // Request/response traffic of small PDUs: without TCP_NODELAY each C-STORE-RSP can wait
-    // for the peer's delayed ACK (~40 ms); dcmnet leaves Nagle on unless told otherwise.
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     auto done = std::make_shared<std::atomic<bool>>(false);
     ++impl_->active;
     workers.push_back({std::thread([this, fd, done, &stop, &sink, &observer] {
@@ -256,6 +252,10 @@ void StorageScp::Impl::serve(int fd, const std::atomic<bool>& stop, const Instan
                              const AssociationObserver& observer) {
   const auto start = std::chrono::steady_clock::now();
   AssociationReport report;
+  // Request/response traffic of small PDUs: without TCP_NODELAY each C-STORE-RSP can wait
+  // for the peer's delayed ACK (~40 ms); dcmnet leaves Nagle on unless told otherwise.
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // Wait for the request's first bytes outside the lock, so a silent peer blocks nobody.
   pollfd pfd{fd, POLLIN, 0};
   if (::poll(&pfd, 1, options.network_timeout_s * 1000) <= 0) {

@@ -45,6 +45,8 @@ elseif(NAME STREQUAL "fuzz_upload_archive")
   list(APPEND seeds ${SOURCE_DIR}/tests/fuzz/seeds/fuzz_upload_archive)
   list(APPEND options -dict=${SOURCE_DIR}/tests/fuzz/zip.dict -max_len=8192)
 endif()
+# The system-library leaks we cannot fix (tests/lsan.supp), as for every other ctest.
+set(ENV{LSAN_OPTIONS} "suppressions=${SOURCE_DIR}/tests/lsan.supp:print_suppressions=0")
 execute_process(
   COMMAND ${HARNESS} -max_total_time=${SECONDS} -print_final_stats=1 -timeout=25 -rss_limit_mb=2560
           -artifact_prefix=${out}/ ${options} ${out}/corpus ${seeds}
