@@ -249,14 +249,15 @@ class SubSlab {
  private:
   static constexpr double max_finite = std::numeric_limits<double>::max();
   static constexpr long chunk = 128;                // samples per pass of span_uniform
-  static constexpr long min_uniform_span = 24;      // measured: shorter spans are faster located
+  static constexpr long min_uniform_span = 12;      // measured: shorter spans are faster located
   static constexpr double int_safe_bins = 1 << 30;  // ramp edges below this convert to int
 
   // A scanline on a uniform x axis, with locate()'s arithmetic but in passes over chunks of
   // samples that the compiler can keep branch-free (and vectorise where the ISA allows):
-  // locate every sample, dose and spread from the voxel-plane nodes, the ramp's edges and
-  // weights, then the histogram updates in sample order (so every sum is bit-identical to
-  // span_located's). False (nothing done) when the lattice is much coarser than the grid.
+  // locate every sample, its dose and spread from the voxel interval it falls in, the ramp's
+  // edges and weights, then the histogram updates in sample order (so every sum is
+  // bit-identical to span_located's). False (nothing done) when the lattice is much coarser
+  // than the grid.
   bool span_uniform(const DoseSampler::Row& row, float kx, double x_first, long count, double w) {
     const DoseSampler::Uniform& u = *ux_;
     const double n_last = u.n - 1;
@@ -278,44 +279,42 @@ class SubSlab {
     if (qe > qb) {
       const int v0 = voxel(index_at(qb)), v1 = voxel(index_at(qe - 1));
       first_voxel = std::min(v0, v1);
-      const long nodes = std::abs(v1 - v0) + 2;
-      if (nodes > 4 * (qe - qb) + 8) return false;
-      nodes_.resize(static_cast<std::size_t>(nodes));
-      for (long i = 0; i < nodes; ++i)
-        nodes_[static_cast<std::size_t>(i)] = sampler_.node(row, (first_voxel + i) * u.stride);
+      const long intervals = std::abs(v1 - v0) + 1;
+      if (intervals > 4 * (qe - qb) + 7) return false;
+      build_intervals(row, u, kx, first_voxel, intervals);
     }
-    double sum = 0, lo = acc_.min_gy, hi = acc_.max_gy;
+    double sum = 0;
     for (long q0 = qb; q0 < qe; q0 += chunk) {
       const long m = std::min(chunk, qe - q0);
       locate_chunk(u, x_first, q0, m, first_voxel);
-      dose_chunk(u.per_mm, kx, m);
-      ramp_chunk(m, w);
-      for (long k = 0; k < m; ++k) {
-        const double d = d_[k];
-        sum += d;
-        lo = d < lo ? d : lo;
-        hi = d > hi ? d : hi;
-        const auto ia = static_cast<std::size_t>(static_cast<long>(ka_[k]) - acc_.first_edge),
-                   ib = static_cast<std::size_t>(static_cast<long>(kb_[k]) - acc_.first_edge);
-        const std::size_t size = acc_.slope.size();
-        if (width_[k] > 1e-6 && kb_[k] < int_safe_bins && ia < size && ib < size) [[likely]] {
-          double *slope = acc_.slope.data(), *jump = acc_.jump.data();
-          slope[ia] += s_[k];
-          jump[ia] += ja_[k];
-          slope[ib] -= s_[k];
-          jump[ib] -= jb_[k];
-        } else {
-          acc_.add(d * inv_bin_, hb_[k], w);
-        }
-      }
+      dose_chunk(m);
+      ramp_chunk(m, w, acc_.first_edge);
+      if (lo_edge_ >= 0 && acc_.covers(lo_edge_, hi_edge_))
+        scatter_fast(m, sum);
+      else
+        scatter_checked(m, w, sum);
     }
     const long in = qe - qb;
-    acc_.min_gy = lo, acc_.max_gy = hi;
     acc_.samples += in;
     acc_.in_mm3 += w * static_cast<double>(in);
     acc_.out_mm3 += w * static_cast<double>(count - in);
     acc_.dose_volume_sum += w * sum;
     return true;
+  }
+  // What the samples between voxel planes first_voxel + i and + i + 1 share: the dose and
+  // its y, z spreads at the first plane and their change to the second, and the x spread²
+  // (computed as dose_chunk once did per sample, so the bits are the same).
+  void build_intervals(const DoseSampler::Row& row, const DoseSampler::Uniform& u, float kx, int first_voxel,
+                       long intervals) {
+    intervals_.resize(static_cast<std::size_t>(intervals));
+    DoseSampler::Node n0 = sampler_.node(row, first_voxel * u.stride);
+    for (long i = 0; i < intervals; ++i) {
+      const DoseSampler::Node n1 = sampler_.node(row, (first_voxel + i + 1) * u.stride);
+      const float dx = n1.d - n0.d, ex = dx * u.per_mm * kx;
+      intervals_[static_cast<std::size_t>(i)] = {n0.d,          dx,      n0.gy, n1.gy - n0.gy, n0.gz,
+                                                 n1.gz - n0.gz, ex * ex, 0};
+      n0 = n1;
+    }
   }
   // Each sample's voxel (relative to the first node) and weight t, as DoseSampler::locate.
   RTREVIEW_SIMD_CLONES void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m,
@@ -336,38 +335,39 @@ class SubSlab {
       v[k] = i0 - first_voxel;
     }
   }
-  // Dose and squared spread (bins²) per sample, from the two nodes around it.
-  RTREVIEW_SIMD_CLONES void dose_chunk(float per_mm, float kx, long m) {
-    const DoseSampler::Node* __restrict nodes = nodes_.data();
+  // Dose and squared spread (bins²) per sample, from its voxel interval.
+  RTREVIEW_SIMD_CLONES void dose_chunk(long m) {
+    const Interval* __restrict iv = intervals_.data();
     const float* __restrict tt = t_;
     const int* __restrict v = v_;
     double* __restrict dd = d_;
     float* __restrict e2 = e2_;
     for (long k = 0; k < m; ++k) {
-      const DoseSampler::Node& n0 = nodes[v[k]];
-      const DoseSampler::Node& n1 = nodes[v[k] + 1];
-      const float t = tt[k], dx = n1.d - n0.d;
-      const float ex = dx * per_mm * kx, ey = n0.gy + t * (n1.gy - n0.gy), ez = n0.gz + t * (n1.gz - n0.gz);
-      dd[k] = n0.d + t * dx;
-      e2[k] = ex * ex + ey * ey + ez * ez;
+      const Interval& c = iv[v[k]];
+      const float t = tt[k], ey = c.gy0 + t * c.dgy, ez = c.gz0 + t * c.dgz;
+      dd[k] = c.d0 + t * c.dx;
+      e2[k] = c.exx + ey * ey + ez * ez;
     }
   }
-  // The ramp of each sample: its edges ka, kb (bins, as doubles) and slope s and jumps (the
-  // add() arithmetic), all in doubles and selects so that the loop vectorises. A negative
-  // dose counts as 0, a non-finite one as 0 without spread (as span_located). The scatter
-  // takes a ramp when width_ > 1e-6 and kb < int_safe_bins, else add() (same arithmetic).
-  RTREVIEW_SIMD_CLONES void ramp_chunk(long m, double w) {
+  // The ramp of each sample: its edges ka, kb (bins) and slope s and jumps (the add()
+  // arithmetic), in doubles and selects so that the loop vectorises. A negative dose counts
+  // as 0, a non-finite one as 0 without spread (as span_located). Also the edges as indexes
+  // into the histogram (first_edge at the start of the chunk) and their range.
+  RTREVIEW_SIMD_CLONES void ramp_chunk(long m, double w, long first_edge) {
     constexpr double two52 = 4503599627370496.0;  // x + 2⁵² − 2⁵²: x rounded to an integer
     const double inv_bin = inv_bin_;
+    const int first = static_cast<int>(std::clamp(first_edge, 0L, static_cast<long>(int_safe_bins)));
     double* __restrict dd = d_;
     double* __restrict hbv = hb_;
     const float* __restrict e2 = e2_;
-    double* __restrict kav = ka_;
-    double* __restrict kbv = kb_;
     double* __restrict sv = s_;
     double* __restrict jav = ja_;
     double* __restrict jbv = jb_;
-    double* __restrict wv = width_;
+    double* __restrict kav = ka_;
+    double* __restrict kbv = kb_;
+    int* __restrict iav = ia_;
+    int* __restrict ibv = ib_;
+    int lo = static_cast<int>(int_safe_bins), hi = 0;
     for (long k = 0; k < m; ++k) {
       const double d0 = dd[k];
       // The per-axis spreads combined by variance (exact for one axis).
@@ -384,12 +384,53 @@ class SubSlab {
       ka = ka < ac ? ka + 1.0 : ka;
       kb = kb < bc ? kb + 1.0 : kb;
       const double s = w / std::max(b - a, 1e-6);
-      wv[k] = b - a;
-      kav[k] = ka, kbv[k] = kb;
       sv[k] = s;
       jav[k] = s * (ka - a);
       jbv[k] = s * (kb - b);
+      // A point mass takes the lowest edge to −1, so that its chunk fails the range check
+      // and goes through add() (as does an edge past int_safe_bins: no histogram is that long).
+      kav[k] = b - a > 1e-6 ? ka : -1.0;
+      kbv[k] = kb;
     }
+    // The edges as indexes (a separate loop: it vectorises on its own, not mixed with the above).
+    for (long k = 0; k < m; ++k) {
+      const int ika = static_cast<int>(kav[k]), ikb = static_cast<int>(kbv[k]);
+      iav[k] = ika - first;
+      ibv[k] = ikb - first;
+      lo = std::min(lo, ika);
+      hi = std::max(hi, ikb);
+    }
+    lo_edge_ = lo, hi_edge_ = hi;
+  }
+  // The histogram updates of a chunk whose ramps all fall inside the histogram, in sample order.
+  void scatter_fast(long m, double& sum) {
+    double *slope = acc_.slope.data(), *jump = acc_.jump.data();
+    double lo = acc_.min_gy, hi = acc_.max_gy;
+    for (long k = 0; k < m; ++k) {
+      const double d = d_[k];
+      sum += d;
+      lo = d < lo ? d : lo;
+      hi = d > hi ? d : hi;
+      const double s = s_[k];
+      slope[ia_[k]] += s;
+      jump[ia_[k]] += ja_[k];
+      slope[ib_[k]] -= s;
+      jump[ib_[k]] -= jb_[k];
+    }
+    acc_.min_gy = lo, acc_.max_gy = hi;
+  }
+  // The same, sample by sample: a ramp outside the histogram grows it, a point mass (or an
+  // edge past int_safe_bins) goes through add().
+  void scatter_checked(long m, double w, double& sum) {
+    double lo = acc_.min_gy, hi = acc_.max_gy;
+    for (long k = 0; k < m; ++k) {
+      const double d = d_[k];
+      sum += d;
+      lo = d < lo ? d : lo;
+      hi = d > hi ? d : hi;
+      acc_.add(d * inv_bin_, hb_[k], w);  // the same arithmetic as ramp_chunk's
+    }
+    acc_.min_gy = lo, acc_.max_gy = hi;
   }
   // Any axis: each sample located on its own, nodes shared with the previous sample's.
   void span_located(const DoseSampler::Row& row, float kx, double x_first, long count, double w) {
@@ -452,11 +493,15 @@ class SubSlab {
   AxisHit hz_;
   bool inside_z_ = false;
   std::optional<DoseSampler::Uniform> ux_;
-  std::vector<DoseSampler::Node> nodes_;
+  struct Interval {
+    float d0, dx, gy0, dgy, gz0, dgz, exx, unused;  // 32 bytes: one aligned load per field group
+  };
+  std::vector<Interval> intervals_;
   // Per-sample state of one chunk (span_uniform's passes).
-  int v_[chunk];
+  int v_[chunk], ia_[chunk], ib_[chunk];
+  int lo_edge_ = 0, hi_edge_ = 0;  // the chunk's lowest and highest ramp edge
   float t_[chunk], e2_[chunk];
-  double d_[chunk], hb_[chunk], ka_[chunk], kb_[chunk], width_[chunk], s_[chunk], ja_[chunk], jb_[chunk];
+  double d_[chunk], hb_[chunk], s_[chunk], ja_[chunk], jb_[chunk], ka_[chunk], kb_[chunk];
 };
 
 // The dose at a boundary point joins Dmin/Dmax (extremes of a trilinear dose over a region
