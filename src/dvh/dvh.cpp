@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -1291,9 +1292,10 @@ void run_items(const std::vector<RoiJob>& jobs, std::vector<WorkItem>& items, co
 }
 
 // The ROIs the options select, with their slab stacks (single-plane ROIs borrow the
-// structure set's typical spacing for their slab).
+// structure set's typical spacing for their slab). `beside` runs on the workers too.
 std::vector<const Roi*> selected_rois(const StructureSet& ss, const DvhOptions& options,
-                                      std::vector<RoiSlabs>& slabs) {
+                                      std::vector<RoiSlabs>& slabs,
+                                      const std::function<void()>& beside = {}) {
   std::vector<const Roi*> rois;
   for (const auto& roi : ss.rois) {
     if (!options.roi_names.empty() &&
@@ -1302,8 +1304,13 @@ std::vector<const Roi*> selected_rois(const StructureSet& ss, const DvhOptions& 
     rois.push_back(&roi);
   }
   slabs.assign(rois.size(), {});
-  parallel_for(rois.size(), options.threads,
-               [&](std::size_t i) { slabs[i] = geometry::build_slabs(*rois[i], options.end_caps); });
+  parallel_for(rois.size() + 1, options.threads, [&](std::size_t k) {
+    if (k == 0) {
+      if (beside) beside();
+    } else {
+      slabs[k - 1] = geometry::build_slabs(*rois[k - 1], options.end_caps);
+    }
+  });
   const double fallback = median_spacing_mm(slabs);
   for (std::size_t i = 0; i < rois.size(); ++i)
     if (slabs[i].empty() && rois[i]->has_closed_contours())
@@ -1363,16 +1370,24 @@ std::vector<std::uint64_t> planned_dvh_points(const StructureSet& ss, const Dose
 }
 
 std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, const DvhOptions& options) {
-  std::vector<RoiSlabs> slabs;
-  const std::vector<const Roi*> rois = selected_rois(ss, options, slabs);
-  std::vector<RoiDvh> results(rois.size());
+  // The dose sampler (one pass over the grid for its maximum) is built beside the slab stacks.
   std::string why;
-  const auto sampler = DoseSampler::make(dose, why);
+  std::optional<DoseSampler> sampler;
+  std::vector<RoiSlabs> slabs;
+  const std::vector<const Roi*> rois =
+      selected_rois(ss, options, slabs, [&] { sampler = DoseSampler::make(dose, why); });
+  std::vector<RoiDvh> results(rois.size());
   double bin_width =
       options.bin_width_gy > 0 && std::isfinite(options.bin_width_gy) ? options.bin_width_gy : 0.01;
   if (sampler && sampler->max_dose() / bin_width > static_cast<double>(max_bins))
     bin_width = sampler->max_dose() / static_cast<double>(max_bins);
 
+  // Each ROI's planned work on the workers, then the budget in ROI order.
+  std::vector<std::uint64_t> planned(rois.size(), 0);
+  parallel_for(rois.size(), options.threads, [&](std::size_t i) {
+    if (not_computable(*rois[i], slabs[i], sampler, why).empty())
+      planned[i] = roi_planned_points(slabs[i], *sampler, options);
+  });
   std::vector<std::size_t> computable;
   std::uint64_t budget_left = options.max_points_per_structure_set;
   for (std::size_t i = 0; i < rois.size(); ++i) {
@@ -1383,10 +1398,9 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     r.volume_cc = slabs[i].volume_mm3() / 1000.0;
     r.not_computed_reason = not_computable(*rois[i], slabs[i], sampler, why);
     if (!r.not_computed_reason.empty()) continue;
-    const std::uint64_t planned = roi_planned_points(slabs[i], *sampler, options);
-    r.not_computed_reason = over_budget(planned, budget_left, ss, options);
+    r.not_computed_reason = over_budget(planned[i], budget_left, ss, options);
     if (!r.not_computed_reason.empty()) continue;
-    budget_left -= planned;
+    budget_left -= planned[i];
     computable.push_back(i);
   }
   std::vector<RoiJob> jobs(computable.size());
