@@ -229,6 +229,56 @@ class SubSlab {
     if (count < min_uniform_span || !ux_ || !span_uniform(row, kx, x_first, count, w))
       span_located(row, kx, x_first, count, w);
   }
+  // A fixed list of spans (a plane's or a gap's) sampled at several heights: the y lookups
+  // and each span's run (its samples' voxels and weights along x) are made once here, as
+  // span() makes them, and spans() replays them at each z. Skipped for lists too long to
+  // keep (spans() then calls span()).
+  void plan(const std::vector<Span>& list) {
+    planned_list_ = nullptr;
+    plans_.clear();
+    long samples = 0;
+    for (const Span& sp : list) samples += sp.count;
+    if (samples > max_planned_samples) return;
+    pool_t_.resize(static_cast<std::size_t>(samples));
+    pool_v_.resize(static_cast<std::size_t>(samples));
+    std::size_t at = 0;
+    for (const Span& sp : list) {
+      SpanPlan p;
+      p.in_y = sampler_.locate(1, sp.y_mm, p.hy);
+      p.uniform = p.in_y && sp.count >= min_uniform_span && ux_ && plan_run(sp.x_first_mm, sp.count, p.run);
+      p.at = at;
+      if (p.uniform)
+        for (long q0 = p.run.qb; q0 < p.run.qe; q0 += chunk) {
+          const long m = std::min(chunk, p.run.qe - q0);
+          locate_chunk(*ux_, sp.x_first_mm, q0, m, p.run.first_voxel, pool_t_.data() + at,
+                       pool_v_.data() + at);
+          at += static_cast<std::size_t>(m);
+        }
+      plans_.push_back(p);
+    }
+    planned_list_ = &list;
+  }
+  // Every span of `list` at the current z (the same sums, in the same order, as span()).
+  void spans(const std::vector<Span>& list, double w) {
+    if (planned_list_ != &list) {
+      for (const Span& sp : list) span(sp.y_mm, sp.x_first_mm, sp.count, w);
+      return;
+    }
+    const float kx = static_cast<float>(0.5 * h_ * inv_bin_), kz = static_cast<float>(0.5 * dz_ * inv_bin_);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const Span& sp = list[i];
+      const SpanPlan& p = plans_[i];
+      if (!inside_z_ || !p.in_y) {
+        acc_.out_mm3 += w * static_cast<double>(sp.count);
+        continue;
+      }
+      const DoseSampler::Row row = sampler_.row(p.hy, hz_, kx, kz);
+      if (p.uniform)
+        run_uniform(row, kx, sp.x_first_mm, sp.count, w, p.run, pool_t_.data() + p.at, pool_v_.data() + p.at);
+      else
+        span_located(row, kx, sp.x_first_mm, sp.count, w);
+    }
+  }
   // The column points inside at height v (from < v < to), as runs of lattice neighbours on
   // one row (the points come row by row, x ascending within each run).
   void columns(const std::vector<ColumnPoint>& points, double v, double w) {
@@ -260,6 +310,20 @@ class SubSlab {
   // bit-identical to span_located's). False (nothing done) when the lattice is much coarser
   // than the grid.
   bool span_uniform(const DoseSampler::Row& row, float kx, double x_first, long count, double w) {
+    Run run;
+    if (!plan_run(x_first, count, run)) return false;
+    run_uniform(row, kx, x_first, count, w, run, nullptr, nullptr);
+    return true;
+  }
+  // The samples of a scanline inside the grid's x footprint (one run: the continuous index
+  // is monotonic in q) and the voxel intervals they fall in. False when the lattice is much
+  // coarser than the grid (span_located is then cheaper).
+  struct Run {
+    long qb = 0, qe = 0;
+    int first_voxel = 0;
+    long intervals = 0;
+  };
+  bool plan_run(double x_first, long count, Run& run) const {
     const DoseSampler::Uniform& u = *ux_;
     const double n_last = u.n - 1;
     auto index_at = [&](long q) { return (x_first + static_cast<double>(q) * h_ - u.first_mm) * u.inv_step; };
@@ -267,40 +331,48 @@ class SubSlab {
       const double c = index_at(q);
       return c >= u.lo && c <= u.hi;
     };
-    // The continuous index is monotonic in q, so the samples inside the footprint are one run.
-    long qb = 0, qe = count;
-    while (qb < qe && !inside(qb)) ++qb;
-    while (qe > qb && !inside(qe - 1)) --qe;
+    run = Run{0, count, 0, 0};
+    while (run.qb < run.qe && !inside(run.qb)) ++run.qb;
+    while (run.qe > run.qb && !inside(run.qe - 1)) --run.qe;
     auto voxel = [&](double c) {
       const double cc = c < 0 ? 0 : (c > n_last ? n_last : c);
       const int i0 = static_cast<int>(cc);
       return i0 > u.n - 2 ? u.n - 2 : i0;
     };
-    int first_voxel = 0;
-    if (qe > qb) {
-      const int v0 = voxel(index_at(qb)), v1 = voxel(index_at(qe - 1));
-      first_voxel = std::min(v0, v1);
-      const long intervals = std::abs(v1 - v0) + 1;
-      if (intervals > 4 * (qe - qb) + 7) return false;
-      build_intervals(row, u, kx, first_voxel, intervals);
+    if (run.qe > run.qb) {
+      const int v0 = voxel(index_at(run.qb)), v1 = voxel(index_at(run.qe - 1));
+      run.first_voxel = std::min(v0, v1);
+      run.intervals = std::abs(v1 - v0) + 1;
+      if (run.intervals > 4 * (run.qe - run.qb) + 7) return false;
     }
+    return true;
+  }
+  // The samples of a planned run at the current z. Their voxels and weights t come from
+  // `t`, `v` (located once for all sub-slabs) or, when null, are located chunk by chunk.
+  void run_uniform(const DoseSampler::Row& row, float kx, double x_first, long count, double w,
+                   const Run& run, const float* t, const int* v) {
+    const DoseSampler::Uniform& u = *ux_;
+    if (run.qe > run.qb) build_intervals(row, u, kx, run.first_voxel, run.intervals);
     double sum = 0;
-    for (long q0 = qb; q0 < qe; q0 += chunk) {
-      const long m = std::min(chunk, qe - q0);
-      locate_chunk(u, x_first, q0, m, first_voxel);
-      dose_chunk(m);
+    for (long q0 = run.qb; q0 < run.qe; q0 += chunk) {
+      const long m = std::min(chunk, run.qe - q0);
+      if (t) {
+        dose_chunk(m, t + (q0 - run.qb), v + (q0 - run.qb));
+      } else {
+        locate_chunk(u, x_first, q0, m, run.first_voxel, t_, v_);
+        dose_chunk(m, t_, v_);
+      }
       ramp_chunk(m, w, acc_.first_edge);
       if (lo_edge_ >= 0 && acc_.covers(lo_edge_, hi_edge_))
         scatter_fast(m, sum);
       else
         scatter_checked(m, w, sum);
     }
-    const long in = qe - qb;
+    const long in = run.qe - run.qb;
     acc_.samples += in;
     acc_.in_mm3 += w * static_cast<double>(in);
     acc_.out_mm3 += w * static_cast<double>(count - in);
     acc_.dose_volume_sum += w * sum;
-    return true;
   }
   // What the samples between voxel planes first_voxel + i and + i + 1 share: the dose and
   // its y, z spreads at the first plane and their change to the second, and the x spread²
@@ -319,11 +391,9 @@ class SubSlab {
   }
   // Each sample's voxel (relative to the first node) and weight t, as DoseSampler::locate.
   RTREVIEW_SIMD_CLONES void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m,
-                                         int first_voxel) {
+                                         int first_voxel, float* __restrict t, int* __restrict v) const {
     const double n_last = u.n - 1, h = h_, first_mm = u.first_mm, inv_step = u.inv_step;
     const int n_max = u.n - 2;
-    float* __restrict t = t_;
-    int* __restrict v = v_;
     const double q0_d = static_cast<double>(q0);
     // k as int: int → double converts packed (long → double does not before AVX-512);
     // q0 + k is exact in double either way.
@@ -337,10 +407,8 @@ class SubSlab {
     }
   }
   // Dose and squared spread (bins²) per sample, from its voxel interval.
-  RTREVIEW_SIMD_CLONES void dose_chunk(long m) {
+  RTREVIEW_SIMD_CLONES void dose_chunk(long m, const float* __restrict tt, const int* __restrict v) {
     const Interval* __restrict iv = intervals_.data();
-    const float* __restrict tt = t_;
-    const int* __restrict v = v_;
     double* __restrict dd = d_;
     float* __restrict e2 = e2_;
     for (long k = 0; k < m; ++k) {
@@ -498,6 +566,19 @@ class SubSlab {
     float d0, dx, gy0, dgy, gz0, dgz, exx, unused;  // 32 bytes: one aligned load per field group
   };
   std::vector<Interval> intervals_;
+  // A planned span: its y lookup, and its run on the uniform path with its samples'
+  // voxels and weights at pool_t_, pool_v_[at...].
+  struct SpanPlan {
+    AxisHit hy;
+    bool in_y = false, uniform = false;
+    Run run;
+    std::size_t at = 0;
+  };
+  static constexpr long max_planned_samples = 1L << 20;  // 8 MB of plans per worker at most
+  const std::vector<Span>* planned_list_ = nullptr;
+  std::vector<SpanPlan> plans_;
+  std::vector<float> pool_t_;
+  std::vector<int> pool_v_;
   // Per-sample state of one chunk (span_uniform's passes).
   int v_[chunk], ia_[chunk], ib_[chunk];
   int lo_edge_ = 0, hi_edge_ = 0;  // the chunk's lowest and highest ramp edge
@@ -580,9 +661,10 @@ void run_prism(const RoiJob& job, std::size_t pi, const DoseSampler& sampler, do
   const double dz = plane.thickness_mm() / subslabs;
   const double w = area * dz / static_cast<double>(n);
   SubSlab slab(sampler, acc, h, dz, inv_bin);
+  if (subslabs > 1) slab.plan(spans);
   for (int s = 0; s < subslabs; ++s) {
     slab.at(plane.z_lo_mm + (s + 0.5) * dz);
-    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.spans(spans, w);
   }
   boundary_contours(sampler, plane, plane.z_lo_mm, h, acc);
   boundary_contours(sampler, plane, plane.z_hi_mm, h, acc);
@@ -758,11 +840,12 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
     }
     return;
   }
+  if (subslabs > 1) slab.plan(spans);
   for (int k = 0; k < subslabs; ++k) {
     const double t = (k + 0.5) / subslabs;
     const double w = h * h * dz * ((1 - t) * fa + t * fb);
     slab.at(a.z_mm + t * s);
-    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.spans(spans, w);
     slab.columns(columns, t, w);
   }
 }
@@ -1083,10 +1166,11 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
   const double dz = length / subslabs;
   SubSlab slab(sampler, acc, h, dz, inv_bin);
   const double w = n == 0 ? e.area_mm2 * dz : h * h * dz * f;
+  if (subslabs > 1) slab.plan(spans);
   for (int k = 0; k < subslabs; ++k) {
     const double v = (k + 0.5) * dz;
     slab.at(e.z_mm + dir * v);
-    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.spans(spans, w);
     slab.columns(columns, v, h * h * dz * f);
   }
 }
