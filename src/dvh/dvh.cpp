@@ -586,11 +586,11 @@ class SubSlab {
   double d_[chunk], hb_[chunk], s_[chunk], ja_[chunk], jb_[chunk], ka_[chunk], kb_[chunk];
 };
 
-// The dose at a boundary point joins Dmin/Dmax (extremes of a trilinear dose over a region
-// lie on its boundary; interior samples sit a fraction of a step inside).
-void boundary_point(const DoseSampler& sampler, double x, double y, double z, Accumulator& acc) {
-  AxisHit hx, hy, hz;
-  if (!sampler.locate(0, x, hx) || !sampler.locate(1, y, hy) || !sampler.locate(2, z, hz)) return;
+// The dose at a boundary point (z already located) joins Dmin/Dmax (extremes of a trilinear
+// dose over a region lie on its boundary; interior samples sit a fraction of a step inside).
+void boundary_point_at(const DoseSampler& sampler, double x, double y, const AxisHit& hz, Accumulator& acc) {
+  AxisHit hx, hy;
+  if (!sampler.locate(0, x, hx) || !sampler.locate(1, y, hy)) return;
   double d = sampler.sample(hx, hy, hz);
   if (!std::isfinite(d)) return;
   if (d < 0) d = 0;
@@ -598,9 +598,16 @@ void boundary_point(const DoseSampler& sampler, double x, double y, double z, Ac
   acc.max_gy = std::max(acc.max_gy, d);
 }
 
+void boundary_point(const DoseSampler& sampler, double x, double y, double z, Accumulator& acc) {
+  AxisHit hz;
+  if (sampler.locate(2, z, hz)) boundary_point_at(sampler, x, y, hz, acc);
+}
+
 // Vertices and edges (points no further apart than step) of a plane's contours at height z.
 void boundary_contours(const DoseSampler& sampler, const RoiPlane& plane, double z, double step,
                        Accumulator& acc) {
+  AxisHit hz;
+  if (!sampler.locate(2, z, hz)) return;  // located once: every point shares it
   for (const auto& p : plane.polygons) {
     const std::size_t n = p.x_mm.size();
     for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
@@ -608,7 +615,7 @@ void boundary_contours(const DoseSampler& sampler, const RoiPlane& plane, double
       const int pieces = std::max(1, static_cast<int>(std::ceil(std::sqrt(dx * dx + dy * dy) / step)));
       for (int k = 0; k < pieces; ++k) {
         const double u = static_cast<double>(k) / pieces;
-        boundary_point(sampler, p.x_mm[j] + u * dx, p.y_mm[j] + u * dy, z, acc);
+        boundary_point_at(sampler, p.x_mm[j] + u * dx, p.y_mm[j] + u * dy, hz, acc);
       }
     }
   }
