@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -228,6 +229,56 @@ class SubSlab {
     if (count < min_uniform_span || !ux_ || !span_uniform(row, kx, x_first, count, w))
       span_located(row, kx, x_first, count, w);
   }
+  // A fixed list of spans (a plane's or a gap's) sampled at several heights: the y lookups
+  // and each span's run (its samples' voxels and weights along x) are made once here, as
+  // span() makes them, and spans() replays them at each z. Skipped for lists too long to
+  // keep (spans() then calls span()).
+  void plan(const std::vector<Span>& list) {
+    planned_list_ = nullptr;
+    plans_.clear();
+    long samples = 0;
+    for (const Span& sp : list) samples += sp.count;
+    if (samples > max_planned_samples) return;
+    pool_t_.resize(static_cast<std::size_t>(samples));
+    pool_v_.resize(static_cast<std::size_t>(samples));
+    std::size_t at = 0;
+    for (const Span& sp : list) {
+      SpanPlan p;
+      p.in_y = sampler_.locate(1, sp.y_mm, p.hy);
+      p.uniform = p.in_y && sp.count >= min_uniform_span && ux_ && plan_run(sp.x_first_mm, sp.count, p.run);
+      p.at = at;
+      if (p.uniform)
+        for (long q0 = p.run.qb; q0 < p.run.qe; q0 += chunk) {
+          const long m = std::min(chunk, p.run.qe - q0);
+          locate_chunk(*ux_, sp.x_first_mm, q0, m, p.run.first_voxel, pool_t_.data() + at,
+                       pool_v_.data() + at);
+          at += static_cast<std::size_t>(m);
+        }
+      plans_.push_back(p);
+    }
+    planned_list_ = &list;
+  }
+  // Every span of `list` at the current z (the same sums, in the same order, as span()).
+  void spans(const std::vector<Span>& list, double w) {
+    if (planned_list_ != &list) {
+      for (const Span& sp : list) span(sp.y_mm, sp.x_first_mm, sp.count, w);
+      return;
+    }
+    const float kx = static_cast<float>(0.5 * h_ * inv_bin_), kz = static_cast<float>(0.5 * dz_ * inv_bin_);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const Span& sp = list[i];
+      const SpanPlan& p = plans_[i];
+      if (!inside_z_ || !p.in_y) {
+        acc_.out_mm3 += w * static_cast<double>(sp.count);
+        continue;
+      }
+      const DoseSampler::Row row = sampler_.row(p.hy, hz_, kx, kz);
+      if (p.uniform)
+        run_uniform(row, kx, sp.x_first_mm, sp.count, w, p.run, pool_t_.data() + p.at, pool_v_.data() + p.at);
+      else
+        span_located(row, kx, sp.x_first_mm, sp.count, w);
+    }
+  }
   // The column points inside at height v (from < v < to), as runs of lattice neighbours on
   // one row (the points come row by row, x ascending within each run).
   void columns(const std::vector<ColumnPoint>& points, double v, double w) {
@@ -249,15 +300,30 @@ class SubSlab {
  private:
   static constexpr double max_finite = std::numeric_limits<double>::max();
   static constexpr long chunk = 128;                // samples per pass of span_uniform
-  static constexpr long min_uniform_span = 24;      // measured: shorter spans are faster located
+  static constexpr long min_uniform_span = 12;      // measured: shorter spans are faster located
   static constexpr double int_safe_bins = 1 << 30;  // ramp edges below this convert to int
 
   // A scanline on a uniform x axis, with locate()'s arithmetic but in passes over chunks of
   // samples that the compiler can keep branch-free (and vectorise where the ISA allows):
-  // locate every sample, dose and spread from the voxel-plane nodes, the ramp's edges and
-  // weights, then the histogram updates in sample order (so every sum is bit-identical to
-  // span_located's). False (nothing done) when the lattice is much coarser than the grid.
+  // locate every sample, its dose and spread from the voxel interval it falls in, the ramp's
+  // edges and weights, then the histogram updates in sample order (so every sum is
+  // bit-identical to span_located's). False (nothing done) when the lattice is much coarser
+  // than the grid.
   bool span_uniform(const DoseSampler::Row& row, float kx, double x_first, long count, double w) {
+    Run run;
+    if (!plan_run(x_first, count, run)) return false;
+    run_uniform(row, kx, x_first, count, w, run, nullptr, nullptr);
+    return true;
+  }
+  // The samples of a scanline inside the grid's x footprint (one run: the continuous index
+  // is monotonic in q) and the voxel intervals they fall in. False when the lattice is much
+  // coarser than the grid (span_located is then cheaper).
+  struct Run {
+    long qb = 0, qe = 0;
+    int first_voxel = 0;
+    long intervals = 0;
+  };
+  bool plan_run(double x_first, long count, Run& run) const {
     const DoseSampler::Uniform& u = *ux_;
     const double n_last = u.n - 1;
     auto index_at = [&](long q) { return (x_first + static_cast<double>(q) * h_ - u.first_mm) * u.inv_step; };
@@ -265,65 +331,69 @@ class SubSlab {
       const double c = index_at(q);
       return c >= u.lo && c <= u.hi;
     };
-    // The continuous index is monotonic in q, so the samples inside the footprint are one run.
-    long qb = 0, qe = count;
-    while (qb < qe && !inside(qb)) ++qb;
-    while (qe > qb && !inside(qe - 1)) --qe;
+    run = Run{0, count, 0, 0};
+    while (run.qb < run.qe && !inside(run.qb)) ++run.qb;
+    while (run.qe > run.qb && !inside(run.qe - 1)) --run.qe;
     auto voxel = [&](double c) {
       const double cc = c < 0 ? 0 : (c > n_last ? n_last : c);
       const int i0 = static_cast<int>(cc);
       return i0 > u.n - 2 ? u.n - 2 : i0;
     };
-    int first_voxel = 0;
-    if (qe > qb) {
-      const int v0 = voxel(index_at(qb)), v1 = voxel(index_at(qe - 1));
-      first_voxel = std::min(v0, v1);
-      const long nodes = std::abs(v1 - v0) + 2;
-      if (nodes > 4 * (qe - qb) + 8) return false;
-      nodes_.resize(static_cast<std::size_t>(nodes));
-      for (long i = 0; i < nodes; ++i)
-        nodes_[static_cast<std::size_t>(i)] = sampler_.node(row, (first_voxel + i) * u.stride);
+    if (run.qe > run.qb) {
+      const int v0 = voxel(index_at(run.qb)), v1 = voxel(index_at(run.qe - 1));
+      run.first_voxel = std::min(v0, v1);
+      run.intervals = std::abs(v1 - v0) + 1;
+      if (run.intervals > 4 * (run.qe - run.qb) + 7) return false;
     }
-    double sum = 0, lo = acc_.min_gy, hi = acc_.max_gy;
-    for (long q0 = qb; q0 < qe; q0 += chunk) {
-      const long m = std::min(chunk, qe - q0);
-      locate_chunk(u, x_first, q0, m, first_voxel);
-      dose_chunk(u.per_mm, kx, m);
-      ramp_chunk(m, w);
-      for (long k = 0; k < m; ++k) {
-        const double d = d_[k];
-        sum += d;
-        lo = d < lo ? d : lo;
-        hi = d > hi ? d : hi;
-        const auto ia = static_cast<std::size_t>(static_cast<long>(ka_[k]) - acc_.first_edge),
-                   ib = static_cast<std::size_t>(static_cast<long>(kb_[k]) - acc_.first_edge);
-        const std::size_t size = acc_.slope.size();
-        if (width_[k] > 1e-6 && kb_[k] < int_safe_bins && ia < size && ib < size) [[likely]] {
-          double *slope = acc_.slope.data(), *jump = acc_.jump.data();
-          slope[ia] += s_[k];
-          jump[ia] += ja_[k];
-          slope[ib] -= s_[k];
-          jump[ib] -= jb_[k];
-        } else {
-          acc_.add(d * inv_bin_, hb_[k], w);
-        }
+    return true;
+  }
+  // The samples of a planned run at the current z. Their voxels and weights t come from
+  // `t`, `v` (located once for all sub-slabs) or, when null, are located chunk by chunk.
+  void run_uniform(const DoseSampler::Row& row, float kx, double x_first, long count, double w,
+                   const Run& run, const float* t, const int* v) {
+    const DoseSampler::Uniform& u = *ux_;
+    if (run.qe > run.qb) build_intervals(row, u, kx, run.first_voxel, run.intervals);
+    double sum = 0;
+    for (long q0 = run.qb; q0 < run.qe; q0 += chunk) {
+      const long m = std::min(chunk, run.qe - q0);
+      if (t) {
+        dose_chunk(m, t + (q0 - run.qb), v + (q0 - run.qb));
+      } else {
+        locate_chunk(u, x_first, q0, m, run.first_voxel, t_, v_);
+        dose_chunk(m, t_, v_);
       }
+      ramp_chunk(m, w, acc_.first_edge);
+      if (lo_edge_ >= 0 && acc_.covers(lo_edge_, hi_edge_))
+        scatter_fast(m, sum);
+      else
+        scatter_checked(m, w, sum);
     }
-    const long in = qe - qb;
-    acc_.min_gy = lo, acc_.max_gy = hi;
+    const long in = run.qe - run.qb;
     acc_.samples += in;
     acc_.in_mm3 += w * static_cast<double>(in);
     acc_.out_mm3 += w * static_cast<double>(count - in);
     acc_.dose_volume_sum += w * sum;
-    return true;
+  }
+  // What the samples between voxel planes first_voxel + i and + i + 1 share: the dose and
+  // its y, z spreads at the first plane and their change to the second, and the x spread²
+  // (computed as dose_chunk once did per sample, so the bits are the same).
+  void build_intervals(const DoseSampler::Row& row, const DoseSampler::Uniform& u, float kx, int first_voxel,
+                       long intervals) {
+    intervals_.resize(static_cast<std::size_t>(intervals));
+    DoseSampler::Node n0 = sampler_.node(row, first_voxel * u.stride);
+    for (long i = 0; i < intervals; ++i) {
+      const DoseSampler::Node n1 = sampler_.node(row, (first_voxel + i + 1) * u.stride);
+      const float dx = n1.d - n0.d, ex = dx * u.per_mm * kx;
+      intervals_[static_cast<std::size_t>(i)] = {n0.d,          dx,      n0.gy, n1.gy - n0.gy, n0.gz,
+                                                 n1.gz - n0.gz, ex * ex, 0};
+      n0 = n1;
+    }
   }
   // Each sample's voxel (relative to the first node) and weight t, as DoseSampler::locate.
   RTREVIEW_SIMD_CLONES void locate_chunk(const DoseSampler::Uniform& u, double x_first, long q0, long m,
-                                         int first_voxel) {
+                                         int first_voxel, float* __restrict t, int* __restrict v) const {
     const double n_last = u.n - 1, h = h_, first_mm = u.first_mm, inv_step = u.inv_step;
     const int n_max = u.n - 2;
-    float* __restrict t = t_;
-    int* __restrict v = v_;
     const double q0_d = static_cast<double>(q0);
     // k as int: int → double converts packed (long → double does not before AVX-512);
     // q0 + k is exact in double either way.
@@ -336,38 +406,37 @@ class SubSlab {
       v[k] = i0 - first_voxel;
     }
   }
-  // Dose and squared spread (bins²) per sample, from the two nodes around it.
-  RTREVIEW_SIMD_CLONES void dose_chunk(float per_mm, float kx, long m) {
-    const DoseSampler::Node* __restrict nodes = nodes_.data();
-    const float* __restrict tt = t_;
-    const int* __restrict v = v_;
+  // Dose and squared spread (bins²) per sample, from its voxel interval.
+  RTREVIEW_SIMD_CLONES void dose_chunk(long m, const float* __restrict tt, const int* __restrict v) {
+    const Interval* __restrict iv = intervals_.data();
     double* __restrict dd = d_;
     float* __restrict e2 = e2_;
     for (long k = 0; k < m; ++k) {
-      const DoseSampler::Node& n0 = nodes[v[k]];
-      const DoseSampler::Node& n1 = nodes[v[k] + 1];
-      const float t = tt[k], dx = n1.d - n0.d;
-      const float ex = dx * per_mm * kx, ey = n0.gy + t * (n1.gy - n0.gy), ez = n0.gz + t * (n1.gz - n0.gz);
-      dd[k] = n0.d + t * dx;
-      e2[k] = ex * ex + ey * ey + ez * ez;
+      const Interval& c = iv[v[k]];
+      const float t = tt[k], ey = c.gy0 + t * c.dgy, ez = c.gz0 + t * c.dgz;
+      dd[k] = c.d0 + t * c.dx;
+      e2[k] = c.exx + ey * ey + ez * ez;
     }
   }
-  // The ramp of each sample: its edges ka, kb (bins, as doubles) and slope s and jumps (the
-  // add() arithmetic), all in doubles and selects so that the loop vectorises. A negative
-  // dose counts as 0, a non-finite one as 0 without spread (as span_located). The scatter
-  // takes a ramp when width_ > 1e-6 and kb < int_safe_bins, else add() (same arithmetic).
-  RTREVIEW_SIMD_CLONES void ramp_chunk(long m, double w) {
+  // The ramp of each sample: its edges ka, kb (bins) and slope s and jumps (the add()
+  // arithmetic), in doubles and selects so that the loop vectorises. A negative dose counts
+  // as 0, a non-finite one as 0 without spread (as span_located). Also the edges as indexes
+  // into the histogram (first_edge at the start of the chunk) and their range.
+  RTREVIEW_SIMD_CLONES void ramp_chunk(long m, double w, long first_edge) {
     constexpr double two52 = 4503599627370496.0;  // x + 2⁵² − 2⁵²: x rounded to an integer
     const double inv_bin = inv_bin_;
+    const int first = static_cast<int>(std::clamp(first_edge, 0L, static_cast<long>(int_safe_bins)));
     double* __restrict dd = d_;
     double* __restrict hbv = hb_;
     const float* __restrict e2 = e2_;
-    double* __restrict kav = ka_;
-    double* __restrict kbv = kb_;
     double* __restrict sv = s_;
     double* __restrict jav = ja_;
     double* __restrict jbv = jb_;
-    double* __restrict wv = width_;
+    double* __restrict kav = ka_;
+    double* __restrict kbv = kb_;
+    int* __restrict iav = ia_;
+    int* __restrict ibv = ib_;
+    int lo = static_cast<int>(int_safe_bins), hi = 0;
     for (long k = 0; k < m; ++k) {
       const double d0 = dd[k];
       // The per-axis spreads combined by variance (exact for one axis).
@@ -384,12 +453,53 @@ class SubSlab {
       ka = ka < ac ? ka + 1.0 : ka;
       kb = kb < bc ? kb + 1.0 : kb;
       const double s = w / std::max(b - a, 1e-6);
-      wv[k] = b - a;
-      kav[k] = ka, kbv[k] = kb;
       sv[k] = s;
       jav[k] = s * (ka - a);
       jbv[k] = s * (kb - b);
+      // A point mass takes the lowest edge to −1, so that its chunk fails the range check
+      // and goes through add() (as does an edge past int_safe_bins: no histogram is that long).
+      kav[k] = b - a > 1e-6 ? ka : -1.0;
+      kbv[k] = kb;
     }
+    // The edges as indexes (a separate loop: it vectorises on its own, not mixed with the above).
+    for (long k = 0; k < m; ++k) {
+      const int ika = static_cast<int>(kav[k]), ikb = static_cast<int>(kbv[k]);
+      iav[k] = ika - first;
+      ibv[k] = ikb - first;
+      lo = std::min(lo, ika);
+      hi = std::max(hi, ikb);
+    }
+    lo_edge_ = lo, hi_edge_ = hi;
+  }
+  // The histogram updates of a chunk whose ramps all fall inside the histogram, in sample order.
+  void scatter_fast(long m, double& sum) {
+    double *slope = acc_.slope.data(), *jump = acc_.jump.data();
+    double lo = acc_.min_gy, hi = acc_.max_gy;
+    for (long k = 0; k < m; ++k) {
+      const double d = d_[k];
+      sum += d;
+      lo = d < lo ? d : lo;
+      hi = d > hi ? d : hi;
+      const double s = s_[k];
+      slope[ia_[k]] += s;
+      jump[ia_[k]] += ja_[k];
+      slope[ib_[k]] -= s;
+      jump[ib_[k]] -= jb_[k];
+    }
+    acc_.min_gy = lo, acc_.max_gy = hi;
+  }
+  // The same, sample by sample: a ramp outside the histogram grows it, a point mass (or an
+  // edge past int_safe_bins) goes through add().
+  void scatter_checked(long m, double w, double& sum) {
+    double lo = acc_.min_gy, hi = acc_.max_gy;
+    for (long k = 0; k < m; ++k) {
+      const double d = d_[k];
+      sum += d;
+      lo = d < lo ? d : lo;
+      hi = d > hi ? d : hi;
+      acc_.add(d * inv_bin_, hb_[k], w);  // the same arithmetic as ramp_chunk's
+    }
+    acc_.min_gy = lo, acc_.max_gy = hi;
   }
   // Any axis: each sample located on its own, nodes shared with the previous sample's.
   void span_located(const DoseSampler::Row& row, float kx, double x_first, long count, double w) {
@@ -452,18 +562,35 @@ class SubSlab {
   AxisHit hz_;
   bool inside_z_ = false;
   std::optional<DoseSampler::Uniform> ux_;
-  std::vector<DoseSampler::Node> nodes_;
+  struct Interval {
+    float d0, dx, gy0, dgy, gz0, dgz, exx, unused;  // 32 bytes: one aligned load per field group
+  };
+  std::vector<Interval> intervals_;
+  // A planned span: its y lookup, and its run on the uniform path with its samples'
+  // voxels and weights at pool_t_, pool_v_[at...].
+  struct SpanPlan {
+    AxisHit hy;
+    bool in_y = false, uniform = false;
+    Run run;
+    std::size_t at = 0;
+  };
+  static constexpr long max_planned_samples = 1L << 20;  // 8 MB of plans per worker at most
+  const std::vector<Span>* planned_list_ = nullptr;
+  std::vector<SpanPlan> plans_;
+  std::vector<float> pool_t_;
+  std::vector<int> pool_v_;
   // Per-sample state of one chunk (span_uniform's passes).
-  int v_[chunk];
+  int v_[chunk], ia_[chunk], ib_[chunk];
+  int lo_edge_ = 0, hi_edge_ = 0;  // the chunk's lowest and highest ramp edge
   float t_[chunk], e2_[chunk];
-  double d_[chunk], hb_[chunk], ka_[chunk], kb_[chunk], width_[chunk], s_[chunk], ja_[chunk], jb_[chunk];
+  double d_[chunk], hb_[chunk], s_[chunk], ja_[chunk], jb_[chunk], ka_[chunk], kb_[chunk];
 };
 
-// The dose at a boundary point joins Dmin/Dmax (extremes of a trilinear dose over a region
-// lie on its boundary; interior samples sit a fraction of a step inside).
-void boundary_point(const DoseSampler& sampler, double x, double y, double z, Accumulator& acc) {
-  AxisHit hx, hy, hz;
-  if (!sampler.locate(0, x, hx) || !sampler.locate(1, y, hy) || !sampler.locate(2, z, hz)) return;
+// The dose at a boundary point (z already located) joins Dmin/Dmax (extremes of a trilinear
+// dose over a region lie on its boundary; interior samples sit a fraction of a step inside).
+void boundary_point_at(const DoseSampler& sampler, double x, double y, const AxisHit& hz, Accumulator& acc) {
+  AxisHit hx, hy;
+  if (!sampler.locate(0, x, hx) || !sampler.locate(1, y, hy)) return;
   double d = sampler.sample(hx, hy, hz);
   if (!std::isfinite(d)) return;
   if (d < 0) d = 0;
@@ -471,9 +598,16 @@ void boundary_point(const DoseSampler& sampler, double x, double y, double z, Ac
   acc.max_gy = std::max(acc.max_gy, d);
 }
 
+void boundary_point(const DoseSampler& sampler, double x, double y, double z, Accumulator& acc) {
+  AxisHit hz;
+  if (sampler.locate(2, z, hz)) boundary_point_at(sampler, x, y, hz, acc);
+}
+
 // Vertices and edges (points no further apart than step) of a plane's contours at height z.
 void boundary_contours(const DoseSampler& sampler, const RoiPlane& plane, double z, double step,
                        Accumulator& acc) {
+  AxisHit hz;
+  if (!sampler.locate(2, z, hz)) return;  // located once: every point shares it
   for (const auto& p : plane.polygons) {
     const std::size_t n = p.x_mm.size();
     for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
@@ -481,7 +615,7 @@ void boundary_contours(const DoseSampler& sampler, const RoiPlane& plane, double
       const int pieces = std::max(1, static_cast<int>(std::ceil(std::sqrt(dx * dx + dy * dy) / step)));
       for (int k = 0; k < pieces; ++k) {
         const double u = static_cast<double>(k) / pieces;
-        boundary_point(sampler, p.x_mm[j] + u * dx, p.y_mm[j] + u * dy, z, acc);
+        boundary_point_at(sampler, p.x_mm[j] + u * dx, p.y_mm[j] + u * dy, hz, acc);
       }
     }
   }
@@ -534,9 +668,10 @@ void run_prism(const RoiJob& job, std::size_t pi, const DoseSampler& sampler, do
   const double dz = plane.thickness_mm() / subslabs;
   const double w = area * dz / static_cast<double>(n);
   SubSlab slab(sampler, acc, h, dz, inv_bin);
+  if (subslabs > 1) slab.plan(spans);
   for (int s = 0; s < subslabs; ++s) {
     slab.at(plane.z_lo_mm + (s + 0.5) * dz);
-    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.spans(spans, w);
   }
   boundary_contours(sampler, plane, plane.z_lo_mm, h, acc);
   boundary_contours(sampler, plane, plane.z_hi_mm, h, acc);
@@ -712,11 +847,12 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
     }
     return;
   }
+  if (subslabs > 1) slab.plan(spans);
   for (int k = 0; k < subslabs; ++k) {
     const double t = (k + 0.5) / subslabs;
     const double w = h * h * dz * ((1 - t) * fa + t * fb);
     slab.at(a.z_mm + t * s);
-    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.spans(spans, w);
     slab.columns(columns, t, w);
   }
 }
@@ -1037,10 +1173,11 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
   const double dz = length / subslabs;
   SubSlab slab(sampler, acc, h, dz, inv_bin);
   const double w = n == 0 ? e.area_mm2 * dz : h * h * dz * f;
+  if (subslabs > 1) slab.plan(spans);
   for (int k = 0; k < subslabs; ++k) {
     const double v = (k + 0.5) * dz;
     slab.at(e.z_mm + dir * v);
-    for (const Span& sp : spans) slab.span(sp.y_mm, sp.x_first_mm, sp.count, w);
+    slab.spans(spans, w);
     slab.columns(columns, v, h * h * dz * f);
   }
 }
@@ -1246,9 +1383,10 @@ void run_items(const std::vector<RoiJob>& jobs, std::vector<WorkItem>& items, co
 }
 
 // The ROIs the options select, with their slab stacks (single-plane ROIs borrow the
-// structure set's typical spacing for their slab).
+// structure set's typical spacing for their slab). `beside` runs on the workers too.
 std::vector<const Roi*> selected_rois(const StructureSet& ss, const DvhOptions& options,
-                                      std::vector<RoiSlabs>& slabs) {
+                                      std::vector<RoiSlabs>& slabs,
+                                      const std::function<void()>& beside = {}) {
   std::vector<const Roi*> rois;
   for (const auto& roi : ss.rois) {
     if (!options.roi_names.empty() &&
@@ -1257,8 +1395,13 @@ std::vector<const Roi*> selected_rois(const StructureSet& ss, const DvhOptions& 
     rois.push_back(&roi);
   }
   slabs.assign(rois.size(), {});
-  parallel_for(rois.size(), options.threads,
-               [&](std::size_t i) { slabs[i] = geometry::build_slabs(*rois[i], options.end_caps); });
+  parallel_for(rois.size() + 1, options.threads, [&](std::size_t k) {
+    if (k == 0) {
+      if (beside) beside();
+    } else {
+      slabs[k - 1] = geometry::build_slabs(*rois[k - 1], options.end_caps);
+    }
+  });
   const double fallback = median_spacing_mm(slabs);
   for (std::size_t i = 0; i < rois.size(); ++i)
     if (slabs[i].empty() && rois[i]->has_closed_contours())
@@ -1318,16 +1461,24 @@ std::vector<std::uint64_t> planned_dvh_points(const StructureSet& ss, const Dose
 }
 
 std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, const DvhOptions& options) {
-  std::vector<RoiSlabs> slabs;
-  const std::vector<const Roi*> rois = selected_rois(ss, options, slabs);
-  std::vector<RoiDvh> results(rois.size());
+  // The dose sampler (one pass over the grid for its maximum) is built beside the slab stacks.
   std::string why;
-  const auto sampler = DoseSampler::make(dose, why);
+  std::optional<DoseSampler> sampler;
+  std::vector<RoiSlabs> slabs;
+  const std::vector<const Roi*> rois =
+      selected_rois(ss, options, slabs, [&] { sampler = DoseSampler::make(dose, why); });
+  std::vector<RoiDvh> results(rois.size());
   double bin_width =
       options.bin_width_gy > 0 && std::isfinite(options.bin_width_gy) ? options.bin_width_gy : 0.01;
   if (sampler && sampler->max_dose() / bin_width > static_cast<double>(max_bins))
     bin_width = sampler->max_dose() / static_cast<double>(max_bins);
 
+  // Each ROI's planned work on the workers, then the budget in ROI order.
+  std::vector<std::uint64_t> planned(rois.size(), 0);
+  parallel_for(rois.size(), options.threads, [&](std::size_t i) {
+    if (not_computable(*rois[i], slabs[i], sampler, why).empty())
+      planned[i] = roi_planned_points(slabs[i], *sampler, options);
+  });
   std::vector<std::size_t> computable;
   std::uint64_t budget_left = options.max_points_per_structure_set;
   for (std::size_t i = 0; i < rois.size(); ++i) {
@@ -1338,10 +1489,9 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
     r.volume_cc = slabs[i].volume_mm3() / 1000.0;
     r.not_computed_reason = not_computable(*rois[i], slabs[i], sampler, why);
     if (!r.not_computed_reason.empty()) continue;
-    const std::uint64_t planned = roi_planned_points(slabs[i], *sampler, options);
-    r.not_computed_reason = over_budget(planned, budget_left, ss, options);
+    r.not_computed_reason = over_budget(planned[i], budget_left, ss, options);
     if (!r.not_computed_reason.empty()) continue;
-    budget_left -= planned;
+    budget_left -= planned[i];
     computable.push_back(i);
   }
   std::vector<RoiJob> jobs(computable.size());
