@@ -121,6 +121,15 @@ extern "C" const char* __asan_default_options() {
   return "allocator_may_return_null=1:max_allocation_size_mb=1024";
 }
 
+// DCMTK 3.6.7's DUL_ReceiveAssociationRQ (dulfsm.cc, AE_6_ExamineAssociateRequest) returns on
+// an ill-formed A-ASSOCIATE-RQ without freeing what parseAssociate had built so far (lists,
+// presentation context items: 32-56 bytes each, found by this harness); the caller never
+// receives them, so cannot free them, and `listen` loses that much per malformed association.
+// libdcmnet has no frame pointers, so the fast unwinder's stack of such an allocation is
+// `operator new` and one anonymous libdcmnet frame: matched by module, in this harness only
+// (every other test keeps dcmnet's allocations under leak checking).
+extern "C" const char* __lsan_default_suppressions() { return "leak:libdcmnet.so\n"; }
+
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   (void)harness();
   return 0;
