@@ -73,7 +73,8 @@ std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
         break;
       }
       if (!std::isfinite(m->min_distance_mm)) continue;
-      f.evidence.push_back({"to '" + oar->name + "'", "min distance " + num_unit(m->min_distance_mm, "mm", 1) +
+      f.evidence.push_back({"to '" + oar->name + "'", "min distance " +
+                                                          num_unit(m->min_distance_mm, "mm", 1) +
                                                           ", overlap " + num_unit(m->overlap_cc, "cc", 2)});
       if (m->min_distance_mm < closest_mm) {
         closest_mm = m->min_distance_mm;

@@ -159,7 +159,8 @@ std::vector<std::pair<double, double>> hull_2d(std::vector<std::pair<double, dou
 // point tests every live face, so it costs the face count per point: quadratic at worst.
 std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryBudget& budget) {
   if (pts.size() < 4) return 0.0;
-  if (!budget.spend(4 * static_cast<std::uint64_t>(pts.size()))) return std::nullopt;  // the extreme-point passes
+  if (!budget.spend(4 * static_cast<std::uint64_t>(pts.size())))
+    return std::nullopt;  // the extreme-point passes
   // Deterministic shuffle (expected O(n log n) face updates rather than sweep order's worst case).
   std::uint64_t state = 0x9E3779B97F4A7C15ull;
   for (std::size_t i = pts.size() - 1; i > 0; --i) {
@@ -297,7 +298,8 @@ std::optional<double> slabs_distance_mm(const RoiSlabs& sa, const RoiSlabs& sb, 
     for (std::size_t ib = 0; ib < sb.planes.size(); ++ib)
       if (const double bound2 = pair_bound2(sa.planes[ia], sb.planes[ib]); bound2 < seed_bound2)
         seed_bound2 = bound2, seed_a = ia, seed_b = ib;
-  double best2 = planes_dist2(sa.planes[seed_a], sb.planes[seed_b], std::numeric_limits<double>::infinity(), budget);
+  double best2 =
+      planes_dist2(sa.planes[seed_a], sb.planes[seed_b], std::numeric_limits<double>::infinity(), budget);
   for (std::size_t ia = 0; ia < sa.planes.size(); ++ia)
     for (std::size_t ib = 0; ib < sb.planes.size(); ++ib) {
       if (budget.exhausted()) return std::nullopt;

@@ -37,7 +37,8 @@ struct Harness {
 
   Harness() {
     // In memory where there is a tmpfs: the filing fsyncs every instance and its folder.
-    std::string pattern = fs::is_directory("/dev/shm") ? "/dev/shm/fuzz_listen_XXXXXX" : "/tmp/fuzz_listen_XXXXXX";
+    std::string pattern =
+        fs::is_directory("/dev/shm") ? "/dev/shm/fuzz_listen_XXXXXX" : "/tmp/fuzz_listen_XXXXXX";
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     scratch = pattern;
     fs::create_directories(scratch / ".partial");
@@ -48,14 +49,17 @@ struct Harness {
     rtreview::Result result;
     scp = rtreview::StorageScp::open(options, result);
     if (!scp) throw std::runtime_error("StorageScp::open: " + result.message());
-    sink = [this](const rtreview::ReceivedInstance& instance) { return rtreview::commit_instance(scratch, instance); };
+    sink = [this](const rtreview::ReceivedInstance& instance) {
+      return rtreview::commit_instance(scratch, instance);
+    };
     // Our own loopback listener makes each input's connection; the SCP serves the accepted end.
     listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
     if (::bind(listen_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listen_fd, 4) != 0 || ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        ::listen(listen_fd, 4) != 0 ||
+        ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
       throw std::runtime_error("loopback listener failed");
   }
   ~Harness() {

@@ -33,7 +33,8 @@ PlanSet plan_set_from_file(const std::string& path) {
 TEST(geometry_budget_finding, spent_budget_names_file_and_limit) {
   const CheckReport report = checks_of(plan_set_from_file("/cases/patient7/RS_forged.dcm"), 100);
   const std::string limit_name = "InputLimits::max_geometry_operations_per_structure_set";
-  for (const std::string_view id : {check_id::support_ptv_oar_proximity, check_id::support_target_concavity}) {
+  for (const std::string_view id :
+       {check_id::support_ptv_oar_proximity, check_id::support_target_concavity}) {
     const Finding* f = find(report.findings, id);
     ASSERT_NE(f, nullptr) << id;
     EXPECT_EQ(f->status, Status::info) << id;

@@ -28,7 +28,8 @@ Roi square_stack(double x0, double z0, double dz_mm, int planes) {
   Roi roi;
   for (int k = 0; k < planes; ++k) {
     const double z = z0 + k * dz_mm;
-    roi.contours.push_back({"CLOSED_PLANAR", {{x0, 0, z}, {x0 + 10, 0, z}, {x0 + 10, 10, z}, {x0, 10, z}}, {}});
+    roi.contours.push_back(
+        {"CLOSED_PLANAR", {{x0, 0, z}, {x0 + 10, 0, z}, {x0 + 10, 10, z}, {x0, 10, z}}, {}});
   }
   return roi;
 }
