@@ -80,11 +80,15 @@ class DoseSampler {
   // Interpolated as differences (a + t·(b − a)), so a uniform dose stays exactly uniform.
   Node node(const Row& r, std::ptrdiff_t x_off) const {
     const float* d = dose_ + x_off;
-    const float v00 = d[r.b00], v10 = d[r.b10], v01 = d[r.b01], v11 = d[r.b11];
+    return node_of(r, d[r.b00], d[r.b10], d[r.b01], d[r.b11]);
+  }
+  // The node from the four voxel values around it (for loops that read them themselves).
+  static Node node_of(const Row& r, float v00, float v10, float v01, float v11) {
     const float e0 = v10 - v00, e1 = v11 - v01;
     const float c0 = v00 + r.ty * e0, c1 = v01 + r.ty * e1;
     return {c0 + r.tz * (c1 - c0), (e0 + r.tz * (e1 - e0)) * r.sy, (c1 - c0) * r.sz};
   }
+  const float* dose_data() const { return dose_; }
 
   // A uniform axis with at least two voxels, as locate() sees it: continuous index
   // c = (coord − first) · inv_step, inside for lo ≤ c ≤ hi. For loops that locate many

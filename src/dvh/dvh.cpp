@@ -14,6 +14,9 @@
 #include <optional>
 #include <string>
 #include <thread>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "dvh/dose_sampler.h"
 #include "dvh/work_budget.h"
@@ -59,35 +62,46 @@ inline long ceil_nonnegative(double x) {
 // removes the staircase that point samples leave in the cumulative DVH.
 struct Accumulator {
   long first_edge = 0;
-  std::vector<double> slope, jump;  // slot i is edge first_edge + i; slope in mm³ per bin
+  // Per edge, side by side so that a sample's update of an edge is one two-lane operation:
+  // edge first_edge + i has its slope change (mm³ per bin) at 2i and its value jump at 2i + 1.
+  std::vector<double> sj;
   double in_mm3 = 0, out_mm3 = 0, dose_volume_sum = 0;
   double min_gy = std::numeric_limits<double>::infinity(), max_gy = -std::numeric_limits<double>::infinity();
   long samples = 0;
 
   // Makes edges lo..hi addressable; grows geometrically (amortised O(1)).
+  long edges() const { return static_cast<long>(sj.size() / 2); }
   void ensure(long lo, long hi) {
-    const long size = static_cast<long>(slope.size());
+    const long size = edges();
     if (size == 0) {
       first_edge = lo;
-      slope.assign(static_cast<std::size_t>(hi - lo + 1), 0.0);
-      jump.assign(slope.size(), 0.0);
+      sj.assign(2 * static_cast<std::size_t>(hi - lo + 1), 0.0);
       return;
     }
     if (lo < first_edge) {
       const long new_first = std::max(0L, std::min(lo, first_edge - size));
-      slope.insert(slope.begin(), static_cast<std::size_t>(first_edge - new_first), 0.0);
-      jump.insert(jump.begin(), static_cast<std::size_t>(first_edge - new_first), 0.0);
+      sj.insert(sj.begin(), 2 * static_cast<std::size_t>(first_edge - new_first), 0.0);
       first_edge = new_first;
     }
-    if (hi >= first_edge + static_cast<long>(slope.size())) {
-      const auto n =
-          static_cast<std::size_t>(std::max(hi - first_edge + 1, 2 * static_cast<long>(slope.size())));
-      slope.resize(n, 0.0);
-      jump.resize(n, 0.0);
-    }
+    if (hi >= first_edge + edges())
+      sj.resize(2 * static_cast<std::size_t>(std::max(hi - first_edge + 1, 2 * edges())), 0.0);
   }
-  bool covers(long lo, long hi) const {
-    return lo >= first_edge && hi < first_edge + static_cast<long>(slope.size());
+  bool covers(long lo, long hi) const { return lo >= first_edge && hi < first_edge + edges(); }
+  // Edge k's slope change and jump += (s, j) or −= (s, j): the two sums a two-lane SSE2 add
+  // or subtract makes (each lane one IEEE operation, as the scalar code).
+  [[gnu::always_inline]] static inline void add_at(double* e, double s, double j) {
+#if defined(__SSE2__)
+    _mm_storeu_pd(e, _mm_add_pd(_mm_loadu_pd(e), _mm_set_pd(j, s)));
+#else
+    e[0] += s, e[1] += j;
+#endif
+  }
+  [[gnu::always_inline]] static inline void sub_at(double* e, double s, double j) {
+#if defined(__SSE2__)
+    _mm_storeu_pd(e, _mm_sub_pd(_mm_loadu_pd(e), _mm_set_pd(j, s)));
+#else
+    e[0] -= s, e[1] -= j;
+#endif
   }
   // Volume w (mm³) at dose db (bins, ≥ 0) spread uniformly over db ± hb (bins).
   // Inlined: it is the innermost loop's body.
@@ -99,7 +113,7 @@ struct Accumulator {
       const long k = static_cast<long>(db) + 1;
       if (!covers(k, k)) [[unlikely]]
         ensure(k, k);
-      jump[static_cast<std::size_t>(k - first_edge)] += w;
+      sj[2 * static_cast<std::size_t>(k - first_edge) + 1] += w;
       return;
     }
     const double s = w / (b - a);
@@ -108,19 +122,14 @@ struct Accumulator {
       ensure(ka, kb);
     const std::size_t ia = static_cast<std::size_t>(ka - first_edge),
                       ib = static_cast<std::size_t>(kb - first_edge);
-    slope[ia] += s;
-    jump[ia] += s * (static_cast<double>(ka) - a);
-    slope[ib] -= s;
-    jump[ib] -= s * (static_cast<double>(kb) - b);
+    add_at(&sj[2 * ia], s, s * (static_cast<double>(ka) - a));
+    sub_at(&sj[2 * ib], s, s * (static_cast<double>(kb) - b));
   }
   void merge(const Accumulator& o) {
-    if (!o.slope.empty()) {
-      ensure(o.first_edge, o.first_edge + static_cast<long>(o.slope.size()) - 1);
-      const std::size_t off = static_cast<std::size_t>(o.first_edge - first_edge);
-      for (std::size_t i = 0; i < o.slope.size(); ++i) {
-        slope[off + i] += o.slope[i];
-        jump[off + i] += o.jump[i];
-      }
+    if (!o.sj.empty()) {
+      ensure(o.first_edge, o.first_edge + o.edges() - 1);
+      const std::size_t off = 2 * static_cast<std::size_t>(o.first_edge - first_edge);
+      for (std::size_t i = 0; i < o.sj.size(); ++i) sj[off + i] += o.sj[i];
     }
     in_mm3 += o.in_mm3;
     out_mm3 += o.out_mm3;
@@ -375,18 +384,52 @@ class SubSlab {
     acc_.dose_volume_sum += w * sum;
   }
   // What the samples between voxel planes first_voxel + i and + i + 1 share: the dose and
-  // its y, z spreads at the first plane and their change to the second, and the x spread²
-  // (computed as dose_chunk once did per sample, so the bits are the same).
+  // its y, z spreads at the first plane (its node) and their change to the second, and the x
+  // spread² (DoseSampler::node's arithmetic and the per-sample code's once, so the bits are
+  // the same), in two passes the compiler can vectorise.
   void build_intervals(const DoseSampler::Row& row, const DoseSampler::Uniform& u, float kx, int first_voxel,
                        long intervals) {
-    intervals_.resize(static_cast<std::size_t>(intervals));
-    DoseSampler::Node n0 = sampler_.node(row, first_voxel * u.stride);
-    for (long i = 0; i < intervals; ++i) {
-      const DoseSampler::Node n1 = sampler_.node(row, (first_voxel + i + 1) * u.stride);
-      const float dx = n1.d - n0.d, ex = dx * u.per_mm * kx;
-      intervals_[static_cast<std::size_t>(i)] = {n0.d,          dx,      n0.gy, n1.gy - n0.gy, n0.gz,
-                                                 n1.gz - n0.gz, ex * ex, 0};
-      n0 = n1;
+    const std::size_t nodes = static_cast<std::size_t>(intervals) + 1;
+    if (node_d_.size() < nodes) {
+      for (auto* a : {&node_d_, &node_gy_, &node_gz_, &iv_dx_, &iv_dgy_, &iv_dgz_, &iv_exx_})
+        a->resize(nodes);
+    }
+    const float* d = sampler_.dose_data() + first_voxel * u.stride;
+    if (u.stride == 1)  // the usual x axis: four contiguous rows of voxels
+      node_pass(row, d + row.b00, d + row.b10, d + row.b01, d + row.b11, intervals + 1, node_d_.data(),
+                node_gy_.data(), node_gz_.data());
+    else
+      node_pass_strided(row, d, u.stride, intervals + 1, node_d_.data(), node_gy_.data(), node_gz_.data());
+    interval_pass(intervals, u.per_mm, kx, node_d_.data(), node_gy_.data(), node_gz_.data(), iv_dx_.data(),
+                  iv_dgy_.data(), iv_dgz_.data(), iv_exx_.data());
+  }
+  // DoseSampler::node at n voxel planes, from the four rows of voxels around them (restrict
+  // parameters: the vectoriser needs to know that no store changes a row).
+  RTREVIEW_SIMD_CLONES static void node_pass(DoseSampler::Row r, const float* __restrict p00,
+                                             const float* __restrict p10, const float* __restrict p01,
+                                             const float* __restrict p11, long n, float* __restrict nd,
+                                             float* __restrict gy, float* __restrict gz) {
+    for (long i = 0; i < n; ++i) {
+      const DoseSampler::Node x = DoseSampler::node_of(r, p00[i], p10[i], p01[i], p11[i]);
+      nd[i] = x.d, gy[i] = x.gy, gz[i] = x.gz;
+    }
+  }
+  static void node_pass_strided(DoseSampler::Row r, const float* d, std::ptrdiff_t stride, long n,
+                                float* __restrict nd, float* __restrict gy, float* __restrict gz) {
+    for (long i = 0; i < n; ++i) {
+      const float* p = d + i * stride;
+      const DoseSampler::Node x = DoseSampler::node_of(r, p[r.b00], p[r.b10], p[r.b01], p[r.b11]);
+      nd[i] = x.d, gy[i] = x.gy, gz[i] = x.gz;
+    }
+  }
+  // The change from each node to the next, and the x spread² (½ · ∂d/∂x · h in bins, squared).
+  RTREVIEW_SIMD_CLONES static void interval_pass(long m, float per_mm, float kx, const float* __restrict nd,
+                                                 const float* __restrict gy, const float* __restrict gz,
+                                                 float* __restrict dx, float* __restrict dgy,
+                                                 float* __restrict dgz, float* __restrict exx) {
+    for (long i = 0; i < m; ++i) {
+      const float x = nd[i + 1] - nd[i], ex = x * per_mm * kx;
+      dx[i] = x, dgy[i] = gy[i + 1] - gy[i], dgz[i] = gz[i + 1] - gz[i], exx[i] = ex * ex;
     }
   }
   // Each sample's voxel (relative to the first node) and weight t, as DoseSampler::locate.
@@ -408,14 +451,20 @@ class SubSlab {
   }
   // Dose and squared spread (bins²) per sample, from its voxel interval.
   RTREVIEW_SIMD_CLONES void dose_chunk(long m, const float* __restrict tt, const int* __restrict v) {
-    const Interval* __restrict iv = intervals_.data();
+    const float* nd = node_d_.data();
+    const float* gy = node_gy_.data();
+    const float* gz = node_gz_.data();
+    const float* dx = iv_dx_.data();
+    const float* dgy = iv_dgy_.data();
+    const float* dgz = iv_dgz_.data();
+    const float* exx = iv_exx_.data();
     double* __restrict dd = d_;
     float* __restrict e2 = e2_;
     for (long k = 0; k < m; ++k) {
-      const Interval& c = iv[v[k]];
-      const float t = tt[k], ey = c.gy0 + t * c.dgy, ez = c.gz0 + t * c.dgz;
-      dd[k] = c.d0 + t * c.dx;
-      e2[k] = c.exx + ey * ey + ez * ez;
+      const int i = v[k];
+      const float t = tt[k], ey = gy[i] + t * dgy[i], ez = gz[i] + t * dgz[i];
+      dd[k] = nd[i] + t * dx[i];
+      e2[k] = exx[i] + ey * ey + ez * ez;
     }
   }
   // The ramp of each sample: its edges ka, kb (bins) and slope s and jumps (the add()
@@ -472,21 +521,37 @@ class SubSlab {
     lo_edge_ = lo, hi_edge_ = hi;
   }
   // The histogram updates of a chunk whose ramps all fall inside the histogram, in sample order.
-  void scatter_fast(long m, double& sum) {
-    double *slope = acc_.slope.data(), *jump = acc_.jump.data();
+  RTREVIEW_SIMD_CLONES void scatter_fast(long m, double& sum) {
+    double* sj = acc_.sj.data();
+    double total = sum;
+#if defined(__SSE2__)
+    // minsd(d, lo) is d < lo ? d : lo and maxsd(d, hi) is d > hi ? d : hi, exactly.
+    __m128d lo = _mm_set_sd(acc_.min_gy), hi = _mm_set_sd(acc_.max_gy);
+#else
     double lo = acc_.min_gy, hi = acc_.max_gy;
+#endif
     for (long k = 0; k < m; ++k) {
+#if defined(__SSE2__)
+      const __m128d dv = _mm_load_sd(d_ + k);
+      total += _mm_cvtsd_f64(dv);
+      lo = _mm_min_sd(dv, lo);
+      hi = _mm_max_sd(dv, hi);
+#else
       const double d = d_[k];
-      sum += d;
+      total += d;
       lo = d < lo ? d : lo;
       hi = d > hi ? d : hi;
+#endif
       const double s = s_[k];
-      slope[ia_[k]] += s;
-      jump[ia_[k]] += ja_[k];
-      slope[ib_[k]] -= s;
-      jump[ib_[k]] -= jb_[k];
+      Accumulator::add_at(sj + 2 * static_cast<std::ptrdiff_t>(ia_[k]), s, ja_[k]);
+      Accumulator::sub_at(sj + 2 * static_cast<std::ptrdiff_t>(ib_[k]), s, jb_[k]);
     }
+    sum = total;
+#if defined(__SSE2__)
+    acc_.min_gy = _mm_cvtsd_f64(lo), acc_.max_gy = _mm_cvtsd_f64(hi);
+#else
     acc_.min_gy = lo, acc_.max_gy = hi;
+#endif
   }
   // The same, sample by sample: a ramp outside the histogram grows it, a point mass (or an
   // edge past int_safe_bins) goes through add().
@@ -506,9 +571,9 @@ class SubSlab {
     AxisHit hx;
     DoseSampler::Node n0, n1;  // at the voxel planes at0, at1 around the last sample
     std::ptrdiff_t at0 = -1, at1 = -1;
-    double *slope = acc_.slope.data(), *jump = acc_.jump.data();
+    double* sj = acc_.sj.data();
     long first = acc_.first_edge;
-    std::size_t size = acc_.slope.size();
+    std::size_t size = static_cast<std::size_t>(acc_.edges());
     long inside = 0;
     double sum = 0, lo = acc_.min_gy, hi = acc_.max_gy;
     for (long q = 0; q < count; ++q) {
@@ -540,13 +605,11 @@ class SubSlab {
       const auto ia = static_cast<std::size_t>(ka - first), ib = static_cast<std::size_t>(kb - first);
       if (b - a > 1e-6 && ia < size && ib < size) [[likely]] {
         const double s = w / (b - a);
-        slope[ia] += s;
-        jump[ia] += s * (static_cast<double>(ka) - a);
-        slope[ib] -= s;
-        jump[ib] -= s * (static_cast<double>(kb) - b);
+        Accumulator::add_at(sj + 2 * ia, s, s * (static_cast<double>(ka) - a));
+        Accumulator::sub_at(sj + 2 * ib, s, s * (static_cast<double>(kb) - b));
       } else {
         acc_.add(db, hb, w);
-        slope = acc_.slope.data(), jump = acc_.jump.data(), first = acc_.first_edge, size = acc_.slope.size();
+        sj = acc_.sj.data(), first = acc_.first_edge, size = static_cast<std::size_t>(acc_.edges());
       }
     }
     acc_.min_gy = lo, acc_.max_gy = hi;
@@ -562,10 +625,9 @@ class SubSlab {
   AxisHit hz_;
   bool inside_z_ = false;
   std::optional<DoseSampler::Uniform> ux_;
-  struct Interval {
-    float d0, dx, gy0, dgy, gz0, dgz, exx, unused;  // 32 bytes: one aligned load per field group
-  };
-  std::vector<Interval> intervals_;
+  // The nodes of the voxel planes a run passes, and per interval between two of them the
+  // changes and the x spread² (build_intervals).
+  std::vector<float> node_d_, node_gy_, node_gz_, iv_dx_, iv_dgy_, iv_dgz_, iv_exx_;
   // A planned span: its y lookup, and its run on the uniform path with its samples'
   // voxels and weights at pool_t_, pool_v_[at...].
   struct SpanPlan {
@@ -1230,13 +1292,13 @@ void finalize(const Accumulator& acc, double bin_width_gy, RoiDvh& out) {
   out.max_gy = acc.max_gy;
   out.mean_gy = acc.dose_volume_sum / acc.in_mm3;
   // F at each edge (volume below it), then V = total − F, kept within [0, total] and non-increasing.
-  const std::size_t n = acc.slope.size();
+  const std::size_t n = static_cast<std::size_t>(acc.edges());
   std::vector<double> f(n + 1, 0.0);
   double running_slope = 0, value = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    value += acc.jump[i];
+    value += acc.sj[2 * i + 1];
     f[i] = value;
-    running_slope += acc.slope[i];
+    running_slope += acc.sj[2 * i];
     value += running_slope;
   }
   f[n] = value;
