@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -828,21 +829,56 @@ bool joined(const RoiPlane& lower, const RoiPlane& upper) {
   return std::abs(lower.z_hi_mm - upper.z_lo_mm) < 1e-6;
 }
 
-// Where the signed distance, a cubic Hermite in t ∈ [0, 1] from d(0) = da, d(1) = db (of
-// opposite signs) and tangents ta, tb, crosses zero: a Catmull-Rom interpolation of the
-// shape, which follows a sphere's curved profile where a linear one cuts a chord.
-double crossing(double da, double db, double ta, double tb) {
-  auto d = [&](double t) {
-    const double t2 = t * t, t3 = t2 * t;
-    return (2 * t3 - 3 * t2 + 1) * da + (t3 - 2 * t2 + t) * ta + (-2 * t3 + 3 * t2) * db + (t3 - t2) * tb;
-  };
-  if (!(da * db < 0)) return da - db != 0 ? std::clamp(da / (da - db), 0.0, 1.0) : 0.5;
-  double lo = 0, hi = 1;
+// Four doubles in one vector (GCC/clang vector extension): each operation is the IEEE
+// operation on every lane, so a lane computes the bits the scalar code would.
+using Double4 = double __attribute__((vector_size(32)));
+using Mask4 = decltype(Double4{} > 0);  // lanes of all ones (true) or zeros
+
+// Four bisections at once (one per lane) for where the signed distance between two planes
+// crosses zero: a cubic Hermite in t ∈ [0, 1] from d(0) = da, d(1) = db (of opposite signs)
+// and tangents ta, tb, a Catmull-Rom interpolation of the shape, which follows a sphere's
+// curved profile where a linear one cuts a chord.
+RTREVIEW_SIMD_CLONES void bisect4(const double* da_in, const double* db_in, const double* ta_in,
+                                  const double* tb_in, double* t) {
+  Double4 da, db, ta, tb;
+  std::memcpy(&da, da_in, sizeof da), std::memcpy(&db, db_in, sizeof db);
+  std::memcpy(&ta, ta_in, sizeof ta), std::memcpy(&tb, tb_in, sizeof tb);
+  Double4 lo = {0, 0, 0, 0}, hi = {1, 1, 1, 1};
+  const Mask4 positive = da > 0;
   for (int it = 0; it < 24; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    ((d(mid) > 0) == (da > 0) ? lo : hi) = mid;
+    const Double4 mid = 0.5 * (lo + hi), t2 = mid * mid, t3 = t2 * mid;
+    const Double4 d = (2.0 * t3 - 3.0 * t2 + 1.0) * da + (t3 - 2.0 * t2 + mid) * ta +
+                      (-2.0 * t3 + 3.0 * t2) * db + (t3 - t2) * tb;
+    const Mask4 same = (d > 0) == positive;  // mid becomes lo, else hi
+    lo = reinterpret_cast<Double4>((reinterpret_cast<Mask4>(mid) & same) |
+                                   (reinterpret_cast<Mask4>(lo) & ~same));
+    hi = reinterpret_cast<Double4>((reinterpret_cast<Mask4>(hi) & same) |
+                                   (reinterpret_cast<Mask4>(mid) & ~same));
   }
-  return 0.5 * (lo + hi);
+  const Double4 out = 0.5 * (lo + hi);
+  std::memcpy(t, &out, sizeof out);
+}
+
+// Where the signed distance crosses zero, for n points (t[i] from da[i], db[i], ta[i], tb[i]):
+// by bisection where da and db have opposite signs, else where the chord does.
+void crossings(std::size_t n, const double* da, const double* db, const double* ta, const double* tb,
+               double* t) {
+  std::vector<std::size_t> bracketed;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (da[i] * db[i] < 0)
+      bracketed.push_back(i);
+    else
+      t[i] = da[i] - db[i] != 0 ? std::clamp(da[i] / (da[i] - db[i]), 0.0, 1.0) : 0.5;
+  }
+  for (std::size_t k = 0; k < bracketed.size(); k += 4) {
+    double a[4], b[4], pa[4], pb[4], out[4];
+    for (std::size_t l = 0; l < 4; ++l) {  // a short last group repeats its last point
+      const std::size_t i = bracketed[std::min(k + l, bracketed.size() - 1)];
+      a[l] = da[i], b[l] = db[i], pa[l] = ta[i], pb[l] = tb[i];
+    }
+    bisect4(a, b, pa, pb, out);
+    for (std::size_t l = 0; l < 4 && k + l < bracketed.size(); ++l) t[bracketed[k + l]] = out[l];
+  }
 }
 
 // The gap between adjacent planes a and a + 1, interpolated by signed distance.
@@ -860,6 +896,7 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
   const PlaneRows* rows_above = has_above ? &cache.get(job, ia + 2, xs) : nullptr;
   std::vector<Span> spans;
   std::vector<ColumnPoint> columns;
+  std::vector<double> cross_da, cross_db, cross_ta, cross_tb;  // per column point
   std::vector<Range> both, only_a, only_b;
   const long na = rows_a.count, nb = rows_b.count;
   const long j_lo = std::min(rows_a.j_lo, rows_b.j_lo), j_hi = std::max(rows_a.j_hi, rows_b.j_hi);
@@ -891,10 +928,17 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
             ta = s * (db - signed_at(ia - 1, *rows_below, q, x)) / (b.z_mm - planes[ia - 1].z_mm);
           if (curved && rows_above)
             tb = s * (signed_at(ia + 2, *rows_above, q, x) - da) / (planes[ia + 2].z_mm - a.z_mm);
-          const double t = crossing(da, db, ta, tb);
-          columns.push_back(side == 0 ? ColumnPoint{x, y, 0.0, t} : ColumnPoint{x, y, t, 1.0});
-          boundary_point(sampler, x, y, a.z_mm + t * s, acc);
+          // The crossing t is filled in below, for all points at once (the -1).
+          columns.push_back(side == 0 ? ColumnPoint{x, y, 0.0, -1.0} : ColumnPoint{x, y, -1.0, 1.0});
+          cross_da.push_back(da), cross_db.push_back(db), cross_ta.push_back(ta), cross_tb.push_back(tb);
         }
+  }
+  std::vector<double> ts(columns.size());
+  crossings(columns.size(), cross_da.data(), cross_db.data(), cross_ta.data(), cross_tb.data(), ts.data());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    ColumnPoint& c = columns[i];
+    (c.from < 0 ? c.from : c.to) = ts[i];
+    boundary_point(sampler, c.x_mm, c.y_mm, a.z_mm + ts[i] * s, acc);
   }
   const double fa = area_scale(a.area_mm2, na, h), fb = area_scale(b.area_mm2, nb, h);
   boundary_contours(sampler, a, a.z_mm, h, acc);
