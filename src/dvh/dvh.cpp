@@ -220,8 +220,9 @@ double area_scale(double area_mm2, long count, double h) {
 // Accumulates the samples of one sub-slab at height z: whole spans and single points.
 class SubSlab {
  public:
-  SubSlab(const DoseSampler& sampler, Accumulator& acc, double h, double dz, double inv_bin)
-      : sampler_(sampler), acc_(acc), h_(h), dz_(dz), inv_bin_(inv_bin), ux_(sampler.uniform(0)) {}
+  struct Scratch;
+  SubSlab(const DoseSampler& sampler, Accumulator& acc, double h, double dz, double inv_bin,
+          Scratch& scratch);
   bool at(double z) {
     inside_z_ = sampler_.locate(2, z, hz_);
     return inside_z_;
@@ -626,9 +627,6 @@ class SubSlab {
   AxisHit hz_;
   bool inside_z_ = false;
   std::optional<DoseSampler::Uniform> ux_;
-  // The nodes of the voxel planes a run passes, and per interval between two of them the
-  // changes and the x spread² (build_intervals).
-  std::vector<float> node_d_, node_gy_, node_gz_, iv_dx_, iv_dgy_, iv_dgz_, iv_exx_;
   // A planned span: its y lookup, and its run on the uniform path with its samples'
   // voxels and weights at pool_t_, pool_v_[at...].
   struct SpanPlan {
@@ -637,17 +635,50 @@ class SubSlab {
     Run run;
     std::size_t at = 0;
   };
+
+ public:
+  // The buffers of a worker's sub-slabs, kept from one segment to the next (no allocation,
+  // zeroing or page faults per segment): the nodes of the voxel planes a run passes and per
+  // interval between two of them the changes and the x spread² (build_intervals); the plans.
+  struct Scratch {
+    std::vector<float> node_d, node_gy, node_gz, iv_dx, iv_dgy, iv_dgz, iv_exx;
+    std::vector<SpanPlan> plans;
+    std::vector<float> pool_t;
+    std::vector<int> pool_v;
+  };
+
+ private:
+  std::vector<float>&node_d_, &node_gy_, &node_gz_, &iv_dx_, &iv_dgy_, &iv_dgz_, &iv_exx_;
   static constexpr long max_planned_samples = 1L << 20;  // 8 MB of plans per worker at most
   const std::vector<Span>* planned_list_ = nullptr;
-  std::vector<SpanPlan> plans_;
-  std::vector<float> pool_t_;
-  std::vector<int> pool_v_;
+  std::vector<SpanPlan>& plans_;
+  std::vector<float>& pool_t_;
+  std::vector<int>& pool_v_;
   // Per-sample state of one chunk (span_uniform's passes).
   int v_[chunk], ia_[chunk], ib_[chunk];
   int lo_edge_ = 0, hi_edge_ = 0;  // the chunk's lowest and highest ramp edge
   float t_[chunk], e2_[chunk];
   double d_[chunk], hb_[chunk], s_[chunk], ja_[chunk], jb_[chunk], ka_[chunk], kb_[chunk];
 };
+
+SubSlab::SubSlab(const DoseSampler& sampler, Accumulator& acc, double h, double dz, double inv_bin,
+                 Scratch& scratch)
+    : sampler_(sampler),
+      acc_(acc),
+      h_(h),
+      dz_(dz),
+      inv_bin_(inv_bin),
+      ux_(sampler.uniform(0)),
+      node_d_(scratch.node_d),
+      node_gy_(scratch.node_gy),
+      node_gz_(scratch.node_gz),
+      iv_dx_(scratch.iv_dx),
+      iv_dgy_(scratch.iv_dgy),
+      iv_dgz_(scratch.iv_dgz),
+      iv_exx_(scratch.iv_exx),
+      plans_(scratch.plans),
+      pool_t_(scratch.pool_t),
+      pool_v_(scratch.pool_v) {}
 
 // The dose at a boundary point (z already located) joins Dmin/Dmax (extremes of a trilinear
 // dose over a region lie on its boundary; interior samples sit a fraction of a step inside).
@@ -713,7 +744,8 @@ int subslab_count(const RoiJob& job, double thickness) {
 
 // One plane's prism slab (no interpolation).
 void run_prism(const RoiJob& job, std::size_t pi, const DoseSampler& sampler, double inv_bin,
-               Accumulator& acc, std::vector<double>& xs, std::vector<Span>& spans) {
+               Accumulator& acc, std::vector<double>& xs, std::vector<Span>& spans,
+               SubSlab::Scratch& scratch) {
   const RoiPlane& plane = job.slabs.planes[pi];
   const double h = job.h_mm;
   long n = plane_spans(job, plane, xs, spans);
@@ -730,7 +762,7 @@ void run_prism(const RoiJob& job, std::size_t pi, const DoseSampler& sampler, do
   const int subslabs = subslab_count(job, plane.thickness_mm());
   const double dz = plane.thickness_mm() / subslabs;
   const double w = area * dz / static_cast<double>(n);
-  SubSlab slab(sampler, acc, h, dz, inv_bin);
+  SubSlab slab(sampler, acc, h, dz, inv_bin, scratch);
   if (subslabs > 1) slab.plan(spans);
   for (int s = 0; s < subslabs; ++s) {
     slab.at(plane.z_lo_mm + (s + 0.5) * dz);
@@ -883,7 +915,7 @@ void crossings(std::size_t n, const double* da, const double* db, const double* 
 
 // The gap between adjacent planes a and a + 1, interpolated by signed distance.
 void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, double inv_bin, Accumulator& acc,
-             std::vector<double>& xs, RowCache& cache) {
+             std::vector<double>& xs, RowCache& cache, SubSlab::Scratch& scratch) {
   const RoiPlane& a = job.slabs.planes[ia];
   const RoiPlane& b = job.slabs.planes[ia + 1];
   const double h = job.h_mm, s = b.z_mm - a.z_mm;
@@ -944,7 +976,7 @@ void run_gap(const RoiJob& job, std::size_t ia, const DoseSampler& sampler, doub
   boundary_contours(sampler, a, a.z_mm, h, acc);
   const int subslabs = subslab_count(job, s);
   const double dz = s / subslabs;
-  SubSlab slab(sampler, acc, h, dz, inv_bin);
+  SubSlab slab(sampler, acc, h, dz, inv_bin, scratch);
   if (na + nb == 0) {  // both planes smaller than the lattice: their mean area at a's centre
     const Span c = centre_span(a);
     for (int k = 0; k < subslabs; ++k) {
@@ -1083,6 +1115,7 @@ struct CapContext {
   const DoseSampler& sampler;
   double inv_bin;
   Accumulator& acc;
+  SubSlab::Scratch& scratch;
   const RoiPlane& end() const { return job.slabs.planes[ie]; }
 };
 
@@ -1185,7 +1218,7 @@ double rounded_cap(const CapContext& cx, const std::vector<std::size_t>& inward,
     const double w_total = e.area_mm2 * 0.5 * L;  // a paraboloid-like tip: ½ base × height
     const int subslabs = subslab_count(cx.job, 0.5 * L);
     const double dz = 0.5 * L / subslabs;
-    SubSlab slab(cx.sampler, cx.acc, h, dz, cx.inv_bin);
+    SubSlab slab(cx.sampler, cx.acc, h, dz, cx.inv_bin, cx.scratch);
     for (int k = 0; k < subslabs; ++k) {
       slab.at(e.z_mm + cx.dir * (k + 0.5) * dz);
       slab.span(y, x, 1, w_total / subslabs);
@@ -1243,8 +1276,8 @@ void flat_cap_growth(const CapContext& cx, std::size_t inner, double half, RowCa
 
 // The end cap beyond plane e (dir +1 above, −1 below), closed by the trend of the end contours.
 void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& sampler, double inv_bin,
-             Accumulator& acc, std::vector<double>& xs, RowCache& cache) {
-  const CapContext cx{job, ie, dir, sampler, inv_bin, acc};
+             Accumulator& acc, std::vector<double>& xs, RowCache& cache, SubSlab::Scratch& scratch) {
+  const CapContext cx{job, ie, dir, sampler, inv_bin, acc, scratch};
   const auto& planes = job.slabs.planes;
   const RoiPlane& e = planes[ie];
   const double h = job.h_mm;
@@ -1277,7 +1310,7 @@ void run_cap(const RoiJob& job, std::size_t ie, int dir, const DoseSampler& samp
   }
   const int subslabs = subslab_count(job, length);
   const double dz = length / subslabs;
-  SubSlab slab(sampler, acc, h, dz, inv_bin);
+  SubSlab slab(sampler, acc, h, dz, inv_bin, scratch);
   const double w = n == 0 ? e.area_mm2 * dz : h * h * dz * f;
   if (subslabs > 1) slab.plan(spans);
   for (int k = 0; k < subslabs; ++k) {
@@ -1296,17 +1329,18 @@ void run_item(const RoiJob& job, const DoseSampler& sampler, double bin_width_gy
   std::vector<double> xs;
   std::vector<Span> spans;
   RowCache cache;
+  SubSlab::Scratch scratch;
   for (std::size_t si = item.segment_begin; si < item.segment_end; ++si) {
     const Segment& seg = job.segments[si];
     switch (seg.kind) {
       case Segment::Kind::prism:
-        run_prism(job, seg.plane, sampler, inv_bin, acc, xs, spans);
+        run_prism(job, seg.plane, sampler, inv_bin, acc, xs, spans, scratch);
         break;
       case Segment::Kind::gap:
-        run_gap(job, seg.plane, sampler, inv_bin, acc, xs, cache);
+        run_gap(job, seg.plane, sampler, inv_bin, acc, xs, cache, scratch);
         break;
       case Segment::Kind::cap:
-        run_cap(job, seg.plane, seg.dir, sampler, inv_bin, acc, xs, cache);
+        run_cap(job, seg.plane, seg.dir, sampler, inv_bin, acc, xs, cache, scratch);
         break;
     }
   }
