@@ -338,8 +338,8 @@ std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryB
       }
     // Dead faces are only ever skipped, so dropping them (the live ones keep their order)
     // changes no result; dropping them once they are half the list keeps each point's
-    // visibility scan proportional to the live hull. The drop reads the list and the blocks
-    // are made anew from the live faces.
+    // visibility scan proportional to the live hull. The drop reads the list, and the bins
+    // are filled anew from the live faces.
     dead += visible.size();
     if (2 * dead > faces.size()) {
       if (!budget.spend(2 * faces.size())) return std::nullopt;
