@@ -38,10 +38,11 @@ struct Bounds3 {
 std::optional<Bounds3> roi_bounds(const Roi& roi);
 
 // A work allowance for the supporting geometry below, in elementary operations (a point to
-// segment distance, a lattice point of an overlap, a convex-hull face test, a contour point
-// read into slabs). Their cost is not linear in the input: distances compare the vertices of
-// one plane with the edges of another, the hull tests every face for every point, so a
-// forged structure set within InputLimits::max_contour_points could take hours. A caller
+// segment distance, an edge-grid cell or edge read, a lattice point of an overlap, a
+// convex-hull face test, a contour point read into slabs). Their cost is not linear in the
+// input: distances compare the vertices of one plane with the edges of another near them,
+// the hull tests the faces that may face each point, so a forged structure set within
+// InputLimits::max_contour_points could take hours. A caller
 // gives one budget to a batch of calls (InputLimits::max_geometry_operations_per_structure_set);
 // a call that runs out stops and returns nullopt, and every later call on the spent budget
 // returns nullopt at once. Deterministic: the count does not depend on time or threads.

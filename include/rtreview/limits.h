@@ -47,8 +47,9 @@ struct InputLimits {
   // each of the two checks: 2^30 = 1.07 G, some 3 s at the ~3 ns an operation takes. Unlike
   // the DVH's, this work cannot be known before it is done (pruning decides it), so it is
   // counted as it goes, and a check past the limit reports what it finished and that the
-  // rest was not computed. Largest real count: 127 M, the benchmark case's PTV–OAR pairs
-  // (tests/corpus/test_corpus_geometry_budget.cpp keeps every real set 8 times inside).
+  // rest was not computed. Largest real count: 36 M, the benchmark case's PTV convex hull
+  // (127 M before the hull's face bins and the distances' edge grids;
+  // tests/corpus/test_corpus_geometry_budget.cpp keeps every real set 8 times inside).
   std::uint64_t max_geometry_operations_per_structure_set = std::uint64_t{1} << 30;
 };
 

@@ -2,18 +2,22 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "geometry/edge_grid.h"
 #include "geometry/slabs.h"
 
 namespace rtreview {
 namespace {
 
+using geometry::EdgeGrid;
 using geometry::RoiPlane;
 using geometry::RoiSlabs;
 
@@ -35,42 +39,55 @@ std::uint64_t vertices_of(const RoiPlane& plane) {
   return n;
 }
 
+// Crossings held at once by the overlap lattice, per plane: rows are read in blocks of at
+// most this many over the plane's edges (one row at a time past it), so a forged plane of
+// many edges spanning every row costs no more memory than a row of its crossings.
+constexpr std::uint64_t kMaxLatticeCrossings = std::uint64_t{1} << 20;
+
 // Area of the intersection of two planes' regions, sampled on a lattice over the
 // intersection of their bounding boxes (≤ 512 × 512 points, ≥ 64 across the short side).
-// Costs its lattice points plus each row's crossings with both planes' edges.
+// Costs its lattice points, both planes' edges for each block of rows (scanline_rows) and
+// the crossings found.
 std::optional<double> intersection_area_mm2(const RoiPlane& a, const RoiPlane& b, GeometryBudget& budget) {
   const double x0 = std::max(a.x_min_mm, b.x_min_mm), x1 = std::min(a.x_max_mm, b.x_max_mm);
   const double y0 = std::max(a.y_min_mm, b.y_min_mm), y1 = std::min(a.y_max_mm, b.y_max_mm);
   if (!(x1 > x0 && y1 > y0)) return 0.0;
   const double h = std::max(std::min(x1 - x0, y1 - y0) / 64.0, std::max(x1 - x0, y1 - y0) / 512.0);
   const int nx = static_cast<int>(std::ceil((x1 - x0) / h)), ny = static_cast<int>(std::ceil((y1 - y0) / h));
+  const std::uint64_t edges_a = vertices_of(a), edges_b = vertices_of(b);
   const auto rows = static_cast<std::uint64_t>(ny);
-  if (!budget.spend(rows * static_cast<std::uint64_t>(nx) + rows * (vertices_of(a) + vertices_of(b))))
+  const std::uint64_t block = std::clamp<std::uint64_t>(
+      kMaxLatticeCrossings / std::max({edges_a, edges_b, std::uint64_t{1}}), 1, rows);
+  const std::uint64_t blocks = (rows + block - 1) / block;
+  if (!budget.spend(rows * static_cast<std::uint64_t>(nx) + blocks * (edges_a + edges_b)))
     return std::nullopt;
   std::vector<double> xa, xb;
+  std::vector<std::size_t> row_a, row_b;
   long count = 0;
-  for (int j = 0; j < ny; ++j) {
-    const double y = y0 + (j + 0.5) * h;
-    geometry::scanline_crossings(a, y, xa);
-    geometry::scanline_crossings(b, y, xb);
-    if (xa.empty() || xb.empty()) continue;
-    for (int i = 0; i < nx; ++i) {
-      const double x = x0 + (i + 0.5) * h;
-      const bool in_a = (std::upper_bound(xa.begin(), xa.end(), x) - xa.begin()) % 2 == 1;
-      const bool in_b = (std::upper_bound(xb.begin(), xb.end(), x) - xb.begin()) % 2 == 1;
-      count += in_a && in_b;
+  for (long j_lo = 0; j_lo < ny; j_lo += static_cast<long>(block)) {
+    const long j_hi = std::min(j_lo + static_cast<long>(block), static_cast<long>(ny)) - 1;
+    // Every row's crossings of the block at once (the values scanline_crossings gives row by row).
+    geometry::scanline_rows(a, y0, h, j_lo, j_hi, xa, row_a);
+    geometry::scanline_rows(b, y0, h, j_lo, j_hi, xb, row_b);
+    if (!budget.spend(xa.size() + xb.size())) return std::nullopt;
+    for (long j = j_lo; j <= j_hi; ++j) {
+      const auto r = static_cast<std::size_t>(j - j_lo);
+      const auto a0 = xa.begin() + static_cast<std::ptrdiff_t>(row_a[r]),
+                 a1 = xa.begin() + static_cast<std::ptrdiff_t>(row_a[r + 1]);
+      const auto b0 = xb.begin() + static_cast<std::ptrdiff_t>(row_b[r]),
+                 b1 = xb.begin() + static_cast<std::ptrdiff_t>(row_b[r + 1]);
+      if (a0 == a1 || b0 == b1) continue;
+      // x grows along the row, so the crossings at or left of x are counted by moving cursors.
+      auto pa = a0, pb = b0;
+      for (int i = 0; i < nx; ++i) {
+        const double x = x0 + (i + 0.5) * h;
+        while (pa != a1 && *pa <= x) ++pa;
+        while (pb != b1 && *pb <= x) ++pb;
+        count += (pa - a0) % 2 == 1 && (pb - b0) % 2 == 1;
+      }
     }
   }
   return static_cast<double>(count) * h * h;
-}
-
-double point_segment_dist2(double px, double py, double ax, double ay, double bx, double by) {
-  const double dx = bx - ax, dy = by - ay;
-  const double len2 = dx * dx + dy * dy;
-  double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0.0;
-  t = std::clamp(t, 0.0, 1.0);
-  const double ex = ax + t * dx - px, ey = ay + t * dy - py;
-  return ex * ex + ey * ey;
 }
 
 struct Box2 {
@@ -82,51 +99,34 @@ struct Box2 {
 };
 
 // Squared in-plane distance from a's vertices to b's region (0 inside) and boundary, for a
-// pair of planes dz2 apart (squared) when the best pair so far is best2: a vertex or one of
-// b's polygons whose bounding box lies so far that dz2 + its distance >= best2 (or beyond the
+// pair of planes dz2 apart (squared) when the best pair so far is best2: a vertex, or a cell
+// of b's edge grid, whose box lies so far that dz2 + its distance >= best2 (or beyond the
 // best of this call) cannot lower the minimum and is skipped. The result is exact whenever
 // dz2 + it < best2, and otherwise >= best2 − dz2, so min(best2, dz2 + result) never changes.
 // The skip tests keep a slack far above the rounding of point_segment_dist2, so a skipped
 // vertex is never one whose computed distance would have been the minimum.
-// Costs a's vertices and b's edges (the boxes), then b's polygons for each vertex not
-// skipped, b's edges for each vertex tested for containment and each polygon measured; it
-// returns early, with no meaning, once the budget is spent.
-double vertices_to_plane_dist2(const RoiPlane& a, const RoiPlane& b, double dz2, double best2,
-                               GeometryBudget& budget) {
+// Costs a's vertices (the box tests), then for each vertex not skipped the cells and edges
+// of b's grid its inside test and nearest-edge search read; it returns early, with no
+// meaning, once the budget is spent.
+double vertices_to_plane_dist2(const RoiPlane& a, const RoiPlane& b, const EdgeGrid& b_edges, double dz2,
+                               double best2, GeometryBudget& budget) {
   constexpr double slack_mm2 = 1e-9;
-  auto beyond = [&](double to_box, double best) {
+  double best = std::numeric_limits<double>::infinity();
+  auto beyond = [&](double to_box) {
     return to_box >= best + slack_mm2 || dz2 + to_box >= best2 + slack_mm2;
   };
-  const std::uint64_t b_edges = vertices_of(b);
-  if (!budget.spend(vertices_of(a) + b_edges)) return 0.0;
+  if (!budget.spend(vertices_of(a))) return 0.0;
   const Box2 b_box{b.x_min_mm, b.x_max_mm, b.y_min_mm, b.y_max_mm};
-  std::vector<Box2> boxes;
-  boxes.reserve(b.polygons.size());
-  for (const auto& pb : b.polygons) {
-    Box2 box{INFINITY, -INFINITY, INFINITY, -INFINITY};
-    for (std::size_t i = 0; i < pb.x_mm.size(); ++i) {
-      box.x0 = std::min(box.x0, pb.x_mm[i]), box.x1 = std::max(box.x1, pb.x_mm[i]);
-      box.y0 = std::min(box.y0, pb.y_mm[i]), box.y1 = std::max(box.y1, pb.y_mm[i]);
-    }
-    boxes.push_back(box);
-  }
-  double best = std::numeric_limits<double>::infinity();
   for (const auto& pa : a.polygons) {
     for (std::size_t k = 0; k < pa.x_mm.size(); ++k) {
       const double px = pa.x_mm[k], py = pa.y_mm[k];
       const double to_box = b_box.dist2(px, py);
-      if (beyond(to_box, best)) continue;
-      if (!budget.spend(b.polygons.size() + (to_box <= slack_mm2 ? b_edges : 0))) return 0.0;
-      if (to_box <= slack_mm2 && geometry::plane_contains(b, px, py)) return 0.0;
-      for (std::size_t q = 0; q < b.polygons.size(); ++q) {
-        const double to_polygon = boxes[q].dist2(px, py);
-        if (beyond(to_polygon, best)) continue;
-        const auto& pb = b.polygons[q];
-        const std::size_t n = pb.x_mm.size();
-        if (!budget.spend(n)) return 0.0;
-        for (std::size_t i = 0, j = n - 1; i < n; j = i++)
-          best = std::min(best, point_segment_dist2(px, py, pb.x_mm[j], pb.y_mm[j], pb.x_mm[i], pb.y_mm[i]));
-      }
+      if (beyond(to_box)) continue;
+      std::uint64_t work = 0;
+      const bool inside = to_box <= slack_mm2 && b_edges.contains(px, py, work);
+      if (!inside) best = std::min(best, b_edges.min_dist2(px, py, beyond, work));
+      if (!budget.spend(work)) return 0.0;
+      if (inside) return 0.0;
       if (best <= 0.0) return best;
     }
   }
@@ -155,8 +155,101 @@ std::vector<std::pair<double, double>> hull_2d(std::vector<std::pair<double, dou
   return h;
 }
 
+struct HullFace {
+  int a, b, c;
+  Eigen::Vector3d n;  // unit outward normal
+  double d;           // n · x = d on the face
+  bool alive = true;
+  int bin = 0;  // where HullFaceBins holds it
+  std::uint32_t slot = 0;
+};
+
+// The hull's faces binned by the direction of their normal (a cube map, 6 × 6 × 6 bins),
+// each bin with a bound of how far outside its faces' planes a point can be: with the
+// bin's unit direction m, its faces' largest chord |n_f − m| = s (so the angle θ between
+// n_f and m has cos θ = 1 − s²/2, sin θ <= s) and the hull's inside point c,
+//   n_f · p − d_f = n_f · (p − c) + (n_f · c − d_f)
+//                <= max over the cone of n · (p − c) + max (n_f · c − d_f),
+// the cone's maximum being |v| when v = p − c is within θ of m, else
+// (m · v) cos θ + |m × v| sin θ. A point sees only faces whose normals point its way, so
+// most bins are skipped; one whose bound stays below the visibility threshold by `margin`
+// (far above the rounding of the face tests) holds no face the point sees. A bin keeps its
+// faces' planes side by side (a scan reads them in order, not scattered over the face list).
+class HullFaceBins {
+ public:
+  static constexpr int kSide = 6, kBins = 6 * kSide * kSide;
+  HullFaceBins(const Eigen::Vector3d& inside, double margin) : inside_(inside), margin_(margin) {
+    for (int k = 0; k < kBins; ++k) {
+      const int axis = k / (2 * kSide * kSide), sign = (k / (kSide * kSide)) % 2 ? -1 : 1;
+      const double u = ((k / kSide) % kSide + 0.5) / kSide * 2 - 1, w = (k % kSide + 0.5) / kSide * 2 - 1;
+      Eigen::Vector3d m;
+      m[axis] = sign, m[(axis + 1) % 3] = u, m[(axis + 2) % 3] = w;
+      bins_[k].m = m.normalized();
+    }
+  }
+  // Adds face `index` of the list (ascending order within a bin) and notes where it is in f.
+  void add(HullFace& f, std::size_t index) {
+    f.bin = bin_of(f.n);
+    Bin& b = bins_[f.bin];
+    f.slot = static_cast<std::uint32_t>(b.planes.size());
+    b.planes.push_back({f.n, f.d, index, true});
+    b.chord = std::max(b.chord, (f.n - b.m).norm());
+    b.outside = std::max(b.outside, f.n.dot(inside_) - f.d);
+  }
+  void kill(const HullFace& f) { bins_[f.bin].planes[f.slot].alive = false; }
+  void clear() {
+    for (Bin& b : bins_)
+      b.planes.clear(), b.chord = 0.0, b.outside = -std::numeric_limits<double>::infinity();
+  }
+  // Appends the live faces p sees (n · p − d > threshold) to `visible`, bin by bin; returns
+  // the faces tested.
+  std::uint64_t find_visible(const Eigen::Vector3d& p, double threshold,
+                             std::vector<std::size_t>& visible) const {
+    const Eigen::Vector3d v = p - inside_;
+    const double length = v.norm();
+    std::uint64_t tested = 0;
+    for (const Bin& b : bins_) {
+      if (b.planes.empty()) continue;
+      const double along = b.m.dot(v), cos_t = 1 - b.chord * b.chord / 2;
+      const double cone = along >= length * cos_t ? length : along * cos_t + b.m.cross(v).norm() * b.chord;
+      if (!(cone + b.outside + margin_ > threshold)) continue;
+      tested += b.planes.size();
+      for (const Plane& q : b.planes)
+        if (q.alive && q.n.dot(p) - q.d > threshold) visible.push_back(q.face);
+    }
+    return tested;
+  }
+
+ private:
+  static int bin_of(const Eigen::Vector3d& n) {
+    int axis = 0;
+    for (int i = 1; i < 3; ++i)
+      if (std::abs(n[i]) > std::abs(n[axis])) axis = i;
+    const double big = std::abs(n[axis]);
+    if (!(big > 0)) return 0;
+    auto cell = [](double t) { return std::clamp(static_cast<int>((t + 1) / 2 * kSide), 0, kSide - 1); };
+    return (2 * axis + (n[axis] < 0)) * kSide * kSide + cell(n[(axis + 1) % 3] / big) * kSide +
+           cell(n[(axis + 2) % 3] / big);
+  }
+  struct Plane {  // a face's plane, as HullFace holds it
+    Eigen::Vector3d n;
+    double d;
+    std::size_t face;  // index into the face list
+    bool alive;
+  };
+  struct Bin {
+    std::vector<Plane> planes;  // ascending face indexes
+    Eigen::Vector3d m;
+    double chord = 0.0, outside = -std::numeric_limits<double>::infinity();
+  };
+  Eigen::Vector3d inside_;
+  double margin_;
+  std::array<Bin, kBins> bins_;
+};
+
 // Volume of the 3D convex hull of `pts` (incremental algorithm with horizon edges). Each
-// point tests every live face, so it costs the face count per point: quadratic at worst.
+// point tests the faces of the bins it may see (HullFaceBins); it costs the bins and the
+// faces tested per point, quadratic at worst.
 std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryBudget& budget) {
   if (pts.size() < 4) return 0.0;
   if (!budget.spend(4 * static_cast<std::uint64_t>(pts.size())))
@@ -191,13 +284,13 @@ std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryB
   if (best < eps) return 0.0;
   const Eigen::Vector3d inside = (pts[i0] + pts[i1] + pts[i2] + pts[i3]) / 4.0;
 
-  struct Face {
-    int a, b, c;
-    Eigen::Vector3d n;  // unit outward normal
-    double d;           // n · x = d on the face
-    bool alive = true;
+  std::vector<HullFace> faces;
+  // Rounding of a face test is below 1e-15 of the coordinates' size; the margin is 1e-9 of it.
+  HullFaceBins bins(inside, 1e-9 * (std::max(lo.cwiseAbs().maxCoeff(), hi.cwiseAbs().maxCoeff()) + scale));
+  auto push_face = [&](const HullFace& f) {
+    faces.push_back(f);
+    bins.add(faces.back(), faces.size() - 1);
   };
-  std::vector<Face> faces;
   auto add_face = [&](int a, int b, int c) {
     Eigen::Vector3d n = (pts[b] - pts[a]).cross(pts[c] - pts[a]);
     const double len = n.norm();
@@ -206,7 +299,7 @@ std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryB
       std::swap(b, c);
       n = -n;
     }
-    faces.push_back({a, b, c, n, n.dot(pts[a])});
+    push_face({a, b, c, n, n.dot(pts[a])});
   };
   const int t[4] = {static_cast<int>(i0), static_cast<int>(i1), static_cast<int>(i2), static_cast<int>(i3)};
   add_face(t[0], t[1], t[2]);
@@ -216,33 +309,45 @@ std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryB
 
   std::vector<std::pair<int, int>> edges;
   std::vector<std::size_t> visible;
+  std::size_t dead = 0;
   for (std::size_t pi = 0; pi < pts.size(); ++pi) {
     const int p = static_cast<int>(pi);
     if (p == t[0] || p == t[1] || p == t[2] || p == t[3]) continue;
     visible.clear();
-    if (!budget.spend(faces.size())) return std::nullopt;
-    for (std::size_t f = 0; f < faces.size(); ++f)
-      if (faces[f].alive && faces[f].n.dot(pts[pi]) - faces[f].d > eps) visible.push_back(f);
+    // A bin's bound costs about four face tests (and covers this point's other fixed work).
+    if (!budget.spend(4 * HullFaceBins::kBins)) return std::nullopt;
+    if (!budget.spend(bins.find_visible(pts[pi], eps, visible))) return std::nullopt;
     if (visible.empty()) continue;
+    std::sort(visible.begin(), visible.end());  // the face list's order, as a scan of the list finds them
     edges.clear();
     for (std::size_t f : visible) {
-      const Face& fc = faces[f];
+      const HullFace& fc = faces[f];
       edges.push_back({fc.a, fc.b});
       edges.push_back({fc.b, fc.c});
       edges.push_back({fc.c, fc.a});
     }
     std::vector<std::pair<int, int>> sorted = edges;
     std::sort(sorted.begin(), sorted.end());
-    for (std::size_t f : visible) faces[f].alive = false;
+    for (std::size_t f : visible) faces[f].alive = false, bins.kill(faces[f]);
     for (const auto& [a, b] : edges)
       if (!std::binary_search(sorted.begin(), sorted.end(), std::make_pair(b, a))) {
         Eigen::Vector3d n = (pts[b] - pts[a]).cross(pts[pi] - pts[a]);
         const double len = n.norm();
         if (len > 0) n /= len;
-        faces.push_back({a, b, p, n, n.dot(pts[a])});  // horizon edge keeps its winding: outward
+        push_face({a, b, p, n, n.dot(pts[a])});  // horizon edge keeps its winding: outward
       }
-    if (faces.size() > 4096 && faces.size() > 4 * visible.size())
-      std::erase_if(faces, [](const Face& f) { return !f.alive; });
+    // Dead faces are only ever skipped, so dropping them (the live ones keep their order)
+    // changes no result; dropping them once they are half the list keeps each point's
+    // visibility scan proportional to the live hull. The drop reads the list, and the bins
+    // are filled anew from the live faces.
+    dead += visible.size();
+    if (2 * dead > faces.size()) {
+      if (!budget.spend(2 * faces.size())) return std::nullopt;
+      std::erase_if(faces, [](const HullFace& f) { return !f.alive; });
+      bins.clear();
+      for (std::size_t f = 0; f < faces.size(); ++f) bins.add(faces[f], f);
+      dead = 0;
+    }
   }
   double volume6 = 0.0;
   for (const auto& f : faces)
@@ -277,11 +382,42 @@ double pair_bound2(const RoiPlane& a, const RoiPlane& b) {
   return dz * dz + gap * gap;
 }
 
-// Squared closest approach of two planes' regions; exact whenever it is below best2.
-double planes_dist2(const RoiPlane& pa, const RoiPlane& pb, double best2, GeometryBudget& budget) {
+// The edge grids of a slab stack's planes, each built when a plane pair first needs it and
+// its build charged then. `keep_all` keeps every grid; otherwise only the last one built
+// (the pairs run through a's planes in order, so each of a's is built about once).
+class PlaneGrids {
+ public:
+  PlaneGrids(const RoiSlabs& slabs, bool keep_all)
+      : slabs_(slabs), grids_(keep_all ? slabs.planes.size() : 1), index_(grids_.size(), kNone) {}
+  // Plane i's grid; nullptr once the budget is spent.
+  const EdgeGrid* get(std::size_t i, GeometryBudget& budget) {
+    const std::size_t slot = grids_.size() == 1 ? 0 : i;
+    if (index_[slot] != i) {
+      grids_[slot] = std::make_unique<EdgeGrid>(slabs_.planes[i]);
+      index_[slot] = i;
+      budget.spend(grids_[slot]->build_operations());
+    }
+    return budget.exhausted() ? nullptr : grids_[slot].get();
+  }
+
+ private:
+  static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  const RoiSlabs& slabs_;
+  std::vector<std::unique_ptr<EdgeGrid>> grids_;
+  std::vector<std::size_t> index_;
+};
+
+// Squared closest approach of planes ia of a and ib of b; exact whenever it is below best2.
+// Meaningless once the budget is spent.
+double planes_dist2(const RoiSlabs& sa, std::size_t ia, PlaneGrids& grids_a, const RoiSlabs& sb,
+                    std::size_t ib, PlaneGrids& grids_b, double best2, GeometryBudget& budget) {
+  const RoiPlane &pa = sa.planes[ia], &pb = sb.planes[ib];
+  const EdgeGrid* ga = grids_a.get(ia, budget);
+  const EdgeGrid* gb = grids_b.get(ib, budget);
+  if (!ga || !gb) return 0.0;
   const double dz2 = (pa.z_mm - pb.z_mm) * (pa.z_mm - pb.z_mm);
-  return dz2 + std::min(vertices_to_plane_dist2(pa, pb, dz2, best2, budget),
-                        vertices_to_plane_dist2(pb, pa, dz2, best2, budget));
+  return dz2 + std::min(vertices_to_plane_dist2(pa, pb, *gb, dz2, best2, budget),
+                        vertices_to_plane_dist2(pb, pa, *ga, dz2, best2, budget));
 }
 
 // Closest approach of two slab stacks' contour planes. The pair with the smallest lower
@@ -298,13 +434,14 @@ std::optional<double> slabs_distance_mm(const RoiSlabs& sa, const RoiSlabs& sb, 
     for (std::size_t ib = 0; ib < sb.planes.size(); ++ib)
       if (const double bound2 = pair_bound2(sa.planes[ia], sb.planes[ib]); bound2 < seed_bound2)
         seed_bound2 = bound2, seed_a = ia, seed_b = ib;
+  PlaneGrids grids_a(sa, false), grids_b(sb, true);
   double best2 =
-      planes_dist2(sa.planes[seed_a], sb.planes[seed_b], std::numeric_limits<double>::infinity(), budget);
+      planes_dist2(sa, seed_a, grids_a, sb, seed_b, grids_b, std::numeric_limits<double>::infinity(), budget);
   for (std::size_t ia = 0; ia < sa.planes.size(); ++ia)
     for (std::size_t ib = 0; ib < sb.planes.size(); ++ib) {
       if (budget.exhausted()) return std::nullopt;
       if ((ia == seed_a && ib == seed_b) || pair_bound2(sa.planes[ia], sb.planes[ib]) >= best2) continue;
-      best2 = std::min(best2, planes_dist2(sa.planes[ia], sb.planes[ib], best2, budget));
+      best2 = std::min(best2, planes_dist2(sa, ia, grids_a, sb, ib, grids_b, best2, budget));
     }
   if (budget.exhausted()) return std::nullopt;
   return std::sqrt(best2);

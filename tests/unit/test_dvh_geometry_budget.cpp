@@ -79,6 +79,35 @@ TEST(geometry_budget, hull_of_a_finely_contoured_sphere_stops_at_the_limit) {
   EXPECT_LT(seconds_since(start), kSecondsAtMost);
 }
 
+TEST(geometry_budget, vertices_facing_a_comb_that_search_its_whole_edge_grid_are_refused) {
+  // The OAR: a 100 × 10 mm comb of 100,000 teeth 0.05 mm deep above a straight bottom edge
+  // (an edge grid of ~5 × 10^4 cells, each tooth's edges in one or two). The PTV: 100,000 vertices along a
+  // straight top edge 1 m below it, every one exactly as far from the comb's box as its nearest edge, so none
+  // is skipped, and from 1 m away no ring of cells is ruled out: each search reads all cells, 5 × 10^9 cell
+  // reads unbounded; the budget counts each search's cells and stops it.
+  constexpr int kTeeth = 100000, kVertices = 100000;
+  Contour comb{"CLOSED_PLANAR", {{0, 0, 0}, {100, 0, 0}}, {}};
+  for (int t = kTeeth; t > 0; --t) {
+    const double x = 100.0 * t / kTeeth;
+    comb.points_mm.push_back({x, 10, 0});
+    comb.points_mm.push_back({x - 50.0 / kTeeth, 9.95, 0});
+  }
+  Contour edge{"CLOSED_PLANAR", {{100, -1010, 0}, {0, -1010, 0}}, {}};
+  for (int k = 0; k < kVertices; ++k) edge.points_mm.push_back({100.0 * k / (kVertices - 1), -1000, 0});
+  Roi oar, ptv;
+  for (const double z : {0.0, 2.0}) {
+    for (auto& p : comb.points_mm) p[2] = z;
+    for (auto& p : edge.points_mm) p[2] = z;
+    oar.contours.push_back(comb);
+    ptv.contours.push_back(edge);
+  }
+  GeometryBudget budget(limit());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(roi_pair_metrics(ptv, oar, budget));
+  EXPECT_TRUE(budget.exhausted());
+  EXPECT_LT(seconds_since(start), kSecondsAtMost);
+}
+
 TEST(geometry_budget, within_the_budget_the_closed_forms) {
   GeometryBudget budget(limit());
   const Roi a = square_stack(0, 0, 2, 10);
