@@ -497,16 +497,46 @@ RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b) {
 std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budget) {
   if (!budget.spend(contour_points(roi))) return std::nullopt;  // slabs and the planes' 2D hulls
   const RoiSlabs s = geometry::build_slabs(roi, EndCaps::half_slab);
+  // A slab's top and the next one's bottom are one height computed twice (z + t/2, z' − t'/2)
+  // and can differ in the last bit: points a rounding apart make hull faces of no area whose
+  // normals point anywhere, and the hull then grows without end (seen on a stack of
+  // 370-gons). Heights within a rounding of each other are taken as one.
+  std::vector<double> heights;
+  for (const auto& plane : s.planes) heights.push_back(plane.z_lo_mm), heights.push_back(plane.z_hi_mm);
+  std::sort(heights.begin(), heights.end());
+  const double z_tolerance =
+      heights.empty() ? 0.0 : 1e-9 * std::max({1.0, std::abs(heights.front()), std::abs(heights.back())});
+  auto height = [&](double z) {  // the lowest height of z's run of near-equal heights
+    auto it = std::lower_bound(heights.begin(), heights.end(), z);
+    while (it != heights.begin() && *it - *std::prev(it) <= z_tolerance) --it;
+    return *it;
+  };
   std::vector<Eigen::Vector3d> pts;
   for (const auto& plane : s.planes) {
     std::vector<std::pair<double, double>> xy;
     for (const auto& p : plane.polygons)
       for (std::size_t k = 0; k < p.x_mm.size(); ++k) xy.emplace_back(p.x_mm[k], p.y_mm[k]);
+    const double z_lo = height(plane.z_lo_mm), z_hi = height(plane.z_hi_mm);
     for (const auto& [x, y] : hull_2d(std::move(xy))) {
-      pts.emplace_back(x, y, plane.z_lo_mm);
-      pts.emplace_back(x, y, plane.z_hi_mm);
+      pts.emplace_back(x, y, z_lo);
+      pts.emplace_back(x, y, z_hi);
     }
   }
+  // Of the points above one another (the same x, y) only the lowest and the highest can be
+  // vertices: the others lie on the segment between them. Keeping them made degenerate faces
+  // (three points on one vertical line) that no later point could see or remove.
+  std::sort(pts.begin(), pts.end(), [](const Eigen::Vector3d& a, const Eigen::Vector3d& b) {
+    return std::lexicographical_compare(a.data(), a.data() + 3, b.data(), b.data() + 3);
+  });
+  std::vector<Eigen::Vector3d> column_ends;
+  for (std::size_t i = 0; i < pts.size();) {
+    std::size_t j = i + 1;
+    while (j < pts.size() && pts[j].x() == pts[i].x() && pts[j].y() == pts[i].y()) ++j;
+    column_ends.push_back(pts[i]);
+    if (pts[j - 1].z() != pts[i].z()) column_ends.push_back(pts[j - 1]);
+    i = j;
+  }
+  pts = std::move(column_ends);
   const std::optional<double> volume_mm3 = hull_volume_3d(std::move(pts), budget);
   if (!volume_mm3) return std::nullopt;
   return *volume_mm3 / 1000.0;
