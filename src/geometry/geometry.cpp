@@ -494,6 +494,26 @@ RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b) {
   return *roi_pair_metrics(a, b, unbounded);
 }
 
+namespace {
+
+// What the convex hull of `pts` lies in: the prism of their 2D hull (seen from above) over
+// their height range.
+double hull_upper_bound_mm3(const std::vector<Eigen::Vector3d>& pts) {
+  if (pts.empty()) return 0.0;
+  std::vector<std::pair<double, double>> xy;
+  double z_min = pts.front().z(), z_max = z_min;
+  for (const auto& p : pts)
+    xy.emplace_back(p.x(), p.y()), z_min = std::min(z_min, p.z()), z_max = std::max(z_max, p.z());
+  const auto outline = hull_2d(std::move(xy));
+  if (outline.size() < 3) return 0.0;
+  double twice_area = 0.0;
+  for (std::size_t i = 0, j = outline.size() - 1; i < outline.size(); j = i++)
+    twice_area += outline[j].first * outline[i].second - outline[i].first * outline[j].second;
+  return std::abs(twice_area) / 2 * (z_max - z_min);
+}
+
+}  // namespace
+
 std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budget) {
   if (!budget.spend(contour_points(roi))) return std::nullopt;  // slabs and the planes' 2D hulls
   const RoiSlabs s = geometry::build_slabs(roi, EndCaps::half_slab);
@@ -537,8 +557,14 @@ std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budg
     i = j;
   }
   pts = std::move(column_ends);
+  const double upper_mm3 = hull_upper_bound_mm3(pts), lower_mm3 = s.volume_mm3();
   const std::optional<double> volume_mm3 = hull_volume_3d(std::move(pts), budget);
   if (!volume_mm3) return std::nullopt;
+  // The incremental hull is not robust to every near-degenerate input (a known case: one
+  // random prism of 400 gave 4x its volume). A hull outside the bounds it must lie in is
+  // wrong: reported as not computable (0) rather than as a number.
+  const double slack_mm3 = 1e-6 * upper_mm3;
+  if (*volume_mm3 > upper_mm3 + slack_mm3 || *volume_mm3 < lower_mm3 - slack_mm3) return 0.0;
   return *volume_mm3 / 1000.0;
 }
 
