@@ -86,8 +86,9 @@ inline constexpr std::uint64_t pair_fixed_operations = 4096;
 
 // Volume in cc of the 3D convex hull of the ROI's slab stack (contour points at each
 // slab's top and bottom), so roi_volume_cc / convex_hull_volume_cc is in (0, 1]; 0 if none
-// or not computable (a result outside the bounds a hull must lie in: the incremental hull is
-// not robust to every near-degenerate stack). nullopt when `budget` runs out.
+// or not computable (a result outside the bounds a hull must lie in: the incremental hull
+// with a tolerance is not robust to every near-degenerate stack). nullopt when `budget` runs
+// out.
 std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budget);
 double convex_hull_volume_cc(const Roi& roi);  // unbounded
 
