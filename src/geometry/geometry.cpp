@@ -269,8 +269,9 @@ void keep_connected_part(std::vector<std::size_t>& visible, const std::vector<Hu
     const HullFace& f = faces[visible[todo.back()]];
     todo.pop_back();
     for (const auto& [a, b] : {std::pair{f.a, f.b}, std::pair{f.b, f.c}, std::pair{f.c, f.a}}) {
-      const auto at = std::lower_bound(visible.begin(), visible.end(), face_across(b, a));
-      if (at == visible.end() || *at != face_across(b, a)) continue;
+      const std::size_t across = face_across(b, a);
+      const auto at = std::lower_bound(visible.begin(), visible.end(), across);
+      if (at == visible.end() || *at != across) continue;
       const auto k = static_cast<std::size_t>(at - visible.begin());
       if (!reached[k]) reached[k] = 1, todo.push_back(k);
     }
@@ -564,12 +565,10 @@ double hull_upper_bound_mm3(const std::vector<Eigen::Vector3d>& pts) {
   double z_min = pts.front().z(), z_max = z_min;
   for (const auto& p : pts)
     xy.emplace_back(p.x(), p.y()), z_min = std::min(z_min, p.z()), z_max = std::max(z_max, p.z());
-  const auto outline = hull_2d(std::move(xy));
-  if (outline.size() < 3) return 0.0;
-  double twice_area = 0.0;
-  for (std::size_t i = 0, j = outline.size() - 1; i < outline.size(); j = i++)
-    twice_area += outline[j].first * outline[i].second - outline[i].first * outline[j].second;
-  return std::abs(twice_area) / 2 * (z_max - z_min);
+  geometry::Polygon2 outline;
+  for (const auto& [x, y] : hull_2d(std::move(xy))) outline.x_mm.push_back(x), outline.y_mm.push_back(y);
+  if (outline.x_mm.size() < 3) return 0.0;
+  return std::abs(geometry::signed_area_mm2(outline)) * (z_max - z_min);
 }
 
 }  // namespace
