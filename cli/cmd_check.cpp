@@ -181,7 +181,7 @@ void add_check_command(CLI::App& app, CommandAction& action) {
   sub->add_flag("--brief", args->brief, "Table without evidence lines");
   add_assembly_options(*sub, args->assembly.plan_uid, args->assembly.structure_set_uid,
                        args->assembly.dose_uid);
-  sub->callback([&action, args] { action = [args] { return run_check(*args); }; });
+  sub->callback([&action, args] { action = reading_dicom([args] { return run_check(*args); }); });
 }
 
 }  // namespace rtreview::cli

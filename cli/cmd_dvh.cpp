@@ -236,7 +236,7 @@ void add_dvh_command(CLI::App& app, CommandAction& action) {
   sub->add_option("--roi", args->rois, "only this ROI (by name; repeatable)");
   sub->add_flag("--no-end-caps", args->no_end_caps, "clip each ROI to its first and last contour planes");
   sub->add_option("--threads", args->threads, "worker threads (0: all cores); output does not depend on it");
-  sub->callback([&action, args] { action = [args] { return run_dvh(*args); }; });
+  sub->callback([&action, args] { action = reading_dicom([args] { return run_dvh(*args); }); });
 }
 
 }  // namespace rtreview::cli

@@ -198,7 +198,7 @@ void add_evaluate_command(CLI::App& app, CommandAction& action) {
   sub->add_flag("--json", args->json_output, "print JSON instead of text");
   add_assembly_options(*sub, args->assembly.plan_uid, args->assembly.structure_set_uid,
                        args->assembly.dose_uid);
-  sub->callback([&action, args] { action = [args] { return run_evaluate(*args); }; });
+  sub->callback([&action, args] { action = reading_dicom([args] { return run_evaluate(*args); }); });
 }
 
 }  // namespace rtreview::cli

@@ -99,7 +99,7 @@ void add_listen_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   sub->add_flag("--log-json", o.log_json, "status lines on stderr as JSON objects");
-  sub->callback([&action, args] { action = [args] { return run(*args); }; });
+  sub->callback([&action, args] { action = reading_dicom([args] { return run(*args); }); });
 }
 
 }  // namespace rtreview::cli

@@ -88,7 +88,7 @@ void add_review_command(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   add_assembly_options(*sub, args->assembly.plan_uid, args->assembly.structure_set_uid,
                        args->assembly.dose_uid);
-  sub->callback([&action, args] { action = [args] { return run(*args); }; });
+  sub->callback([&action, args] { action = reading_dicom([args] { return run(*args); }); });
 }
 
 }  // namespace rtreview::cli

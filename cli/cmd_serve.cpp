@@ -32,11 +32,11 @@ void add_serve_command(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   sub->add_option("--token", opts->token, "token to require (default: generated when not bound to loopback)");
   sub->callback([&action, opts, data, rulesets] {
-    action = [opts, data, rulesets] {
+    action = reading_dicom([opts, data, rulesets] {
       opts->data_dir = *data;
       opts->ruleset_dir = *rulesets;
       return run_server(*opts, std::cout, std::cerr);
-    };
+    });
   });
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "rtreview/dicom_io.h"
+
 namespace rtreview::cli {
 
 // Exit codes shared by all sub-commands (documented in the README).
@@ -19,6 +21,15 @@ enum ExitCode : int {
 };
 
 using CommandAction = std::function<int()>;
+
+// The action of a command that reads DICOM: DCMTK's dictionary starts loading (two threads)
+// while the command sets itself up (options, rulesets, case file, file listing).
+inline CommandAction reading_dicom(std::function<int()> run) {
+  return [run = std::move(run)] {
+    start_loading_dicom_dictionary();
+    return run();
+  };
+}
 
 // The policy inputs shared by `evaluate` and `review`: --case (required), --policy
 // (repeatable) and --rulesets, with one wording for both commands' help.

@@ -23,6 +23,12 @@ struct ReadOptions {
   std::filesystem::path display_root;
 };
 
+// Starts loading DCMTK's data dictionary on two threads (the standard's file, and the others
+// such as private.dic) so a command's first DICOM read does not wait for one thread to parse
+// both. Call at most once per process, before the command starts threads of its own: it sets
+// this process's DCMDICTPATH to the first file of the list. Reading works without it.
+void start_loading_dicom_dictionary();
+
 // Reads one file and adds what it holds to `inventory`: an RT Plan / RT Ion Plan /
 // brachy plan, an RT Dose, an RT Structure Set, another DICOM object (listed in
 // `others`), or an entry in `unreadable` naming the file and the reason.

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "dicom/dictionary.h"
+
 namespace rtreview::dicom {
 namespace {
 
@@ -173,6 +175,7 @@ std::string convert_text_to_utf8(DcmItem& dataset) {
 
 void ensure_dcmtk_ready() {
   static const bool ready = [] {
+    finish_dictionary_load();
     // DCMTK would otherwise print warnings about every vendor quirk on stderr.
     OFLog::configure(OFLogger::OFF_LOG_LEVEL);
     // pydicom's rtdose_rle.dcm stores every element as UN: re-type them from the dictionary.
