@@ -1,5 +1,7 @@
 #include "geometry/slabs.h"
 
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -128,29 +130,64 @@ void PlaneDistance::index(const std::vector<double>& edges) {
     i0 = ix(std::min(q[0], q[2])), i1 = ix(std::max(q[0], q[2]));
     j0 = iy(std::min(q[1], q[3])), j1 = iy(std::max(q[1], q[3]));
   };
-  cell_start_.assign(static_cast<std::size_t>(nx_) * ny_ + 1, 0);
+  const std::size_t cells = static_cast<std::size_t>(nx_) * ny_;
+  std::vector<int> edges_in(cells, 0);
   for (std::size_t e = 0; e < count; ++e) {
     int i0, i1, j0, j1;
     cells_of(e, i0, i1, j0, j1);
     for (int j = j0; j <= j1; ++j)
-      for (int i = i0; i <= i1; ++i) ++cell_start_[static_cast<std::size_t>(j) * nx_ + i + 1];
+      for (int i = i0; i <= i1; ++i) ++edges_in[static_cast<std::size_t>(j) * nx_ + i];
   }
-  for (std::size_t c = 1; c < cell_start_.size(); ++c) cell_start_[c] += cell_start_[c - 1];
-  cell_edges_.resize(static_cast<std::size_t>(cell_start_.back()));
-  std::vector<int> fill(cell_start_.begin(), cell_start_.end() - 1);
+  cell_start_.assign(cells + 1, 0);
+  for (std::size_t c = 0; c < cells; ++c) cell_start_[c + 1] = cell_start_[c] + (edges_in[c] + 1) / 2;
+  // Every lane starts as the far point; the edges then fill the lanes in order.
+  EdgePair far{};
+  for (int l = 0; l < 2; ++l) far.x0[l] = far.y0[l] = kFarMm;
+  cell_pairs_.assign(static_cast<std::size_t>(cell_start_.back()), far);
+  std::vector<int> fill(cells, 0);  // lanes filled per cell
   for (std::size_t e = 0; e < count; ++e) {
     int i0, i1, j0, j1;
     cells_of(e, i0, i1, j0, j1);
     const double* q = &edges[4 * e];
     const double dx = q[2] - q[0], dy = q[3] - q[1];
-    const Segment seg{q[0], q[1], dx, dy, dx * dx + dy * dy};
     for (int j = j0; j <= j1; ++j)
-      for (int i = i0; i <= i1; ++i) cell_edges_[fill[static_cast<std::size_t>(j) * nx_ + i]++] = seg;
+      for (int i = i0; i <= i1; ++i) {
+        const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
+        EdgePair& pair = cell_pairs_[static_cast<std::size_t>(cell_start_[c] + fill[c] / 2)];
+        const int l = fill[c]++ % 2;
+        pair.x0[l] = q[0], pair.y0[l] = q[1], pair.dx[l] = dx, pair.dy[l] = dy,
+        pair.len2[l] = dx * dx + dy * dy;
+      }
   }
 }
 
+// The smallest squared distance from (x, y) to the pairs' edges, or `best` if none is nearer.
+// Per lane exactly the scalar arithmetic (separate multiplies and adds, the division, the
+// clamp, min(best, d) keeping `best` for a NaN): the same doubles as one edge at a time.
+double PlaneDistance::nearest_squared(const EdgePair* pair, const EdgePair* end, double x, double y,
+                                      double best) {
+  const __m128d qx = _mm_set1_pd(x), qy = _mm_set1_pd(y), zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+  __m128d lanes = _mm_set1_pd(best);
+  for (; pair != end; ++pair) {
+    const __m128d dx = _mm_load_pd(pair->dx), dy = _mm_load_pd(pair->dy), len2 = _mm_load_pd(pair->len2);
+    const __m128d px = _mm_sub_pd(qx, _mm_load_pd(pair->x0)), py = _mm_sub_pd(qy, _mm_load_pd(pair->y0));
+    const __m128d v = _mm_div_pd(_mm_add_pd(_mm_mul_pd(px, dx), _mm_mul_pd(py, dy)), len2);
+    auto select = [](__m128d mask, __m128d a, __m128d b) {  // mask ? a : b
+      return _mm_or_pd(_mm_and_pd(mask, a), _mm_andnot_pd(mask, b));
+    };
+    // std::clamp(v, 0, 1): v < 0 ? 0 : (1 < v ? 1 : v); then len2 > 0 ? that : 0.
+    const __m128d clamped = select(_mm_cmplt_pd(v, zero), zero, select(_mm_cmplt_pd(one, v), one, v));
+    const __m128d t = _mm_and_pd(_mm_cmpgt_pd(len2, zero), clamped);
+    const __m128d ex = _mm_sub_pd(px, _mm_mul_pd(t, dx)), ey = _mm_sub_pd(py, _mm_mul_pd(t, dy));
+    lanes = _mm_min_pd(_mm_add_pd(_mm_mul_pd(ex, ex), _mm_mul_pd(ey, ey)), lanes);  // d < best ? d : best
+  }
+  double out[2];
+  _mm_storeu_pd(out, lanes);
+  return std::min(out[0], out[1]);
+}
+
 double PlaneDistance::unsigned_mm(double x, double y) const {
-  if (cell_edges_.empty()) return std::numeric_limits<double>::infinity();
+  if (cell_pairs_.empty()) return std::numeric_limits<double>::infinity();
   const int ci = clamped_int(std::floor((x - x0_) / cell_), 0, nx_ - 1);
   const int cj = clamped_int(std::floor((y - y0_) / cell_), 0, ny_ - 1);
   // Distance from the point to the grid's box: every cell is at least this far.
@@ -167,13 +204,8 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
                  gy = std::max({cy - y, 0.0, y - (cy + cell_)});
     if (gx * gx + gy * gy >= best) return;
     const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
-    const Segment* end = cell_edges_.data() + cell_start_[c + 1];
-    for (const Segment* g = cell_edges_.data() + cell_start_[c]; g != end; ++g) {
-      const double px = x - g->x0, py = y - g->y0;
-      const double t = g->len2 > 0 ? std::clamp((px * g->dx + py * g->dy) / g->len2, 0.0, 1.0) : 0.0;
-      const double ex = px - t * g->dx, ey = py - t * g->dy;
-      best = std::min(best, ex * ex + ey * ey);
-    }
+    best = nearest_squared(cell_pairs_.data() + cell_start_[c], cell_pairs_.data() + cell_start_[c + 1], x, y,
+                           best);
   };
   const int rings = std::max(nx_, ny_);
   for (int r = 0; r <= rings; ++r) {

@@ -63,12 +63,17 @@ class PlaneDistance {
   void index(const std::vector<double>& edges_x0_y0_x1_y1);
   double x0_ = 0, y0_ = 0, cell_ = 1, x1_ = 0, y1_ = 0;
   int nx_ = 0, ny_ = 0;
-  // An edge as a query uses it: start, direction and squared length (computed once).
-  struct Segment {
-    double x0, y0, dx, dy, len2;
+  // Two edges as a query uses them: start, direction and squared length (computed once),
+  // lane by lane, so a query measures both with one SSE2 instruction per step. A cell with
+  // an odd number of edges ends with a far point (kFarMm away) that never is the nearest.
+  struct alignas(16) EdgePair {
+    double x0[2], y0[2], dx[2], dy[2], len2[2];
   };
-  std::vector<int> cell_start_;      // CSR: edges of cell i at [start[i], start[i + 1])
-  std::vector<Segment> cell_edges_;  // each cell's edges stored contiguously (no indirection)
+  static constexpr double kFarMm = 1e150;  // squared, still finite
+  static double nearest_squared(const EdgePair* pair, const EdgePair* end, double x_mm, double y_mm,
+                                double best_mm2);
+  std::vector<int> cell_start_;       // CSR: edge pairs of cell i at [start[i], start[i + 1])
+  std::vector<EdgePair> cell_pairs_;  // each cell's edges stored contiguously (no indirection)
 };
 
 // x of every crossing of the plane's polygon edges with the line y = y_mm, sorted; the
