@@ -18,6 +18,9 @@ struct ReadOptions {
   // SHA-256 of each file's bytes (SourceFile::sha256, the packets' provenance). Off for
   // commands that report no hash: it is a fifth of `rtreview dvh`'s work on a large dose.
   bool hash_files = true;
+  // The IOD conformance record of each RT object (ObjectInfo::conformance), which only the
+  // CONFORMANCE_* checks read. Off when no check runs (`dvh`, `inspect`).
+  bool capture_conformance = true;
   // "" = file paths shown as given; else shown relative to this folder (a server's upload
   // folder: its packets name the uploaded files, never the server's private path).
   std::filesystem::path display_root;

@@ -302,7 +302,8 @@ ObjectInfo object_info_of(const Source& from, DcmFileFormat& file, DcmDataset& d
   return info;
 }
 
-void add_plan(DcmDataset& ds, ObjectInfo info, const InputLimits& limits, Inventory& inventory) {
+void add_plan(DcmDataset& ds, ObjectInfo info, const ReadOptions& options, const InputLimits& limits,
+              Inventory& inventory) {
   if (std::string problem = dicom::plan_limit_problem(ds, limits); !problem.empty())
     return add_unreadable(inventory, info.source.path, problem);
   const std::string sop = info.sop_class_uid;
@@ -310,16 +311,19 @@ void add_plan(DcmDataset& ds, ObjectInfo info, const InputLimits& limits, Invent
   plan->info = std::move(info);
   dicom::read_plan(ds, *plan);
   note_text_problems(plan->info, plan->notes);
-  if (sop == kRtPlan || sop == kRtIonPlan)
-    plan->info.conformance = dicom::capture_conformance(ds, sop == kRtPlan ? Iod::rt_plan : Iod::rt_ion_plan);
-  else
+  if (sop == kRtPlan || sop == kRtIonPlan) {
+    if (options.capture_conformance)
+      plan->info.conformance =
+          dicom::capture_conformance(ds, sop == kRtPlan ? Iod::rt_plan : Iod::rt_ion_plan);
+  } else {
     plan->notes.push_back((sop.empty() ? std::string("no SOP Class UID") : "vendor SOP Class " + sop) +
                           " with Modality RTPLAN: read as an RT Plan");
+  }
   inventory.plans.push_back(std::move(plan));
 }
 
-void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, const InputLimits& limits,
-              Inventory& inventory) {
+void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, const ReadOptions& options,
+              const InputLimits& limits, Inventory& inventory) {
   auto dose = std::make_shared<DoseGrid>();
   dose->info = std::move(info);
   const DcmXfer xfer(ds.getOriginalXfer());
@@ -333,19 +337,20 @@ void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, const Input
   std::string problem = dicom::read_dose(ds, xfer.isBigEndian(), limits, *dose);
   if (!problem.empty()) return add_unreadable(inventory, path, problem);
   note_text_problems(dose->info, dose->notes);
-  if (dose->info.sop_class_uid == kRtDose)
+  if (dose->info.sop_class_uid == kRtDose && options.capture_conformance)
     dose->info.conformance = dicom::capture_conformance(ds, Iod::rt_dose);
   inventory.doses.push_back(std::move(dose));
 }
 
-void add_structure_set(DcmDataset& ds, ObjectInfo info, const InputLimits& limits, Inventory& inventory) {
+void add_structure_set(DcmDataset& ds, ObjectInfo info, const ReadOptions& options, const InputLimits& limits,
+                       Inventory& inventory) {
   if (std::string problem = dicom::structure_set_limit_problem(ds, limits); !problem.empty())
     return add_unreadable(inventory, info.source.path, problem);
   auto structure_set = std::make_shared<StructureSet>();
   structure_set->info = std::move(info);
   dicom::read_structure_set(ds, *structure_set);
   note_text_problems(structure_set->info, structure_set->notes);
-  if (structure_set->info.sop_class_uid == kRtStructureSet)
+  if (structure_set->info.sop_class_uid == kRtStructureSet && options.capture_conformance)
     structure_set->info.conformance = dicom::capture_conformance(ds, Iod::rt_structure_set);
   inventory.structure_sets.push_back(std::move(structure_set));
 }
@@ -376,11 +381,11 @@ void read_unguarded(Source source, Inventory& inventory, const ReadOptions& opti
                           "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
   if (sop == kRtPlan || sop == kRtIonPlan ||
       (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet))
-    return add_plan(*ds, std::move(info), limits, inventory);
+    return add_plan(*ds, std::move(info), options, limits, inventory);
   if (sop == kRtDose || (sop.empty() && modality == "RTDOSE"))
-    return add_dose(path, *ds, std::move(info), limits, inventory);
+    return add_dose(path, *ds, std::move(info), options, limits, inventory);
   if (sop == kRtStructureSet || (sop.empty() && modality == "RTSTRUCT"))
-    return add_structure_set(*ds, std::move(info), limits, inventory);
+    return add_structure_set(*ds, std::move(info), options, limits, inventory);
   add_other(std::move(info), inventory);
 }
 

@@ -114,8 +114,10 @@ ReviewRun review_inputs(const ReviewRequest& request) {
   }
 
   if (request.progress) request.progress(0, 0, "reading inputs");
-  run.inventory = read_paths(
-      request.paths, ReadOptions{.hash_files = request.hash_inputs, .display_root = request.display_root});
+  run.inventory =
+      read_paths(request.paths, ReadOptions{.hash_files = request.hash_inputs,
+                                            .capture_conformance = request.depth != ReviewDepth::assemble,
+                                            .display_root = request.display_root});
   drop_case_file(run.inventory, request.case_file, request.display_root);
   run.input_findings = inventory_findings(run.inventory);
   std::vector<PlanSet> sets = assemble_plan_sets(run.inventory, request.assembly);
