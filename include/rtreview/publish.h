@@ -43,7 +43,10 @@ struct ReviewResult {
 // into out_dir/<NN>-<label>/ (several), plus summary.json always and index.html for
 // several (a stale index.html of an earlier batch is removed when the run has one set).
 // Every file is written to a temporary name and renamed. Never throws on bad input;
-// I/O failures are errors with exit code 2.
+// I/O failures are errors with exit code 2. A format that cannot be rendered (a missing or
+// broken PDF module, pdf_module.h) is an error with exit code 2 too, but the other formats,
+// the other plan sets and summary.json are still written. With PDF among the formats, the
+// PDF module starts loading on a background thread at once.
 ReviewResult run_review(const ReviewOptions& options);
 
 // The packet of plan set `index` (0-based) of a run, exactly as run_review builds it

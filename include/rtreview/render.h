@@ -1,7 +1,6 @@
 // Renderers of a ReviewPacket (packet.h): HTML (one self-contained file), PDF
 // (cairo + pango, paginated) and JSON (versioned schema, byte-stable), plus the
-// batch index page and summary JSON. Renderers are pure functions of their input
-// except render_pdf, which writes the file it is given.
+// batch index page and summary JSON. Renderers are pure functions of their input.
 #pragma once
 
 #include <filesystem>
@@ -47,8 +46,10 @@ std::string render_dvh_svg(const PacketDvh& dvh, int width_px = 760, int height_
 enum class PaperSize { a4, letter };
 
 // The packet as paginated PDF bytes (header and footer on every page); `result` fails
-// (render_failed, cairo's status text) when cairo could not render it. The only bytes
-// that can differ between runs on the same packet are cairo's /CreationDate (cairo 1.16).
+// (render_failed) when cairo could not render it (cairo's status text) or the PDF module
+// could not be loaded (its file and the reason): the renderer is loaded at the first call
+// (pdf_module.h). The only bytes that can differ between runs on the same packet are
+// cairo's /CreationDate (cairo 1.16).
 struct RenderedPdf {
   std::string bytes;
   Result result;

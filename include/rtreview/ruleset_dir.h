@@ -18,6 +18,11 @@ std::filesystem::path default_ruleset_dir();
 // `explicit_dir` when not empty, else default_ruleset_dir().
 std::filesystem::path ruleset_dir_or_default(const std::filesystem::path& explicit_dir);
 
+// The running executable's folder ("" when the OS does not say): /proc/self/exe on Linux.
+// Files installed with the program are found relative to it (the rulesets above, the PDF
+// renderer module of pdf_module.h), so an installed prefix can be moved.
+std::filesystem::path executable_dir();
+
 // File names inside a rulesets folder.
 inline constexpr const char* structure_vocabulary_file = "structure-names.tsv";
 

@@ -16,38 +16,6 @@ namespace rtreview {
 
 using namespace checks_detail;
 
-const char* to_string(StructureCategory category) {
-  switch (category) {
-    case StructureCategory::gtv:
-      return "GTV";
-    case StructureCategory::ctv:
-      return "CTV";
-    case StructureCategory::itv:
-      return "ITV";
-    case StructureCategory::ptv:
-      return "PTV";
-    case StructureCategory::oar:
-      return "OAR";
-    case StructureCategory::external:
-      return "external";
-    case StructureCategory::support:
-      return "support";
-    case StructureCategory::avoidance:
-      return "avoidance";
-    case StructureCategory::control:
-      return "control";
-    case StructureCategory::marker:
-      return "marker";
-    case StructureCategory::isocenter:
-      return "isocenter";
-    case StructureCategory::brachy_channel:
-      return "brachy_channel";
-    case StructureCategory::other:
-      break;
-  }
-  return "other";
-}
-
 bool is_target(StructureCategory c) {
   return c == StructureCategory::gtv || c == StructureCategory::ctv || c == StructureCategory::itv ||
          c == StructureCategory::ptv;

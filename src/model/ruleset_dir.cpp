@@ -9,16 +9,11 @@
 
 namespace rtreview {
 
-namespace {
-
-// The running executable's folder ("" when the OS does not say): /proc/self/exe on Linux.
 std::filesystem::path executable_dir() {
   std::error_code ec;
   std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::filesystem::path() : exe.parent_path();
 }
-
-}  // namespace
 
 std::filesystem::path default_ruleset_dir() {
   if (const char* env = std::getenv("RTREVIEW_RULESET_DIR"); env && *env) return env;

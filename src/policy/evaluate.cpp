@@ -16,46 +16,6 @@ namespace rtreview {
 
 using namespace policy_detail;
 
-const char* to_string(Truth truth) {
-  switch (truth) {
-    case Truth::met:
-      return "met";
-    case Truth::not_met:
-      return "not met";
-    case Truth::unknown:
-      return "unknown";
-  }
-  return "unknown";
-}
-
-const char* to_string(Origin origin) {
-  switch (origin) {
-    case Origin::dicom_check:
-      return "dicom_check";
-    case Origin::case_file:
-      return "case_file";
-    case Origin::derived:
-      return "derived";
-    case Origin::none:
-      return "none";
-  }
-  return "none";
-}
-
-const char* to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::meets:
-      return "MEETS";
-    case Outcome::does_not_meet:
-      return "DOES NOT MEET";
-    case Outcome::insufficient_documentation:
-      return "INSUFFICIENT DOCUMENTATION";
-    case Outcome::not_applicable:
-      return "NOT APPLICABLE";
-  }
-  return "INSUFFICIENT DOCUMENTATION";
-}
-
 namespace {
 
 // ---------------------------------------------------------------- dates

@@ -16,43 +16,6 @@ std::string LoadWarning::message() const {
   return file + ": warning: " + description;
 }
 
-const char* to_string(RuleKind kind) {
-  switch (kind) {
-    case RuleKind::all:
-      return "all";
-    case RuleKind::any:
-      return "any";
-    case RuleKind::none:
-      return "none";
-    case RuleKind::at_least:
-      return "at-least";
-    case RuleKind::criterion:
-      return "criterion";
-    case RuleKind::check:
-      return "check";
-    case RuleKind::fact:
-      return "fact";
-    case RuleKind::diagnosis:
-      return "diagnosis";
-    case RuleKind::age:
-      return "age";
-    case RuleKind::document:
-      return "document";
-    case RuleKind::asserted:
-      return "asserted";
-    case RuleKind::line_of_business:
-      return "line-of-business";
-    case RuleKind::manual:
-      return "manual";
-  }
-  return "all";
-}
-
-std::string rule_kind_label(RuleKind kind, int at_least) {
-  if (kind == RuleKind::at_least) return "at least " + std::to_string(at_least) + " of";
-  return to_string(kind);
-}
-
 const char* to_string(DeliveryClass kind) {
   switch (kind) {
     case DeliveryClass::photon:

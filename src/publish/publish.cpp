@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "rtreview/pdf_module.h"
+
 namespace rtreview {
 
 const char* to_string(OutputFormat format) {
@@ -140,6 +142,7 @@ std::vector<std::string> unique_labels(const std::vector<PlanSetReview>& reviews
 struct Writer {
   const ReviewOptions& options;
   ReviewResult& result;
+  bool render_failed = false;  // a format could not be rendered: the run exits 2 at the end
   bool write(const std::filesystem::path& file, const std::string& text) {
     if (const Result written = write_file_atomically(file, text); !written) {
       result.errors.push_back("rtreview review: " + written.message());
@@ -160,7 +163,9 @@ struct Writer {
   }
 };
 
-// Writes one plan set's packet files; false on an I/O error (already recorded).
+// Writes one plan set's packet files; false on an I/O error (already recorded), which ends
+// the run. A format that cannot be rendered (the PDF module missing, cairo failing) is
+// recorded and skipped: the other formats are still written and the run goes on.
 // The formats are rendered at the same time (the PDF takes longest), written in their order.
 bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target, Writer& writer) {
   if (!writer.make_folder(target)) return false;
@@ -178,8 +183,8 @@ bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target
     if (!rendered) {
       rendered.file = file.string();
       writer.result.errors.push_back("rtreview review: " + rendered.message());
-      writer.result.exit_code = 2;
-      return false;
+      writer.render_failed = true;
+      continue;
     }
     if (!writer.write(file, bytes)) return false;
   }
@@ -190,6 +195,9 @@ bool publish_one(const ReviewPacket& packet, const std::filesystem::path& target
 
 ReviewResult run_review(const ReviewOptions& options) {
   ReviewResult result;
+  // The PDF renderer loads while the inputs are read and reviewed (it is not needed before).
+  if (std::find(options.formats.begin(), options.formats.end(), OutputFormat::pdf) != options.formats.end())
+    preload_pdf_module();
   ReviewRun run = review_inputs(options.request);
   if (!run.ok()) {
     for (const auto& e : run.errors) result.errors.push_back("rtreview review: " + e.message());
@@ -229,7 +237,7 @@ ReviewResult run_review(const ReviewOptions& options) {
   // Unreadable inputs count against --fail-on in a batch too (a lone packet has them already).
   if (count > 1 && any_counts_against(run.input_findings, options.fail_on)) all_ok = false;
 
-  result.exit_code = count == 0 ? 3 : all_ok ? 0 : 1;
+  result.exit_code = count == 0 ? 3 : writer.render_failed ? 2 : all_ok ? 0 : 1;
   summary.exit_code = result.exit_code;
   if (!writer.write(options.out_dir / "summary.json", render_summary_json(summary))) return result;
   const bool html =

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "rtreview/pdf_module.h"
 #include "rtreview/ruleset_dir.h"
 #include "rtreview/serve.h"
 #include "serve/api.h"
@@ -283,6 +284,7 @@ int run_server(const ServeOptions& options, std::ostream& out, std::ostream& log
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  preload_pdf_module();  // packets are offered as PDF: load its renderer now, off the request path
   std::thread signals([&] {
     int sig = 0;
     sigwait(&set, &sig);

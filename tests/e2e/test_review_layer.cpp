@@ -60,7 +60,8 @@ TEST(review_layer, facts_agree_across_packet_check_and_evaluate) {
 }
 
 // cmake --install, then the prefix moved elsewhere: the installed binary finds its rulesets
-// next to itself and writes the same packet bytes as the build tree's binary.
+// and its PDF renderer module next to itself and writes the same packet bytes (PDF included)
+// as the build tree's binary.
 TEST(review_layer, installed_and_moved_binary_writes_identical_packets) {
   const fs::path build_dir = fs::path(RTREVIEW_BINARY).parent_path();
   const fs::path root = rtreview::test::make_temp_dir("rtreview-install");
@@ -89,6 +90,20 @@ TEST(review_layer, installed_and_moved_binary_writes_identical_packets) {
     ++compared;
   }
   EXPECT_GE(compared, 9);
+  // The PDF renderer module is installed in lib/rtreview/ and found there from the moved prefix.
+  ASSERT_TRUE(fs::is_regular_file(root / "moved" / "lib" / "rtreview" / "rtreview-pdf.so"));
+  const fs::path set = samples() / "hn_imrt_7field";
+  const std::string args =
+      " review " + quoted(set) + " --case " + quoted(set / "case.xml") + " --format pdf --out ";
+  auto pdf_build =
+      run_command("env -u RTREVIEW_RULESET_DIR " + quoted(RTREVIEW_BINARY) + args + quoted(root / "pdf-a"));
+  auto pdf_install =
+      run_command("env -u RTREVIEW_RULESET_DIR " + quoted(installed) + args + quoted(root / "pdf-b"));
+  ASSERT_EQ(pdf_build.exit_code, 0) << pdf_build.stderr_text;
+  ASSERT_EQ(pdf_install.exit_code, 0) << pdf_install.stderr_text;
+  const std::string pdf = rtreview::test::read_file_text(root / "pdf-b" / "packet.pdf");
+  EXPECT_EQ(pdf.rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(pdf, rtreview::test::read_file_text(root / "pdf-a" / "packet.pdf"));
   fs::remove_all(root);
 }
 

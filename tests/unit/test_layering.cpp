@@ -30,7 +30,7 @@ const std::map<std::string, std::string>& header_module() {
       {"checks.h", "checks"},         {"policy.h", "policy"},     {"review.h", "review"},
       {"packet.h", "packet"},         {"render.h", "render"},     {"model_json.h", "render"},
       {"publish.h", "publish"},       {"samples.h", "samples"},   {"dicom_net.h", "dicom"},
-      {"listen.h", "listen"},         {"serve.h", "serve"}};
+      {"listen.h", "listen"},         {"serve.h", "serve"},       {"pdf_module.h", "render"}};
   return m;
 }
 
@@ -47,6 +47,8 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"packet", {"model", "dicom", "dvh", "checks", "policy", "review", "packet"}},
       // Renderers see a ReviewPacket and the model only.
       {"render", {"model", "packet", "render"}},
+      // The PDF renderer module (src/pdf, dlopen()ed by render's loader): what renderers see.
+      {"pdf", {"model", "packet", "render", "pdf"}},
       {"publish", {"model", "dicom", "dvh", "checks", "policy", "review", "packet", "render", "publish"}},
       {"samples", {"model", "dicom", "dvh", "samples"}},
       // Front doors beside cli: everything below them, nothing beside them.

@@ -5,6 +5,8 @@
 // (it draws nothing) and counts the pages so the footer can say "page N of M"; the
 // second draws. Each distinct text is laid out once (TextCache) and the same layout
 // is measured in the first pass and drawn in the second: shaping was most of the time.
+#include "pdf/pdf.h"
+
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <librsvg/rsvg.h>
@@ -681,7 +683,7 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
 
 }  // namespace
 
-RenderedPdf render_pdf_bytes(const ReviewPacket& packet, PaperSize paper) {
+RenderedPdf render_pdf_with_cairo(const ReviewPacket& packet, PaperSize paper) {
   std::string header = packet.title;
   std::string footer = "patient " + (packet.patient.id.empty() ? std::string("-") : packet.patient.id) +
                        " · plan " + (packet.plan.label.empty() ? std::string("-") : packet.plan.label) +

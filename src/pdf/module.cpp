@@ -1,0 +1,36 @@
+// The PDF module's entry points (C linkage, so dlsym finds them by a plain name; the
+// names carry the interface version). The module is built with hidden visibility: these
+// two are all it exports, so its own copies of the shared helpers never interpose on the
+// program's.
+#include <exception>
+#include <string>
+#include <type_traits>
+
+#include "pdf/pdf.h"
+#include "rtreview/pdf_module.h"
+
+#define RTREVIEW_PDF_EXPORT extern "C" __attribute__((visibility("default")))
+
+// The ABI this module was built for (pdf_module.h); the loader refuses a module whose key
+// differs from its own, so a module left from another build is an error, not a crash.
+RTREVIEW_PDF_EXPORT const char* rtreview_pdf_module_abi_v1() {
+  static const std::string abi = rtreview::pdf_module_abi();
+  return abi.c_str();
+}
+
+// Renders `packet` into `out`; never throws across the C boundary (a failure is out->result).
+RTREVIEW_PDF_EXPORT void rtreview_render_pdf_v1(const rtreview::ReviewPacket* packet, int paper,
+                                                rtreview::RenderedPdf* out) {
+  using rtreview::ErrorCode;
+  using rtreview::Result;
+  try {
+    *out = rtreview::render_pdf_with_cairo(*packet, static_cast<rtreview::PaperSize>(paper));
+  } catch (const std::exception& e) {
+    *out = rtreview::RenderedPdf{{}, Result::failure(ErrorCode::render_failed, "", e.what())};
+  } catch (...) {
+    *out = rtreview::RenderedPdf{{}, Result::failure(ErrorCode::render_failed, "", "unknown exception")};
+  }
+}
+
+static_assert(std::is_same_v<decltype(&rtreview_render_pdf_v1), rtreview::PdfModule::Render>,
+              "the entry point and the loader's type of it (pdf_module.h) must agree");

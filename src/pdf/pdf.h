@@ -1,0 +1,15 @@
+// The PDF renderer itself (cairo + pango, the DVH plot through librsvg), private to the PDF
+// module (rtreview-pdf.so): the program reaches it through render_pdf_bytes (render.h),
+// which loads the module (pdf_module.h) and calls its entry point (module.cpp).
+#pragma once
+
+#include "rtreview/packet.h"
+#include "rtreview/render.h"
+
+namespace rtreview {
+
+// The packet as paginated PDF bytes; `result` fails (render_failed, cairo's status text)
+// when cairo could not render it.
+RenderedPdf render_pdf_with_cairo(const ReviewPacket& packet, PaperSize paper);
+
+}  // namespace rtreview

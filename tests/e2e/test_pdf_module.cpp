@@ -1,0 +1,107 @@
+// The PDF renderer is a module the program loads only for a PDF (pdf_module.h): commands that
+// write no PDF never load cairo, pango or librsvg (the dynamic loader's own trace says which
+// files it opened), and a copy of the binary without its module, or beside a broken one,
+// still writes the other formats, names the module file and the reason, and exits 2.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using rtreview::test::run_command;
+
+namespace {
+
+fs::path samples() { return rtreview::test::source_dir() / "dicom_samples"; }
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// Runs `binary args` with the dynamic loader tracing the files it loads (LD_DEBUG=files:
+// "file=libcairo.so.2 [0];  needed by ..." / "... dynamically loaded by ...") into stderr.
+rtreview::test::CommandResult traced(const fs::path& binary, const std::string& args) {
+  return run_command("env -u RTREVIEW_RULESET_DIR LD_DEBUG=files " + quoted(binary) + " " + args);
+}
+
+bool loaded(const rtreview::test::CommandResult& run, const std::string& file) {
+  return run.stderr_text.find("file=" + file) != std::string::npos ||
+         run.stderr_text.find("/" + file) != std::string::npos;
+}
+
+// A copy of the built binary alone in <root>/bin (no module beside it, no lib/rtreview).
+fs::path lone_binary(const fs::path& root) {
+  fs::create_directories(root / "bin");
+  fs::copy_file(RTREVIEW_BINARY, root / "bin" / "rtreview");
+  return root / "bin" / "rtreview";
+}
+
+std::string review_args(const std::string& sample, const fs::path& out, const std::string& formats = "") {
+  const fs::path set = samples() / sample;
+  return "review " + quoted(set) + " --case " + quoted(samples() / "hn_imrt_7field" / "case.xml") +
+         " --out " + quoted(out) + formats;
+}
+
+}  // namespace
+
+TEST(pdf_module, only_a_pdf_loads_the_renderer_and_its_libraries) {
+  const fs::path out = rtreview::test::make_temp_dir("rtreview-pdf-module");
+  for (const std::string& args : {std::string("--version"), "dvh " + quoted(samples() / "hn_imrt_7field"),
+                                  review_args("hn_imrt_7field", out / "json", " --format json,html")}) {
+    const auto run = traced(RTREVIEW_BINARY, args);
+    EXPECT_LT(run.exit_code, 2) << args << "\n" << run.stderr_text.substr(0, 2000);
+    for (const char* library :
+         {"rtreview-pdf.so", "libcairo.so", "libpango-1.0.so", "librsvg-2.so", "libglib-2.0.so"})
+      EXPECT_FALSE(loaded(run, library)) << args << " loaded " << library;
+  }
+  const auto pdf = traced(RTREVIEW_BINARY, review_args("hn_imrt_7field", out / "pdf", " --format pdf"));
+  EXPECT_EQ(pdf.exit_code, 0) << pdf.stderr_text.substr(0, 2000);
+  EXPECT_TRUE(loaded(pdf, "rtreview-pdf.so"));
+  EXPECT_TRUE(loaded(pdf, "libcairo.so"));
+  EXPECT_TRUE(fs::is_regular_file(out / "pdf" / "packet.pdf"));
+  fs::remove_all(out);
+}
+
+TEST(pdf_module, a_binary_without_its_module_writes_the_other_formats_and_exits_2) {
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-pdf-module");
+  const fs::path binary = lone_binary(root);
+  const auto run = run_command(quoted(binary) + " " + review_args("hn_imrt_7field", root / "out"));
+  EXPECT_EQ(run.exit_code, 2) << run.stderr_text;
+  const fs::path installed = root / "lib" / "rtreview" / "rtreview-pdf.so";
+  EXPECT_NE(
+      run.stderr_text.find((root / "out" / "packet.pdf").string() + ": error: cannot load the PDF renderer " +
+                           installed.string() +
+                           ": cannot open shared object file: No such file or directory (nor found at " +
+                           (root / "bin" / "rtreview-pdf.so").string() + ")"),
+      std::string::npos)
+      << run.stderr_text;
+  for (const char* file : {"packet.html", "packet.json", "summary.json"})
+    EXPECT_TRUE(fs::is_regular_file(root / "out" / file)) << file;
+  EXPECT_FALSE(fs::exists(root / "out" / "packet.pdf"));
+  // Formats without PDF never need the module: the same copy reviews as usual.
+  const auto json =
+      run_command(quoted(binary) + " " + review_args("hn_imrt_7field", root / "json", " --format json"));
+  EXPECT_EQ(json.exit_code, 0) << json.stderr_text;
+  fs::remove_all(root);
+}
+
+TEST(pdf_module, a_broken_module_fails_every_pdf_of_a_batch_and_the_rest_is_written) {
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-pdf-module");
+  const fs::path binary = lone_binary(root);
+  const fs::path module = root / "bin" / "rtreview-pdf.so";
+  std::ofstream(module) << "this is not a shared object, though it is named like one ........\n";
+  const auto run = run_command(quoted(binary) + " " + review_args("two_patients_shared_for", root / "out"));
+  EXPECT_EQ(run.exit_code, 2) << run.stderr_text;
+  const std::string reason = "cannot load the PDF renderer " + module.string() + ": invalid ELF header";
+  for (const char* folder : {"1-HN_PAT_A", "2-HN_PAT_B"}) {
+    EXPECT_NE(run.stderr_text.find((root / "out" / folder / "packet.pdf").string() + ": error: " + reason),
+              std::string::npos)
+        << run.stderr_text;
+    for (const char* file : {"packet.html", "packet.json"})
+      EXPECT_TRUE(fs::is_regular_file(root / "out" / folder / file)) << folder << "/" << file;
+    EXPECT_FALSE(fs::exists(root / "out" / folder / "packet.pdf"));
+  }
+  EXPECT_TRUE(fs::is_regular_file(root / "out" / "summary.json"));
+  EXPECT_TRUE(fs::is_regular_file(root / "out" / "index.html"));
+  fs::remove_all(root);
+}
