@@ -123,12 +123,53 @@ class TextCache {
   std::map<Key, Laid> laid_;
 };
 
+// SVG documents parsed once (librsvg), shared by both passes like the text layouts.
+class SvgCache {
+ public:
+  struct Parsed {
+    RsvgHandle* handle = nullptr;  // null: `error` says why
+    double aspect = 0.55;          // height / width
+    std::string error;
+  };
+  SvgCache() = default;
+  SvgCache(const SvgCache&) = delete;
+  SvgCache& operator=(const SvgCache&) = delete;
+  ~SvgCache() {
+    for (auto& [text, parsed] : parsed_)
+      if (parsed.handle) g_object_unref(parsed.handle);
+  }
+
+  const Parsed& get(const std::string& svg_text) {
+    auto [it, added] = parsed_.try_emplace(svg_text);
+    if (!added) return it->second;
+    Parsed& p = it->second;
+    GError* error = nullptr;
+    p.handle =
+        rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg_text.data()), svg_text.size(), &error);
+    if (!p.handle) {
+      p.error = error ? error->message : "unknown error";
+      if (error) g_error_free(error);
+      return p;
+    }
+    gboolean has_w, has_h, has_vb;
+    RsvgLength w, h;
+    RsvgRectangle vb;
+    rsvg_handle_get_intrinsic_dimensions(p.handle, &has_w, &w, &has_h, &h, &has_vb, &vb);
+    if (has_vb && vb.width > 0) p.aspect = vb.height / vb.width;
+    return p;
+  }
+
+ private:
+  std::map<std::string, Parsed> parsed_;
+};
+
 class PdfWriter {
  public:
   // `total_pages` 0: the measuring pass (nothing is drawn; finish() gives the page count).
   PdfWriter(std::string* out, PaperSize paper, std::string header_left, std::string footer_left,
-            int total_pages, TextCache& texts)
+            int total_pages, TextCache& texts, SvgCache& svgs)
       : texts_(texts),
+        svgs_(svgs),
         header_left_(std::move(header_left)),
         footer_left_(std::move(footer_left)),
         total_pages_(total_pages),
@@ -226,33 +267,28 @@ class PdfWriter {
     y_ += 6;
   }
 
-  // Draws an SVG document scaled to `width` points (keeping its aspect ratio).
+  // Draws an SVG document scaled to `width` points (keeping its aspect ratio). The
+  // measuring pass only reserves its height: rendering is the drawing pass's work.
   void svg(const std::string& svg_text, double width) {
-    GError* error = nullptr;
-    RsvgHandle* handle =
-        rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg_text.data()), svg_text.size(), &error);
-    if (!handle) {
-      paragraph(std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
-                8.5, red);
-      if (error) g_error_free(error);
+    const SvgCache::Parsed& parsed = svgs_.get(svg_text);
+    if (!parsed.handle) {
+      paragraph("DVH plot could not be rendered: " + parsed.error, 8.5, red);
       return;
     }
-    gboolean has_w, has_h, has_vb;
-    RsvgLength w, h;
-    RsvgRectangle vb;
-    rsvg_handle_get_intrinsic_dimensions(handle, &has_w, &w, &has_h, &h, &has_vb, &vb);
-    double aspect = has_vb && vb.width > 0 ? vb.height / vb.width : 0.55;
-    double height = width * aspect;
+    double height = width * parsed.aspect;
     ensure_space(height + 4);
-    RsvgRectangle viewport{margin_, y_, width, height};
-    if (!rsvg_handle_render_document(handle, cr_, &viewport, &error)) {
-      paragraph(std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
-                8.5, red);
-      if (error) g_error_free(error);
-    } else {
-      y_ += height + 6;
+    if (!measuring_) {
+      RsvgRectangle viewport{margin_, y_, width, height};
+      GError* error = nullptr;
+      if (!rsvg_handle_render_document(parsed.handle, cr_, &viewport, &error)) {
+        // Said inside the space reserved for the plot, so the pages stay as measured.
+        draw_text(
+            std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
+            margin_, y_, width, 8.5, false, red, true);
+        if (error) g_error_free(error);
+      }
     }
-    g_object_unref(handle);
+    y_ += height + 6;
   }
 
   void ensure_space(double h) {
@@ -364,6 +400,7 @@ class PdfWriter {
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   TextCache& texts_;
+  SvgCache& svgs_;
   std::string header_left_, footer_left_;
   int total_pages_ = 0;
   bool measuring_ = false;
@@ -689,16 +726,17 @@ RenderedPdf render_pdf_bytes(const ReviewPacket& packet, PaperSize paper) {
   RenderedPdf out;
   int pages = 0;
   TextCache texts;
+  SvgCache svgs;
   {
     std::string scratch;  // pass 1: count pages, so every footer can say "page n of N"
-    PdfWriter w(&scratch, paper, header, footer, 0, texts);
+    PdfWriter w(&scratch, paper, header, footer, 0, texts, svgs);
     write_packet(w, packet);
     if (std::string error = w.finish(pages); !error.empty()) {
       out.result = Result::failure(ErrorCode::render_failed, "", "cairo: " + error);
       return out;
     }
   }
-  PdfWriter w(&out.bytes, paper, header, footer, pages, texts);
+  PdfWriter w(&out.bytes, paper, header, footer, pages, texts, svgs);
   write_packet(w, packet);
   int pages2 = 0;
   if (std::string error = w.finish(pages2); !error.empty())
