@@ -77,6 +77,7 @@ class TextCache {
   struct Laid {
     PangoLayout* layout = nullptr;
     double width_pt = 0, height_pt = 0;
+    int lines = 0;
   };
   TextCache() = default;
   TextCache(const TextCache&) = delete;
@@ -113,7 +114,8 @@ class TextCache {
     pango_layout_set_text(layout, v.c_str(), -1);
     int w = 0, h = 0;
     pango_layout_get_size(layout, &w, &h);
-    it->second = Laid{layout, static_cast<double>(w) / PANGO_SCALE, static_cast<double>(h) / PANGO_SCALE};
+    it->second = Laid{layout, static_cast<double>(w) / PANGO_SCALE, static_cast<double>(h) / PANGO_SCALE,
+                      pango_layout_get_line_count(layout)};
     return it->second;
   }
 
@@ -346,7 +348,7 @@ class PdfWriter {
         double tw = widths[i] - 2 * pad_;
         double tx = x + pad_;
         if (columns[i].right && !header) {
-          double natural = natural_width(row[i].text, size, row[i].bold);
+          double natural = natural_width(row[i].text, size, row[i].bold, tw);
           if (natural < tw) tx += tw - natural;
         }
         draw_text(row[i].text, tx, y_ + pad_, tw, size, row[i].bold, row[i].color, true);
@@ -356,8 +358,15 @@ class PdfWriter {
     y_ += h;
   }
 
-  double natural_width(const std::string& text, double size, bool bold) {
-    return texts_.get(text, 10000, size, bold).width_pt;
+  // The width of `text` on one line. A text that fits on one line within `fits_pt` has that
+  // width in the layout already made for it there (same items, same shaping), so no second
+  // layout is made; otherwise it is laid out without wrapping.
+  double natural_width(const std::string& text, double size, bool bold, double fits_pt = 0) {
+    if (fits_pt > 0) {
+      const TextCache::Laid& laid = texts_.get(text, fits_pt, size, bold);
+      if (laid.lines == 1) return laid.width_pt;
+    }
+    return texts_.get(text, unwrapped_pt, size, bold).width_pt;
   }
 
   void start_page() {
@@ -368,7 +377,7 @@ class PdfWriter {
     draw_text(header_left_, margin_, hy, content_width() - 90, 8, true, muted, true);
     std::string right = "rtreview " RTREVIEW_VERSION;
     double rw = natural_width(right, 8, false);
-    draw_text(right, page_w_ - margin_ - rw, hy, rw + 1, 8, false, muted, true);
+    draw_text(right, page_w_ - margin_ - rw, hy, unwrapped_pt, 8, false, muted, true);  // the measured layout
     cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr_, 0.5);
     cairo_move_to(cr_, margin_, hy + 14);
@@ -388,7 +397,7 @@ class PdfWriter {
     std::string right =
         "page " + std::to_string(page_) + (total_pages_ > 0 ? " of " + std::to_string(total_pages_) : "");
     double rw = natural_width(right, 7.5, false);
-    draw_text(right, page_w_ - margin_ - rw, fy, rw + 1, 7.5, false, muted, true);
+    draw_text(right, page_w_ - margin_ - rw, fy, unwrapped_pt, 7.5, false, muted, true);
     cairo_show_page(cr_);
   }
 
@@ -397,6 +406,7 @@ class PdfWriter {
     start_page();
   }
 
+  static constexpr double unwrapped_pt = 10000;  // a layout width no text here reaches
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   TextCache& texts_;
