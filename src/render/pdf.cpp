@@ -5,6 +5,7 @@
 // (it draws nothing) and counts the pages so the footer can say "page N of M"; the
 // second draws. Each distinct text is laid out once (TextCache) and the same layout
 // is measured in the first pass and drawn in the second: shaping was most of the time.
+// Text is handed to cairo in as few calls as give the same glyphs (TextBatch).
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <librsvg/rsvg.h>
@@ -125,6 +126,122 @@ class TextCache {
   std::map<Key, Laid> laid_;
 };
 
+// Text runs drawn with as few cairo calls as possible. cairo's PDF surface pays a large
+// fixed cost per drawing call (each is recorded, analysed and replayed), and
+// pango_cairo_show_layout makes one per run: consecutive runs with the same font and colour
+// go out here as one cairo_show_text_glyphs with the same glyphs, positions and text
+// clusters pango's cairo renderer computes (base + (x + x_offset) / PANGO_SCALE, clusters
+// from PangoGlyphItemIter). A layout holding anything else (right-to-left or shifted runs,
+// attributes, glyphs the font lacks, colour glyphs) is left to pango: add() says false.
+class TextBatch {
+ public:
+  bool add(cairo_t* cr, PangoLayout* layout, double x, double y, Rgb color) {
+    if (!plain(layout)) return false;
+    // The origin as pango_cairo_show_layout takes it: cairo's current point, which holds the
+    // position in cairo's fixed point (1/256 unit), not the double given.
+    cairo_move_to(cr, x, y);
+    cairo_get_current_point(cr, &x, &y);
+    const char* text = pango_layout_get_text(layout);
+    PangoLayoutIter* iter = pango_layout_get_iter(layout);
+    do {
+      PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+      const double base_y = y + static_cast<double>(pango_layout_iter_get_baseline(iter)) / PANGO_SCALE;
+      int x_off = 0;
+      for (GSList* l = line->runs; l; l = l->next) {
+        const auto* run = static_cast<const PangoGlyphItem*>(l->data);
+        cairo_scaled_font_t* font =
+            pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+        if (font != font_ || color.r != color_.r || color.g != color_.g || color.b != color_.b) {
+          flush(cr);
+          font_ = font;
+          color_ = color;
+        }
+        append_run(run, text, x + static_cast<double>(logical.x + x_off) / PANGO_SCALE, base_y);
+        x_off += pango_glyph_string_get_width(run->glyphs);
+      }
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    return true;
+  }
+
+  void flush(cairo_t* cr) {
+    if (!glyphs_.empty() || !utf8_.empty()) {
+      cairo_save(cr);
+      cairo_set_scaled_font(cr, font_);
+      cairo_set_source_rgb(cr, color_.r, color_.g, color_.b);
+      cairo_show_text_glyphs(cr, utf8_.data(), static_cast<int>(utf8_.size()), glyphs_.data(),
+                             static_cast<int>(glyphs_.size()), clusters_.data(),
+                             static_cast<int>(clusters_.size()), cairo_text_cluster_flags_t{});
+      cairo_restore(cr);
+    }
+    glyphs_.clear();
+    clusters_.clear();
+    utf8_.clear();
+    font_ = nullptr;
+  }
+
+ private:
+  static bool plain(PangoLayout* layout) {
+    PangoLayoutIter* iter = pango_layout_get_iter(layout);
+    bool ok = true;
+    do {
+      PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+      for (GSList* l = line->runs; l && ok; l = l->next) {
+        const auto* run = static_cast<const PangoGlyphItem*>(l->data);
+        const PangoAnalysis& a = run->item->analysis;
+        ok = (a.level & 1) == 0 && a.extra_attrs == nullptr &&
+             (a.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE) == 0 && run->y_offset == 0 &&
+             run->start_x_offset == 0 && run->end_x_offset == 0 && PANGO_IS_CAIRO_FONT(a.font);
+        if (ok) {
+          cairo_scaled_font_t* font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(a.font));
+          ok = font && cairo_scaled_font_status(font) == CAIRO_STATUS_SUCCESS;
+        }
+        for (int i = 0; ok && i < run->glyphs->num_glyphs; ++i) {
+          const PangoGlyphInfo& g = run->glyphs->glyphs[i];
+          ok =
+              g.glyph == PANGO_GLYPH_EMPTY || ((g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) == 0 && !g.attr.is_color);
+        }
+      }
+    } while (ok && pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    return ok;
+  }
+
+  void append_run(const PangoGlyphItem* run, const char* text, double base_x, double base_y) {
+    const PangoGlyphString* glyphs = run->glyphs;
+    int x_position = 0;
+    for (int i = 0; i < glyphs->num_glyphs; ++i) {
+      const PangoGlyphInfo& g = glyphs->glyphs[i];
+      if (g.glyph != PANGO_GLYPH_EMPTY) {
+        double cx = base_x + static_cast<double>(x_position + g.geometry.x_offset) / PANGO_SCALE;
+        double cy = g.geometry.y_offset == 0
+                        ? base_y
+                        : base_y + static_cast<double>(g.geometry.y_offset) / PANGO_SCALE;
+        glyphs_.push_back(cairo_glyph_t{g.glyph, cx, cy});
+      }
+      x_position += g.geometry.width;
+    }
+    PangoGlyphItemIter iter;
+    PangoGlyphItem* item = const_cast<PangoGlyphItem*>(run);
+    for (bool more = pango_glyph_item_iter_init_start(&iter, item, text); more;
+         more = pango_glyph_item_iter_next_cluster(&iter)) {
+      int num_glyphs = iter.end_glyph - iter.start_glyph;
+      for (int i = iter.start_glyph; i < iter.end_glyph; ++i)
+        if (glyphs->glyphs[i].glyph == PANGO_GLYPH_EMPTY) --num_glyphs;
+      clusters_.push_back(cairo_text_cluster_t{iter.end_index - iter.start_index, num_glyphs});
+    }
+    utf8_.append(text + run->item->offset, static_cast<std::size_t>(run->item->length));
+  }
+
+  cairo_scaled_font_t* font_ = nullptr;
+  Rgb color_;
+  std::vector<cairo_glyph_t> glyphs_;
+  std::vector<cairo_text_cluster_t> clusters_;
+  std::string utf8_;
+};
+
 // SVG documents parsed once (librsvg), shared by both passes like the text layouts.
 class SvgCache {
  public:
@@ -215,6 +332,7 @@ class PdfWriter {
     y_ += h + 2;
     if (level == 1) {
       if (!measuring_) {
+        batch_.flush(cr_);  // lines and fills keep their place between texts
         cairo_set_source_rgb(cr_, black.r, black.g, black.b);
         cairo_set_line_width(cr_, 1.2);
         cairo_move_to(cr_, margin_, y_);
@@ -280,6 +398,7 @@ class PdfWriter {
     double height = width * parsed.aspect;
     ensure_space(height + 4);
     if (!measuring_) {
+      batch_.flush(cr_);
       RsvgRectangle viewport{margin_, y_, width, height};
       GError* error = nullptr;
       if (!rsvg_handle_render_document(parsed.handle, cr_, &viewport, &error)) {
@@ -305,7 +424,8 @@ class PdfWriter {
   double draw_text(const std::string& text, double x, double y, double width, double size, bool bold,
                    Rgb color, bool draw) {
     const TextCache::Laid& laid = texts_.get(text, width, size, bold);
-    if (draw && !measuring_) {
+    if (draw && !measuring_ && !batch_.add(cr_, laid.layout, x, y, color)) {
+      batch_.flush(cr_);  // keeps the text's order
       cairo_set_source_rgb(cr_, color.r, color.g, color.b);
       cairo_move_to(cr_, x, y);
       pango_cairo_show_layout(cr_, laid.layout);
@@ -320,12 +440,14 @@ class PdfWriter {
       return;
     }
     if (header) {
+      batch_.flush(cr_);
       cairo_set_source_rgb(cr_, 0.945, 0.953, 0.957);
       cairo_rectangle(cr_, margin_, y_, content_width(), h);
       cairo_fill(cr_);
     }
     // The row's cell borders as one path of lines and one stroke (cairo's PDF output costs
     // much per stroke call): its top and bottom, and a line left of each cell and at its end.
+    batch_.flush(cr_);
     cairo_set_source_rgb(cr_, 0.75, 0.77, 0.79);
     cairo_set_line_width(cr_, 0.4);
     cairo_set_line_cap(cr_, CAIRO_LINE_CAP_SQUARE);  // closes the corners as a rectangle's joins did
@@ -378,6 +500,7 @@ class PdfWriter {
     std::string right = "rtreview " RTREVIEW_VERSION;
     double rw = natural_width(right, 8, false);
     draw_text(right, page_w_ - margin_ - rw, hy, unwrapped_pt, 8, false, muted, true);  // the measured layout
+    batch_.flush(cr_);
     cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr_, 0.5);
     cairo_move_to(cr_, margin_, hy + 14);
@@ -388,6 +511,7 @@ class PdfWriter {
   void end_page() {
     if (measuring_) return;
     double fy = page_h_ - margin_ - 6;
+    batch_.flush(cr_);
     cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr_, 0.5);
     cairo_move_to(cr_, margin_, fy - 3);
@@ -398,6 +522,7 @@ class PdfWriter {
         "page " + std::to_string(page_) + (total_pages_ > 0 ? " of " + std::to_string(total_pages_) : "");
     double rw = natural_width(right, 7.5, false);
     draw_text(right, page_w_ - margin_ - rw, fy, unwrapped_pt, 7.5, false, muted, true);
+    batch_.flush(cr_);
     cairo_show_page(cr_);
   }
 
@@ -411,6 +536,9 @@ class PdfWriter {
   cairo_t* cr_ = nullptr;
   TextCache& texts_;
   SvgCache& svgs_;
+  // Text waits here until the font or colour changes or a line, fill, plot or page end is
+  // drawn: the content keeps the order it had with one cairo call per run.
+  TextBatch batch_;
   std::string header_left_, footer_left_;
   int total_pages_ = 0;
   bool measuring_ = false;
