@@ -184,29 +184,23 @@ class TextBatch {
 
  private:
   static bool plain(PangoLayout* layout) {
-    PangoLayoutIter* iter = pango_layout_get_iter(layout);
-    bool ok = true;
-    do {
-      PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
-      for (GSList* l = line->runs; l && ok; l = l->next) {
+    for (GSList* lines = pango_layout_get_lines_readonly(layout); lines; lines = lines->next)
+      for (GSList* l = static_cast<PangoLayoutLine*>(lines->data)->runs; l; l = l->next) {
         const auto* run = static_cast<const PangoGlyphItem*>(l->data);
         const PangoAnalysis& a = run->item->analysis;
-        ok = (a.level & 1) == 0 && a.extra_attrs == nullptr &&
-             (a.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE) == 0 && run->y_offset == 0 &&
-             run->start_x_offset == 0 && run->end_x_offset == 0 && PANGO_IS_CAIRO_FONT(a.font);
-        if (ok) {
-          cairo_scaled_font_t* font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(a.font));
-          ok = font && cairo_scaled_font_status(font) == CAIRO_STATUS_SUCCESS;
-        }
-        for (int i = 0; ok && i < run->glyphs->num_glyphs; ++i) {
+        if ((a.level & 1) != 0 || a.extra_attrs != nullptr ||
+            (a.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE) != 0 || run->y_offset != 0 ||
+            run->start_x_offset != 0 || run->end_x_offset != 0 || !PANGO_IS_CAIRO_FONT(a.font))
+          return false;
+        cairo_scaled_font_t* font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(a.font));
+        if (!font || cairo_scaled_font_status(font) != CAIRO_STATUS_SUCCESS) return false;
+        for (int i = 0; i < run->glyphs->num_glyphs; ++i) {
           const PangoGlyphInfo& g = run->glyphs->glyphs[i];
-          ok =
-              g.glyph == PANGO_GLYPH_EMPTY || ((g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) == 0 && !g.attr.is_color);
+          if (g.glyph != PANGO_GLYPH_EMPTY && ((g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0 || g.attr.is_color))
+            return false;
         }
       }
-    } while (ok && pango_layout_iter_next_line(iter));
-    pango_layout_iter_free(iter);
-    return ok;
+    return true;
   }
 
   void append_run(const PangoGlyphItem* run, const char* text, double base_x, double base_y) {
