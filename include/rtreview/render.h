@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "rtreview/packet.h"
 #include "rtreview/result.h"
@@ -42,6 +43,14 @@ const char* packet_css();
 // The DVH plot of the packet as a standalone SVG document (axes, grid, legend,
 // one curve per ROI, prescription lines); a framed "no DVH" note when there are no curves.
 std::string render_dvh_svg(const PacketDvh& dvh, int width_px = 760, int height_px = 420);
+
+// A polyline with the points a drawing cannot show removed (Douglas-Peucker): the first and
+// last point are kept, and every removed point lies within `tolerance` (the points' units)
+// of the returned path, which is made of original points in their order.
+struct PlotPoint {
+  double x = 0, y = 0;
+};
+std::vector<PlotPoint> simplify_polyline(const std::vector<PlotPoint>& points, double tolerance);
 
 enum class PaperSize { a4, letter };
 

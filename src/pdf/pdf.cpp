@@ -5,6 +5,7 @@
 // (it draws nothing) and counts the pages so the footer can say "page N of M"; the
 // second draws. Each distinct text is laid out once (TextCache) and the same layout
 // is measured in the first pass and drawn in the second: shaping was most of the time.
+// Text is handed to cairo in as few calls as give the same glyphs (TextBatch).
 #include "pdf/pdf.h"
 
 #include <cairo-pdf.h>
@@ -79,6 +80,7 @@ class TextCache {
   struct Laid {
     PangoLayout* layout = nullptr;
     double width_pt = 0, height_pt = 0;
+    int lines = 0;
   };
   TextCache() = default;
   TextCache(const TextCache&) = delete;
@@ -115,7 +117,8 @@ class TextCache {
     pango_layout_set_text(layout, v.c_str(), -1);
     int w = 0, h = 0;
     pango_layout_get_size(layout, &w, &h);
-    it->second = Laid{layout, static_cast<double>(w) / PANGO_SCALE, static_cast<double>(h) / PANGO_SCALE};
+    it->second = Laid{layout, static_cast<double>(w) / PANGO_SCALE, static_cast<double>(h) / PANGO_SCALE,
+                      pango_layout_get_line_count(layout)};
     return it->second;
   }
 
@@ -125,12 +128,163 @@ class TextCache {
   std::map<Key, Laid> laid_;
 };
 
+// Text runs drawn with as few cairo calls as possible. cairo's PDF surface pays a large
+// fixed cost per drawing call (each is recorded, analysed and replayed), and
+// pango_cairo_show_layout makes one per run: consecutive runs with the same font and colour
+// go out here as one cairo_show_text_glyphs with the same glyphs, positions and text
+// clusters pango's cairo renderer computes (base + (x + x_offset) / PANGO_SCALE, clusters
+// from PangoGlyphItemIter). A layout holding anything else (right-to-left or shifted runs,
+// attributes, glyphs the font lacks, colour glyphs) is left to pango: add() says false.
+class TextBatch {
+ public:
+  bool add(cairo_t* cr, PangoLayout* layout, double x, double y, Rgb color) {
+    if (!plain(layout)) return false;
+    // The origin as pango_cairo_show_layout takes it: cairo's current point, which holds the
+    // position in cairo's fixed point (1/256 unit), not the double given.
+    cairo_move_to(cr, x, y);
+    cairo_get_current_point(cr, &x, &y);
+    const char* text = pango_layout_get_text(layout);
+    PangoLayoutIter* iter = pango_layout_get_iter(layout);
+    do {
+      PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+      const double base_y = y + static_cast<double>(pango_layout_iter_get_baseline(iter)) / PANGO_SCALE;
+      int x_off = 0;
+      for (GSList* l = line->runs; l; l = l->next) {
+        const auto* run = static_cast<const PangoGlyphItem*>(l->data);
+        cairo_scaled_font_t* font =
+            pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+        if (font != font_ || color.r != color_.r || color.g != color_.g || color.b != color_.b) {
+          flush(cr);
+          font_ = font;
+          color_ = color;
+        }
+        append_run(run, text, x + static_cast<double>(logical.x + x_off) / PANGO_SCALE, base_y);
+        x_off += pango_glyph_string_get_width(run->glyphs);
+      }
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    return true;
+  }
+
+  void flush(cairo_t* cr) {
+    if (!glyphs_.empty() || !utf8_.empty()) {
+      cairo_save(cr);
+      cairo_set_scaled_font(cr, font_);
+      cairo_set_source_rgb(cr, color_.r, color_.g, color_.b);
+      cairo_show_text_glyphs(cr, utf8_.data(), static_cast<int>(utf8_.size()), glyphs_.data(),
+                             static_cast<int>(glyphs_.size()), clusters_.data(),
+                             static_cast<int>(clusters_.size()), cairo_text_cluster_flags_t{});
+      cairo_restore(cr);
+    }
+    glyphs_.clear();
+    clusters_.clear();
+    utf8_.clear();
+    font_ = nullptr;
+  }
+
+ private:
+  static bool plain(PangoLayout* layout) {
+    for (GSList* lines = pango_layout_get_lines_readonly(layout); lines; lines = lines->next)
+      for (GSList* l = static_cast<PangoLayoutLine*>(lines->data)->runs; l; l = l->next) {
+        const auto* run = static_cast<const PangoGlyphItem*>(l->data);
+        const PangoAnalysis& a = run->item->analysis;
+        if ((a.level & 1) != 0 || a.extra_attrs != nullptr ||
+            (a.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE) != 0 || run->y_offset != 0 ||
+            run->start_x_offset != 0 || run->end_x_offset != 0 || !PANGO_IS_CAIRO_FONT(a.font))
+          return false;
+        cairo_scaled_font_t* font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(a.font));
+        if (!font || cairo_scaled_font_status(font) != CAIRO_STATUS_SUCCESS) return false;
+        for (int i = 0; i < run->glyphs->num_glyphs; ++i) {
+          const PangoGlyphInfo& g = run->glyphs->glyphs[i];
+          if (g.glyph != PANGO_GLYPH_EMPTY && ((g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0 || g.attr.is_color))
+            return false;
+        }
+      }
+    return true;
+  }
+
+  void append_run(const PangoGlyphItem* run, const char* text, double base_x, double base_y) {
+    const PangoGlyphString* glyphs = run->glyphs;
+    int x_position = 0;
+    for (int i = 0; i < glyphs->num_glyphs; ++i) {
+      const PangoGlyphInfo& g = glyphs->glyphs[i];
+      if (g.glyph != PANGO_GLYPH_EMPTY) {
+        double cx = base_x + static_cast<double>(x_position + g.geometry.x_offset) / PANGO_SCALE;
+        double cy = g.geometry.y_offset == 0
+                        ? base_y
+                        : base_y + static_cast<double>(g.geometry.y_offset) / PANGO_SCALE;
+        glyphs_.push_back(cairo_glyph_t{g.glyph, cx, cy});
+      }
+      x_position += g.geometry.width;
+    }
+    PangoGlyphItemIter iter;
+    PangoGlyphItem* item = const_cast<PangoGlyphItem*>(run);
+    for (bool more = pango_glyph_item_iter_init_start(&iter, item, text); more;
+         more = pango_glyph_item_iter_next_cluster(&iter)) {
+      int num_glyphs = iter.end_glyph - iter.start_glyph;
+      for (int i = iter.start_glyph; i < iter.end_glyph; ++i)
+        if (glyphs->glyphs[i].glyph == PANGO_GLYPH_EMPTY) --num_glyphs;
+      clusters_.push_back(cairo_text_cluster_t{iter.end_index - iter.start_index, num_glyphs});
+    }
+    utf8_.append(text + run->item->offset, static_cast<std::size_t>(run->item->length));
+  }
+
+  cairo_scaled_font_t* font_ = nullptr;
+  Rgb color_;
+  std::vector<cairo_glyph_t> glyphs_;
+  std::vector<cairo_text_cluster_t> clusters_;
+  std::string utf8_;
+};
+
+// SVG documents parsed once (librsvg), shared by both passes like the text layouts.
+class SvgCache {
+ public:
+  struct Parsed {
+    RsvgHandle* handle = nullptr;  // null: `error` says why
+    double aspect = 0.55;          // height / width
+    std::string error;
+  };
+  SvgCache() = default;
+  SvgCache(const SvgCache&) = delete;
+  SvgCache& operator=(const SvgCache&) = delete;
+  ~SvgCache() {
+    for (auto& [text, parsed] : parsed_)
+      if (parsed.handle) g_object_unref(parsed.handle);
+  }
+
+  const Parsed& get(const std::string& svg_text) {
+    auto [it, added] = parsed_.try_emplace(svg_text);
+    if (!added) return it->second;
+    Parsed& p = it->second;
+    GError* error = nullptr;
+    p.handle =
+        rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg_text.data()), svg_text.size(), &error);
+    if (!p.handle) {
+      p.error = error ? error->message : "unknown error";
+      if (error) g_error_free(error);
+      return p;
+    }
+    gboolean has_w, has_h, has_vb;
+    RsvgLength w, h;
+    RsvgRectangle vb;
+    rsvg_handle_get_intrinsic_dimensions(p.handle, &has_w, &w, &has_h, &h, &has_vb, &vb);
+    if (has_vb && vb.width > 0) p.aspect = vb.height / vb.width;
+    return p;
+  }
+
+ private:
+  std::map<std::string, Parsed> parsed_;
+};
+
 class PdfWriter {
  public:
   // `total_pages` 0: the measuring pass (nothing is drawn; finish() gives the page count).
   PdfWriter(std::string* out, PaperSize paper, std::string header_left, std::string footer_left,
-            int total_pages, TextCache& texts)
+            int total_pages, TextCache& texts, SvgCache& svgs)
       : texts_(texts),
+        svgs_(svgs),
         header_left_(std::move(header_left)),
         footer_left_(std::move(footer_left)),
         total_pages_(total_pages),
@@ -174,6 +328,7 @@ class PdfWriter {
     y_ += h + 2;
     if (level == 1) {
       if (!measuring_) {
+        batch_.flush(cr_);  // lines and fills keep their place between texts
         cairo_set_source_rgb(cr_, black.r, black.g, black.b);
         cairo_set_line_width(cr_, 1.2);
         cairo_move_to(cr_, margin_, y_);
@@ -228,33 +383,29 @@ class PdfWriter {
     y_ += 6;
   }
 
-  // Draws an SVG document scaled to `width` points (keeping its aspect ratio).
+  // Draws an SVG document scaled to `width` points (keeping its aspect ratio). The
+  // measuring pass only reserves its height: rendering is the drawing pass's work.
   void svg(const std::string& svg_text, double width) {
-    GError* error = nullptr;
-    RsvgHandle* handle =
-        rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg_text.data()), svg_text.size(), &error);
-    if (!handle) {
-      paragraph(std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
-                8.5, red);
-      if (error) g_error_free(error);
+    const SvgCache::Parsed& parsed = svgs_.get(svg_text);
+    if (!parsed.handle) {
+      paragraph("DVH plot could not be rendered: " + parsed.error, 8.5, red);
       return;
     }
-    gboolean has_w, has_h, has_vb;
-    RsvgLength w, h;
-    RsvgRectangle vb;
-    rsvg_handle_get_intrinsic_dimensions(handle, &has_w, &w, &has_h, &h, &has_vb, &vb);
-    double aspect = has_vb && vb.width > 0 ? vb.height / vb.width : 0.55;
-    double height = width * aspect;
+    double height = width * parsed.aspect;
     ensure_space(height + 4);
-    RsvgRectangle viewport{margin_, y_, width, height};
-    if (!rsvg_handle_render_document(handle, cr_, &viewport, &error)) {
-      paragraph(std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
-                8.5, red);
-      if (error) g_error_free(error);
-    } else {
-      y_ += height + 6;
+    if (!measuring_) {
+      batch_.flush(cr_);
+      RsvgRectangle viewport{margin_, y_, width, height};
+      GError* error = nullptr;
+      if (!rsvg_handle_render_document(parsed.handle, cr_, &viewport, &error)) {
+        // Said inside the space reserved for the plot, so the pages stay as measured.
+        draw_text(
+            std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
+            margin_, y_, width, 8.5, false, red, true);
+        if (error) g_error_free(error);
+      }
     }
-    g_object_unref(handle);
+    y_ += height + 6;
   }
 
   void ensure_space(double h) {
@@ -269,7 +420,8 @@ class PdfWriter {
   double draw_text(const std::string& text, double x, double y, double width, double size, bool bold,
                    Rgb color, bool draw) {
     const TextCache::Laid& laid = texts_.get(text, width, size, bold);
-    if (draw && !measuring_) {
+    if (draw && !measuring_ && !batch_.add(cr_, laid.layout, x, y, color)) {
+      batch_.flush(cr_);  // keeps the text's order
       cairo_set_source_rgb(cr_, color.r, color.g, color.b);
       cairo_move_to(cr_, x, y);
       pango_cairo_show_layout(cr_, laid.layout);
@@ -284,12 +436,14 @@ class PdfWriter {
       return;
     }
     if (header) {
+      batch_.flush(cr_);
       cairo_set_source_rgb(cr_, 0.945, 0.953, 0.957);
       cairo_rectangle(cr_, margin_, y_, content_width(), h);
       cairo_fill(cr_);
     }
     // The row's cell borders as one path of lines and one stroke (cairo's PDF output costs
     // much per stroke call): its top and bottom, and a line left of each cell and at its end.
+    batch_.flush(cr_);
     cairo_set_source_rgb(cr_, 0.75, 0.77, 0.79);
     cairo_set_line_width(cr_, 0.4);
     cairo_set_line_cap(cr_, CAIRO_LINE_CAP_SQUARE);  // closes the corners as a rectangle's joins did
@@ -312,7 +466,7 @@ class PdfWriter {
         double tw = widths[i] - 2 * pad_;
         double tx = x + pad_;
         if (columns[i].right && !header) {
-          double natural = natural_width(row[i].text, size, row[i].bold);
+          double natural = natural_width(row[i].text, size, row[i].bold, tw);
           if (natural < tw) tx += tw - natural;
         }
         draw_text(row[i].text, tx, y_ + pad_, tw, size, row[i].bold, row[i].color, true);
@@ -322,8 +476,15 @@ class PdfWriter {
     y_ += h;
   }
 
-  double natural_width(const std::string& text, double size, bool bold) {
-    return texts_.get(text, 10000, size, bold).width_pt;
+  // The width of `text` on one line. A text that fits on one line within `fits_pt` has that
+  // width in the layout already made for it there (same items, same shaping), so no second
+  // layout is made; otherwise it is laid out without wrapping.
+  double natural_width(const std::string& text, double size, bool bold, double fits_pt = 0) {
+    if (fits_pt > 0) {
+      const TextCache::Laid& laid = texts_.get(text, fits_pt, size, bold);
+      if (laid.lines == 1) return laid.width_pt;
+    }
+    return texts_.get(text, unwrapped_pt, size, bold).width_pt;
   }
 
   void start_page() {
@@ -334,7 +495,8 @@ class PdfWriter {
     draw_text(header_left_, margin_, hy, content_width() - 90, 8, true, muted, true);
     std::string right = "rtreview " RTREVIEW_VERSION;
     double rw = natural_width(right, 8, false);
-    draw_text(right, page_w_ - margin_ - rw, hy, rw + 1, 8, false, muted, true);
+    draw_text(right, page_w_ - margin_ - rw, hy, unwrapped_pt, 8, false, muted, true);  // the measured layout
+    batch_.flush(cr_);
     cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr_, 0.5);
     cairo_move_to(cr_, margin_, hy + 14);
@@ -345,6 +507,7 @@ class PdfWriter {
   void end_page() {
     if (measuring_) return;
     double fy = page_h_ - margin_ - 6;
+    batch_.flush(cr_);
     cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr_, 0.5);
     cairo_move_to(cr_, margin_, fy - 3);
@@ -354,7 +517,8 @@ class PdfWriter {
     std::string right =
         "page " + std::to_string(page_) + (total_pages_ > 0 ? " of " + std::to_string(total_pages_) : "");
     double rw = natural_width(right, 7.5, false);
-    draw_text(right, page_w_ - margin_ - rw, fy, rw + 1, 7.5, false, muted, true);
+    draw_text(right, page_w_ - margin_ - rw, fy, unwrapped_pt, 7.5, false, muted, true);
+    batch_.flush(cr_);
     cairo_show_page(cr_);
   }
 
@@ -363,9 +527,14 @@ class PdfWriter {
     start_page();
   }
 
+  static constexpr double unwrapped_pt = 10000;  // a layout width no text here reaches
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   TextCache& texts_;
+  SvgCache& svgs_;
+  // Text waits here until the font or colour changes or a line, fill, plot or page end is
+  // drawn: the content keeps the order it had with one cairo call per run.
+  TextBatch batch_;
   std::string header_left_, footer_left_;
   int total_pages_ = 0;
   bool measuring_ = false;
@@ -691,16 +860,17 @@ RenderedPdf render_pdf_with_cairo(const ReviewPacket& packet, PaperSize paper) {
   RenderedPdf out;
   int pages = 0;
   TextCache texts;
+  SvgCache svgs;
   {
     std::string scratch;  // pass 1: count pages, so every footer can say "page n of N"
-    PdfWriter w(&scratch, paper, header, footer, 0, texts);
+    PdfWriter w(&scratch, paper, header, footer, 0, texts, svgs);
     write_packet(w, packet);
     if (std::string error = w.finish(pages); !error.empty()) {
       out.result = Result::failure(ErrorCode::render_failed, "", "cairo: " + error);
       return out;
     }
   }
-  PdfWriter w(&out.bytes, paper, header, footer, pages, texts);
+  PdfWriter w(&out.bytes, paper, header, footer, pages, texts, svgs);
   write_packet(w, packet);
   int pages2 = 0;
   if (std::string error = w.finish(pages2); !error.empty())

@@ -188,6 +188,37 @@ TEST(packet, pdf_is_written_paginated_and_stable) {
   fs::remove_all(dir);
 }
 
+// The text a reader copies out of the PDF is the packet's text (poppler's pdftotext is the
+// peer reader), whether cairo gets it in batches of runs (Latin, accents, symbols DejaVu
+// has) or through pango's own renderer (right-to-left runs, a character no font has).
+TEST(packet, pdf_text_reads_back_with_pdftotext) {
+  if (rtreview::test::run_command("command -v pdftotext").exit_code != 0)
+    GTEST_SKIP() << "pdftotext (poppler-utils) is not installed";
+  fs::path dir = rtreview::test::make_temp_dir("rtreview-packet-pdf-text");
+  ReviewPacket p = sample_packet();
+  p.findings.front().message = "Résumé Ünïcode ☃ · largest step 3 mm";
+  Finding rtl = p.findings.front();
+  rtl.id = "RTL_NAME";
+  rtl.message = "patient שלום עולם plan";
+  Finding unknown = p.findings.front();
+  unknown.id = "PRIVATE_USE";
+  unknown.message = std::string("before \uE000 after");
+  p.findings.push_back(rtl);
+  p.findings.push_back(unknown);
+  std::string bytes;
+  ASSERT_EQ(render_packet(p, OutputFormat::pdf, PaperSize::a4, bytes).message(), "");
+  ASSERT_EQ(write_file_atomically(dir / "p.pdf", bytes).message(), "");
+  auto text = rtreview::test::run_command("pdftotext -enc UTF-8 " + (dir / "p.pdf").string() + " -");
+  ASSERT_EQ(text.exit_code, 0);
+  // pdftotext gives the Hebrew in reading order but splits a word before a final letter
+  // ("שלו ם"), so its stems are looked for; the private-use character is pango's hex box.
+  for (const char* expected :
+       {"Résumé Ünïcode ☃ · largest step 3 mm", "DOSE_GRID_SPACING", "RTL_NAME", "patient", "שלו", "עול",
+        "plan", "PRIVATE_USE", "before", "after", "Technical checks"})
+    EXPECT_NE(text.stdout_text.find(expected), std::string::npos) << expected << "\n" << text.stdout_text;
+  fs::remove_all(dir);
+}
+
 TEST(packet, index_lists_packets_and_unreadable_files) {
   BatchSummary s;
   s.tool_version = "test";
