@@ -173,7 +173,9 @@ void add_inspect_command(CLI::App& app, CommandAction& action) {
   auto json = std::make_shared<bool>(false);
   sub->add_option("paths", *paths, "DICOM files or folders (folders are read recursively)")->required();
   sub->add_flag("--json", *json, "Write a JSON document (schema rtreview.inspect/1) instead of text");
-  sub->callback([&action, paths, json] { action = reading_dicom([paths, json] { return run_inspect(*paths, *json); }); });
+  sub->callback([&action, paths, json] {
+    action = reading_dicom([paths, json] { return run_inspect(*paths, *json); });
+  });
 }
 
 }  // namespace rtreview::cli
