@@ -17,8 +17,9 @@
 // sscanf on one thread at first use: ~15 ms that every command reading DICOM waited for
 // before its first file. Here DCMTK's global dictionary is given only the first file of
 // the path list, and the other files are parsed at the same time into a second dictionary
-// whose entries are then added to the global one, in file order, as DCMTK's own load
-// would (a later file's entry replaces an earlier one for the same tag).
+// whose entries are then added to the global one. As in DCMTK's own load, a later file's
+// entry replaces an earlier one for the same tag: the second dictionary has already settled
+// its own files in order, and its entries all come after the first file's.
 namespace rtreview::dicom {
 namespace {
 

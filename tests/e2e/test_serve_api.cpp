@@ -362,8 +362,19 @@ TEST(serve_api, token_is_required_when_set_and_uploads_expire) {
   ASSERT_TRUE(r && r->status == 200);
   std::string id = json::parse(r->body)["upload"];
   EXPECT_TRUE(fs::exists(s.dir() / "data" / id));
-  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
-  EXPECT_EQ(c.Get(("/api/uploads/" + id).c_str())->status, 404);
+  // Expiry is 2 s after the upload, removed by a sweeper that runs every second: poll for the
+  // removal (a fixed sleep of 3.5 s failed once on a loaded machine, under the sanitizers).
+  const auto uploaded = std::chrono::steady_clock::now();
+  int status = 200;
+  while (status != 404 && std::chrono::steady_clock::now() - uploaded < std::chrono::seconds(20)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = c.Get(("/api/uploads/" + id).c_str())->status;
+  }
+  EXPECT_EQ(status, 404);
+  // The sweeper deletes the folder at its next pass (find() refuses the upload before that).
+  while (fs::exists(s.dir() / "data" / id) &&
+         std::chrono::steady_clock::now() - uploaded < std::chrono::seconds(20))
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_FALSE(fs::exists(s.dir() / "data" / id));
 }
 
