@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 
 #include <map>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -56,7 +57,13 @@ void read_contours(std::vector<ContourTask>& tasks, std::vector<std::string>& no
         read_contour_numbers(*tasks[k].item, *tasks[k].who, *tasks[k].contour, tasks[k].notes);
   };
   std::thread second;
-  if (half < tasks.size()) second = std::thread(read_range, half, tasks.size());
+  if (half < tasks.size()) {
+    try {
+      second = std::thread(read_range, half, tasks.size());
+    } catch (const std::system_error&) {  // no thread to spare: this one reads them all
+      read_range(half, tasks.size());
+    }
+  }
   read_range(0, half);
   if (second.joinable()) second.join();
   for (auto& task : tasks) notes.insert(notes.end(), task.notes.begin(), task.notes.end());
