@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -47,19 +48,23 @@ class DictionaryLoad {
     // this process's DCMDICTPATH names the first file only (the others are added below).
     setenv(DCM_DICT_ENVIRONMENT_VARIABLE, files.front().c_str(), 1);
     files.erase(files.begin());
-    first_ = std::thread([] {
-      dcmDataDict.rdlock();
-      dcmDataDict.rdunlock();
-    });
-    rest_ = std::thread([this, files = std::move(files)] {
-      rest_dictionary_ = std::make_unique<DcmDataDictionary>(OFFalse, OFFalse);
-      for (const std::string& file : files) rest_dictionary_->loadDictionary(file.c_str(), OFTrue);
-    });
+    rest_files_ = std::move(files);
+    // Without a thread to spare, each part loads where it is first needed (the global at
+    // the first read, the rest in finish()): slower, the same dictionary.
+    try {
+      first_ = std::thread([] {
+        dcmDataDict.rdlock();
+        dcmDataDict.rdunlock();
+      });
+      rest_ = std::thread([this] { load_rest(); });
+    } catch (const std::system_error&) {
+    }
   }
 
   void finish() {
     if (!started_) return;
     join();
+    if (!rest_dictionary_) load_rest();
     DcmDataDictionary& global = dcmDataDict.wrlock();
     for (auto it = rest_dictionary_->normalBegin(); it != rest_dictionary_->normalEnd(); ++it)
       global.addEntry(new DcmDictEntry(**it));
@@ -74,6 +79,11 @@ class DictionaryLoad {
   ~DictionaryLoad() { join(); }
 
  private:
+  void load_rest() {
+    rest_dictionary_ = std::make_unique<DcmDataDictionary>(OFFalse, OFFalse);
+    for (const std::string& file : rest_files_) rest_dictionary_->loadDictionary(file.c_str(), OFTrue);
+  }
+
   void join() {
     if (first_.joinable()) first_.join();
     if (rest_.joinable()) rest_.join();
@@ -81,6 +91,7 @@ class DictionaryLoad {
 
   bool started_ = false;
   std::thread first_, rest_;
+  std::vector<std::string> rest_files_;  // the path list after its first file
   std::unique_ptr<DcmDataDictionary> rest_dictionary_;
 };
 
