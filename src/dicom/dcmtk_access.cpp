@@ -47,8 +47,11 @@ bool parse_plain_decimal(const char* p, const char* end, double& value) {
     const bool exp_negative = p < end && *p == '-';
     if (p < end && (*p == '-' || *p == '+')) ++p;
     int e = 0, exp_digits = 0;
-    for (; p < end && *p >= '0' && *p <= '9'; ++p, ++exp_digits) e = e * 10 + (*p - '0');
-    if (exp_digits == 0 || exp_digits > 4) return false;
+    for (; p < end && *p >= '0' && *p <= '9'; ++p) {
+      if (++exp_digits > 4) return false;  // from_chars decides (and `e` never overflows)
+      e = e * 10 + (*p - '0');
+    }
+    if (exp_digits == 0) return false;
     scale += exp_negative ? -e : e;
   }
   if (p != end || m > (std::uint64_t{1} << 53) || scale < -22 || scale > 22) return false;
