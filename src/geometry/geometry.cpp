@@ -282,9 +282,152 @@ void keep_connected_part(std::vector<std::size_t>& visible, const std::vector<Hu
   visible.resize(kept);
 }
 
-// Volume of the 3D convex hull of `pts` (incremental algorithm with horizon edges). Each
-// point tests the faces of the bins it may see (HullFaceBins); it costs the bins and the
-// faces tested per point, quadratic at worst.
+// Four affinely independent extreme points to start the hull from; none when the points are
+// (within eps) collinear or coplanar, and the hull has no volume.
+std::optional<std::array<int, 4>> initial_tetrahedron(const std::vector<Eigen::Vector3d>& pts, double scale,
+                                                      double eps) {
+  std::size_t i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+  for (std::size_t i = 0; i < pts.size(); ++i)
+    if (pts[i].x() < pts[i0].x()) i0 = i;
+  double best = -1;
+  for (std::size_t i = 0; i < pts.size(); ++i)
+    if (double d = (pts[i] - pts[i0]).squaredNorm(); d > best) best = d, i1 = i;
+  best = -1;
+  const Eigen::Vector3d u = (pts[i1] - pts[i0]).normalized();
+  for (std::size_t i = 0; i < pts.size(); ++i)
+    if (double d = (pts[i] - pts[i0]).cross(u).squaredNorm(); d > best) best = d, i2 = i;
+  const Eigen::Vector3d nrm = (pts[i1] - pts[i0]).cross(pts[i2] - pts[i0]);
+  if (nrm.norm() < eps * scale) return std::nullopt;
+  best = -1;
+  for (std::size_t i = 0; i < pts.size(); ++i)
+    if (double d = std::abs(nrm.normalized().dot(pts[i] - pts[i0])); d > best) best = d, i3 = i;
+  if (best < eps) return std::nullopt;
+  return std::array<int, 4>{static_cast<int>(i0), static_cast<int>(i1), static_cast<int>(i2),
+                            static_cast<int>(i3)};
+}
+
+// A convex hull grown one point at a time (horizon edges). Each point tests the faces of
+// the bins it may see (HullFaceBins); it costs the bins and the faces tested per point,
+// quadratic at worst.
+class IncrementalHull {
+ public:
+  // Rounding of a face test is below 1e-15 of the coordinates' size; `margin` is 1e-9 of it.
+  IncrementalHull(const std::vector<Eigen::Vector3d>& pts, const Eigen::Vector3d& inside, double margin)
+      : pts_(pts), inside_(inside), bins_(inside, margin) {}
+
+  // A face of the starting tetrahedron, turned to face outward.
+  void add_face(int a, int b, int c) {
+    Eigen::Vector3d n = (pts_[b] - pts_[a]).cross(pts_[c] - pts_[a]);
+    const double len = n.norm();
+    if (len > 0) n /= len;
+    if (n.dot(inside_ - pts_[a]) > 0) {
+      std::swap(b, c);
+      n = -n;
+    }
+    push_face({a, b, c, n, n.dot(pts_[a])});
+  }
+
+  // Grows the hull to point pi (a point inside, or within the tolerance, leaves it as it
+  // is); false when the budget ran out.
+  bool add_point(std::size_t pi, double eps, GeometryBudget& budget) {
+    visible_.clear();
+    // A bin's bound costs about four face tests (and covers this point's other fixed work).
+    if (!budget.spend(4 * HullFaceBins::kBins)) return false;
+    if (!budget.spend(bins_.find_visible(pts_[pi], eps, visible_))) return false;
+    if (visible_.empty()) return true;
+    std::sort(visible_.begin(), visible_.end());  // the face list's order, as a scan of the list finds them
+    if (!budget.spend(visible_.size())) return false;
+    keep_connected_part(visible_, faces_, pts_[pi], [&](int a, int b) {
+      const auto it = face_of_edge_.find(edge_key(a, b));
+      return it == face_of_edge_.end() ? std::numeric_limits<std::size_t>::max() : it->second;
+    });
+    if (!cone_to(pi)) return true;
+    for (std::size_t f : visible_) faces_[f].alive = false, bins_.kill(faces_[f]);
+    for (const HullFace& f : new_faces_) push_face(f);
+    dead_ += visible_.size();
+    return 2 * dead_ > faces_.size() ? drop_dead_faces(budget) : true;
+  }
+
+  double volume() const {
+    double volume6 = 0.0;
+    for (const auto& f : faces_)
+      if (f.alive) volume6 += (pts_[f.a] - inside_).dot((pts_[f.b] - inside_).cross(pts_[f.c] - inside_));
+    return std::abs(volume6) / 6.0;
+  }
+
+ private:
+  static std::uint64_t edge_key(int a, int b) {
+    return std::uint64_t(std::uint32_t(a)) << 32 | std::uint32_t(b);
+  }
+
+  void note_edges(std::size_t f) {
+    const HullFace& fc = faces_[f];
+    face_of_edge_[edge_key(fc.a, fc.b)] = f, face_of_edge_[edge_key(fc.b, fc.c)] = f,
+                                 face_of_edge_[edge_key(fc.c, fc.a)] = f;
+  }
+
+  void push_face(const HullFace& f) {
+    faces_.push_back(f);
+    bins_.add(faces_.back(), faces_.size() - 1);
+    note_edges(faces_.size() - 1);
+  }
+
+  // The new faces from point pi, one per horizon edge of the visible faces (which keeps its
+  // winding: outward), into new_faces_. A point barely outside (within rounding of a
+  // neighbour it does not see) can make one face inward, the inside point in front of it:
+  // the hull would fold (trial 484: 2x the volume). Such a point is within the tolerance of
+  // the hull and is left out: false.
+  bool cone_to(std::size_t pi) {
+    edges_.clear();
+    for (std::size_t f : visible_) {
+      const HullFace& fc = faces_[f];
+      edges_.push_back({fc.a, fc.b});
+      edges_.push_back({fc.b, fc.c});
+      edges_.push_back({fc.c, fc.a});
+    }
+    sorted_edges_ = edges_;
+    std::sort(sorted_edges_.begin(), sorted_edges_.end());
+    new_faces_.clear();
+    bool folds = false;
+    for (const auto& [a, b] : edges_)
+      if (!std::binary_search(sorted_edges_.begin(), sorted_edges_.end(), std::make_pair(b, a))) {
+        Eigen::Vector3d n = (pts_[b] - pts_[a]).cross(pts_[pi] - pts_[a]);
+        const double len = n.norm();
+        if (len > 0) n /= len;
+        folds = folds || !(n.dot(inside_) - n.dot(pts_[a]) < 0);
+        new_faces_.push_back({a, b, static_cast<int>(pi), n, n.dot(pts_[a])});
+      }
+    return !folds;
+  }
+
+  // Dead faces are only ever skipped, so dropping them (the live ones keep their order)
+  // changes no result; dropping them once they are half the list keeps each point's
+  // visibility scan proportional to the live hull. The drop reads the list, and the bins
+  // are filled anew from the live faces.
+  bool drop_dead_faces(GeometryBudget& budget) {
+    if (!budget.spend(2 * faces_.size())) return false;
+    std::erase_if(faces_, [](const HullFace& f) { return !f.alive; });
+    bins_.clear();
+    face_of_edge_.clear();
+    for (std::size_t f = 0; f < faces_.size(); ++f) bins_.add(faces_[f], f), note_edges(f);
+    dead_ = 0;
+    return true;
+  }
+
+  const std::vector<Eigen::Vector3d>& pts_;
+  Eigen::Vector3d inside_;
+  std::vector<HullFace> faces_;
+  HullFaceBins bins_;
+  // The face each directed edge belongs to (entries of dead faces go stale; a visible set
+  // holds live faces only).
+  std::unordered_map<std::uint64_t, std::size_t> face_of_edge_;
+  std::size_t dead_ = 0;
+  std::vector<std::size_t> visible_;  // scratch of add_point, kept for its capacity
+  std::vector<std::pair<int, int>> edges_, sorted_edges_;
+  std::vector<HullFace> new_faces_;
+};
+
+// Volume of the 3D convex hull of `pts`.
 std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryBudget& budget) {
   if (pts.size() < 4) return 0.0;
   if (!budget.spend(4 * static_cast<std::uint64_t>(pts.size())))
@@ -299,121 +442,22 @@ std::optional<double> hull_volume_3d(std::vector<Eigen::Vector3d> pts, GeometryB
   for (const auto& p : pts) lo = lo.cwiseMin(p), hi = hi.cwiseMax(p);
   const double scale = std::max((hi - lo).norm(), 1e-9);
   const double eps = 1e-9 * scale;
-
-  // Initial tetrahedron from extreme points.
-  std::size_t i0 = 0, i1 = 0, i2 = 0, i3 = 0;
-  for (std::size_t i = 0; i < pts.size(); ++i)
-    if (pts[i].x() < pts[i0].x()) i0 = i;
-  double best = -1;
-  for (std::size_t i = 0; i < pts.size(); ++i)
-    if (double d = (pts[i] - pts[i0]).squaredNorm(); d > best) best = d, i1 = i;
-  best = -1;
-  const Eigen::Vector3d u = (pts[i1] - pts[i0]).normalized();
-  for (std::size_t i = 0; i < pts.size(); ++i)
-    if (double d = (pts[i] - pts[i0]).cross(u).squaredNorm(); d > best) best = d, i2 = i;
-  const Eigen::Vector3d nrm = (pts[i1] - pts[i0]).cross(pts[i2] - pts[i0]);
-  if (nrm.norm() < eps * scale) return 0.0;
-  best = -1;
-  for (std::size_t i = 0; i < pts.size(); ++i)
-    if (double d = std::abs(nrm.normalized().dot(pts[i] - pts[i0])); d > best) best = d, i3 = i;
-  if (best < eps) return 0.0;
-  const Eigen::Vector3d inside = (pts[i0] + pts[i1] + pts[i2] + pts[i3]) / 4.0;
-
-  std::vector<HullFace> faces;
-  // Rounding of a face test is below 1e-15 of the coordinates' size; the margin is 1e-9 of it.
-  HullFaceBins bins(inside, 1e-9 * (std::max(lo.cwiseAbs().maxCoeff(), hi.cwiseAbs().maxCoeff()) + scale));
-  // The face each directed edge belongs to (entries of dead faces go stale; a visible set
-  // holds live faces only).
-  std::unordered_map<std::uint64_t, std::size_t> face_of_edge;
-  auto edge_key = [](int a, int b) { return std::uint64_t(std::uint32_t(a)) << 32 | std::uint32_t(b); };
-  auto note_edges = [&](std::size_t f) {
-    const HullFace& fc = faces[f];
-    face_of_edge[edge_key(fc.a, fc.b)] = f, face_of_edge[edge_key(fc.b, fc.c)] = f,
-                                face_of_edge[edge_key(fc.c, fc.a)] = f;
-  };
-  auto push_face = [&](const HullFace& f) {
-    faces.push_back(f);
-    bins.add(faces.back(), faces.size() - 1);
-    note_edges(faces.size() - 1);
-  };
-  auto add_face = [&](int a, int b, int c) {
-    Eigen::Vector3d n = (pts[b] - pts[a]).cross(pts[c] - pts[a]);
-    const double len = n.norm();
-    if (len > 0) n /= len;
-    if (n.dot(inside - pts[a]) > 0) {  // keep outward orientation
-      std::swap(b, c);
-      n = -n;
-    }
-    push_face({a, b, c, n, n.dot(pts[a])});
-  };
-  const int t[4] = {static_cast<int>(i0), static_cast<int>(i1), static_cast<int>(i2), static_cast<int>(i3)};
-  add_face(t[0], t[1], t[2]);
-  add_face(t[0], t[1], t[3]);
-  add_face(t[0], t[2], t[3]);
-  add_face(t[1], t[2], t[3]);
-
-  std::vector<std::pair<int, int>> edges;
-  std::vector<std::size_t> visible;
-  std::vector<HullFace> new_faces;
-  std::size_t dead = 0;
+  const auto t = initial_tetrahedron(pts, scale, eps);
+  if (!t) return 0.0;
+  const Eigen::Vector3d inside = (pts[(*t)[0]] + pts[(*t)[1]] + pts[(*t)[2]] + pts[(*t)[3]]) / 4.0;
+  IncrementalHull hull(pts, inside,
+                       1e-9 * (std::max(lo.cwiseAbs().maxCoeff(), hi.cwiseAbs().maxCoeff()) + scale));
+  const auto [t0, t1, t2, t3] = *t;
+  hull.add_face(t0, t1, t2);
+  hull.add_face(t0, t1, t3);
+  hull.add_face(t0, t2, t3);
+  hull.add_face(t1, t2, t3);
   for (std::size_t pi = 0; pi < pts.size(); ++pi) {
     const int p = static_cast<int>(pi);
-    if (p == t[0] || p == t[1] || p == t[2] || p == t[3]) continue;
-    visible.clear();
-    // A bin's bound costs about four face tests (and covers this point's other fixed work).
-    if (!budget.spend(4 * HullFaceBins::kBins)) return std::nullopt;
-    if (!budget.spend(bins.find_visible(pts[pi], eps, visible))) return std::nullopt;
-    if (visible.empty()) continue;
-    std::sort(visible.begin(), visible.end());  // the face list's order, as a scan of the list finds them
-    if (!budget.spend(visible.size())) return std::nullopt;
-    keep_connected_part(visible, faces, pts[pi], [&](int a, int b) {
-      const auto it = face_of_edge.find(edge_key(a, b));
-      return it == face_of_edge.end() ? std::numeric_limits<std::size_t>::max() : it->second;
-    });
-    edges.clear();
-    for (std::size_t f : visible) {
-      const HullFace& fc = faces[f];
-      edges.push_back({fc.a, fc.b});
-      edges.push_back({fc.b, fc.c});
-      edges.push_back({fc.c, fc.a});
-    }
-    std::vector<std::pair<int, int>> sorted = edges;
-    std::sort(sorted.begin(), sorted.end());
-    // The new faces, one per horizon edge (which keeps its winding: outward). A point barely
-    // outside (within rounding of a neighbour it does not see) can make one face inward, the
-    // inside point in front of it: the hull would fold (trial 484: 2x the volume). Such a
-    // point is within the tolerance of the hull and is left out.
-    new_faces.clear();
-    bool folds = false;
-    for (const auto& [a, b] : edges)
-      if (!std::binary_search(sorted.begin(), sorted.end(), std::make_pair(b, a))) {
-        Eigen::Vector3d n = (pts[b] - pts[a]).cross(pts[pi] - pts[a]);
-        const double len = n.norm();
-        if (len > 0) n /= len;
-        folds = folds || !(n.dot(inside) - n.dot(pts[a]) < 0);
-        new_faces.push_back({a, b, p, n, n.dot(pts[a])});
-      }
-    if (folds) continue;
-    for (std::size_t f : visible) faces[f].alive = false, bins.kill(faces[f]);
-    for (const HullFace& f : new_faces) push_face(f);
-    // Dead faces are only ever skipped, so dropping them (the live ones keep their order)
-    // changes no result; dropping them once they are half the list keeps each point's
-    // visibility scan proportional to the live hull. The drop reads the list, and the bins
-    // are filled anew from the live faces.
-    dead += visible.size();
-    if (2 * dead > faces.size()) {
-      if (!budget.spend(2 * faces.size())) return std::nullopt;
-      std::erase_if(faces, [](const HullFace& f) { return !f.alive; });
-      bins.clear();
-      face_of_edge.clear();
-      for (std::size_t f = 0; f < faces.size(); ++f) bins.add(faces[f], f), note_edges(f);
-      dead = 0;
-    }
+    if (p == t0 || p == t1 || p == t2 || p == t3) continue;
+    if (!hull.add_point(pi, eps, budget)) return std::nullopt;
   }
-  double volume6 = 0.0;
-  for (const auto& f : faces)
-    if (f.alive) volume6 += (pts[f.a] - inside).dot((pts[f.b] - inside).cross(pts[f.c] - inside));
-  return std::abs(volume6) / 6.0;
+  return hull.volume();
 }
 
 // Volume inside both slab stacks: each slab of a intersected with the slabs of b that
