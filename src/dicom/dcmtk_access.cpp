@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcvr.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -28,9 +29,11 @@ std::string trim(const std::string& s) {
 // Clinger's fast path for the plain decimals DS values almost always are ([-]digits[.digits]
 // [e[±]digits], at most 19 digits): the digits as an integer m ≤ 2^53 and a power of ten
 // 10^k with |k| ≤ 22 are both exact doubles, so m · 10^k and m / 10^k are rounded once:
-// the correctly rounded value, the same double std::from_chars gives. Anything else
-// (more digits, other syntax) returns false and takes std::from_chars.
-bool parse_plain_decimal(const char* p, const char* end, double& value) {
+// the correctly rounded value, the same double std::from_chars gives. Parses such a number
+// at the start of [p, end) and returns where it stops; null for anything else (more digits,
+// other syntax), which then takes std::from_chars.
+inline __attribute__((always_inline)) const char* parse_plain_decimal_prefix(const char* p, const char* end,
+                                                                             double& value) {
   static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const bool negative = p < end && *p == '-';
@@ -41,22 +44,29 @@ bool parse_plain_decimal(const char* p, const char* end, double& value) {
   if (p < end && *p == '.')
     for (++p; p < end && *p >= '0' && *p <= '9'; ++p, ++digits, --scale)
       m = m * 10 + static_cast<unsigned>(*p - '0');
-  if (digits == 0 || digits > 19) return false;
+  if (digits == 0 || digits > 19) return nullptr;
   if (p < end && (*p == 'e' || *p == 'E')) {
     ++p;
     const bool exp_negative = p < end && *p == '-';
     if (p < end && (*p == '-' || *p == '+')) ++p;
     int e = 0, exp_digits = 0;
     for (; p < end && *p >= '0' && *p <= '9'; ++p) {
-      if (++exp_digits > 4) return false;  // from_chars decides (and `e` never overflows)
+      if (++exp_digits > 4) return nullptr;  // from_chars decides (and `e` never overflows)
       e = e * 10 + (*p - '0');
     }
-    if (exp_digits == 0) return false;
+    if (exp_digits == 0) return nullptr;
     scale += exp_negative ? -e : e;
   }
-  if (p != end || m > (std::uint64_t{1} << 53) || scale < -22 || scale > 22) return false;
+  if (m > (std::uint64_t{1} << 53) || scale < -22 || scale > 22) return nullptr;
   const double v = scale < 0 ? static_cast<double>(m) / pow10[-scale] : static_cast<double>(m) * pow10[scale];
   value = negative ? -v : v;
+  return p;
+}
+
+bool parse_plain_decimal(const char* p, const char* end, double& value) {
+  double v = 0.0;
+  if (parse_plain_decimal_prefix(p, end, v) != end) return false;
+  value = v;
   return true;
 }
 
@@ -255,7 +265,17 @@ std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
   if (element->getString(raw, raw_length).bad() || !raw) return out;
   const char* p = raw;
   const char* end = raw + raw_length;
+  out.reserve(static_cast<std::size_t>(std::count(p, end, '\\')) + 1);
   while (p <= end) {
+    // The usual component, a plain decimal up to the separator, in one pass; any other
+    // (padded, signed with '+', empty, not a plain decimal) through parse_number.
+    double value = 0.0;
+    if (const char* stop = parse_plain_decimal_prefix(p, end, value);
+        stop && (stop == end || *stop == '\\')) {
+      out.push_back(value);
+      p = stop + 1;
+      continue;
+    }
     const char* q = p;
     while (q < end && *q != '\\') ++q;
     if (auto v = parse_number(p, q)) out.push_back(*v);
