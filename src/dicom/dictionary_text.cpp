@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <mutex>
 
 // What DcmDataDictionary::loadDictionary (DCMTK 3.6.7, dcdict.cc) does with a line, in the
 // same steps: fgets, strip trailing whitespace, skip blank and '#' lines, split at tabs into
@@ -33,10 +36,34 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+constexpr std::uint64_t kEachByte = 0x0101010101010101;
+
+std::uint64_t load8(const char* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// Where the first byte at or below ' ' is, 8 bytes at a time ("has a byte less than 0x21"
+// for ASCII words): fields are mostly names without any.
+std::size_t find_low_byte(std::string_view s, std::size_t i) {
+  for (; i + 8 <= s.size(); i += 8) {
+    const std::uint64_t word = load8(s.data() + i);
+    if ((word - kEachByte * 0x21) & ~word & (kEachByte * 0x80)) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) > ' ') ++i;
+  return i;
+}
+
+std::size_t find_space(std::string_view s, std::size_t i) {
+  for (i = find_low_byte(s, i); i < s.size() && !is_space(s[i]); i = find_low_byte(s, i + 1)) {
+  }
+  return i;
+}
+
 // DCMTK's stripWhitespace: every whitespace character goes, not only the ends.
 std::string_view strip_all(std::string_view s, std::string& scratch) {
-  std::size_t i = 0;
-  while (i < s.size() && !is_space(s[i])) ++i;
+  std::size_t i = find_space(s, 0);
   if (i == s.size()) return s;
   scratch.assign(s.substr(0, i));
   for (; i < s.size(); ++i)
@@ -211,16 +238,36 @@ Outcome parse_tag_field(std::string_view field, TagField& out, std::string& scra
 class VrNames {
  public:
   VrNames() { evr_.fill(-1); }
-  DcmEVR evr(const std::string& name) {
-    if (name.size() != 2) return DcmVR(name.c_str()).getEVR();
+  DcmEVR evr(std::string_view name) {
+    if (name.size() != 2) return DcmVR(std::string(name).c_str()).getEVR();
     int& cached = evr_[static_cast<unsigned char>(name[0]) * 128 + static_cast<unsigned char>(name[1])];
-    if (cached < 0) cached = DcmVR(name.c_str()).getEVR();
+    if (cached < 0) cached = DcmVR(std::string(name).c_str()).getEVR();
     return static_cast<DcmEVR>(cached);
   }
 
  private:
   std::array<int, 128 * 128> evr_;  // ASCII only: the file was refused otherwise
 };
+
+// DCMTK's stripWhitespace in place: the field's text without whitespace, NUL-terminated where
+// the field ended (a tab, whitespace, the newline or the buffer's own NUL: never needed again).
+const char* terminate_stripped(std::string_view field) {
+  char* const begin = const_cast<char*>(field.data());  // a view into DictionaryText::storage
+  char* out = begin;
+  for (const char c : field)
+    if (!is_space(c)) *out++ = c;
+  *out = '\0';
+  return begin;
+}
+
+// The field as it is (a private creator keeps its spaces), NUL-terminated in place.
+const char* terminate(std::string_view field) {
+  char* const begin = const_cast<char*>(field.data());  // a view into DictionaryText::storage
+  begin[field.size()] = '\0';
+  return begin;
+}
+
+constexpr char kDicom[] = "DICOM";  // loadDictionary's standard version when the line names none
 
 class LineParser {
  public:
@@ -247,24 +294,23 @@ class LineParser {
   }
 
  private:
+  // The entry's strings stay in the file's text (terminated in place, after every field of
+  // the line has been read): no copy per entry, and nothing to free per entry at exit.
   Outcome add(const std::array<std::string_view, kMaxFields>& fields, int count) {
     int vm_min = 1, vm_max = 1;
-    version_ = "DICOM";
-    if (count == 5) version_.assign(strip_all(fields[4], scratch_));
     const Outcome vm = count >= 4 ? parse_vm(strip_all(fields[3], scratch_), vm_min, vm_max) : Outcome::ok;
     TagField tag;
     const Outcome tag_outcome = parse_tag_field(fields[0], tag, scratch_);
     if (vm == Outcome::uncertain || tag_outcome == Outcome::uncertain) return Outcome::uncertain;
     if (vm == Outcome::bad || tag_outcome == Outcome::bad) return Outcome::bad;
-    vr_name_.assign(strip_all(fields[1], scratch_));
-    const DcmEVR evr = vr_names_.evr(vr_name_);
+    const DcmEVR evr = vr_names_.evr(strip_all(fields[1], scratch_));
     if (evr == EVR_UNKNOWN) return Outcome::bad;
-    name_.assign(strip_all(fields[2], scratch_));
-    creator_.assign(tag.creator);
+    const char* version = count == 5 ? terminate_stripped(fields[4]) : kDicom;
+    const char* name = terminate_stripped(fields[2]);
+    const char* creator = tag.creator.empty() ? nullptr : terminate(tag.creator);
     auto entry = std::make_unique<DcmDictEntry>(tag.key.getGroup(), tag.key.getElement(),
                                                 tag.upper.getGroup(), tag.upper.getElement(), DcmVR(evr),
-                                                name_.c_str(), vm_min, vm_max, version_.c_str(), OFTrue,
-                                                creator_.empty() ? nullptr : creator_.c_str());
+                                                name, vm_min, vm_max, version, OFFalse, creator);
     entry->setGroupRangeRestriction(tag.group_restriction);
     entry->setElementRangeRestriction(tag.element_restriction);
     out_.entries.push_back(std::move(entry));
@@ -273,26 +319,36 @@ class LineParser {
 
   DictionaryText& out_;
   VrNames vr_names_;
-  std::string scratch_, version_, vr_name_, name_, creator_;
+  std::string scratch_;
 };
 
-// NUL (fgets and strlen would cut the line there) or a byte whose isspace() depends on the locale.
+// NUL (fgets and strlen would cut the line there) or a byte whose isspace() depends on the
+// locale. 8 bytes at a time: a byte of 0 borrows into its top bit, one above 0x7F has it.
 bool plain_ascii(std::string_view text) {
-  bool plain = true;
-  for (const char c : text) plain &= static_cast<unsigned char>(c) - 1u < 0x7Fu;  // vectorised
-  return plain;
+  std::uint64_t seen = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    const std::uint64_t word = load8(text.data() + i);
+    seen |= (word - kEachByte) | word;
+  }
+  for (; i < text.size(); ++i)
+    seen |= static_cast<unsigned char>(text[i] - 1) | static_cast<unsigned char>(text[i]);
+  return (seen & (kEachByte * 0x80)) == 0;
 }
 
 }  // namespace
 
-DictionaryText parse_dictionary_text(std::string_view text) {
+DictionaryText parse_dictionary_text(std::string text) {
   DictionaryText out;
   if (!plain_ascii(text)) return out;
+  out.storage = std::make_unique<std::string>(std::move(text));
+  const std::string_view all = *out.storage;
+  out.entries.reserve(all.size() / 40);  // dicom.dic: one entry per ~50 bytes
   LineParser parser(out);
-  for (std::size_t begin = 0; begin < text.size();) {
-    std::size_t end = text.find('\n', begin);
-    if (end == std::string_view::npos) end = text.size();
-    if (!parser.parse(text.substr(begin, end - begin))) return DictionaryText{};
+  for (std::size_t begin = 0; begin < all.size();) {
+    std::size_t end = all.find('\n', begin);
+    if (end == std::string_view::npos) end = all.size();
+    if (!parser.parse(all.substr(begin, end - begin))) return DictionaryText{};
     begin = end + 1;
   }
   out.certain = true;
@@ -317,12 +373,18 @@ DictionaryText parse_dictionary_file(const std::string& path) {
     }
   }
   ::close(fd);
-  return read_all ? parse_dictionary_text(text) : DictionaryText{};
+  return read_all ? parse_dictionary_text(std::move(text)) : DictionaryText{};
 }
 
 void add_entries(DcmDataDictionary& dictionary, DictionaryText& text) {
   for (std::unique_ptr<DcmDictEntry>& entry : text.entries) dictionary.addEntry(entry.release());
   text.entries.clear();
+  // The entries' strings must outlive every dictionary that holds them, DCMTK's global one
+  // included, which is destroyed at exit after this file's statics: never freed.
+  static std::mutex mutex;
+  static auto* const kept = new std::vector<std::unique_ptr<std::string>>;
+  const std::lock_guard lock(mutex);
+  if (text.storage) kept->push_back(std::move(text.storage));
 }
 
 }  // namespace rtreview::dicom

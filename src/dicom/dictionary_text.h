@@ -22,15 +22,19 @@ struct DictionaryText {
   // that would overflow DCMTK's 64-byte buffers): then only DCMTK's loader gives its result.
   bool certain = false;
   int rejected_lines = 0;  // lines DCMTK logs as bad and skips ("too few fields", "bad VM field", ...)
-  std::vector<std::unique_ptr<DcmDictEntry>> entries;
+  // The file's text, where each entry's name, standard version and private creator are (the
+  // entries do not copy them, unlike DCMTK's loader: see add_entries).
+  std::unique_ptr<std::string> storage;
+  std::vector<std::unique_ptr<DcmDictEntry>> entries;  // destroyed before `storage`
 };
 
-DictionaryText parse_dictionary_text(std::string_view text);
+DictionaryText parse_dictionary_text(std::string text);
 
 // The file read whole, then parsed; not certain when it cannot be read.
 DictionaryText parse_dictionary_file(const std::string& path);
 
-// Hands the entries to `dictionary` in file order, as loadDictionary's addEntry calls would.
+// Hands the entries to `dictionary` in file order, as loadDictionary's addEntry calls would,
+// and keeps their text until the process ends.
 void add_entries(DcmDataDictionary& dictionary, DictionaryText& text);
 
 }  // namespace rtreview::dicom
