@@ -214,8 +214,7 @@ struct Forged {
 };
 
 // One case per file, so DCMTK's answer (any rejected line?) is about that case alone.
-std::vector<Forged> forged_cases() {
-  const std::string e = "\tPN\tName\t1\n";  // the rest of a valid line after its tag
+std::vector<Forged> line_and_vm_cases() {
   return {
       {"blank_comment_and_crlf",
        "\n  \t \n# comment\n   # indented comment\n(0010,0010)\tPN\tPatient Name\t1\r\n"},
@@ -248,6 +247,12 @@ std::vector<Forged> forged_cases() {
       {"vm_bad_trailing_dash", "(0010,0010)\tPN\tName\t1-\n"},
       {"vm_bad_empty", "(0010,0010)\tPN\tName\t\tDICOM\n"},
       {"vm_bad_sign", "(0010,0010)\tPN\tName\t-n\n"},
+  };
+}
+
+std::vector<Forged> tag_and_vr_cases() {
+  const std::string e = "\tPN\tName\t1\n";  // the rest of a valid line after its tag
+  return {
       // tag forms (parseWholeTagField, parseTagPart)
       {"tag_lower_case", "(7fe0,0010)\tOW\tPixelData\t1\n"},
       {"tag_group_range", "(6000-60FF,3000)\tOW\tOverlayData\t1\n"},
@@ -293,6 +298,12 @@ std::vector<Forged> forged_cases() {
        "\tUS\tMore\t1\n"},
       {"longest_line", "(0010,0010)\tPN\t" + std::string(2046 - 17, 'N') + "\t1\n"},  // fgets' 2047 bytes
   };
+}
+
+std::vector<Forged> forged_cases() {
+  std::vector<Forged> cases = line_and_vm_cases();
+  for (Forged& forged : tag_and_vr_cases()) cases.push_back(std::move(forged));
+  return cases;
 }
 
 TEST(DicomDictionaryText, forged_lines_parse_as_dcmtk_loads_them) {
