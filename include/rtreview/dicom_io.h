@@ -28,8 +28,8 @@ struct ReadOptions {
 
 // Starts loading DCMTK's data dictionary on two threads (the standard's file, and the others
 // such as private.dic) so a command's first DICOM read does not wait for one thread to parse
-// both. Call at most once per process, before the command starts threads of its own: it sets
-// this process's DCMDICTPATH to the first file of the list. Reading works without it.
+// both. Call at most once per process, before the command starts threads of its own: it
+// changes this process's DCMDICTPATH for a moment (and restores it). Reading works without it.
 void start_loading_dicom_dictionary();
 
 // Reads one file and adds what it holds to `inventory`: an RT Plan / RT Ion Plan /

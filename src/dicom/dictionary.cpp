@@ -3,26 +3,41 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdicent.h>
 #include <dcmtk/dcmdata/dcdict.h>
+#include <unistd.h>
 
 #include <cstdlib>
-#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#include "dicom/dictionary_text.h"
 #include "rtreview/dicom_io.h"
 
-// DCMTK parses its dictionary files (dicom.dic and private.dic, ~430 KB of text) with
-// sscanf on one thread at first use: ~15 ms that every command reading DICOM waited for
-// before its first file. Here DCMTK's global dictionary is given only the first file of
-// the path list, and the other files are parsed at the same time into a second dictionary
-// whose entries are then added to the global one. As in DCMTK's own load, a later file's
-// entry replaces an earlier one for the same tag: the second dictionary has already settled
-// its own files in order, and its entries all come after the first file's.
+// DCMTK parses its dictionary files (dicom.dic and private.dic, ~430 KB of text) at first use,
+// with sscanf for every field: ~120 M instructions that every command reading DICOM waited for
+// before its first file. Here the files are parsed by dictionary_text.cpp, which creates the
+// same entries DCMTK's loader would, on two threads (the first file, and the rest) while the
+// command sets itself up. DCMTK's global dictionary is created empty (with the skeleton entries
+// DCMTK always adds) and receives the first file's entries, then the rest's, in file order:
+// the same addEntry calls in the same order as DCMTK's own load, so a later file's entry
+// replaces an earlier one exactly as there. A file the parser cannot mirror with certainty, or
+// one with lines DCMTK would reject (and log), or a missing one: DCMTK reloads the whole list
+// itself, so its messages and its "loaded" flag are its own.
 namespace rtreview::dicom {
 namespace {
+
+// The path list is DCMDICTPATH's, else DCMTK's default list, as DCMTK reads it here.
+constexpr bool kExternalDictionary =
+#if DCM_DICT_DEFAULT == DCM_DICT_DEFAULT_USE_EXTERNAL && defined(DCM_DICT_USE_DCMDICTPATH)
+    true;
+#else
+    false;
+#endif
+
+constexpr const char* kEmptyFile = "/dev/null";
 
 std::vector<std::string> dictionary_files() {
   const char* env = std::getenv(DCM_DICT_ENVIRONMENT_VARIABLE);
@@ -38,25 +53,43 @@ std::vector<std::string> dictionary_files() {
   return files;
 }
 
+// DCMTK creates its global dictionary at first use from the files DCMDICTPATH names. Named
+// an empty file for that moment, DCMTK creates it with only its skeleton (and built-in)
+// entries, counted as loaded, as a successful load of the real files would leave the flag.
+// The variable is restored at once: this runs before the command starts threads.
+bool create_global_dictionary_without_files() {
+  if (::access(kEmptyFile, R_OK) != 0) return false;
+  const char* env = std::getenv(DCM_DICT_ENVIRONMENT_VARIABLE);
+  const std::optional<std::string> saved = env ? std::optional<std::string>(env) : std::nullopt;
+  setenv(DCM_DICT_ENVIRONMENT_VARIABLE, kEmptyFile, 1);
+  const bool loaded = dcmDataDict.isDictionaryLoaded();  // creates it
+  if (saved)
+    setenv(DCM_DICT_ENVIRONMENT_VARIABLE, saved->c_str(), 1);
+  else
+    unsetenv(DCM_DICT_ENVIRONMENT_VARIABLE);
+  if (!loaded) {  // not DCMTK's state after a good load: let DCMTK load the real list now
+    dcmDataDict.wrlock().reloadDictionaries(OFTrue, OFTrue);
+    dcmDataDict.wrunlock();
+  }
+  return loaded;
+}
+
+// A parse DCMTK's own load would reproduce without a message.
+bool clean(const DictionaryText& text) { return text.certain && text.rejected_lines == 0; }
+
 class DictionaryLoad {
  public:
   void start() {
+    if (!kExternalDictionary || started_) return;
     std::vector<std::string> files = dictionary_files();
-    if (files.size() < 2 || started_) return;
+    if (files.empty() || !create_global_dictionary_without_files()) return;
     started_ = true;
-    // DCMTK reads the variable when its global dictionary is first used; from here on
-    // this process's DCMDICTPATH names the first file only (the others are added below).
-    setenv(DCM_DICT_ENVIRONMENT_VARIABLE, files.front().c_str(), 1);
-    files.erase(files.begin());
-    rest_files_ = std::move(files);
-    // Without a thread to spare, each part loads where it is first needed (the global at
-    // the first read, the rest in finish()): slower, the same dictionary.
+    first_file_ = files.front();
+    rest_files_.assign(files.begin() + 1, files.end());
+    // Without a thread to spare, each part loads in finish(): slower, the same dictionary.
     try {
-      first_ = std::thread([] {
-        dcmDataDict.rdlock();
-        dcmDataDict.rdunlock();
-      });
-      rest_ = std::thread([this] { load_rest(); });
+      first_ = std::thread([this] { load_first(); });
+      rest_ = std::thread([this] { parse_rest(); });
     } catch (const std::system_error&) {
     }
   }
@@ -64,14 +97,16 @@ class DictionaryLoad {
   void finish() {
     if (!started_) return;
     join();
-    if (!rest_dictionary_) load_rest();
+    if (!first_done_) load_first();
+    if (!rest_done_) parse_rest();
     DcmDataDictionary& global = dcmDataDict.wrlock();
-    for (auto it = rest_dictionary_->normalBegin(); it != rest_dictionary_->normalEnd(); ++it)
-      global.addEntry(new DcmDictEntry(**it));
-    for (auto it = rest_dictionary_->repeatingBegin(); it != rest_dictionary_->repeatingEnd(); ++it)
-      global.addEntry(new DcmDictEntry(**it));
+    if (first_clean_ && rest_clean_) {
+      for (DictionaryText& text : rest_texts_) add_entries(global, text);
+    } else {
+      global.reloadDictionaries(OFTrue, OFTrue);  // DCMTK's own load of the whole list
+    }
     dcmDataDict.wrunlock();
-    rest_dictionary_.reset();
+    rest_texts_.clear();
     started_ = false;
   }
 
@@ -79,9 +114,33 @@ class DictionaryLoad {
   ~DictionaryLoad() { join(); }
 
  private:
-  void load_rest() {
-    rest_dictionary_ = std::make_unique<DcmDataDictionary>(OFFalse, OFFalse);
-    for (const std::string& file : rest_files_) rest_dictionary_->loadDictionary(file.c_str(), OFTrue);
+  // The first file's entries go straight into the global dictionary: nothing reads it
+  // before finish() has joined this thread.
+  void load_first() {
+    try {
+      DictionaryText text = parse_dictionary_file(first_file_);
+      first_clean_ = clean(text);
+      if (first_clean_) {
+        add_entries(dcmDataDict.wrlock(), text);
+        dcmDataDict.wrunlock();
+      }
+    } catch (const std::exception&) {  // out of memory: DCMTK's reload in finish() says so
+      first_clean_ = false;
+    }
+    first_done_ = true;
+  }
+
+  void parse_rest() {
+    try {
+      rest_clean_ = true;
+      for (const std::string& file : rest_files_) {
+        rest_texts_.push_back(parse_dictionary_file(file));
+        if (!clean(rest_texts_.back())) rest_clean_ = false;
+      }
+    } catch (const std::exception&) {
+      rest_clean_ = false;
+    }
+    rest_done_ = true;
   }
 
   void join() {
@@ -91,8 +150,11 @@ class DictionaryLoad {
 
   bool started_ = false;
   std::thread first_, rest_;
+  std::string first_file_;
   std::vector<std::string> rest_files_;  // the path list after its first file
-  std::unique_ptr<DcmDataDictionary> rest_dictionary_;
+  bool first_done_ = false, first_clean_ = false;
+  bool rest_done_ = false, rest_clean_ = false;
+  std::vector<DictionaryText> rest_texts_;
 };
 
 DictionaryLoad& dictionary_load() {
