@@ -3,6 +3,7 @@
 // two are all it exports, so its own copies of the shared helpers never interpose on the
 // program's.
 #include <exception>
+#include <mutex>
 #include <string>
 #include <type_traits>
 
@@ -19,10 +20,17 @@ RTREVIEW_PDF_EXPORT const char* rtreview_pdf_module_abi_v1() {
 }
 
 // Renders `packet` into `out`; never throws across the C boundary (a failure is out->result).
+// One render at a time per process: while two threads lay text out at once (each with its
+// own pango font map, as `serve` renders concurrent requests), pango 1.50 / cairo 1.16 now
+// and then break a hyphenated word one letter later, for the rest of that render: the same
+// packet would give different bytes (seen in 1 of 16 concurrent renders; test_render_pdf_
+// concurrent). Serial renders on any thread give the bytes of a lone render.
 RTREVIEW_PDF_EXPORT void rtreview_render_pdf_v1(const rtreview::ReviewPacket* packet, int paper,
                                                 rtreview::RenderedPdf* out) {
   using rtreview::ErrorCode;
   using rtreview::Result;
+  static std::mutex one_render_at_a_time;
+  const std::lock_guard lock(one_render_at_a_time);
   try {
     *out = rtreview::render_pdf_with_cairo(*packet, static_cast<rtreview::PaperSize>(paper));
   } catch (const std::exception& e) {
