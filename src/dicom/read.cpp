@@ -238,14 +238,18 @@ std::string impossible_length(DcmDataset& dataset, std::uint64_t bound, std::uin
 }
 
 // Parses the source with DCMTK; null (with the reason recorded) when it cannot be parsed.
-DcmDataset* load_dataset(const Source& source, DcmFileFormat& file, Inventory& inventory) {
-  // Values up to 256 MiB are loaded at once: with DCMTK's default (4 KiB) every large
-  // ContourData is fetched later by reopening the file, which made a 2.8 MB structure set
-  // take 3.7 s. A value longer than the file itself cannot be in it: such a length is left
-  // unloaded (nothing allocated) and refused below.
+DcmDataset* load_dataset(const Source& source, DcmFileFormat& file, Inventory& inventory,
+                         const ReadOptions& options) {
+  // Values up to options.load_values_up_to_bytes are loaded at once: with DCMTK's default
+  // (4 KiB) every large ContourData is fetched later by reopening the file, which made a 2.8 MB
+  // structure set take 3.7 s. Longer ones (a dose's PixelData) stay in the source until read:
+  // read_dose streams them, so a 16 MB dose is never held twice. A value longer than the file
+  // itself cannot be in it: it is left unloaded too (nothing allocated) and refused below. An
+  // inflating stream cannot defer (DCMTK loads what it cannot re-read): 256 MiB as before.
   const bool inflates = deflated(source);
   const std::uint64_t bound = inflates ? source.size * 1032 : source.size;
-  const auto eager = static_cast<Uint32>(std::min<std::uint64_t>(256u << 20, inflates ? 256u << 20 : bound));
+  const auto eager =
+      static_cast<Uint32>(inflates ? 256u << 20 : std::min<std::uint64_t>(options.load_values_up_to_bytes, bound));
   OFCondition cond;
   if (source.bytes) {
     dicom::MemoryInput stream(source.bytes, static_cast<std::size_t>(source.size));
@@ -371,7 +375,7 @@ void read_unguarded(Source source, Inventory& inventory, const ReadOptions& opti
   if (!precheck(source, inventory)) return;
   const fs::path& path = source.path;
   DcmFileFormat file;
-  DcmDataset* ds = load_dataset(source, file, inventory);
+  DcmDataset* ds = load_dataset(source, file, inventory, options);
   if (!ds) return;
   ObjectInfo info = object_info_of(source, file, *ds, options);
   const std::string sop = info.sop_class_uid;

@@ -10,7 +10,9 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcelem.h>
+#include <dcmtk/dcmdata/dcfcache.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -117,30 +119,42 @@ void read_dvhs(DcmItem& ds, DoseGrid& dose) {
   }
 }
 
-// The pixel bytes in little-endian order (DCMTK holds OW in host order, we run on LE hosts).
-bool pixel_bytes(DcmItem& ds, const Uint8*& bytes, std::size_t& length, bool& present) {
+// The PixelData value, little-endian (DCMTK holds OW in host order, we run on LE hosts): in
+// memory (`bytes`, as DCMTK's getUint16Array / getUint8Array give it) or, when the reader
+// left a large value in its source (read.cpp), `deferred`: read in chunks by decode_voxels.
+struct PixelValue {
+  bool present = false;
+  std::size_t length = 0;
+  const Uint8* bytes = nullptr;
+  DcmElement* deferred = nullptr;
+};
+
+bool pixel_value(DcmItem& ds, PixelValue& value) {
   DcmElement* element = nullptr;
-  present = ds.findAndGetElement(DCM_PixelData, element, OFFalse).good() && element;
-  bytes = nullptr;
-  length = 0;
-  if (!present) return true;
-  length = element->getLength();
-  if (length == 0) return true;
+  value = PixelValue{};
+  value.present = ds.findAndGetElement(DCM_PixelData, element, OFFalse).good() && element;
+  if (!value.present) return true;
+  value.length = element->getLength();
+  if (value.length == 0) return true;
+  if (!element->valueLoaded()) {
+    value.deferred = element;
+    return true;
+  }
   if (element->getVR() == EVR_OW || element->ident() == EVR_OW) {
     Uint16* words = nullptr;
     if (element->getUint16Array(words).good() && words) {
-      bytes = reinterpret_cast<const Uint8*>(words);
+      value.bytes = reinterpret_cast<const Uint8*>(words);
       return true;
     }
   }
   Uint8* raw = nullptr;
   if (element->getUint8Array(raw).good() && raw) {
-    bytes = raw;
+    value.bytes = raw;
     return true;
   }
   Uint16* words = nullptr;
   if (element->getUint16Array(words).good() && words) {
-    bytes = reinterpret_cast<const Uint8*>(words);
+    value.bytes = reinterpret_cast<const Uint8*>(words);
     return true;
   }
   return false;
@@ -235,20 +249,20 @@ std::string fit_offsets(std::vector<double>& offsets, std::size_t frames, DoseGr
   return {};
 }
 
-// Stored values × DoseGridScaling into dose.dose (rows, columns, frames already set).
-void decode_voxels(const Uint8* bytes, std::size_t bytes_per_voxel, bool big_endian_source, DoseGrid& dose) {
-  const std::size_t voxels = static_cast<std::size_t>(dose.rows) * dose.columns * dose.frames;
-  dose.dose.resize(voxels);
+// Stored values × DoseGridScaling of voxels [first, first + count) into dose.dose.
+void decode_range(const Uint8* bytes, std::size_t first, std::size_t count, std::size_t bytes_per_voxel,
+                  bool big_endian_source, DoseGrid& dose) {
   const double scaling = dose.dose_grid_scaling;
+  float* out = dose.dose.data() + first;
   if (bytes_per_voxel == 2) {
-    for (std::size_t i = 0; i < voxels; ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       const std::uint16_t u = static_cast<std::uint16_t>(bytes[2 * i] | (bytes[2 * i + 1] << 8));
       const double stored = dose.pixel_signed ? static_cast<double>(static_cast<std::int16_t>(u)) : u;
-      dose.dose[i] = static_cast<float>(stored * scaling);
+      out[i] = static_cast<float>(stored * scaling);
     }
     return;
   }
-  for (std::size_t i = 0; i < voxels; ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     const Uint8* b = bytes + 4 * i;
     std::uint32_t u = static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
                       (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
@@ -256,8 +270,38 @@ void decode_voxels(const Uint8* bytes, std::size_t bytes_per_voxel, bool big_end
     // 32-bit value in file (high-first) order.
     if (big_endian_source) u = (u >> 16) | (u << 16);
     const double stored = dose.pixel_signed ? static_cast<double>(static_cast<std::int32_t>(u)) : u;
-    dose.dose[i] = static_cast<float>(stored * scaling);
+    out[i] = static_cast<float>(stored * scaling);
   }
+}
+
+// All voxels (rows, columns, frames already set) into dose.dose; a deferred value is read
+// in chunks that stay in cache (getPartialValue swaps 16-bit words as getUint16Array does),
+// instead of DCMTK allocating, faulting in and filling the whole value first.
+std::string decode_voxels(const PixelValue& value, std::size_t bytes_per_voxel, bool big_endian_source,
+                          DoseGrid& dose) {
+  const std::size_t voxels = static_cast<std::size_t>(dose.rows) * dose.columns * dose.frames;
+  dose.dose.resize(voxels);
+  if (!value.deferred) {
+    decode_range(value.bytes, 0, voxels, bytes_per_voxel, big_endian_source, dose);
+    return {};
+  }
+  constexpr std::size_t chunk_bytes = 256 << 10;  // a multiple of 2 and 4
+  std::vector<Uint8> chunk(chunk_bytes);
+  DcmFileCache cache;
+  const std::size_t total = voxels * bytes_per_voxel;
+  for (std::size_t at = 0; at < total; at += chunk_bytes) {
+    const std::size_t n = std::min(chunk_bytes, total - at);
+    const OFCondition cond = value.deferred->getPartialValue(chunk.data(), static_cast<Uint32>(at),
+                                                             static_cast<Uint32>(n), &cache);
+    if (cond.bad()) {
+      dose.dose.clear();
+      return std::string("PixelData (7FE0,0010) cannot be read at byte ") + std::to_string(at) + ": " +
+             cond.text();
+    }
+    decode_range(chunk.data(), at / bytes_per_voxel, n / bytes_per_voxel, bytes_per_voxel, big_endian_source,
+                 dose);
+  }
+  return {};
 }
 
 }  // namespace
@@ -268,12 +312,11 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, const InputLimits&
   read_header(ds, dose);
   std::vector<double> offsets = frame_offsets(ds, dose);
 
-  const Uint8* bytes = nullptr;
-  std::size_t length = 0;
-  bool present = false;
-  if (!pixel_bytes(ds, bytes, length, present)) return "PixelData (7FE0,0010) cannot be accessed";
-  if (!present || length == 0) {
-    dose.notes.push_back(present ? "PixelData (7FE0,0010) is zero-length: no dose values"
+  PixelValue pixels;
+  if (!pixel_value(ds, pixels)) return "PixelData (7FE0,0010) cannot be accessed";
+  const std::size_t length = pixels.length;
+  if (!pixels.present || length == 0) {
+    dose.notes.push_back(pixels.present ? "PixelData (7FE0,0010) is zero-length: no dose values"
                                  : "PixelData (7FE0,0010) absent: no dose values");
     dose.frames = declared_frames.value_or(static_cast<int>(offsets.size()));
     dose.frame_offsets_mm = offsets;
@@ -307,8 +350,7 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, const InputLimits&
   } else {
     dose.notes.push_back("DoseGridScaling (3004,000E) absent: stored values used as doses (scaling 1)");
   }
-  decode_voxels(bytes, bytes_per_voxel, big_endian_source, dose);
-  return {};
+  return decode_voxels(pixels, bytes_per_voxel, big_endian_source, dose);
 }
 
 }  // namespace rtreview::dicom

@@ -41,11 +41,12 @@ constexpr double samples_per_item = 2.5e5;  // work-item size for load balancing
 constexpr std::size_t max_bins = 1'000'000;
 constexpr long dense_histogram_bins = 1L << 18;  // preallocate 0..max dose when it is at most this many bins
 
-// The chunk passes are built twice, for AVX2 and for the baseline ISA, and chosen at start-up
-// (ifunc). Neither clone may fuse a multiply and an add (AVX2 alone has no FMA), so both give
-// the same bits; the wider vectors only process more samples per instruction.
+// The chunk passes are built three times, for AVX-512, AVX2 and the baseline ISA, and chosen
+// at start-up (ifunc). No clone may fuse a multiply and an add (AVX-512F has FMA: the file is
+// compiled with -ffp-contract=off), so all give the same bits; the wider vectors only process
+// more samples per instruction.
 #if defined(__x86_64__) && defined(__GNUC__)
-#define RTREVIEW_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#define RTREVIEW_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define RTREVIEW_SIMD_CLONES
 #endif

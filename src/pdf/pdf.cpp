@@ -98,6 +98,7 @@ class TextCache {
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(context_, fo);
     cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(context_, FALSE);
   }
 
   const Laid& get(const std::string& text, double width_pt, double size, bool bold) {
