@@ -1647,15 +1647,23 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
   }
   if (!jobs.empty()) run_items(jobs, items, *sampler, bin_width, options.threads);
 
-  // Merge in item order (deterministic).
-  std::vector<Accumulator> merged(jobs.size());
-  for (const auto& it : items) merged[it.job].merge(it.acc);
-  for (std::size_t j = 0; j < jobs.size(); ++j) {
+  // Each job's items merged in item order (deterministic), its curves made and its memory
+  // freed on the workers: one job's items are adjacent (add_items), and a job touches only
+  // its own items and result.
+  std::vector<std::size_t> first_item(jobs.size() + 1, items.size());
+  for (std::size_t i = items.size(); i-- > 0;) first_item[items[i].job] = i;
+  parallel_for(jobs.size(), options.threads, [&](std::size_t j) {
+    Accumulator merged;
+    for (std::size_t i = first_item[j]; i < items.size() && items[i].job == j; ++i) {
+      merged.merge(items[i].acc);
+      items[i].acc = Accumulator{};
+    }
     RoiDvh& r = results[jobs[j].result_index];
-    finalize(merged[j], bin_width, r);
+    finalize(merged, bin_width, r);
     // The interpolated shape's volume is what was sampled (in and outside the grid).
-    if (options.interpolate_between_planes) r.volume_cc = (merged[j].in_mm3 + merged[j].out_mm3) / 1000.0;
-  }
+    if (options.interpolate_between_planes) r.volume_cc = (merged.in_mm3 + merged.out_mm3) / 1000.0;
+    jobs[j] = RoiJob{};
+  });
   return results;
 }
 
