@@ -24,8 +24,11 @@ std::vector<std::filesystem::path> pdf_module_candidates();
 // later) and checks it was built from this program's headers. On failure the result
 // (render_failed) names the file and the reason: dlerror's text, a missing entry point, or
 // the ABI the module was built for. The module is never unloaded.
+// Loading also runs the module's warm-up (fontconfig's set-up, the packets' fonts), so a
+// preloaded module's first render starts with them ready.
 struct PdfModule {
   using Render = void (*)(const ReviewPacket* packet, int paper, RenderedPdf* out);
+  using WarmUp = void (*)();
   Render render = nullptr;
   Result result;
 };
@@ -39,6 +42,7 @@ void preload_pdf_module();
 // The entry points of the module (C linkage, one name per interface version) and the ABI key
 // both sides compare: the program's version and the size of what crosses the boundary.
 inline constexpr const char* pdf_module_render_symbol = "rtreview_render_pdf_v1";
+inline constexpr const char* pdf_module_warm_up_symbol = "rtreview_pdf_warm_up_v1";
 inline constexpr const char* pdf_module_abi_symbol = "rtreview_pdf_module_abi_v1";
 inline std::string pdf_module_abi() {
   return std::string("rtreview ") + RTREVIEW_VERSION + ", ReviewPacket " +

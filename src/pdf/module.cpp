@@ -25,11 +25,24 @@ RTREVIEW_PDF_EXPORT const char* rtreview_pdf_module_abi_v1() {
 // and then break a hyphenated word one letter later, for the rest of that render: the same
 // packet would give different bytes (seen in 1 of 16 concurrent renders; test_render_pdf_
 // concurrent). Serial renders on any thread give the bytes of a lone render.
+namespace {
+std::mutex one_render_at_a_time;
+}
+
+// Fontconfig's set-up and the packets' fonts, loaded before the first render (module.cpp's
+// loader calls this on its background thread right after loading). Never throws.
+RTREVIEW_PDF_EXPORT void rtreview_pdf_warm_up_v1() {
+  const std::lock_guard lock(one_render_at_a_time);
+  try {
+    rtreview::warm_up_pdf_fonts();
+  } catch (...) {  // a failure here shows again, with its reason, at the render
+  }
+}
+
 RTREVIEW_PDF_EXPORT void rtreview_render_pdf_v1(const rtreview::ReviewPacket* packet, int paper,
                                                 rtreview::RenderedPdf* out) {
   using rtreview::ErrorCode;
   using rtreview::Result;
-  static std::mutex one_render_at_a_time;
   const std::lock_guard lock(one_render_at_a_time);
   try {
     *out = rtreview::render_pdf_with_cairo(*packet, static_cast<rtreview::PaperSize>(paper));
@@ -40,5 +53,7 @@ RTREVIEW_PDF_EXPORT void rtreview_render_pdf_v1(const rtreview::ReviewPacket* pa
   }
 }
 
+static_assert(std::is_same_v<decltype(&rtreview_pdf_warm_up_v1), rtreview::PdfModule::WarmUp>,
+              "the warm-up entry point and the loader's type of it (pdf_module.h) must agree");
 static_assert(std::is_same_v<decltype(&rtreview_render_pdf_v1), rtreview::PdfModule::Render>,
               "the entry point and the loader's type of it (pdf_module.h) must agree");

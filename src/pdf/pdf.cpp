@@ -75,6 +75,15 @@ std::string valid_utf8(const std::string& s) {
 // Pango layouts by (text, width, size, weight), shared by both passes: one pango context
 // (made from the first pass's cairo context: both passes draw on PDF surfaces with the same
 // options, so the metrics are the same) and one layout per distinct text.
+// The module's font map, shared by its renders (they run one at a time: module.cpp's lock)
+// instead of each thread's default one, so that warm_up_pdf_fonts, run on the thread that
+// loads the module while the program reads and computes DVHs, leaves fontconfig set up and
+// the packet's fonts loaded for the first render.
+PangoFontMap* module_font_map() {
+  static PangoFontMap* const map = pango_cairo_font_map_new();
+  return map;
+}
+
 class TextCache {
  public:
   struct Laid {
@@ -92,7 +101,8 @@ class TextCache {
 
   void attach(cairo_t* cr) {
     if (context_) return;
-    context_ = pango_cairo_create_context(cr);
+    context_ = pango_font_map_create_context(module_font_map());  // as pango_cairo_create_context
+    pango_cairo_update_context(cr, context_);
     cairo_font_options_t* fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);  // same metrics in both passes
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
@@ -852,6 +862,21 @@ void write_packet(PdfWriter& w, const ReviewPacket& p) {
 }
 
 }  // namespace
+
+void warm_up_pdf_fonts() {
+  std::string scratch;
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(stream_to_string, &scratch, 612, 792);
+  cairo_t* cr = cairo_create(surface);
+  {
+    TextCache texts;
+    texts.attach(cr);
+    // Every size and weight the packet's text uses (PdfWriter's callers and write_* below).
+    for (double size : {7.0, 7.5, 8.0, 8.5, 11.0, 14.0})
+      for (bool bold : {false, true}) texts.get("Warm-up 0123456789 \u2022 \u00b7 \u2212 %", 200, size, bold);
+  }
+  cairo_destroy(cr);
+  cairo_surface_destroy(surface);
+}
 
 RenderedPdf render_pdf_with_cairo(const ReviewPacket& packet, PaperSize paper) {
   std::string header = packet.title;

@@ -12,4 +12,8 @@ namespace rtreview {
 // when cairo could not render it.
 RenderedPdf render_pdf_with_cairo(const ReviewPacket& packet, PaperSize paper);
 
+// Sets fontconfig up and loads the fonts the packets use into the renders' font map: work
+// the first render would otherwise do (the loader runs it beside reading and DVHs).
+void warm_up_pdf_fonts();
+
 }  // namespace rtreview
