@@ -370,14 +370,54 @@ void add_other(ObjectInfo info, Inventory& inventory) {
   inventory.others.push_back(std::move(other));
 }
 
-void read_unguarded(Source source, Inventory& inventory, const ReadOptions& options,
+// A file's size and modification time. Values longer than ReadOptions::load_values_up_to_bytes
+// are read from the file after it was parsed, by path: a file replaced in between must not
+// give one file's header with another's values.
+struct FileStamp {
+  bool valid = false;
+  std::uintmax_t size = 0;
+  fs::file_time_type modified{};
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp stamp_of(const Source& source) {
+  FileStamp stamp;
+  if (source.bytes) return stamp;  // memory does not change under us
+  std::error_code size_ec, time_ec;
+  stamp.size = fs::file_size(source.path, size_ec);
+  stamp.modified = fs::last_write_time(source.path, time_ec);
+  stamp.valid = !size_ec && !time_ec;
+  return stamp;
+}
+
+void read_object(const Source& source, Inventory& inventory, const ReadOptions& options,
+                 const InputLimits& limits);
+
+void read_unguarded(const Source& source, Inventory& inventory, const ReadOptions& options,
                     const InputLimits& limits) {
-  if (!precheck(source, inventory)) return;
-  const fs::path& path = source.path;
+  const FileStamp before = stamp_of(source);
+  const std::array<std::size_t, 5> counts{inventory.plans.size(), inventory.doses.size(),
+                                          inventory.structure_sets.size(), inventory.others.size(),
+                                          inventory.unreadable.size()};
+  read_object(source, inventory, options, limits);
+  if (!before.valid || stamp_of(source) == before) return;
+  inventory.plans.resize(counts[0]);
+  inventory.doses.resize(counts[1]);
+  inventory.structure_sets.resize(counts[2]);
+  inventory.others.resize(counts[3]);
+  inventory.unreadable.resize(counts[4]);
+  add_unreadable(inventory, source.path, "the file changed while it was being read: read it again");
+}
+
+void read_object(const Source& source, Inventory& inventory, const ReadOptions& options,
+                 const InputLimits& limits) {
+  Source checked = source;
+  if (!precheck(checked, inventory)) return;
+  const fs::path& path = checked.path;
   DcmFileFormat file;
-  DcmDataset* ds = load_dataset(source, file, inventory, options);
+  DcmDataset* ds = load_dataset(checked, file, inventory, options);
   if (!ds) return;
-  ObjectInfo info = object_info_of(source, file, *ds, options);
+  ObjectInfo info = object_info_of(checked, file, *ds, options);
   const std::string sop = info.sop_class_uid;
   const std::string modality = info.modality;
   if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())

@@ -136,27 +136,25 @@ bool pixel_value(DcmItem& ds, PixelValue& value) {
   if (!value.present) return true;
   value.length = element->getLength();
   if (value.length == 0) return true;
-  if (!element->valueLoaded()) {
+  // An odd length is loaded whole below, as before: DCMTK pads a loaded value to even length,
+  // which can make one more whole frame, and the frame count must not depend on file size.
+  if (!element->valueLoaded() && value.length % 2 == 0) {
     value.deferred = element;
     return true;
   }
+  auto loaded = [&](const Uint8* bytes) {
+    value.bytes = bytes;
+    value.length = element->getLength();  // after DCMTK's load (padded to even)
+    return true;
+  };
   if (element->getVR() == EVR_OW || element->ident() == EVR_OW) {
     Uint16* words = nullptr;
-    if (element->getUint16Array(words).good() && words) {
-      value.bytes = reinterpret_cast<const Uint8*>(words);
-      return true;
-    }
+    if (element->getUint16Array(words).good() && words) return loaded(reinterpret_cast<const Uint8*>(words));
   }
   Uint8* raw = nullptr;
-  if (element->getUint8Array(raw).good() && raw) {
-    value.bytes = raw;
-    return true;
-  }
+  if (element->getUint8Array(raw).good() && raw) return loaded(raw);
   Uint16* words = nullptr;
-  if (element->getUint16Array(words).good() && words) {
-    value.bytes = reinterpret_cast<const Uint8*>(words);
-    return true;
-  }
+  if (element->getUint16Array(words).good() && words) return loaded(reinterpret_cast<const Uint8*>(words));
   return false;
 }
 

@@ -1,6 +1,6 @@
 // The PDF module's entry points (C linkage, so dlsym finds them by a plain name; the
 // names carry the interface version). The module is built with hidden visibility: these
-// two are all it exports, so its own copies of the shared helpers never interpose on the
+// three are all it exports, so its own copies of the shared helpers never interpose on the
 // program's.
 #include <exception>
 #include <mutex>
@@ -19,18 +19,19 @@ RTREVIEW_PDF_EXPORT const char* rtreview_pdf_module_abi_v1() {
   return abi.c_str();
 }
 
-// Renders `packet` into `out`; never throws across the C boundary (a failure is out->result).
-// One render at a time per process: while two threads lay text out at once (each with its
-// own pango font map, as `serve` renders concurrent requests), pango 1.50 / cairo 1.16 now
-// and then break a hyphenated word one letter later, for the rest of that render: the same
-// packet would give different bytes (seen in 1 of 16 concurrent renders; test_render_pdf_
-// concurrent). Serial renders on any thread give the bytes of a lone render.
+// One render (or warm-up) at a time per process. The renders share one font map (pdf.cpp),
+// which is not thread-safe; and while two threads lay text out at once even with a font map
+// each (as `serve` rendered concurrent requests before), pango 1.50 / cairo 1.16 now and then
+// break a hyphenated word one letter later, for the rest of that render: the same packet would
+// give different bytes (seen in 1 of 16 concurrent renders; test_render_pdf_concurrent).
+// Serial renders on any thread give the bytes of a lone render.
 namespace {
 std::mutex one_render_at_a_time;
 }
 
-// Fontconfig's set-up and the packets' fonts, loaded before the first render (module.cpp's
-// loader calls this on its background thread right after loading). Never throws.
+// Fontconfig's set-up and the packets' fonts, loaded before the first render: the loader
+// (src/render/pdf_module.cpp) calls this right after loading, on the preload thread when the
+// program preloads the module. Never throws.
 RTREVIEW_PDF_EXPORT void rtreview_pdf_warm_up_v1() {
   const std::lock_guard lock(one_render_at_a_time);
   try {
@@ -39,6 +40,7 @@ RTREVIEW_PDF_EXPORT void rtreview_pdf_warm_up_v1() {
   }
 }
 
+// Renders `packet` into `out`; never throws across the C boundary (a failure is out->result).
 RTREVIEW_PDF_EXPORT void rtreview_render_pdf_v1(const rtreview::ReviewPacket* packet, int paper,
                                                 rtreview::RenderedPdf* out) {
   using rtreview::ErrorCode;

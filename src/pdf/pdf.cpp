@@ -72,18 +72,18 @@ std::string valid_utf8(const std::string& s) {
   return out;
 }
 
-// Pango layouts by (text, width, size, weight), shared by both passes: one pango context
-// (made from the first pass's cairo context: both passes draw on PDF surfaces with the same
-// options, so the metrics are the same) and one layout per distinct text.
 // The module's font map, shared by its renders (they run one at a time: module.cpp's lock)
-// instead of each thread's default one, so that warm_up_pdf_fonts, run on the thread that
-// loads the module while the program reads and computes DVHs, leaves fontconfig set up and
-// the packet's fonts loaded for the first render.
+// instead of each thread's default one, so that warm_up_pdf_fonts, run by the loader (on the
+// preload thread while the program reads and computes DVHs), leaves fontconfig set up and the
+// packet's fonts loaded for the first render.
 PangoFontMap* module_font_map() {
   static PangoFontMap* const map = pango_cairo_font_map_new();
   return map;
 }
 
+// Pango layouts by (text, width, size, weight), shared by both passes: one pango context
+// (made from the first pass's cairo context: both passes draw on PDF surfaces with the same
+// options, so the metrics are the same) and one layout per distinct text.
 class TextCache {
  public:
   struct Laid {
@@ -871,7 +871,7 @@ void warm_up_pdf_fonts() {
     TextCache texts;
     texts.attach(cr);
     // Every size and weight the packet's text uses (PdfWriter's callers and write_* below).
-    for (double size : {7.0, 7.5, 8.0, 8.5, 11.0, 14.0})
+    for (double size : {6.5, 7.0, 7.5, 8.0, 8.5, 11.0, 14.0})
       for (bool bold : {false, true}) texts.get("Warm-up 0123456789 \u2022 \u00b7 \u2212 %", 200, size, bold);
   }
   cairo_destroy(cr);

@@ -59,9 +59,9 @@ PdfModule load_pdf_module(const fs::path& path) {
     return failed("built for " + std::string(abi()) + ", this program is " + expected);
   module.render = reinterpret_cast<PdfModule::Render>(dlsym(handle, pdf_module_render_symbol));
   if (!module.render) return failed(dl_reason(file));
-  const auto warm_up = reinterpret_cast<PdfModule::WarmUp>(dlsym(handle, pdf_module_warm_up_symbol));
-  if (!warm_up) return failed(dl_reason(file));
-  warm_up();
+  // Optional: a module without it renders the same, only without fonts loaded beforehand.
+  if (const auto warm_up = reinterpret_cast<PdfModule::WarmUp>(dlsym(handle, pdf_module_warm_up_symbol)))
+    warm_up();
   return module;
 }
 
