@@ -207,15 +207,29 @@ bool precheck(Source& source, Inventory& inventory) {
 }
 
 // Deflated files inflate while parsed, so their values may exceed the file's size; zlib's
-// ratio is at most 1032:1. The UID sits in the File Meta header, in the first bytes.
+// ratio is at most 1032:1. The UID sits in the File Meta group, searched whole: its length
+// from (0002,0000) when the header has the standard form, else the first 2 KiB. (A deflated
+// file taken for a plain one would have values left in it read back at inflated offsets.)
 bool deflated(const Source& source) {
   static const std::string uid = "1.2.840.10008.1.2.1.99";
-  std::string head(std::min<std::uint64_t>(source.size, 2048), '\0');
-  if (source.bytes) {
-    std::copy_n(source.bytes, head.size(), head.begin());
-  } else {
-    std::ifstream in(source.path, std::ios::binary);
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  auto head_of = [&](std::uint64_t length) {
+    std::string head(std::min<std::uint64_t>(source.size, length), '\0');
+    if (source.bytes) {
+      std::copy_n(source.bytes, head.size(), head.begin());
+    } else {
+      std::ifstream in(source.path, std::ios::binary);
+      in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    }
+    return head;
+  };
+  std::string head = head_of(2048);
+  // Preamble, "DICM", then (0002,0000) UL of length 4 holding the group's length.
+  static const char group_length_tag[] = {'D', 'I', 'C', 'M', 0x02, 0x00, 0x00, 0x00, 'U', 'L', 0x04, 0x00};
+  if (head.size() >= 144 && head.compare(128, sizeof group_length_tag, group_length_tag, sizeof group_length_tag) == 0) {
+    std::uint32_t group = 0;
+    for (int i = 3; i >= 0; --i) group = group << 8 | static_cast<unsigned char>(head[140 + static_cast<std::size_t>(i)]);
+    const std::uint64_t meta_end = 144 + std::min<std::uint64_t>(group, 1u << 20);
+    if (meta_end > head.size()) head = head_of(meta_end);
   }
   return head.find(uid) != std::string::npos;
 }

@@ -337,3 +337,58 @@ TEST_F(dicom_read_generated, pixel_data_left_in_the_file_reads_as_when_loaded_wh
       EXPECT_NEAR(inventory.doses[0]->dose[i], original.dose[i], 1e-6) << files[k] << " voxel " << i;
   }
 }
+
+// A deflated file's values inflate while parsed, so none may be left in the file (it cannot
+// be re-read at an inflated offset): the reader must see the deflated transfer syntax even
+// when the File Meta header is long (here 3 KB of PrivateInformation pushes the UID past the
+// first 2 KiB). Truth: the values written; the deflated copy is made by DCMTK's dcmconv.
+TEST_F(dicom_read_generated, deflated_file_with_a_long_meta_header_keeps_its_values) {
+  if (rtreview::test::run_command("dcmconv --version").exit_code != 0) GTEST_SKIP() << "dcmconv (dcmtk) not installed";
+  DoseGrid original = make_dose();
+  original.columns = 40, original.rows = 30, original.frames = 2;
+  original.dose.clear();
+  for (int i = 0; i < 2400; ++i) original.dose.push_back(static_cast<float>((i * 7919) % 4001) * 0.001f);
+  const fs::path plain = dir / "plain.dcm", deflated = dir / "deflated.dcm", forged = dir / "long_meta.dcm";
+  ASSERT_EQ(write_dose(original, plain, "explicit").message(), "");
+  ASSERT_EQ(rtreview::test::run_command("dcmconv +td '" + plain.string() + "' '" + deflated.string() + "'").exit_code, 0);
+
+  // Preamble, "DICM", (0002,0000) UL 4 <group length>, then (0002,0001) OB (2 reserved bytes,
+  // a 4-byte length, its value), the rest of the group and the deflated data set. The forgery
+  // lengthens (0002,0001)'s value by 3000 bytes, which puts the TransferSyntaxUID after it.
+  std::ifstream in(deflated, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto u32_at = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+    return v;
+  };
+  auto u32_bytes = [](std::uint32_t v) {
+    std::string b;
+    for (int i = 0; i < 4; ++i) b += static_cast<char>((v >> (8 * i)) & 0xFF);
+    return b;
+  };
+  ASSERT_GT(bytes.size(), 160u);
+  ASSERT_EQ(bytes.compare(128, 4, "DICM"), 0);
+  ASSERT_EQ(bytes.compare(144, 6, std::string("\x02\x00\x01\x00OB", 6)), 0);
+  const std::uint32_t group = u32_at(140), version_length = u32_at(152);
+  const std::uint32_t extra = 3000;
+  std::string out = bytes.substr(0, 140) + u32_bytes(group + extra) + bytes.substr(144, 8) +
+                    u32_bytes(version_length + extra) + bytes.substr(156, version_length) +
+                    std::string(extra, '\0') + bytes.substr(156 + version_length);
+  std::ofstream(forged, std::ios::binary) << out;
+  ASSERT_GT(out.find("1.2.840.10008.1.2.1.99"), 2048u);  // the UID is past the first 2 KiB
+
+  ReadOptions deferred;
+  deferred.load_values_up_to_bytes = 16;  // would leave PixelData in the file were it plain
+  Inventory from_file, from_memory;
+  read_file(forged, from_file, deferred);
+  read_bytes(forged, reinterpret_cast<const std::uint8_t*>(out.data()), out.size(), from_memory, deferred);
+  for (const Inventory* inventory : {&from_file, &from_memory}) {
+    ASSERT_TRUE(inventory->unreadable.empty()) << inventory->unreadable[0].reason;
+    ASSERT_EQ(inventory->doses.size(), 1u);
+    const DoseGrid& dose = *inventory->doses[0];
+    ASSERT_EQ(dose.dose.size(), original.dose.size());
+    for (std::size_t i = 0; i < original.dose.size(); ++i)
+      ASSERT_NEAR(dose.dose[i], original.dose[i], 1e-6) << "voxel " << i;
+  }
+}
