@@ -358,19 +358,25 @@ TEST(serve_api, token_is_required_when_set_and_uploads_expire) {
   EXPECT_EQ(c.Get("/api/health")->status, 401);
   c.set_bearer_token_auth("s3cret");
   EXPECT_EQ(c.Get("/api/health")->status, 200);
+  // Expiry is 2 s after the upload is stored (while the POST is handled, so at least 2 s after
+  // `posted`; the server's steady clock is this one), removed by a sweeper that runs every
+  // second: poll for the refusal (a fixed sleep of 3.5 s failed once on a loaded machine, under
+  // the sanitizers). It must not come before 2 s, nor as late as an expiry of 10 s would.
+  const auto posted = std::chrono::steady_clock::now();
   auto r = c.Post("/api/uploads", sample_files("hn_imrt_7field", false));
   ASSERT_TRUE(r && r->status == 200);
   std::string id = json::parse(r->body)["upload"];
-  EXPECT_TRUE(fs::exists(s.dir() / "data" / id));
-  // Expiry is 2 s after the upload, removed by a sweeper that runs every second: poll for the
-  // removal (a fixed sleep of 3.5 s failed once on a loaded machine, under the sanitizers).
   const auto uploaded = std::chrono::steady_clock::now();
+  EXPECT_TRUE(fs::exists(s.dir() / "data" / id));
   int status = 200;
   while (status != 404 && std::chrono::steady_clock::now() - uploaded < std::chrono::seconds(20)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     status = c.Get(("/api/uploads/" + id).c_str())->status;
   }
+  const auto refused_after = std::chrono::steady_clock::now() - posted;
   EXPECT_EQ(status, 404);
+  EXPECT_GE(refused_after, std::chrono::seconds(2));
+  EXPECT_LT(refused_after, std::chrono::seconds(8));
   // The sweeper deletes the folder at its next pass (find() refuses the upload before that).
   while (fs::exists(s.dir() / "data" / id) &&
          std::chrono::steady_clock::now() - uploaded < std::chrono::seconds(20))
