@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,11 @@ std::vector<PlanSet> assemble_plan_sets(const Inventory& inventory, const Assemb
 // Findings about the inputs as a whole: one FILE_UNREADABLE per unreadable file,
 // one FILE_NOT_RT per ignored non-RT object.
 std::vector<Finding> inventory_findings(const Inventory& inventory);
+
+// Where a Part 10 file's data set starts, from its first `size` bytes: after the preamble,
+// "DICM" and the File Meta group whose length, (0002,0000), is its first element (the value
+// sits at byte 140 in explicit and implicit VR alike); nullopt when the bytes do not begin so.
+std::optional<std::uint64_t> part10_dataset_offset(const unsigned char* head, std::size_t size);
 
 // Lowercase hex SHA-256 of a file's bytes ("" if it cannot be read).
 std::string sha256_file(const std::filesystem::path& path);

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -143,6 +144,14 @@ class Sha256 {
 
 }  // namespace
 
+std::optional<std::uint64_t> part10_dataset_offset(const unsigned char* head, std::size_t size) {
+  if (size < 144 || std::memcmp(head + 128, "DICM", 4) != 0) return std::nullopt;
+  if (head[132] != 0x02 || head[133] != 0x00 || head[134] != 0x00 || head[135] != 0x00) return std::nullopt;
+  const std::uint64_t group_length =
+      head[140] | (head[141] << 8) | (head[142] << 16) | (static_cast<std::uint64_t>(head[143]) << 24);
+  return 144 + group_length;
+}
+
 std::string sha256_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};
@@ -207,8 +216,8 @@ bool precheck(Source& source, Inventory& inventory) {
 }
 
 // Deflated files inflate while parsed, so their values may exceed the file's size; zlib's
-// ratio is at most 1032:1. The UID sits in the File Meta group, searched whole: its length
-// from (0002,0000) when the header has the standard form, else the first 2 KiB. (A deflated
+// ratio is at most 1032:1. The UID sits in the File Meta group, searched whole (up to 1 MiB)
+// when the header has the Part 10 form, else in the first 2 KiB. (A deflated
 // file taken for a plain one would have values left in it read back at inflated offsets.)
 bool deflated(const Source& source) {
   static const std::string uid = "1.2.840.10008.1.2.1.99";
@@ -223,14 +232,10 @@ bool deflated(const Source& source) {
     return head;
   };
   std::string head = head_of(2048);
-  // Preamble, "DICM", then (0002,0000) UL of length 4 holding the group's length.
-  static const char group_length_tag[] = {'D', 'I', 'C', 'M', 0x02, 0x00, 0x00, 0x00, 'U', 'L', 0x04, 0x00};
-  if (head.size() >= 144 && head.compare(128, sizeof group_length_tag, group_length_tag, sizeof group_length_tag) == 0) {
-    std::uint32_t group = 0;
-    for (int i = 3; i >= 0; --i) group = group << 8 | static_cast<unsigned char>(head[140 + static_cast<std::size_t>(i)]);
-    const std::uint64_t meta_end = 144 + std::min<std::uint64_t>(group, 1u << 20);
-    if (meta_end > head.size()) head = head_of(meta_end);
-  }
+  if (const auto meta_end =
+          part10_dataset_offset(reinterpret_cast<const unsigned char*>(head.data()), head.size());
+      meta_end && *meta_end > head.size())
+    head = head_of(std::min<std::uint64_t>(*meta_end, 144 + (1u << 20)));
   return head.find(uid) != std::string::npos;
 }
 
@@ -262,8 +267,8 @@ DcmDataset* load_dataset(const Source& source, DcmFileFormat& file, Inventory& i
   // inflating stream cannot defer (DCMTK loads what it cannot re-read): 256 MiB as before.
   const bool inflates = deflated(source);
   const std::uint64_t bound = inflates ? source.size * 1032 : source.size;
-  const auto eager =
-      static_cast<Uint32>(inflates ? 256u << 20 : std::min<std::uint64_t>(options.load_values_up_to_bytes, bound));
+  const auto eager = static_cast<Uint32>(
+      inflates ? 256u << 20 : std::min<std::uint64_t>(options.load_values_up_to_bytes, bound));
   OFCondition cond;
   if (source.bytes) {
     dicom::MemoryInput stream(source.bytes, static_cast<std::size_t>(source.size));

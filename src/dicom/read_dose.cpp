@@ -315,7 +315,7 @@ std::string read_dose(DcmDataset& ds, bool big_endian_source, const InputLimits&
   const std::size_t length = pixels.length;
   if (!pixels.present || length == 0) {
     dose.notes.push_back(pixels.present ? "PixelData (7FE0,0010) is zero-length: no dose values"
-                                 : "PixelData (7FE0,0010) absent: no dose values");
+                                        : "PixelData (7FE0,0010) absent: no dose values");
     dose.frames = declared_frames.value_or(static_cast<int>(offsets.size()));
     dose.frame_offsets_mm = offsets;
     if (auto scaling = get_number(ds, DCM_DoseGridScaling)) dose.dose_grid_scaling = *scaling;

@@ -1650,7 +1650,7 @@ std::vector<RoiDvh> compute_dvhs(const StructureSet& ss, const DoseGrid& dose, c
   // Each job's items merged in item order (deterministic), its curves made and its memory
   // freed on the workers: one job's items are adjacent (add_items), and a job touches only
   // its own items and result.
-  std::vector<std::size_t> first_item(jobs.size() + 1, items.size());
+  std::vector<std::size_t> first_item(jobs.size(), items.size());
   for (std::size_t i = items.size(); i-- > 0;) first_item[items[i].job] = i;
   parallel_for(jobs.size(), options.threads, [&](std::size_t j) {
     Accumulator merged;

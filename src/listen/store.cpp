@@ -6,6 +6,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "rtreview/dicom_io.h"
 #include "rtreview/listen.h"
 #include "rtreview/policy.h"
 
@@ -25,15 +26,11 @@ bool fsync_path(const fs::path& path, int flags) {
   return ok;
 }
 
-// Offset of the data set in a Part 10 file: after the preamble, "DICM" and the File Meta
-// group whose length (0002,0000) is the first element. 0 when the file has no File Meta.
+// Offset of the data set in a file (part10_dataset_offset); 0 when the file has no File Meta.
 std::uint64_t dataset_offset(std::ifstream& in) {
-  char head[144];
-  if (!in.read(head, sizeof head) || std::memcmp(head + 128, "DICM", 4) != 0) return 0;
-  const auto* b = reinterpret_cast<const unsigned char*>(head);
-  if (b[132] != 0x02 || b[133] != 0x00 || b[134] != 0x00 || b[135] != 0x00) return 0;
-  const std::uint64_t group_length = b[140] | (b[141] << 8) | (b[142] << 16) | (std::uint64_t(b[143]) << 24);
-  return 144 + group_length;
+  unsigned char head[144];
+  if (!in.read(reinterpret_cast<char*>(head), sizeof head)) return 0;
+  return part10_dataset_offset(head, sizeof head).value_or(0);
 }
 
 // True when both files hold the same data set bytes (File Meta ignored: it names the sender).

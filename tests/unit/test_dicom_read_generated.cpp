@@ -287,7 +287,8 @@ TEST_F(dicom_read_generated, pixel_data_left_in_the_file_reads_as_when_loaded_wh
   DoseGrid dose32 = make_dose();
   dose32.bits_allocated = 32;
   dose32.dose_grid_scaling = 1e-6;
-  for (std::size_t i = 0; i < dose32.dose.size(); ++i) dose32.dose[i] = static_cast<float>(70000 + 977 * i) * 1e-6f;
+  for (std::size_t i = 0; i < dose32.dose.size(); ++i)
+    dose32.dose[i] = static_cast<float>(70000 + 977 * i) * 1e-6f;
   for (const char* syntax : {"implicit", "explicit", "big_endian", "rle"}) {
     files.push_back(dir / (std::string("d16_") + syntax + ".dcm"));
     ASSERT_EQ(write_dose(dose16, files.back(), syntax).message(), "") << syntax;
@@ -309,7 +310,8 @@ TEST_F(dicom_read_generated, pixel_data_left_in_the_file_reads_as_when_loaded_wh
   deferred.load_values_up_to_bytes = 16;  // every PixelData here is longer
   for (const fs::path& path : files) {
     std::ifstream in(path, std::ios::binary);
-    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
     Inventory whole, from_file, from_memory;
     read_file(path, whole);
     read_file(path, from_file, deferred);
@@ -343,14 +345,17 @@ TEST_F(dicom_read_generated, pixel_data_left_in_the_file_reads_as_when_loaded_wh
 // when the File Meta header is long (here 3 KB of PrivateInformation pushes the UID past the
 // first 2 KiB). Truth: the values written; the deflated copy is made by DCMTK's dcmconv.
 TEST_F(dicom_read_generated, deflated_file_with_a_long_meta_header_keeps_its_values) {
-  if (rtreview::test::run_command("dcmconv --version").exit_code != 0) GTEST_SKIP() << "dcmconv (dcmtk) not installed";
+  if (rtreview::test::run_command("dcmconv --version").exit_code != 0)
+    GTEST_SKIP() << "dcmconv (dcmtk) not installed";
   DoseGrid original = make_dose();
   original.columns = 40, original.rows = 30, original.frames = 2;
   original.dose.clear();
   for (int i = 0; i < 2400; ++i) original.dose.push_back(static_cast<float>((i * 7919) % 4001) * 0.001f);
   const fs::path plain = dir / "plain.dcm", deflated = dir / "deflated.dcm", forged = dir / "long_meta.dcm";
   ASSERT_EQ(write_dose(original, plain, "explicit").message(), "");
-  ASSERT_EQ(rtreview::test::run_command("dcmconv +td '" + plain.string() + "' '" + deflated.string() + "'").exit_code, 0);
+  ASSERT_EQ(rtreview::test::run_command("dcmconv +td '" + plain.string() + "' '" + deflated.string() + "'")
+                .exit_code,
+            0);
 
   // Preamble, "DICM", (0002,0000) UL 4 <group length>, then (0002,0001) OB (2 reserved bytes,
   // a 4-byte length, its value), the rest of the group and the deflated data set. The forgery
@@ -359,7 +364,8 @@ TEST_F(dicom_read_generated, deflated_file_with_a_long_meta_header_keeps_its_val
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto u32_at = [&](std::size_t at) {
     std::uint32_t v = 0;
-    for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+    for (int i = 3; i >= 0; --i)
+      v = v << 8 | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
     return v;
   };
   auto u32_bytes = [](std::uint32_t v) {
