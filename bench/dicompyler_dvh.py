@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""DVHs of every ROI with dicompyler-core (run by dvh_bench.py, under /usr/bin/time).
+"""DVHs of every ROI with dicompyler-core (run and timed by dvh_bench.py).
 
 usage: dicompyler_dvh.py RS.dcm RD.dcm OUT.json
 Writes {roi name: {volume_cc, mean_gy, min_gy, max_gy, d98_gy, d95_gy, d50_gy, d2_gy}}.

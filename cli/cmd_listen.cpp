@@ -1,7 +1,8 @@
 // rtreview listen --data DIR [--port N] [--aet AET] [--bind ADDR] [--allow AET[@host]]...
 //                 [--case-dir DIR] [--policy ID]... [--format ...] [--quiet-seconds N] [--log-json]
 // The DICOM front door: run_listen() (listen.h) does the work; this file parses arguments
-// and turns SIGTERM / SIGINT into a graceful stop.
+// and turns SIGTERM / SIGINT into a graceful stop. It runs in the front-door program
+// (cli/front_door.h): rtreview's own build of this file hands over to it.
 #include <signal.h>
 
 #include <algorithm>
@@ -10,15 +11,11 @@
 #include <memory>
 
 #include "commands.h"
+#include "front_door.h"
 #include "rtreview/listen.h"
 
 namespace rtreview::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};  // lock-free: safe to store from a signal handler
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
 
 struct ListenArgs {
   ListenOptions options;
@@ -27,6 +24,12 @@ struct ListenArgs {
   std::string data_dir, case_dir, ruleset_dir;
   int port = 11112;
 };
+
+#if RTREVIEW_FRONT_DOOR_IN_PROCESS
+std::atomic<bool> g_stop{false};  // lock-free: safe to store from a signal handler
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
 
 int run(ListenArgs& args) {
   ListenOptions& o = args.options;
@@ -57,6 +60,7 @@ int run(ListenArgs& args) {
   signal(SIGPIPE, SIG_IGN);  // a peer that vanishes must not kill the receiver
   return run_listen(o, g_stop, std::cerr);
 }
+#endif
 
 }  // namespace
 
@@ -99,7 +103,13 @@ void add_listen_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   sub->add_flag("--log-json", o.log_json, "status lines on stderr as JSON objects");
-  sub->callback([&action, args] { action = reading_dicom([args] { return run(*args); }); });
+  sub->callback([&action, args] {
+#if RTREVIEW_FRONT_DOOR_IN_PROCESS
+    action = reading_dicom([args] { return run(*args); });
+#else
+    action = run_front_door_program;
+#endif
+  });
 }
 
 }  // namespace rtreview::cli

@@ -1,9 +1,11 @@
 // rtreview serve [--bind 127.0.0.1] [--port 8080] [--data DIR]: the web front door.
-// The server is src/serve/ (run_server); this file only parses arguments.
+// The server is src/serve/ (run_server); this file only parses arguments. It runs in the
+// front-door program (cli/front_door.h): rtreview's own build of this file hands over to it.
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
+#include "front_door.h"
 #include "rtreview/serve.h"
 
 namespace rtreview::cli {
@@ -32,11 +34,15 @@ void add_serve_command(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   sub->add_option("--token", opts->token, "token to require (default: generated when not bound to loopback)");
   sub->callback([&action, opts, data, rulesets] {
+#if RTREVIEW_FRONT_DOOR_IN_PROCESS
     action = reading_dicom([opts, data, rulesets] {
       opts->data_dir = *data;
       opts->ruleset_dir = *rulesets;
       return run_server(*opts, std::cout, std::cerr);
     });
+#else
+    action = run_front_door_program;
+#endif
   });
 }
 

@@ -2,6 +2,8 @@
 // write no PDF never load cairo, pango or librsvg (the dynamic loader's own trace says which
 // files it opened), and a copy of the binary without its module, or beside a broken one,
 // still writes the other formats, names the module file and the reason, and exits 2.
+// Likewise the front doors' libraries (web server, archives, DICOM networking) load only in
+// the front-door program `rtreview serve` and `rtreview listen` hand over to (cli/front_door.h).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -103,5 +105,57 @@ TEST(pdf_module, a_broken_module_fails_every_pdf_of_a_batch_and_the_rest_is_writ
   }
   EXPECT_TRUE(fs::is_regular_file(root / "out" / "summary.json"));
   EXPECT_TRUE(fs::is_regular_file(root / "out" / "index.html"));
+  fs::remove_all(root);
+}
+
+namespace {
+
+// Libraries only the front doors use (and none of the other commands may load).
+constexpr const char* front_door_libraries[] = {"libcpp-httplib.so", "libarchive.so", "libdcmnet.so",
+                                                "libssl.so", "libkrb5.so"};
+
+}  // namespace
+
+TEST(front_door, other_commands_load_none_of_the_front_doors_libraries) {
+  const fs::path out = rtreview::test::make_temp_dir("rtreview-front-door");
+  for (const std::string& args :
+       {std::string("--version"), std::string("serve --help"), "dvh " + quoted(samples() / "hn_imrt_7field"),
+        review_args("hn_imrt_7field", out / "json", " --format json,html")}) {
+    const auto run = traced(RTREVIEW_BINARY, args);
+    EXPECT_EQ(run.exit_code, 0) << args << "\n" << run.stderr_text.substr(0, 2000);
+    for (const char* library : front_door_libraries)
+      EXPECT_FALSE(loaded(run, library)) << args << " loaded " << library;
+  }
+  fs::remove_all(out);
+}
+
+TEST(front_door, listen_hands_over_to_the_front_door_program_which_loads_them) {
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-front-door");
+  std::ofstream(root / "a-file") << "not a folder\n";
+  // A data folder that cannot be created: the listener fails at once, after the handover.
+  const auto run = traced(RTREVIEW_BINARY, "listen --port 0 --data " + quoted(root / "a-file" / "data"));
+  EXPECT_EQ(run.exit_code, 2) << run.stderr_text.substr(0, 2000);
+  EXPECT_NE(run.stderr_text.find("rtreview listen: " + (root / "a-file" / "data" / "incoming").string() +
+                                 ": error: Not a directory"),
+            std::string::npos)
+      << run.stderr_text.substr(run.stderr_text.size() > 2000 ? run.stderr_text.size() - 2000 : 0);
+  EXPECT_TRUE(loaded(run, "rtreview-front-door"));
+  EXPECT_TRUE(loaded(run, "libdcmnet.so"));
+  fs::remove_all(root);
+}
+
+TEST(front_door, a_binary_without_the_front_door_program_names_it_and_exits_2) {
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-front-door");
+  const fs::path binary = lone_binary(root);
+  for (const char* command : {"serve --port 0", "listen --port 0 --data /nonexistent"}) {
+    const auto run = run_command(quoted(binary) + " " + command);
+    EXPECT_EQ(run.exit_code, 2) << command << ": " << run.stderr_text;
+    const std::string name = std::string(command).substr(0, std::string(command).find(' '));
+    EXPECT_NE(
+        run.stderr_text.find("rtreview " + name + ": error: cannot start the front-door program " +
+                             (root / "bin" / "rtreview-front-door").string() + ": No such file or directory"),
+        std::string::npos)
+        << run.stderr_text;
+  }
   fs::remove_all(root);
 }

@@ -59,9 +59,9 @@ TEST(review_layer, facts_agree_across_packet_check_and_evaluate) {
   EXPECT_GE(compared, 9);
 }
 
-// cmake --install, then the prefix moved elsewhere: the installed binary finds its rulesets
-// and its PDF renderer module next to itself and writes the same packet bytes (PDF included)
-// as the build tree's binary.
+// cmake --install, then the prefix moved elsewhere: the installed binary finds its rulesets,
+// its PDF renderer module and its front-door program next to itself and writes the same packet bytes (PDF
+// included) as the build tree's binary.
 TEST(review_layer, installed_and_moved_binary_writes_identical_packets) {
   const fs::path build_dir = fs::path(RTREVIEW_BINARY).parent_path();
   const fs::path root = rtreview::test::make_temp_dir("rtreview-install");
@@ -104,6 +104,17 @@ TEST(review_layer, installed_and_moved_binary_writes_identical_packets) {
   const std::string pdf = rtreview::test::read_file_text(root / "pdf-b" / "packet.pdf");
   EXPECT_EQ(pdf.rfind("%PDF-", 0), 0u);
   EXPECT_EQ(pdf, rtreview::test::read_file_text(root / "pdf-a" / "packet.pdf"));
+  // The front-door program is installed beside it and takes `listen` over from the moved
+  // prefix (a data folder under a file fails at once, with the listener's own message).
+  ASSERT_TRUE(fs::is_regular_file(root / "moved" / "bin" / "rtreview-front-door"));
+  std::ofstream(root / "a-file") << "not a folder\n";
+  auto listen =
+      run_command(quoted(installed) + " listen --port 0 --data " + quoted(root / "a-file" / "data"));
+  EXPECT_EQ(listen.exit_code, 2);
+  EXPECT_NE(listen.stderr_text.find("rtreview listen: " + (root / "a-file" / "data" / "incoming").string() +
+                                    ": error: Not a directory"),
+            std::string::npos)
+      << listen.stderr_text;
   fs::remove_all(root);
 }
 
