@@ -251,6 +251,12 @@ int run_server(const ServeOptions& options, std::ostream& out, std::ostream& log
   }
   std::error_code ec;
   fs::create_directories(data, ec);
+  if (!ec && !fs::is_directory(data, ec) && !ec) ec = std::make_error_code(std::errc::not_a_directory);
+  if (ec) {  // refused now, not at the first upload
+    log << "rtreview serve: " << data.string() << ": error: cannot create the data folder: " << ec.message()
+        << "\n";
+    return 2;
+  }
   fs::permissions(data, fs::perms::owner_all, ec);
   UploadLimits limits;
   limits.max_request_bytes = options.max_upload_mb << 20;

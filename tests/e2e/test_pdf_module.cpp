@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "test_support.h"
 
@@ -129,18 +130,22 @@ TEST(front_door, other_commands_load_none_of_the_front_doors_libraries) {
   fs::remove_all(out);
 }
 
-TEST(front_door, listen_hands_over_to_the_front_door_program_which_loads_them) {
+TEST(front_door, serve_and_listen_hand_over_to_the_front_door_program_which_loads_them) {
   const fs::path root = rtreview::test::make_temp_dir("rtreview-front-door");
   std::ofstream(root / "a-file") << "not a folder\n";
-  // A data folder that cannot be created: the listener fails at once, after the handover.
-  const auto run = traced(RTREVIEW_BINARY, "listen --port 0 --data " + quoted(root / "a-file" / "data"));
-  EXPECT_EQ(run.exit_code, 2) << run.stderr_text.substr(0, 2000);
-  EXPECT_NE(run.stderr_text.find("rtreview listen: " + (root / "a-file" / "data" / "incoming").string() +
-                                 ": error: Not a directory"),
-            std::string::npos)
-      << run.stderr_text.substr(run.stderr_text.size() > 2000 ? run.stderr_text.size() - 2000 : 0);
-  EXPECT_TRUE(loaded(run, "rtreview-front-door"));
-  EXPECT_TRUE(loaded(run, "libdcmnet.so"));
+  // A data folder that cannot be created: each front door refuses it at once, after the
+  // handover, with its own message.
+  const fs::path data = root / "a-file" / "data";
+  const std::pair<std::string, std::string> commands[] = {
+      {"listen", "rtreview listen: " + (data / "incoming").string() + ": error: Not a directory"},
+      {"serve", "rtreview serve: " + data.string() + ": error: cannot create the data folder: Not a directory"}};
+  for (const auto& [command, message] : commands) {
+    const auto run = traced(RTREVIEW_BINARY, command + " --port 0 --data " + quoted(data));
+    EXPECT_EQ(run.exit_code, 2) << command << "\n" << run.stderr_text.substr(0, 2000);
+    EXPECT_NE(run.stderr_text.find(message), std::string::npos) << command;
+    EXPECT_TRUE(loaded(run, "rtreview-front-door")) << command;
+    EXPECT_TRUE(loaded(run, command == "serve" ? "libcpp-httplib.so" : "libdcmnet.so")) << command;
+  }
   fs::remove_all(root);
 }
 
