@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@
 namespace rtreview::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
 std::vector<char*> remembered_arguments;
 
 }  // namespace
@@ -26,7 +29,16 @@ std::vector<char*> remembered_arguments;
 void remember_command_line(int argc, char** argv) { remembered_arguments.assign(argv, argv + argc); }
 
 int run_front_door_program() {
-  const std::string program = (executable_dir() / RTREVIEW_FRONT_DOOR_PROGRAM).string();
+  const std::string command = remembered_arguments.size() > 1 ? remembered_arguments[1] : "serve";
+  // Only ever an absolute path: a bare name would run whatever file of that name the current
+  // folder holds (an upload folder, say) when /proc/self/exe cannot be read.
+  const fs::path folder = executable_dir();
+  if (folder.empty() || !folder.is_absolute()) {
+    std::cerr << "rtreview " << command << ": error: cannot locate the front-door program: the folder of "
+              << "this executable is unknown (/proc/self/exe cannot be read)\n";
+    return exit_usage;
+  }
+  const std::string program = (folder / RTREVIEW_FRONT_DOOR_PROGRAM).string();
   std::vector<char*> arguments = remembered_arguments;
   if (arguments.empty()) arguments.push_back(nullptr);
   arguments.front() = const_cast<char*>(program.c_str());
@@ -35,7 +47,6 @@ int run_front_door_program() {
   std::cerr.flush();
   execv(program.c_str(), arguments.data());
   const int error = errno;
-  const std::string command = remembered_arguments.size() > 1 ? remembered_arguments[1] : "serve";
   std::cerr << "rtreview " << command << ": error: cannot start the front-door program " << program << ": "
             << std::strerror(error) << " (rtreview serve and rtreview listen run in it; it is built and "
             << "installed beside rtreview)\n";

@@ -18,6 +18,7 @@ namespace rtreview {
 // The places the module is looked for, in order: beside the executable (a build folder) and
 // <executable>/../lib/rtreview/ (an installed prefix; the CMake install rule puts it there).
 // The first that exists is loaded; when none does, the last is tried (its error is reported).
+// Empty when the executable's folder is unknown (no /proc/self/exe): nothing is loaded then.
 std::vector<std::filesystem::path> pdf_module_candidates();
 
 // Loads the module file at `path` (RTLD_NOW: a module missing a symbol fails here, never

@@ -24,6 +24,9 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> pdf_module_candidates() {
   const fs::path dir = executable_dir();
+  // None without the executable's folder: a relative path would load a file of that name
+  // from the current folder.
+  if (dir.empty() || !dir.is_absolute()) return {};
   return {dir / RTREVIEW_PDF_MODULE_FILE,
           (dir / RTREVIEW_PDF_MODULE_DIR_FROM_BIN / RTREVIEW_PDF_MODULE_FILE).lexically_normal()};
 }
@@ -70,6 +73,14 @@ namespace {
 // The first candidate that exists; when none does, the last one's error, naming the others.
 PdfModule load_installed_module() {
   const std::vector<fs::path> candidates = pdf_module_candidates();
+  if (candidates.empty()) {
+    PdfModule module;
+    module.result = Result::failure(ErrorCode::render_failed, RTREVIEW_PDF_MODULE_FILE,
+                                    "cannot locate the PDF renderer " RTREVIEW_PDF_MODULE_FILE
+                                    ": the folder of this executable is unknown (/proc/self/exe "
+                                    "cannot be read)");
+    return module;
+  }
   for (const auto& candidate : candidates) {
     std::error_code ec;
     if (fs::exists(candidate, ec)) return load_pdf_module(candidate);

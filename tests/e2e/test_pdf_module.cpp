@@ -118,7 +118,7 @@ constexpr const char* front_door_libraries[] = {"libcpp-httplib.so", "libarchive
 }  // namespace
 
 TEST(front_door, other_commands_load_none_of_the_front_doors_libraries) {
-  const fs::path out = rtreview::test::make_temp_dir("rtreview-front-door");
+  const fs::path out = rtreview::test::make_temp_dir("rtreview-fd-test");
   for (const std::string& args :
        {std::string("--version"), std::string("serve --help"), "dvh " + quoted(samples() / "hn_imrt_7field"),
         review_args("hn_imrt_7field", out / "json", " --format json,html")}) {
@@ -131,29 +131,37 @@ TEST(front_door, other_commands_load_none_of_the_front_doors_libraries) {
 }
 
 TEST(front_door, serve_and_listen_hand_over_to_the_front_door_program_which_loads_them) {
-  const fs::path root = rtreview::test::make_temp_dir("rtreview-front-door");
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-fd-test");
   std::ofstream(root / "a-file") << "not a folder\n";
   // A data folder that cannot be created: each front door refuses it at once, after the
   // handover, with its own message.
   const fs::path data = root / "a-file" / "data";
   const std::pair<std::string, std::string> commands[] = {
       {"listen", "rtreview listen: " + (data / "incoming").string() + ": error: Not a directory"},
-      {"serve", "rtreview serve: " + data.string() + ": error: cannot create the data folder: Not a directory"}};
+      {"serve",
+       "rtreview serve: " + data.string() + ": error: cannot create the data folder: Not a directory"}};
   for (const auto& [command, message] : commands) {
-    const auto run = traced(RTREVIEW_BINARY, command + " --port 0 --data " + quoted(data));
+    // `timeout`: a front door that no longer refused the folder would serve forever.
+    const auto run =
+        run_command("timeout 30 env -u RTREVIEW_RULESET_DIR LD_DEBUG=files " + quoted(RTREVIEW_BINARY) + " " +
+                    command + " --port 0 --data " + quoted(data));
     EXPECT_EQ(run.exit_code, 2) << command << "\n" << run.stderr_text.substr(0, 2000);
     EXPECT_NE(run.stderr_text.find(message), std::string::npos) << command;
-    EXPECT_TRUE(loaded(run, "rtreview-front-door")) << command;
+    EXPECT_NE(
+        run.stderr_text.find("initialize program: " +
+                             (fs::path(RTREVIEW_BINARY).parent_path() / "rtreview-front-door").string()),
+        std::string::npos)
+        << command;
     EXPECT_TRUE(loaded(run, command == "serve" ? "libcpp-httplib.so" : "libdcmnet.so")) << command;
   }
   fs::remove_all(root);
 }
 
 TEST(front_door, a_binary_without_the_front_door_program_names_it_and_exits_2) {
-  const fs::path root = rtreview::test::make_temp_dir("rtreview-front-door");
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-fd-test");
   const fs::path binary = lone_binary(root);
   for (const char* command : {"serve --port 0", "listen --port 0 --data /nonexistent"}) {
-    const auto run = run_command(quoted(binary) + " " + command);
+    const auto run = run_command("timeout 30 " + quoted(binary) + " " + command);
     EXPECT_EQ(run.exit_code, 2) << command << ": " << run.stderr_text;
     const std::string name = std::string(command).substr(0, std::string(command).find(' '));
     EXPECT_NE(
@@ -162,5 +170,37 @@ TEST(front_door, a_binary_without_the_front_door_program_names_it_and_exits_2) {
         std::string::npos)
         << run.stderr_text;
   }
+  fs::remove_all(root);
+}
+
+// Without /proc/self/exe (a mount namespace with an empty /proc) the executable's folder is
+// unknown: serve must refuse rather than run a file named like the front-door program from the
+// current folder, and a PDF review must not load a module from it either.
+TEST(front_door, an_unknown_executable_folder_runs_nothing_from_the_current_folder) {
+  if (run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace here (unshare -m)";
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-fd-test");
+  const fs::path decoy = root / "rtreview-front-door";
+  std::ofstream(decoy) << "#!/bin/sh\ntouch " << quoted(root / "decoy-ran") << "\n";
+  fs::permissions(decoy, fs::perms::owner_all);
+  fs::copy_file(decoy, root / "rtreview-pdf.so");
+  // The command runs as "$@" after /proc is replaced, so its own quoting stays the outer shell's.
+  const std::string without_proc =
+      "cd " + quoted(root) +
+      " && timeout 30 unshare -m sh -c 'mount -t tmpfs none /proc && exec \"$@\"' sh " +
+      quoted(RTREVIEW_BINARY) + " ";
+  const auto serve = run_command(without_proc + "serve --port 0");
+  EXPECT_EQ(serve.exit_code, 2) << serve.stderr_text;
+  EXPECT_NE(
+      serve.stderr_text.find("rtreview serve: error: cannot locate the front-door program: the folder of "
+                             "this executable is unknown"),
+      std::string::npos)
+      << serve.stderr_text;
+  const auto pdf = run_command(without_proc + review_args("hn_imrt_7field", root / "out"));
+  EXPECT_EQ(pdf.exit_code, 2) << pdf.stderr_text;
+  EXPECT_NE(pdf.stderr_text.find("error: cannot locate the PDF renderer rtreview-pdf.so: the folder of this "
+                                 "executable is unknown"),
+            std::string::npos)
+      << pdf.stderr_text;
+  EXPECT_FALSE(fs::exists(root / "decoy-ran"));
   fs::remove_all(root);
 }

@@ -108,8 +108,8 @@ TEST(review_layer, installed_and_moved_binary_writes_identical_packets) {
   // prefix (a data folder under a file fails at once, with the listener's own message).
   ASSERT_TRUE(fs::is_regular_file(root / "moved" / "bin" / "rtreview-front-door"));
   std::ofstream(root / "a-file") << "not a folder\n";
-  auto listen =
-      run_command(quoted(installed) + " listen --port 0 --data " + quoted(root / "a-file" / "data"));
+  auto listen = run_command("timeout 30 " + quoted(installed) + " listen --port 0 --data " +
+                            quoted(root / "a-file" / "data"));
   EXPECT_EQ(listen.exit_code, 2);
   EXPECT_NE(listen.stderr_text.find("rtreview listen: " + (root / "a-file" / "data" / "incoming").string() +
                                     ": error: Not a directory"),
