@@ -13,6 +13,15 @@
 
 #include "test_support.h"
 
+// GCC defines __SANITIZE_ADDRESS__ under -fsanitize=address, clang answers __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define RTREVIEW_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RTREVIEW_TEST_UNDER_ASAN 1
+#endif
+#endif
+
 namespace fs = std::filesystem;
 using rtreview::test::run_command;
 
@@ -177,6 +186,11 @@ TEST(front_door, a_binary_without_the_front_door_program_names_it_and_exits_2) {
 // unknown: serve must refuse rather than run a file named like the front-door program from the
 // current folder, and a PDF review must not load a module from it either.
 TEST(front_door, an_unknown_executable_folder_runs_nothing_from_the_current_folder) {
+#if defined(RTREVIEW_TEST_UNDER_ASAN)
+  // The sanitizers' exit-time leak check stops the world through /proc even with
+  // detect_leaks=0 and fails the run: the GCC stage checks this behaviour.
+  GTEST_SKIP() << "the sanitizer runtime needs /proc";
+#endif
   if (run_command("unshare -m true").exit_code != 0) GTEST_SKIP() << "no mount namespace here (unshare -m)";
   const fs::path root = rtreview::test::make_temp_dir("rtreview-fd-test");
   const fs::path decoy = root / "rtreview-front-door";
@@ -184,10 +198,10 @@ TEST(front_door, an_unknown_executable_folder_runs_nothing_from_the_current_fold
   fs::permissions(decoy, fs::perms::owner_all);
   fs::copy_file(decoy, root / "rtreview-pdf.so");
   // The command runs as "$@" after /proc is replaced, so its own quoting stays the outer shell's.
-  const std::string without_proc =
-      "cd " + quoted(root) +
-      " && timeout 30 unshare -m sh -c 'mount -t tmpfs none /proc && exec \"$@\"' sh " +
-      quoted(RTREVIEW_BINARY) + " ";
+  const std::string without_proc = "cd " + quoted(root) +
+                                   " && timeout 30 unshare -m sh -c 'mount -t "
+                                   "tmpfs none /proc && exec \"$@\"' sh " +
+                                   quoted(RTREVIEW_BINARY) + " ";
   const auto serve = run_command(without_proc + "serve --port 0");
   EXPECT_EQ(serve.exit_code, 2) << serve.stderr_text;
   EXPECT_NE(
