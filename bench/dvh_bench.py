@@ -7,7 +7,8 @@ usage: /usr/bin/python3 bench/dvh_bench.py [--rtreview PATH] [--baseline PATH] [
 Default inputs: the large generated case (written by `rtreview make-samples --large
 bench/work` when missing) and the corpus's BrainSRSRaystationIMRT when present. For each
 input every tool computes all ROIs' DVHs in its own process; the script prints wall time
-(to the millisecond), peak memory (max RSS), the ratios to rtreview, and the largest metric differences between the tools (per metric, over the ROIs all tools computed).
+(to the millisecond), peak memory (max RSS), the ratios to rtreview, and the largest metric
+differences between the tools (per metric, over the ROIs all tools computed).
 --baseline runs a second rtreview build (e.g. before a change) in the same run; --repeat N
 takes the best of N runs of each rtreview build (the peers run once: they take seconds).
 With BrainSRSRaystationIMRT present it also times `rtreview review` of that set to all three
