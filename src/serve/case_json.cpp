@@ -1,5 +1,6 @@
 #include "serve/case_json.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace rtreview::serve {
@@ -82,7 +83,12 @@ void read_lists(const json& j, CaseFile& c) {
       if (!m.is_string()) throw std::invalid_argument("\"modifiers\" must hold strings");
       r.modifiers.push_back(m.get<std::string>());
     }
-    r.units = static_cast<int>(opt_number(p, "units").value_or(1));
+    // As the case file's units attribute: a whole number from 1 to 999 (a far or fractional
+    // number must not reach the int conversion; fuzzing sent 1e300).
+    const double units = opt_number(p, "units").value_or(1);
+    if (!(units >= 1 && units <= 999) || units != std::floor(units))
+      throw std::invalid_argument("\"units\" must be a whole number from 1 to 999");
+    r.units = static_cast<int>(units);
     if (!r.code.empty()) c.procedures.push_back(r);
   }
   for (const auto& p : array_at(j, "prior_radiation"))

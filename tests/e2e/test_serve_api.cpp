@@ -347,6 +347,16 @@ TEST(serve_api, bad_inputs_get_clear_errors_and_the_server_stays_up) {
   json answer = post_json(c, base + "/evaluate", bad, 400);
   EXPECT_NE(answer.value("error", "").find("I.Z.99"), std::string::npos) << answer.dump();
   EXPECT_TRUE(s.alive());
+  // Procedure units the case file would refuse (fuzzing found 1e300 reaching an int cast).
+  for (const json& units : {json(1e300), json(2.5), json(0), json(1000)}) {
+    json request = e.request;
+    request["case"]["procedures"] = json::array({{{"code", "77301"}, {"units", units}}});
+    answer = post_json(c, base + "/evaluate", request, 400);
+    EXPECT_NE(answer.value("error", "").find("\"units\" must be a whole number from 1 to 999"),
+              std::string::npos)
+        << units << ": " << answer.dump();
+  }
+  EXPECT_TRUE(s.alive());
   // An unknown upload id.
   EXPECT_EQ(c.Get("/api/uploads/0123456789abcdef0123456789abcdef")->status, 404);
 }
