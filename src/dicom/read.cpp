@@ -409,7 +409,7 @@ FileStamp stamp_of(const Source& source) {
   return stamp;
 }
 
-void read_object(const Source& source, Inventory& inventory, const ReadOptions& options,
+void read_object(Source source, Inventory& inventory, const ReadOptions& options,
                  const InputLimits& limits);
 
 void read_unguarded(const Source& source, Inventory& inventory, const ReadOptions& options,
@@ -428,15 +428,14 @@ void read_unguarded(const Source& source, Inventory& inventory, const ReadOption
   add_unreadable(inventory, source.path, "the file changed while it was being read: read it again");
 }
 
-void read_object(const Source& source, Inventory& inventory, const ReadOptions& options,
+void read_object(Source source, Inventory& inventory, const ReadOptions& options,
                  const InputLimits& limits) {
-  Source checked = source;
-  if (!precheck(checked, inventory)) return;
-  const fs::path& path = checked.path;
+  if (!precheck(source, inventory)) return;
+  const fs::path& path = source.path;
   DcmFileFormat file;
-  DcmDataset* ds = load_dataset(checked, file, inventory, options);
+  DcmDataset* ds = load_dataset(source, file, inventory, options);
   if (!ds) return;
-  ObjectInfo info = object_info_of(checked, file, *ds, options);
+  ObjectInfo info = object_info_of(source, file, *ds, options);
   const std::string sop = info.sop_class_uid;
   const std::string modality = info.modality;
   if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())
