@@ -32,8 +32,9 @@ std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 // Runs `binary args` with the dynamic loader tracing the files it loads (LD_DEBUG=files:
 // "file=libcairo.so.2 [0];  needed by ..." / "... dynamically loaded by ...") into stderr.
+// Under `timeout`: a front door that failed to stop would otherwise serve forever.
 rtreview::test::CommandResult traced(const fs::path& binary, const std::string& args) {
-  return run_command("env -u RTREVIEW_RULESET_DIR LD_DEBUG=files " + quoted(binary) + " " + args);
+  return run_command("timeout 120 env -u RTREVIEW_RULESET_DIR LD_DEBUG=files " + quoted(binary) + " " + args);
 }
 
 bool loaded(const rtreview::test::CommandResult& run, const std::string& file) {
@@ -150,10 +151,7 @@ TEST(front_door, serve_and_listen_hand_over_to_the_front_door_program_which_load
       {"serve",
        "rtreview serve: " + data.string() + ": error: cannot create the data folder: Not a directory"}};
   for (const auto& [command, message] : commands) {
-    // `timeout`: a front door that no longer refused the folder would serve forever.
-    const auto run =
-        run_command("timeout 30 env -u RTREVIEW_RULESET_DIR LD_DEBUG=files " + quoted(RTREVIEW_BINARY) + " " +
-                    command + " --port 0 --data " + quoted(data));
+    const auto run = traced(RTREVIEW_BINARY, command + " --port 0 --data " + quoted(data));
     EXPECT_EQ(run.exit_code, 2) << command << "\n" << run.stderr_text.substr(0, 2000);
     EXPECT_NE(run.stderr_text.find(message), std::string::npos) << command;
     EXPECT_NE(
