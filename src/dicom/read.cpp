@@ -409,8 +409,7 @@ FileStamp stamp_of(const Source& source) {
   return stamp;
 }
 
-void read_object(Source source, Inventory& inventory, const ReadOptions& options,
-                 const InputLimits& limits);
+void read_object(Source source, Inventory& inventory, const ReadOptions& options, const InputLimits& limits);
 
 void read_unguarded(const Source& source, Inventory& inventory, const ReadOptions& options,
                     const InputLimits& limits) {
@@ -428,8 +427,7 @@ void read_unguarded(const Source& source, Inventory& inventory, const ReadOption
   add_unreadable(inventory, source.path, "the file changed while it was being read: read it again");
 }
 
-void read_object(Source source, Inventory& inventory, const ReadOptions& options,
-                 const InputLimits& limits) {
+void read_object(Source source, Inventory& inventory, const ReadOptions& options, const InputLimits& limits) {
   if (!precheck(source, inventory)) return;
   const fs::path& path = source.path;
   DcmFileFormat file;
