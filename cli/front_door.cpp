@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "rtreview/ruleset_dir.h"
+#include "source_id.h"
 
 // Set by CMake from the front-door program's target (one place for its name).
 #ifndef RTREVIEW_FRONT_DOOR_PROGRAM
@@ -43,6 +44,12 @@ int run_front_door_program() {
   if (arguments.empty()) arguments.push_back(nullptr);
   arguments.front() = const_cast<char*>(program.c_str());
   arguments.push_back(nullptr);
+  if (setenv(front_door_source_id_variable, source_id(), 1) != 0) {
+    std::cerr << "rtreview " << command
+              << ": error: cannot pass the build's source id to the front-door program: "
+              << std::strerror(errno) << "\n";
+    return exit_usage;
+  }
   std::cout.flush();
   std::cerr.flush();
   execv(program.c_str(), arguments.data());

@@ -11,6 +11,11 @@
 
 namespace rtreview::cli {
 
+// rtreview puts its source_id() (source_id.h) in this environment variable for the front-door
+// program, which refuses to run when its own differs: a front door left from another build
+// would parse the options by other rules than the rtreview that checked them.
+inline constexpr const char* front_door_source_id_variable = "RTREVIEW_FRONT_DOOR_SOURCE_ID";
+
 // Kept by rtreview's main() for run_front_door_program().
 void remember_command_line(int argc, char** argv);
 

@@ -4,13 +4,14 @@
 
 #include "front_door.h"
 #include "run.h"
+#include "source_id.h"
 
 int main(int argc, char** argv) {
   using namespace rtreview::cli;
   remember_command_line(argc, argv);
   CLI::App app{"rtreview " RTREVIEW_VERSION
                " - check DICOM RT plans against payers' IMRT/IGRT policies and write a review packet"};
-  app.set_version_flag("--version", std::string("rtreview ") + RTREVIEW_VERSION);
+  app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
   CommandAction action;
   add_inspect_command(app, action);

@@ -6,8 +6,10 @@
 // the front-door program `rtreview serve` and `rtreview listen` hand over to (cli/front_door.h).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -214,5 +216,106 @@ TEST(front_door, an_unknown_executable_folder_runs_nothing_from_the_current_fold
             std::string::npos)
       << pdf.stderr_text;
   EXPECT_FALSE(fs::exists(root / "decoy-ran"));
+  fs::remove_all(root);
+}
+
+namespace {
+
+// The "sources" id in a `--version` line ("rtreview 0.1.0 (sources 0123456789abcdef)"), or "".
+std::string sources_id(const std::string& version_line) {
+  const std::string marker = "(sources ";
+  const auto at = version_line.find(marker);
+  if (at == std::string::npos || version_line.size() < at + marker.size() + 17) return "";
+  const std::string id = version_line.substr(at + marker.size(), 16);
+  if (id.find_first_not_of("0123456789abcdef") != std::string::npos ||
+      version_line[at + marker.size() + 16] != ')')
+    return "";
+  return id;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST(front_door, both_programs_name_the_sources_they_were_built_from) {
+  const fs::path front_door = fs::path(RTREVIEW_BINARY).parent_path() / "rtreview-front-door";
+  const auto program = run_command(quoted(RTREVIEW_BINARY) + " --version");
+  const auto door = run_command(quoted(front_door) + " --version");
+  ASSERT_EQ(program.exit_code, 0);
+  ASSERT_EQ(door.exit_code, 0);
+  EXPECT_NE(sources_id(program.stdout_text), "") << program.stdout_text;
+  EXPECT_EQ(program.stdout_text, door.stdout_text);
+}
+
+// A front-door program from another build beside rtreview (here: a copy of this build's with
+// its source id bytes changed, as another build's would be) refuses to run serve or listen:
+// it names both ids and exits 2 before it parses anything.
+TEST(front_door, a_front_door_program_of_other_sources_refuses_to_run) {
+  const std::string id = sources_id(run_command(quoted(RTREVIEW_BINARY) + " --version").stdout_text);
+  ASSERT_EQ(id.size(), 16u);
+  std::string other = id;
+  std::reverse(other.begin(), other.end());
+  if (other == id) other[0] = other[0] == '0' ? '1' : '0';
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-fd-test");
+  const fs::path binary = lone_binary(root);
+  std::string door = file_bytes(fs::path(RTREVIEW_BINARY).parent_path() / "rtreview-front-door");
+  std::size_t replaced = 0;
+  for (auto at = door.find(id); at != std::string::npos; at = door.find(id, at + id.size()), ++replaced)
+    door.replace(at, id.size(), other);
+  ASSERT_GE(replaced, 1u);
+  const fs::path stale = root / "bin" / "rtreview-front-door";
+  std::ofstream(stale, std::ios::binary) << door;
+  fs::permissions(stale, fs::perms::owner_all);
+  EXPECT_EQ(sources_id(run_command(quoted(stale) + " --version").stdout_text), other);
+  for (const char* command : {"serve --port 0", "listen --port 0 --data /nonexistent"}) {
+    const auto run = run_command("timeout 30 " + quoted(binary) + " " + command);
+    EXPECT_EQ(run.exit_code, 2) << command << ": " << run.stderr_text;
+    const std::string name = std::string(command).substr(0, std::string(command).find(' '));
+    EXPECT_NE(run.stderr_text.find("rtreview " + name + ": error: the front-door program " + stale.string() +
+                                   " was built from other sources (id " + other +
+                                   ") than the rtreview that started it (id " + id + ")"),
+              std::string::npos)
+        << command << ": " << run.stderr_text;
+  }
+  fs::remove_all(root);
+}
+
+// cmake/source_id.cmake against sha256sum: the id is the first 16 hex digits of the SHA-256 of
+// "<path relative to the root> <SHA-256 of the file>\n" per listed file; one changed byte in
+// any file changes it.
+TEST(front_door, the_source_id_is_a_hash_of_the_listed_files) {
+  const fs::path root = rtreview::test::make_temp_dir("rtreview-source-id");
+  fs::create_directories(root / "tree" / "src");
+  std::ofstream(root / "tree" / "CMakeLists.txt") << "project(x)\n";
+  std::ofstream(root / "tree" / "src" / "a.cpp") << "int a() { return 1; }\n";
+  std::ofstream(root / "files.txt") << (root / "tree" / "CMakeLists.txt").string() << "\n"
+                                    << (root / "tree" / "src" / "a.cpp").string() << "\n";
+  auto generated_id = [&] {
+    const auto run =
+        run_command("cmake -DROOT=" + quoted(root / "tree") + " -DLIST=" + quoted(root / "files.txt") +
+                    " -DOUTPUT=" + quoted(root / "id.cpp") + " -P " +
+                    quoted(rtreview::test::source_dir() / "cmake" / "source_id.cmake"));
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    const std::string text = file_bytes(root / "id.cpp");
+    const auto at = text.find("return \"");
+    return at == std::string::npos ? std::string() : text.substr(at + 8, 16);
+  };
+  auto expected_id = [&] {
+    const std::string script = "cd " + quoted(root / "tree") +
+                               " && for f in CMakeLists.txt src/a.cpp; do printf '%s %s\\n' \"$f\" "
+                               "\"$(sha256sum \"$f\" | cut -c1-64)\"; done | sha256sum | cut -c1-16";
+    const auto run = run_command(script);
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+    return run.stdout_text.substr(0, 16);
+  };
+  const std::string first = generated_id();
+  EXPECT_EQ(first, expected_id());
+  std::ofstream(root / "tree" / "src" / "a.cpp") << "int a() { return 2; }\n";
+  const std::string second = generated_id();
+  EXPECT_EQ(second, expected_id());
+  EXPECT_NE(first, second);
   fs::remove_all(root);
 }
