@@ -177,11 +177,15 @@ bool read_procedure(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result
   }
   if (auto u = el.attribute("units")) {
     std::string text = trim(u.value());
-    if (text.empty() || text.size() > 3 ||
-        !std::all_of(text.begin(), text.end(),
-                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }) ||
-        std::stoi(text) < 1) {
-      r = fail(src, el, "bad units '" + text + "' (expected a whole number >= 1)");
+    // Digits only (no sign, point or exponent); more than 9 could not be allowed anyway.
+    const bool digits = !text.empty() && text.size() <= 9 &&
+                        std::all_of(text.begin(), text.end(),
+                                    [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+    if (!digits || !RequestedProcedure::units_allowed(std::stoi(text))) {
+      r = fail(src, el,
+               "bad units '" + text + "' (expected a whole number from " +
+                   std::to_string(RequestedProcedure::min_units) + " to " +
+                   std::to_string(RequestedProcedure::max_units) + ")");
       return false;
     }
     p.units = std::stoi(text);

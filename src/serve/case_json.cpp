@@ -83,11 +83,12 @@ void read_lists(const json& j, CaseFile& c) {
       if (!m.is_string()) throw std::invalid_argument("\"modifiers\" must hold strings");
       r.modifiers.push_back(m.get<std::string>());
     }
-    // As the case file's units attribute: a whole number from 1 to 999 (a far or fractional
-    // number must not reach the int conversion; fuzzing sent 1e300).
+    // Checked before the int conversion: fuzzing sent 1e300.
     const double units = opt_number(p, "units").value_or(1);
-    if (!(units >= 1 && units <= 999) || units != std::floor(units))
-      throw std::invalid_argument("\"units\" must be a whole number from 1 to 999");
+    if (!RequestedProcedure::units_allowed(units))
+      throw std::invalid_argument("\"units\" must be a whole number from " +
+                                  std::to_string(RequestedProcedure::min_units) + " to " +
+                                  std::to_string(RequestedProcedure::max_units));
     r.units = static_cast<int>(units);
     if (!r.code.empty()) c.procedures.push_back(r);
   }

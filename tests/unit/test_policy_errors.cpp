@@ -293,8 +293,11 @@ TEST(policy_errors, case_file_strict_fields) {
       "unknown physician role 'boss' (known: ordering, rendering, supervising, referring, attending)");
   expect_case_error(std::string(case_head) + "  <procedure code=\"77301-2\"/>\n</case>", 4,
                     "bad modifier '2' (expected two characters, e.g. 26, 59, XU)");
-  expect_case_error(std::string(case_head) + "  <procedure code=\"77301\" units=\"0\"/>\n</case>", 4,
-                    "bad units '0' (expected a whole number >= 1)");
+  // The same range as serve's JSON form (test_serve_api): a whole number from 1 to 999.
+  for (const char* units : {"0", "1000", "2.5", "-1", "1e3", "9999999999"})
+    expect_case_error(
+        std::string(case_head) + "  <procedure code=\"77301\" units=\"" + units + "\"/>\n</case>", 4,
+        std::string("bad units '") + units + "' (expected a whole number from 1 to 999)");
   expect_case_error(std::string(case_head) + "  <medicare-plan>supplement</medicare-plan>\n</case>", 4,
                     "bad <medicare-plan> 'supplement' (expected advantage or original)");
   expect_case_error(std::string(case_head) + "  <jurisdiction state=\"Florida\"/>\n</case>", 4,
