@@ -145,7 +145,8 @@ def page_fault_us():
     and the zeroing), as the median of 5 trials of 16 MiB: the first write to every page less a
     second write to the same pages. rtreview's runs take thousands of them (`perf stat -e
     page-faults`: ~5,800 for the large `dvh`), and what one costs differs between machines by
-    more than any other cost: 3 us on session 9's virtual machine, 11 us on session 10's."""
+    more than any other cost: about 3 us on an earlier session's virtual machine, 11-15 us on
+    session 10's."""
     import mmap
     page, pages = mmap.PAGESIZE, (16 << 20) // mmap.PAGESIZE
     trials = []
