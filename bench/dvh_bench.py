@@ -141,9 +141,9 @@ def run_case(case, rtreview, skip_dicompyler, baseline=None, repeat=1):
 
 
 def page_fault_us():
-    """Microseconds a first write to a fresh 4 KiB page costs on this machine (the page fault
-    and the zeroing), as the median of 5 trials of 16 MiB: the first write to every page less a
-    second write to the same pages. rtreview's runs take thousands of them (`perf stat -e
+    """Microseconds a first write to a fresh page (4 KiB here) costs on this machine (the page
+    fault and the zeroing), as the median of 5 trials of 16 MiB of private anonymous memory,
+    the kind malloc gets, on small pages: the first write to every page less a second write. rtreview's runs take thousands of them (`perf stat -e
     page-faults`: ~5,800 for the large `dvh`), and what one costs differs between machines by
     more than any other cost: about 3 us on an earlier session's virtual machine, 11-15 us on
     session 10's."""
@@ -151,7 +151,8 @@ def page_fault_us():
     page, pages = mmap.PAGESIZE, (16 << 20) // mmap.PAGESIZE
     trials = []
     for _ in range(5):
-        with mmap.mmap(-1, pages * page) as m:
+        with mmap.mmap(-1, pages * page, flags=mmap.MAP_PRIVATE) as m:
+            m.madvise(mmap.MADV_NOHUGEPAGE)  # one fault per page even where THP is "always"
             passes = []
             for _ in range(2):
                 start = time.perf_counter()

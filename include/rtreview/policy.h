@@ -283,7 +283,7 @@ struct RequestedProcedure {
   int units = 1;
   int line = 0;
   // Units a request may carry, whichever form it comes in (case file XML, serve's JSON): a
-  // whole number in this range (at most three digits, as the case file has always allowed).
+  // whole number in this range (the XML attribute as plain digits, leading zeros allowed).
   static constexpr int min_units = 1, max_units = 999;
   static bool units_allowed(double units) {
     return units >= min_units && units <= max_units && units == static_cast<int>(units);

@@ -1,6 +1,5 @@
 #include "serve/case_json.h"
 
-#include <cmath>
 #include <stdexcept>
 
 namespace rtreview::serve {

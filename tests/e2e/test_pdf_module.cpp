@@ -295,9 +295,9 @@ TEST(front_door, the_source_id_is_a_hash_of_the_listed_files) {
                                     << (root / "tree" / "src" / "a.cpp").string() << "\n";
   auto generated_id = [&] {
     const auto run =
-        run_command("cmake -DROOT=" + quoted(root / "tree") + " -DLIST=" + quoted(root / "files.txt") +
-                    " -DOUTPUT=" + quoted(root / "id.cpp") + " -P " +
-                    quoted(rtreview::test::source_dir() / "cmake" / "source_id.cmake"));
+        run_command(quoted(RTREVIEW_CMAKE_COMMAND) + " -DROOT=" + quoted(root / "tree") +
+                    " -DLIST=" + quoted(root / "files.txt") + " -DOUTPUT=" + quoted(root / "id.cpp") +
+                    " -P " + quoted(rtreview::test::source_dir() / "cmake" / "source_id.cmake"));
     EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
     const std::string text = file_bytes(root / "id.cpp");
     const auto at = text.find("return \"");
