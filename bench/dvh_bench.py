@@ -7,8 +7,10 @@ usage: /usr/bin/python3 bench/dvh_bench.py [--rtreview PATH] [--baseline PATH] [
 Default inputs: the large generated case (written by `rtreview make-samples --large
 bench/work` when missing) and the corpus's BrainSRSRaystationIMRT when present. For each
 input every tool computes all ROIs' DVHs in its own process; the script prints wall time
-(to the millisecond), peak memory (max RSS), the ratios to rtreview, and the largest metric
-differences between the tools (per metric, over the ROIs all tools computed).
+(to the millisecond), peak memory (max RSS), the ratios to rtreview, CPU time and page faults,
+and the largest metric differences between the tools (per metric, over the ROIs all tools
+computed). It starts with what a page fault costs on the machine: with the faults it explains
+most of why the same build's times differ between machines.
 --baseline runs a second rtreview build (e.g. before a change) in the same run; --repeat N
 takes the best of N runs of each rtreview build (the peers run once: they take seconds).
 With BrainSRSRaystationIMRT present it also times `rtreview review` of that set to all three
@@ -17,6 +19,7 @@ packet formats (JSON, HTML, PDF), with dicom_samples/hn_imrt_7field/case.xml as 
 Generated files stay in bench/work/ (git-ignored).
 """
 import argparse
+import collections
 import csv
 import json
 import os
@@ -30,21 +33,25 @@ WORK = os.path.join(HERE, "work")
 METRICS = ["mean_gy", "d98_gy", "d95_gy", "d50_gy", "d2_gy", "max_gy"]
 
 
+Run = collections.namedtuple("Run", "wall rss_mb code cpu_s faults")
+
+
 def timed(cmd, log):
-    """Runs cmd; returns (wall s, max RSS MB, exit code). The wall time is perf_counter's from
-    just before the fork to the exit (/usr/bin/time's own figure is rounded to 10 ms, 8 % of
-    rtreview's time; its start-up, ~1 ms, is in every tool's time alike). The peak memory is
-    /usr/bin/time's: a child's ru_maxrss as this script would get it from wait4 also counts the
+    """Runs cmd; returns a Run: wall s, max RSS MB, exit code, CPU s (user + system) and page
+    faults (minor; a tool's fresh memory). The wall time is perf_counter's from just before the
+    fork to the exit (/usr/bin/time's own figure is rounded to 10 ms, 8 % of rtreview's time;
+    its start-up, ~1 ms, is in every tool's time alike). Peak memory, CPU and faults are
+    /usr/bin/time's: a child's rusage as this script would get it from wait4 also counts the
     memory the child shared with this Python process until its exec."""
-    rss_file = log + ".maxrss"
+    stats_file = log + ".maxrss"
     with open(log, "w") as f:
         start = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, stdout=f,
+        p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S %R", "-o", stats_file] + cmd, stdout=f,
                            stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - start
-    with open(rss_file) as f:
-        rss_kb = int(f.read().split()[-1])
-    return wall, rss_kb / 1024.0, p.returncode
+    with open(stats_file) as f:
+        rss_kb, user_s, system_s, faults = f.read().split()[-4:]
+    return Run(wall, int(rss_kb) / 1024.0, p.returncode, float(user_s) + float(system_s), int(faults))
 
 
 def find_files(case):
@@ -74,7 +81,7 @@ def curve_metrics(doses, fractions):
 
 def best_of(cmd, log, repeat):
     runs = [timed(cmd, log) for _ in range(max(repeat, 1))]
-    return min(runs, key=lambda r: r[0])
+    return min(runs, key=lambda r: r.wall)
 
 
 def run_case(case, rtreview, skip_dicompyler, baseline=None, repeat=1):
@@ -111,15 +118,16 @@ def run_case(case, rtreview, skip_dicompyler, baseline=None, repeat=1):
         metrics["dicompyler-core"] = {k: v for k, v in json.load(open(jd)).items() if "error" not in v}
 
     print(f"\n== {name}: {len(metrics['rtreview'])} ROIs computed by rtreview")
-    base_wall, base_rss, _ = results["rtreview"]
-    print(f"{'tool':<18} {'wall s':>8} {'peak MB':>9} {'wall ×':>8} {'mem ×':>7}  exit")
-    for tool, (wall, rss, code) in results.items():
-        print(f"{tool:<18} {wall:8.3f} {rss:9.1f} {wall / base_wall:8.1f} {rss / base_rss:7.2f}  {code}")
+    base = results["rtreview"]
+    print(f"{'tool':<18} {'wall s':>8} {'peak MB':>9} {'wall ×':>8} {'mem ×':>7} {'CPU s':>7} {'faults':>8}  exit")
+    for tool, r in results.items():
+        print(f"{tool:<18} {r.wall:8.3f} {r.rss_mb:9.1f} {r.wall / base.wall:8.1f} {r.rss_mb / base.rss_mb:7.2f} "
+              f"{r.cpu_s:7.2f} {r.faults:8d}  {r.code}")
     if baseline:
         for tool in ("plastimatch", "dicompyler-core"):
             if tool in results:
-                print(f"{tool} / rtreview: {results[tool][0] / base_wall:.1f}x now, "
-                      f"{results[tool][0] / results['rtreview baseline'][0]:.1f}x with the baseline")
+                print(f"{tool} / rtreview: {results[tool].wall / base.wall:.1f}x now, "
+                      f"{results[tool].wall / results['rtreview baseline'].wall:.1f}x with the baseline")
     for tool in metrics:
         if tool == "rtreview":
             continue
@@ -200,9 +208,9 @@ def time_review(case, rtreview, baseline, repeat):
     builds = [("rtreview", rtreview)] + ([("rtreview baseline", baseline)] if baseline else [])
     for name, exe in builds:
         out = os.path.join(WORK, "review_" + name.replace(" ", "_"))
-        wall, rss, code = best_of([exe, "review", case, "--case", case_file, "--out", out,
-                                   "--format", "json,html,pdf"], os.path.join(WORK, "review.log"), repeat)
-        print(f"{name:<18} {wall:8.3f} s {rss:9.1f} MB  exit {code}")
+        r = best_of([exe, "review", case, "--case", case_file, "--out", out, "--format", "json,html,pdf"],
+                    os.path.join(WORK, "review.log"), repeat)
+        print(f"{name:<18} {r.wall:8.3f} s {r.rss_mb:9.1f} MB {r.cpu_s:7.2f} s CPU {r.faults:8d} faults  exit {r.code}")
 
 
 if __name__ == "__main__":
