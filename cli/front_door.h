@@ -4,10 +4,9 @@
 // (so `rtreview serve --help` and usage errors are its own) and then replaces itself with that
 // program (execv: the same process id, standard streams and arguments after argv[0], the
 // environment plus the build's source id, below; the process name becomes "rtreview-front-").
-// rtreview therefore links 22 fewer
-// shared libraries, which every other command paid for at start-up (the dynamic loader's
-// mapping and relocation, OpenSSL's initialisation): `--version` went from 9.6 to 6.0 ms of
-// wall time and from 9.4 to 4.3 ms of CPU (README, "Start-up").
+// rtreview therefore links 22 fewer shared libraries, which every other command paid for at
+// start-up (the dynamic loader's mapping and relocation, OpenSSL's initialisation): `--version`
+// went from 9.6 to 6.0 ms of wall time and from 9.4 to 4.3 ms of CPU (README, "Start-up").
 #pragma once
 
 namespace rtreview::cli {

@@ -1,7 +1,7 @@
 # cmake -DROOT=dir -DLIST=file -DOUTPUT=file.cpp -P source_id.cmake
 # Writes OUTPUT: `const char* source_id()` in rtreview::cli returning the first 16 hex digits
-# of a SHA-256 over the program's sources (each file's path relative to ROOT, then its bytes),
-# listed one per line in LIST. Two builds of the same sources get the same id (no clock, no
+# of a SHA-256 over one line per source listed in LIST: its path relative to ROOT and the
+# SHA-256 of its bytes. Two builds of the same sources get the same id (no clock, no
 # host), any change to a source gives another, so rtreview can tell a front-door program of
 # another build from its own (cli/front_door.h).
 file(STRINGS "${LIST}" files)
