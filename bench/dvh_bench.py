@@ -43,7 +43,7 @@ def timed(cmd, log):
     its start-up, ~1 ms, is in every tool's time alike). Peak memory, CPU and faults are
     /usr/bin/time's: a child's rusage as this script would get it from wait4 also counts the
     memory the child shared with this Python process until its exec."""
-    stats_file = log + ".maxrss"
+    stats_file = log + ".time"
     with open(log, "w") as f:
         start = time.perf_counter()
         p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S %R", "-o", stats_file] + cmd, stdout=f,
@@ -151,10 +151,10 @@ def run_case(case, rtreview, skip_dicompyler, baseline=None, repeat=1):
 def page_fault_us():
     """Microseconds a first write to a fresh page (4 KiB here) costs on this machine (the page
     fault and the zeroing), as the median of 5 trials of 16 MiB of private anonymous memory,
-    the kind malloc gets, on small pages: the first write to every page less a second write. rtreview's runs take thousands of them (`perf stat -e
-    page-faults`: ~5,800 for the large `dvh`), and what one costs differs between machines by
-    more than any other cost: about 3 us on an earlier session's virtual machine, 11-15 us on
-    session 10's."""
+    the kind malloc gets, on small pages: the first write to every page less a second write.
+    rtreview's runs take thousands of them (`perf stat -e page-faults`: ~5,800 for the large
+    `dvh`), and what one costs differs between machines by more than any other cost: about
+    3 us on an earlier session's virtual machine, 11-15 us on session 10's."""
     import mmap
     page, pages = mmap.PAGESIZE, (16 << 20) // mmap.PAGESIZE
     trials = []

@@ -181,14 +181,15 @@ bool read_procedure(const XmlSource& src, pugi::xml_node el, CaseFile& c, Result
     const bool digits = !text.empty() && text.size() <= 9 &&
                         std::all_of(text.begin(), text.end(),
                                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-    if (!digits || !RequestedProcedure::units_allowed(std::stoi(text))) {
+    const int units = digits ? std::stoi(text) : 0;
+    if (!digits || !RequestedProcedure::units_allowed(units)) {
       r = fail(src, el,
                "bad units '" + text + "' (expected a whole number from " +
                    std::to_string(RequestedProcedure::min_units) + " to " +
                    std::to_string(RequestedProcedure::max_units) + ")");
       return false;
     }
-    p.units = std::stoi(text);
+    p.units = units;
   }
   c.procedure_codes.push_back(p.code);
   c.procedures.push_back(std::move(p));
