@@ -211,48 +211,48 @@ std::string get_string(DcmItem& item, const DcmTagKey& tag) {
   return valid_utf8(trim(std::string(value.c_str(), value.length())), &invalid_utf8_count);
 }
 
-std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
-  std::vector<double> out;
+void get_numbers(DcmItem& item, const DcmTagKey& tag, std::vector<double>& out) {
+  out.clear();
   DcmElement* element = find_element(item, tag);
-  if (!element || element->getLength() == 0) return out;
+  if (!element || element->getLength() == 0) return;
   switch (element->ident()) {
     case EVR_FD:
     case EVR_OD: {
       Float64* values = nullptr;
       if (element->getFloat64Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Float64));
-      return out;
+      return;
     }
     case EVR_FL:
     case EVR_OF: {
       Float32* values = nullptr;
       if (element->getFloat32Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Float32));
-      return out;
+      return;
     }
     case EVR_US: {
       Uint16* values = nullptr;
       if (element->getUint16Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Uint16));
-      return out;
+      return;
     }
     case EVR_SS: {
       Sint16* values = nullptr;
       if (element->getSint16Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Sint16));
-      return out;
+      return;
     }
     case EVR_UL: {
       Uint32* values = nullptr;
       if (element->getUint32Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Uint32));
-      return out;
+      return;
     }
     case EVR_SL: {
       Sint32* values = nullptr;
       if (element->getSint32Array(values).good() && values)
         out.assign(values, values + element->getLength() / sizeof(Sint32));
-      return out;
+      return;
     }
     default:
       break;
@@ -262,7 +262,7 @@ std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
   // (getOFStringArray is quadratic in the number of components in DCMTK 3.6.7.)
   char* raw = nullptr;
   Uint32 raw_length = 0;
-  if (element->getString(raw, raw_length).bad() || !raw) return out;
+  if (element->getString(raw, raw_length).bad() || !raw) return;
   const char* p = raw;
   const char* end = raw + raw_length;
   out.reserve(static_cast<std::size_t>(std::count(p, end, '\\')) + 1);
@@ -281,6 +281,11 @@ std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
     if (auto v = parse_number(p, q)) out.push_back(*v);
     p = q + 1;
   }
+}
+
+std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag) {
+  std::vector<double> out;
+  get_numbers(item, tag, out);
   return out;
 }
 

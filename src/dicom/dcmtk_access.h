@@ -38,6 +38,8 @@ std::string convert_text_to_utf8(DcmItem& dataset);
 // Every numeric component of a DS, IS, FD, FL, US, SS, UL, SL element (or a UN
 // converted to one); {} if absent. Unparsable DS/IS components are skipped.
 std::vector<double> get_numbers(DcmItem& item, const DcmTagKey& tag);
+// The same into `out` (cleared first): a caller reading many values reuses one buffer.
+void get_numbers(DcmItem& item, const DcmTagKey& tag, std::vector<double>& out);
 
 // Component `index` of a numeric attribute; nullopt if absent or too short.
 std::optional<double> get_number(DcmItem& item, const DcmTagKey& tag, std::size_t index = 0);

@@ -18,11 +18,12 @@ namespace rtreview::dicom {
 namespace {
 
 // A contour's numbers (the text is read by the caller, on its thread: get_string counts
-// invalid UTF-8 per thread). Touches only `item`, so contours can be read in parallel.
-void read_contour_numbers(DcmItem& item, const std::string& who, Contour& c,
-                          std::vector<std::string>& notes) {
+// invalid UTF-8 per thread). Touches only `item`, so contours can be read in parallel;
+// `data` is the thread's buffer for the values, reused from contour to contour.
+void read_contour_numbers(DcmItem& item, const std::string& who, Contour& c, std::vector<std::string>& notes,
+                          std::vector<double>& data) {
   c.slab_thickness_mm = get_number(item, DCM_RETIRED_ContourSlabThickness);
-  std::vector<double> data = get_numbers(item, DCM_ContourData);
+  get_numbers(item, DCM_ContourData, data);
   if (data.size() % 3 != 0)
     notes.push_back(who + ": ContourData has " + std::to_string(data.size()) +
                     " values, not a multiple of 3");
@@ -73,9 +74,10 @@ void read_contours(std::vector<ContourTask>& tasks, std::vector<std::string>& no
   constexpr std::size_t kParallelFrom = 256;  // contours (~0.2 MB of values); a thread costs ~0.1 ms
   const std::size_t half = tasks.size() >= kParallelFrom ? balanced_split(tasks) : tasks.size();
   auto read_range = [&tasks](std::size_t begin, std::size_t end) {
+    std::vector<double> data;
     for (std::size_t k = begin; k < end; ++k)
       if (tasks[k].item)
-        read_contour_numbers(*tasks[k].item, *tasks[k].who, *tasks[k].contour, tasks[k].notes);
+        read_contour_numbers(*tasks[k].item, *tasks[k].who, *tasks[k].contour, tasks[k].notes, data);
   };
   std::thread second;
   if (half < tasks.size()) {
