@@ -9,8 +9,8 @@
 //    from them (M_MMAP_THRESHOLD), and each heap is advised MADV_HUGEPAGE the first time a
 //    thread allocates from it: the main heap (below the program break) up to the break, a
 //    thread's heap over glibc's whole reservation for it (64 MiB, aligned to its size);
-//  - allocations of 4 MiB and more (the dose: DCMTK's pixel buffer, the model's floats) are
-//    advised as they are made.
+//  - allocations of 4 MiB and more (the dose's floats) are made of whole huge pages, aligned
+//    and rounded up, and advised as they are made.
 // Faults fell from 5.8 K to 1.7 K and the large `dvh` ran about a fifth faster (README, speed).
 // What is already faulted in (the heap's first pages, written by malloc before this code
 // sees the heap) stays on small pages. The advice is honoured when
@@ -91,13 +91,17 @@ void advise_heap_of(std::uintptr_t at) {
 }
 
 void* allocate(std::size_t size) noexcept {
-  void* p = std::malloc(size > 0 ? size : 1);
-  if (!p) return p;
-  const auto at = reinterpret_cast<std::uintptr_t>(p);
   if (size >= advise_from) {
-    advise_huge(at, at + size);
-  } else if (at < advised_begin || at >= advised_end) {
-    advise_heap_of(at);
+    // Whole huge pages: aligned and rounded up, so no part of it is left on small pages.
+    const std::size_t rounded = (size + huge_page - 1) & ~(huge_page - 1);
+    void* p = std::aligned_alloc(huge_page, rounded);
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);
+    return p;
+  }
+  void* p = std::malloc(size > 0 ? size : 1);
+  if (p) {
+    const auto at = reinterpret_cast<std::uintptr_t>(p);
+    if (at < advised_begin || at >= advised_end) advise_heap_of(at);
   }
   return p;
 }
