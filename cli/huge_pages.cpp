@@ -11,9 +11,12 @@
 //    thread's heap over glibc's whole reservation for it (64 MiB, aligned to its size);
 //  - allocations of 4 MiB and more (the dose's floats) are made of whole huge pages, aligned
 //    and rounded up, and advised as they are made.
-// Faults fell from 5.8 K to 1.7 K and the large `dvh` ran about a fifth faster (README, speed).
-// What is already faulted in (the heap's first pages, written by malloc before this code
-// sees the heap) stays on small pages. The advice is honoured when
+// Faults fell from 5.8 K to 0.9 K and the large `dvh` ran about a quarter faster (README,
+// speed). The heaps' part is the command-line program's only: a server (the front door, built
+// with RTREVIEW_FRONT_DOOR_IN_PROCESS) runs for days, and there malloc keeps its defaults,
+// which give freed memory back to the system instead of keeping 32 MiB per heap.
+// What malloc wrote before this code saw a heap stays on small pages, except a thread heap's
+// first 2 MiB, which is collapsed into a huge page (advise_heap_of). The advice is honoured when
 // /sys/kernel/mm/transparent_hugepage/enabled is "madvise" or "always" and changes nothing
 // else: memory still comes from malloc and goes back to free, and where the advice is
 // refused or misplaced (another C library's heap layout) pages are simply small. Replacing
@@ -55,7 +58,9 @@ constexpr std::uintptr_t thread_heap_bytes = std::uintptr_t{64} << 20;
 
 // Before main and before any thread: the heaps grow in large steps, so that their huge pages
 // lie inside the mapping, and medium allocations come from the heaps instead of fresh mmaps.
+constexpr bool tune_heaps = !RTREVIEW_FRONT_DOOR_IN_PROCESS;
 const bool heaps_tuned = [] {
+  if (!tune_heaps) return false;
   mallopt(M_TOP_PAD, heap_growth_bytes);
   mallopt(M_MMAP_THRESHOLD, static_cast<int>(advise_from));
   return true;
@@ -99,7 +104,7 @@ void* allocate(std::size_t size) noexcept {
     return p;
   }
   void* p = std::malloc(size > 0 ? size : 1);
-  if (p) {
+  if (p && heaps_tuned) {
     const auto at = reinterpret_cast<std::uintptr_t>(p);
     if (at < advised_begin || at >= advised_end) advise_heap_of(at);
   }
