@@ -5,7 +5,6 @@
 #include <dcmtk/dcmdata/dcstack.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -22,6 +21,7 @@
 #include "dicom/dcmtk_access.h"
 #include "dicom/memory_input.h"
 #include "dicom/read_internal.h"
+#include "dicom/sha256.h"
 #include "rtreview/dicom_io.h"
 
 namespace fs = std::filesystem;
@@ -112,37 +112,6 @@ void note_text_problems(ObjectInfo& info, std::vector<std::string>& notes) {
 
 }  // namespace
 
-namespace {
-
-// Incremental SHA-256 as lowercase hex ("" on any OpenSSL failure).
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    ok_ = ctx_ && EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1;
-  }
-  void update(const void* data, std::size_t size) {
-    if (ok_ && size > 0) ok_ = EVP_DigestUpdate(ctx_.get(), data, size) == 1;
-  }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (!ok_ || EVP_DigestFinal_ex(ctx_.get(), digest, &length) != 1) return {};
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-      out += digits[digest[i] >> 4];
-      out += digits[digest[i] & 0xF];
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
-  bool ok_ = false;
-};
-
-}  // namespace
 
 std::optional<std::uint64_t> part10_dataset_offset(const unsigned char* head, std::size_t size) {
   if (size < 144 || std::memcmp(head + 128, "DICM", 4) != 0) return std::nullopt;
@@ -155,7 +124,7 @@ std::optional<std::uint64_t> part10_dataset_offset(const unsigned char* head, st
 std::string sha256_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};
-  Sha256 sha;
+  dicom::Sha256 sha;
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -296,7 +265,7 @@ DcmDataset* load_dataset(const Source& source, DcmFileFormat& file, Inventory& i
 
 std::string sha256_of(const Source& source) {
   if (!source.bytes) return sha256_file(source.path);
-  Sha256 sha;
+  dicom::Sha256 sha;
   sha.update(source.bytes, static_cast<std::size_t>(source.size));
   return sha.hex();
 }

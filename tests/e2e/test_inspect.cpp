@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -84,4 +86,26 @@ TEST(inspect, exit_3_when_nothing_rt_is_readable) {
 TEST(inspect, exit_2_on_usage_error) {
   EXPECT_EQ(run_rtreview("inspect").exit_code, 2);
   EXPECT_EQ(run_rtreview("inspect --no-such-option x").exit_code, 2);
+}
+
+// The inputs' SHA-256 (libcrypto, opened at the first hash: src/dicom/sha256.h) is coreutils'
+// sha256sum of each file, for a plan, a structure set and a dose.
+TEST(inspect, json_sha256_is_sha256sum_of_each_input) {
+  const std::filesystem::path dir = rtreview::test::source_dir() / "dicom_samples" / "hn_imrt_7field";
+  auto r = run_rtreview("inspect --json " + quoted(dir));
+  ASSERT_NE(r.stdout_text.find("\"schema\""), std::string::npos) << r.stderr_text;
+  auto doc = nlohmann::json::parse(r.stdout_text);
+  std::vector<nlohmann::json> sources;
+  for (const auto& set : doc["plan_sets"]) {
+    if (!set["plan"].is_null()) sources.push_back(set["plan"]["info"]["source"]);
+    if (!set["structure_set"].is_null()) sources.push_back(set["structure_set"]["info"]["source"]);
+    for (const auto& dose : set["doses"]) sources.push_back(dose["info"]["source"]);
+  }
+  ASSERT_EQ(sources.size(), 3u) << r.stdout_text;
+  for (const auto& source : sources) {
+    const std::filesystem::path path = source["path"].get<std::string>();
+    auto sum = rtreview::test::run_command("sha256sum " + quoted(path));
+    ASSERT_EQ(sum.exit_code, 0) << path;
+    EXPECT_EQ(source["sha256"], sum.stdout_text.substr(0, 64)) << path;
+  }
 }
