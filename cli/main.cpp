@@ -1,5 +1,7 @@
 // rtreview: review DICOM RT plans against payers' IMRT/IGRT policies.
 // This file only wires sub-commands together; each lives in cli/cmd_*.cpp.
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "front_door.h"
@@ -23,5 +25,18 @@ int main(int argc, char** argv) {
   add_make_samples_command(app, action);
   add_listen_command(app, action);
   add_serve_command(app, action);
-  return parse_and_run(app, action, argc, argv);
+  const int code = parse_and_run(app, action, argc, argv);
+  // Every output is written, closed and renamed into place by now. What exit() would still
+  // do is free what the process holds anyway (DCMTK's dictionary, the packet's model) entry
+  // by entry: 2-4 ms for a large set. Under AddressSanitizer the usual exit runs, so that its
+  // leak check does too.
+#if defined(__SANITIZE_ADDRESS__)
+  return code;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return code;
+#endif
+#endif
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
