@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <string>
 #include <utility>
 
@@ -139,6 +140,24 @@ TEST(front_door, other_commands_load_none_of_the_front_doors_libraries) {
     for (const char* library : front_door_libraries)
       EXPECT_FALSE(loaded(run, library)) << args << " loaded " << library;
   }
+  fs::remove_all(out);
+}
+
+// libcrypto is opened at the first hash (src/dicom/sha256.h): commands that hash nothing
+// never load it; a review, which records each input's SHA-256, does.
+TEST(start_up, libcrypto_loads_only_for_a_command_that_hashes) {
+  const fs::path out = rtreview::test::make_temp_dir("rtreview-crypto-test");
+  for (const std::string& args : {std::string("--version"), "dvh " + quoted(samples() / "hn_imrt_7field")}) {
+    const auto run = traced(RTREVIEW_BINARY, args);
+    EXPECT_EQ(run.exit_code, 0) << args << "\n" << run.stderr_text.substr(0, 2000);
+    EXPECT_FALSE(loaded(run, "libcrypto.so")) << args;
+  }
+  const auto review = traced(RTREVIEW_BINARY, review_args("hn_imrt_7field", out / "json", " --format json"));
+  EXPECT_EQ(review.exit_code, 0) << review.stderr_text.substr(0, 2000);
+  EXPECT_TRUE(loaded(review, "libcrypto.so"));
+  std::ifstream packet(out / "json" / "packet.json");
+  const std::string text((std::istreambuf_iterator<char>(packet)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(std::regex_search(text, std::regex("\"sha256\": ?\"[0-9a-f]{64}\""))) << text.substr(0, 500);
   fs::remove_all(out);
 }
 
