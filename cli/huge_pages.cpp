@@ -16,36 +16,39 @@
 // with RTREVIEW_FRONT_DOOR_IN_PROCESS) runs for days, and there malloc keeps its defaults,
 // which give freed memory back to the system instead of keeping 32 MiB per heap.
 // What malloc wrote before this code saw a heap stays on small pages, except a thread heap's
-// first 2 MiB, which is collapsed into a huge page (advise_heap_of). The advice is honoured when
-// /sys/kernel/mm/transparent_hugepage/enabled is "madvise" or "always" and changes nothing
-// else: memory still comes from malloc and goes back to free, and where the advice is
-// refused or misplaced (another C library's heap layout) pages are simply small. Replacing
-// the global operator new in the executable covers DCMTK's allocations too (the dynamic
-// linker binds the shared libraries' operator new to the executable's); C libraries' malloc
-// (cairo, pango) lands in the same advised heaps. Left out under the sanitizers, which supply
-// their own allocator.
-#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RTREVIEW_NO_HUGE_PAGES
-#endif
-#endif
-#else
-#define RTREVIEW_NO_HUGE_PAGES
-#endif
+// first 2 MiB, which is collapsed into a huge page (advise_heap_of). Each heap is advised once
+// per process. Nothing is advised when /sys/kernel/mm/transparent_hugepage/enabled is "never"
+// (or unreadable), and malloc is left as it is when the user sets its tunables
+// (GLIBC_TUNABLES glibc.malloc.*, MALLOC_TOP_PAD_, MALLOC_MMAP_THRESHOLD_). Memory still
+// comes from malloc and goes back to free; where the advice is refused pages are simply
+// small. Replacing the global operator new in the executable covers DCMTK's allocations too
+// (the dynamic linker binds the shared libraries' operator new to the executable's); C
+// libraries' malloc (cairo, pango) lands in the same advised heaps. Only with glibc on 64-bit
+// Linux (the heap layout above is glibc's); left out under AddressSanitizer, which supplies its
+// own allocator.
+#include <cstdint>  // UINTPTR_MAX, and __GLIBC__ through the C library's headers
 
-#ifndef RTREVIEW_NO_HUGE_PAGES
+#include "sanitizers.h"
+
+#if defined(__linux__) && defined(__GLIBC__) && !RTREVIEW_UNDER_ASAN && UINTPTR_MAX > 0xFFFFFFFFu
 #include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25  // Linux 6.1; glibc 2.36's headers lack it. Older kernels: EINVAL, ignored.
 #endif
+
+extern char end;  // the linker's end of the executable's data: the main heap lies above it
 
 namespace {
 
@@ -56,19 +59,45 @@ constexpr int heap_growth_bytes = 32 << 20;
 // aligned to it (arena.c, heap_for_ptr).
 constexpr std::uintptr_t thread_heap_bytes = std::uintptr_t{64} << 20;
 
+// Transparent huge pages switched off by the administrator ("never"): nothing is advised or
+// collapsed (MADV_COLLAPSE would otherwise make huge pages even then).
+bool huge_pages_allowed() {
+  std::FILE* f = std::fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+  if (!f) return false;
+  char line[128] = {};
+  const bool read = std::fgets(line, sizeof line, f) != nullptr;
+  std::fclose(f);
+  return read && std::strstr(line, "[never]") == nullptr;
+}
+
+// A user's own malloc settings (environment) are left as they are.
+bool user_tunes_malloc() {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  return std::getenv("MALLOC_TOP_PAD_") || std::getenv("MALLOC_MMAP_THRESHOLD_") ||
+         (tunables && std::strstr(tunables, "glibc.malloc."));
+}
+
+const bool huge_pages = huge_pages_allowed();
+
 // Before main and before any thread: the heaps grow in large steps, so that their huge pages
 // lie inside the mapping, and medium allocations come from the heaps instead of fresh mmaps.
-constexpr bool tune_heaps = !RTREVIEW_FRONT_DOOR_IN_PROCESS;
 const bool heaps_tuned = [] {
-  if (!tune_heaps) return false;
+  if (RTREVIEW_FRONT_DOOR_IN_PROCESS || !huge_pages || user_tunes_malloc()) return false;
   mallopt(M_TOP_PAD, heap_growth_bytes);
   mallopt(M_MMAP_THRESHOLD, static_cast<int>(advise_from));
   return true;
 }();
 
-// The heap range this thread has advised: allocations inside it need nothing more.
-thread_local std::uintptr_t advised_begin = 0;
-thread_local std::uintptr_t advised_end = 0;
+// What the process has advised, shared by its threads: the main heap up to an address, and
+// the thread heaps by their base (glibc makes at most 8 per core; a full table only means a
+// heap may be advised twice).
+std::atomic<std::uintptr_t> main_heap_advised_end{0};
+std::array<std::atomic<std::uintptr_t>, 64> thread_heaps_advised{};
+
+// This thread's last heaps of each kind, so that an allocation in either needs no lookup
+// (a thread frees into and allocates from another thread's heap too: glibc's tcache).
+thread_local std::uintptr_t known_main_end = 0;
+thread_local std::uintptr_t known_thread_heap = 0;
 
 // The whole huge pages inside [begin, end).
 void advise_huge(std::uintptr_t begin, std::uintptr_t end) {
@@ -77,27 +106,55 @@ void advise_huge(std::uintptr_t begin, std::uintptr_t end) {
   if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 }
 
-// A heap allocation outside the advised range: advise the heap it came from.
+// True for the thread that records `base` first (it advises the heap), false if recorded.
+bool record_thread_heap(std::uintptr_t base) {
+  for (auto& slot : thread_heaps_advised) {
+    std::uintptr_t seen = slot.load(std::memory_order_acquire);
+    if (seen == base) return false;
+    if (seen == 0) {
+      if (slot.compare_exchange_strong(seen, base, std::memory_order_acq_rel)) return true;
+      if (seen == base) return false;
+    }
+  }
+  return true;
+}
+
+// A heap allocation at `at` outside this thread's known heaps: advise the heap it came from,
+// unless another thread has.
 void advise_heap_of(std::uintptr_t at) {
+  const auto heap_floor = (reinterpret_cast<std::uintptr_t>(&end) + huge_page - 1) & ~(huge_page - 1);
   const auto program_break = reinterpret_cast<std::uintptr_t>(sbrk(0));
-  if (at < program_break) {  // the main heap, which ends at the break (and grows past it)
-    advised_begin = at & ~(huge_page - 1);
-    advised_end = program_break;
-    advise_huge(advised_begin, advised_end);
+  if (at >= heap_floor && at < program_break) {  // the main heap, up to the break (it grows)
+    std::uintptr_t advised = main_heap_advised_end.load(std::memory_order_acquire);
+    if (at >= advised) {
+      advise_huge(std::max(heap_floor, at & ~(huge_page - 1)), program_break);
+      while (advised < program_break &&
+             !main_heap_advised_end.compare_exchange_weak(advised, program_break, std::memory_order_acq_rel)) {
+      }
+      advised = std::max(advised, program_break);
+    }
+    known_main_end = advised;
     return;
   }
-  advised_begin = at & ~(thread_heap_bytes - 1);
-  advised_end = advised_begin + thread_heap_bytes;
-  advise_huge(advised_begin, advised_end);
+  const std::uintptr_t base = at & ~(thread_heap_bytes - 1);
+  known_thread_heap = base;
+  if (!record_thread_heap(base)) return;
+  advise_huge(base, base + thread_heap_bytes);
   // malloc wrote the heap's header before this code saw the heap, so its first huge page
   // would stay on small pages: a thread's first 2 MiB (the dictionary's threads use about
   // that much) would take up to 512 faults. Collapsing it now makes it one huge page.
-  madvise(reinterpret_cast<void*>(advised_begin), huge_page, MADV_COLLAPSE);
+  madvise(reinterpret_cast<void*>(base), huge_page, MADV_COLLAPSE);
+}
+
+bool in_known_heap(std::uintptr_t at) {
+  return (known_thread_heap != 0 && at - known_thread_heap < thread_heap_bytes) ||
+         (at < known_main_end && at >= reinterpret_cast<std::uintptr_t>(&end));
 }
 
 void* allocate(std::size_t size) noexcept {
-  if (size >= advise_from) {
+  if (size >= advise_from && huge_pages) {
     // Whole huge pages: aligned and rounded up, so no part of it is left on small pages.
+    if (size > SIZE_MAX - (huge_page - 1)) return nullptr;
     const std::size_t rounded = (size + huge_page - 1) & ~(huge_page - 1);
     void* p = std::aligned_alloc(huge_page, rounded);
     if (p) madvise(p, rounded, MADV_HUGEPAGE);
@@ -106,7 +163,7 @@ void* allocate(std::size_t size) noexcept {
   void* p = std::malloc(size > 0 ? size : 1);
   if (p && heaps_tuned) {
     const auto at = reinterpret_cast<std::uintptr_t>(p);
-    if (at < advised_begin || at >= advised_end) advise_heap_of(at);
+    if (!in_known_heap(at)) advise_heap_of(at);
   }
   return p;
 }

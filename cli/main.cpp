@@ -5,6 +5,7 @@
 #include <string>
 
 #include "front_door.h"
+#include "sanitizers.h"
 #include "run.h"
 #include "source_id.h"
 
@@ -30,13 +31,7 @@ int main(int argc, char** argv) {
   // do is free what the process holds anyway (DCMTK's dictionary, the packet's model) entry
   // by entry: 2-4 ms for a large set. Under AddressSanitizer the usual exit runs, so that its
   // leak check does too.
-#if defined(__SANITIZE_ADDRESS__)
-  return code;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return code;
-#endif
-#endif
+  if (RTREVIEW_UNDER_ASAN) return code;
   std::fflush(nullptr);
   std::_Exit(code);
 }

@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 #include <openssl/evp.h>
 
+#include <cstdio>
+
 namespace rtreview::dicom {
 namespace {
 
@@ -27,7 +29,13 @@ const Evp& evp() {
   static const Evp functions = [] {
     Evp e;
     void* library = dlopen(RTREVIEW_LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!library) return e;
+    if (!library) library = dlopen(RTREVIEW_LIBCRYPTO_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (!library) {  // once per process; each digest is then "" (the packets show none)
+      const char* why = dlerror();
+      std::fprintf(stderr, "rtreview: warning: cannot load %s (%s): the inputs' SHA-256 are not recorded\n",
+                   RTREVIEW_LIBCRYPTO_SONAME, why ? why : "unknown reason");
+      return e;
+    }
     bind(library, "EVP_MD_CTX_new", e.ctx_new);
     bind(library, "EVP_MD_CTX_free", e.ctx_free);
     bind(library, "EVP_sha256", e.sha256);

@@ -3,8 +3,9 @@
 // libcrypto is the largest library rtreview uses (21 K relocations, more than DCMTK's
 // libdcmdata): linked, it cost every command about 2 ms of start-up, though only commands
 // that record the inputs' provenance (review, check, inspect, the front doors) hash anything.
-// It is opened with dlopen by the soname the build found (RTREVIEW_LIBCRYPTO_SONAME) the first
-// time a hash is made, on the thread that needs it.
+// It is opened with dlopen the first time a hash is made, on the thread that needs it: by the
+// soname of the library the build found (RTREVIEW_LIBCRYPTO_SONAME), else by that file's path;
+// if neither loads, a warning says so once on stderr and every digest is "".
 #pragma once
 
 #include <cstddef>

@@ -34,10 +34,6 @@ struct SentFile {
 
 std::string shell_quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
-std::string sha256(const fs::path& file) {
-  return run_command("sha256sum " + shell_quoted(file)).stdout_text.substr(0, 64);
-}
-
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);
@@ -50,7 +46,7 @@ std::string comparable_packet(const fs::path& packet_file, const std::vector<Sen
   json packet = json::parse(read_text(packet_file));
   for (auto& input : packet["inputs"]) {
     const fs::path file = input["path"].get<std::string>();
-    EXPECT_EQ(input["sha256"], sha256(file)) << packet_file;
+    EXPECT_EQ(input["sha256"], rtreview::test::sha256sum(file)) << packet_file;
     EXPECT_EQ(input["size_bytes"], fs::file_size(file)) << packet_file;
     input.erase("sha256");
     input.erase("size_bytes");
@@ -143,7 +139,7 @@ TEST(corpus, listen_reviews_raystation_photon_and_proton_exports_like_rtreview_r
     EXPECT_EQ(line["patient_id"], patient_id);
     EXPECT_EQ(line["review"], 1);
     for (const auto& input : line["inputs"])
-      EXPECT_EQ(input["sha256"], sha256(fx.data / input["file"].get<std::string>())) << input;
+      EXPECT_EQ(input["sha256"], rtreview::test::sha256sum(fx.data / input["file"].get<std::string>())) << input;
     std::string same_patient;
     for (const auto& f : files)
       if (f.patient_id == patient_id) same_patient += " " + shell_quoted(f.source);

@@ -46,11 +46,11 @@ std::map<std::string, FileState> snapshot(const std::vector<fs::path>& dirs) {
     for (const auto& entry : fs::recursive_directory_iterator(dir)) {
       if (!entry.is_regular_file()) continue;
       const std::string path = entry.path().string();
-      auto sum = run_command("sha256sum " + quote(entry.path()));
-      EXPECT_EQ(sum.exit_code, 0) << path;
+      const std::string sum = rtreview::test::sha256sum(entry.path());
+      EXPECT_EQ(sum.size(), 64u) << path;
       struct stat st {};
       EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-      states[path] = {sum.stdout_text.substr(0, 64),
+      states[path] = {sum,
                       static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
     }
   }

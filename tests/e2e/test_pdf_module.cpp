@@ -16,15 +16,6 @@
 
 #include "test_support.h"
 
-// GCC defines __SANITIZE_ADDRESS__ under -fsanitize=address, clang answers __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define RTREVIEW_TEST_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RTREVIEW_TEST_UNDER_ASAN 1
-#endif
-#endif
-
 namespace fs = std::filesystem;
 using rtreview::test::run_command;
 
@@ -205,7 +196,7 @@ TEST(front_door, a_binary_without_the_front_door_program_names_it_and_exits_2) {
 // unknown: serve must refuse rather than run a file named like the front-door program from the
 // current folder, and a PDF review must not load a module from it either.
 TEST(front_door, an_unknown_executable_folder_runs_nothing_from_the_current_folder) {
-#if defined(RTREVIEW_TEST_UNDER_ASAN)
+#if defined(RTREVIEW_TEST_ASAN)
   // The sanitizers' exit-time leak check stops the world through /proc even with
   // detect_leaks=0 and fails the run: the GCC stage checks this behaviour.
   GTEST_SKIP() << "the sanitizer runtime needs /proc";

@@ -69,4 +69,9 @@ CommandResult run_rtreview(const std::string& args) {
   return run_command(std::string("'") + RTREVIEW_BINARY + "' " + args);
 }
 
+std::string sha256sum(const fs::path& file) {
+  const CommandResult sum = run_command("sha256sum '" + file.string() + "'");
+  return sum.exit_code == 0 && sum.stdout_text.size() >= 64 ? sum.stdout_text.substr(0, 64) : "";
+}
+
 }  // namespace rtreview::test

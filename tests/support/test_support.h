@@ -42,6 +42,10 @@ CommandResult run_rtreview(const std::string& args);
 // Runs any shell command, capturing stdout and stderr.
 CommandResult run_command(const std::string& command);
 
+// coreutils' sha256sum of a file: 64 lowercase hex digits ("" when it fails). A truth for
+// the digests rtreview records that does not come from rtreview.
+std::string sha256sum(const std::filesystem::path& file);
+
 }  // namespace rtreview::test
 
 // Skips the current test when the corpus is absent.
