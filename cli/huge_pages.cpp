@@ -11,7 +11,7 @@
 //    thread's heap over glibc's whole reservation for it (64 MiB, aligned to its size);
 //  - allocations of 4 MiB and more (the dose's floats) are made of whole huge pages, aligned
 //    and rounded up, and advised as they are made.
-// Faults fell from 5.8 K to 0.6-0.7 K and the large `dvh` ran about 30 % faster (README,
+// Faults fell from 5.8 K to 0.4-0.8 K and the large `dvh` ran about 30 % faster (README,
 // speed). The heaps' part is the command-line program's only: a server (the front door, built
 // with RTREVIEW_FRONT_DOOR_IN_PROCESS) runs for days, and there malloc keeps its defaults,
 // which give freed memory back to the system instead of keeping 32 MiB per heap.
