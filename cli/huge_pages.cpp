@@ -130,8 +130,8 @@ void advise_heap_of(std::uintptr_t at) {
       // Never below the executable's end: its own pages are not the heap's. (The heap starts
       // a random distance above it: madvise then reports the gap, ENOMEM, and advises the rest.)
       advise_huge(std::max(data_end, at & ~(huge_page - 1)), program_break);
-      while (advised < program_break &&
-             !main_heap_advised_end.compare_exchange_weak(advised, program_break, std::memory_order_acq_rel)) {
+      while (advised < program_break && !main_heap_advised_end.compare_exchange_weak(
+                                            advised, program_break, std::memory_order_acq_rel)) {
       }
       advised = std::max(advised, program_break);
     }

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "front_door.h"
-#include "sanitizers.h"
 #include "run.h"
+#include "sanitizers.h"
 #include "source_id.h"
 
 int main(int argc, char** argv) {

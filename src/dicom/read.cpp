@@ -112,7 +112,6 @@ void note_text_problems(ObjectInfo& info, std::vector<std::string>& notes) {
 
 }  // namespace
 
-
 std::optional<std::uint64_t> part10_dataset_offset(const unsigned char* head, std::size_t size) {
   if (size < 144 || std::memcmp(head + 128, "DICM", 4) != 0) return std::nullopt;
   if (head[132] != 0x02 || head[133] != 0x00 || head[134] != 0x00 || head[135] != 0x00) return std::nullopt;

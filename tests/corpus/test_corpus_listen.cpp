@@ -139,7 +139,8 @@ TEST(corpus, listen_reviews_raystation_photon_and_proton_exports_like_rtreview_r
     EXPECT_EQ(line["patient_id"], patient_id);
     EXPECT_EQ(line["review"], 1);
     for (const auto& input : line["inputs"])
-      EXPECT_EQ(input["sha256"], rtreview::test::sha256sum(fx.data / input["file"].get<std::string>())) << input;
+      EXPECT_EQ(input["sha256"], rtreview::test::sha256sum(fx.data / input["file"].get<std::string>()))
+          << input;
     std::string same_patient;
     for (const auto& f : files)
       if (f.patient_id == patient_id) same_patient += " " + shell_quoted(f.source);

@@ -50,8 +50,7 @@ std::map<std::string, FileState> snapshot(const std::vector<fs::path>& dirs) {
       EXPECT_EQ(sum.size(), 64u) << path;
       struct stat st {};
       EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-      states[path] = {sum,
-                      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+      states[path] = {sum, static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
     }
   }
   return states;
