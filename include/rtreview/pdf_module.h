@@ -1,7 +1,7 @@
-// The PDF renderer (src/pdf: cairo, pango, librsvg) is a separate module, rtreview-pdf.so,
-// that the program loads (dlopen) only when it renders a PDF: cairo, pango, librsvg and the
-// libraries they pull in (glib, gio, harfbuzz, fontconfig, freetype, X11/xcb ...: 37 of 76) cost
-// every command their dynamic loading before main(), and only the PDF needs them.
+// The PDF renderer (src/pdf: cairo, pango) is a separate module, rtreview-pdf.so, that the
+// program loads (dlopen) only when it renders a PDF: cairo, pango and the libraries they pull
+// in (glib, harfbuzz, fontconfig, freetype, X11/xcb ...) cost every command their dynamic
+// loading before main(), and only the PDF needs them.
 // render_pdf_bytes (render.h) renders through it; this header is the module's interface.
 #pragma once
 

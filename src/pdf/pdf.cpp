@@ -1,5 +1,5 @@
 // PDF rendering with cairo (drawing, PDF surface) and pango (text layout), the DVH
-// plot rendered from the same SVG as the HTML through librsvg. A small flow layout:
+// plot drawn from the same shapes as the HTML's SVG (render/dvh_plot.h). A small flow layout:
 // a cursor moves down the page; headings keep with what follows; table rows never
 // split and the header row repeats on each page. Two passes: the first only measures
 // (it draws nothing) and counts the pages so the footer can say "page N of M"; the
@@ -10,16 +10,18 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <numeric>
 #include <tuple>
 
+#include "render/dvh_plot.h"
 #include "render/text_util.h"
 #include "rtreview/render.h"
 
@@ -44,6 +46,14 @@ Rgb outcome_color(const std::string& text) {
   if (text == "DOES NOT MEET" || text == "fail" || text == "not met" || text == "NO POLICY") return red;
   if (text == "INSUFFICIENT DOCUMENTATION" || text == "not_evaluable" || text == "unknown") return amber;
   return black;
+}
+
+// "#rrggbb" (the packet's colours); black for anything else.
+Rgb rgb_of(const std::string& hex) {
+  unsigned value = 0;
+  if (hex.size() != 7 || hex[0] != '#' || std::sscanf(hex.c_str() + 1, "%6x", &value) != 1)
+    return Rgb{0, 0, 0};
+  return Rgb{((value >> 16) & 0xff) / 255.0, ((value >> 8) & 0xff) / 255.0, (value & 0xff) / 255.0};
 }
 
 struct Cell {
@@ -249,53 +259,12 @@ class TextBatch {
   std::string utf8_;
 };
 
-// SVG documents parsed once (librsvg), shared by both passes like the text layouts.
-class SvgCache {
- public:
-  struct Parsed {
-    RsvgHandle* handle = nullptr;  // null: `error` says why
-    double aspect = 0.55;          // height / width
-    std::string error;
-  };
-  SvgCache() = default;
-  SvgCache(const SvgCache&) = delete;
-  SvgCache& operator=(const SvgCache&) = delete;
-  ~SvgCache() {
-    for (auto& [text, parsed] : parsed_)
-      if (parsed.handle) g_object_unref(parsed.handle);
-  }
-
-  const Parsed& get(const std::string& svg_text) {
-    auto [it, added] = parsed_.try_emplace(svg_text);
-    if (!added) return it->second;
-    Parsed& p = it->second;
-    GError* error = nullptr;
-    p.handle =
-        rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg_text.data()), svg_text.size(), &error);
-    if (!p.handle) {
-      p.error = error ? error->message : "unknown error";
-      if (error) g_error_free(error);
-      return p;
-    }
-    gboolean has_w, has_h, has_vb;
-    RsvgLength w, h;
-    RsvgRectangle vb;
-    rsvg_handle_get_intrinsic_dimensions(p.handle, &has_w, &w, &has_h, &h, &has_vb, &vb);
-    if (has_vb && vb.width > 0) p.aspect = vb.height / vb.width;
-    return p;
-  }
-
- private:
-  std::map<std::string, Parsed> parsed_;
-};
-
 class PdfWriter {
  public:
   // `total_pages` 0: the measuring pass (nothing is drawn; finish() gives the page count).
   PdfWriter(std::string* out, PaperSize paper, std::string header_left, std::string footer_left,
-            int total_pages, TextCache& texts, SvgCache& svgs)
+            int total_pages, TextCache& texts)
       : texts_(texts),
-        svgs_(svgs),
         header_left_(std::move(header_left)),
         footer_left_(std::move(footer_left)),
         total_pages_(total_pages),
@@ -394,27 +363,16 @@ class PdfWriter {
     y_ += 6;
   }
 
-  // Draws an SVG document scaled to `width` points (keeping its aspect ratio). The
-  // measuring pass only reserves its height: rendering is the drawing pass's work.
-  void svg(const std::string& svg_text, double width) {
-    const SvgCache::Parsed& parsed = svgs_.get(svg_text);
-    if (!parsed.handle) {
-      paragraph("DVH plot could not be rendered: " + parsed.error, 8.5, red);
-      return;
-    }
-    double height = width * parsed.aspect;
+  // Draws the DVH plot scaled to `width` points (its pixels become width / width_px points
+  // each). The measuring pass only reserves its height.
+  void plot(const render_detail::DvhPlot& plot, double width) {
+    const double scale = width / plot.width_px, height = plot.height_px * scale;
     ensure_space(height + 4);
     if (!measuring_) {
       batch_.flush(cr_);
-      RsvgRectangle viewport{margin_, y_, width, height};
-      GError* error = nullptr;
-      if (!rsvg_handle_render_document(parsed.handle, cr_, &viewport, &error)) {
-        // Said inside the space reserved for the plot, so the pages stay as measured.
-        draw_text(
-            std::string("DVH plot could not be rendered: ") + (error ? error->message : "unknown error"),
-            margin_, y_, width, 8.5, false, red, true);
-        if (error) g_error_free(error);
-      }
+      const double x0 = margin_, y0 = y_;
+      auto at = [&](const PlotPoint& p) { return PlotPoint{x0 + p.x * scale, y0 + p.y * scale}; };
+      for (const auto& shape : plot.shapes) draw_shape(shape, at, scale, plot.font_size_px * scale);
     }
     y_ += height + 6;
   }
@@ -426,6 +384,59 @@ class PdfWriter {
  private:
   double top() const { return margin_ + 22; }
   double bottom() const { return page_h_ - margin_ - 16; }
+
+  // One shape of the plot in page points (`at` maps its pixels); texts through the text
+  // cache like every other text, their anchor point on the baseline as in the SVG.
+  template <class At>
+  void draw_shape(const render_detail::PlotShape& shape, const At& at, double scale, double font_pt) {
+    using Kind = render_detail::PlotShape::Kind;
+    const auto& p = shape.points;
+    if (shape.kind == Kind::text) {
+      const Rgb color = shape.fill.empty() ? Rgb{0, 0, 0} : rgb_of(shape.fill);
+      const TextCache::Laid& laid = texts_.get(shape.text, unwrapped_pt, font_pt, false);
+      const double shift = shape.anchor == render_detail::TextAnchor::start    ? 0
+                           : shape.anchor == render_detail::TextAnchor::middle ? laid.width_pt / 2
+                                                                               : laid.width_pt;
+      const double baseline = static_cast<double>(pango_layout_get_baseline(laid.layout)) / PANGO_SCALE;
+      const PlotPoint a = at(p[0]);
+      if (!shape.rotated) {
+        draw_text(shape.text, a.x - shift, a.y - baseline, unwrapped_pt, font_pt, false, color, true);
+        return;
+      }
+      batch_.flush(cr_);  // the batch draws in the coordinates current when it flushes
+      cairo_save(cr_);
+      cairo_translate(cr_, a.x, a.y);
+      cairo_rotate(cr_, -M_PI / 2);
+      draw_text(shape.text, -shift, -baseline, unwrapped_pt, font_pt, false, color, true);
+      batch_.flush(cr_);
+      cairo_restore(cr_);
+      return;
+    }
+    batch_.flush(cr_);
+    if (shape.kind == Kind::rect) {
+      const PlotPoint a = at(p[0]);
+      cairo_rectangle(cr_, a.x, a.y, p[1].x * scale, p[1].y * scale);
+      if (!shape.fill.empty()) {
+        set_color(rgb_of(shape.fill));
+        shape.stroke.empty() ? cairo_fill(cr_) : cairo_fill_preserve(cr_);
+      }
+      if (shape.stroke.empty()) return cairo_new_path(cr_);
+    } else {
+      for (std::size_t i = 0; i < p.size(); ++i) {
+        const PlotPoint a = at(p[i]);
+        i == 0 ? cairo_move_to(cr_, a.x, a.y) : cairo_line_to(cr_, a.x, a.y);
+      }
+    }
+    set_color(rgb_of(shape.stroke));
+    cairo_set_line_width(cr_, (shape.stroke_width_px > 0 ? shape.stroke_width_px : 1.0) * scale);
+    std::vector<double> dash;
+    for (double d : shape.dash_px) dash.push_back(d * scale);
+    cairo_set_dash(cr_, dash.data(), static_cast<int>(dash.size()), 0);
+    cairo_stroke(cr_);
+    cairo_set_dash(cr_, nullptr, 0, 0);
+  }
+
+  void set_color(Rgb c) { cairo_set_source_rgb(cr_, c.r, c.g, c.b); }
 
   // Lays out (and draws when `draw`) text at (x, y) within `width`; returns its height.
   double draw_text(const std::string& text, double x, double y, double width, double size, bool bold,
@@ -542,7 +553,6 @@ class PdfWriter {
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   TextCache& texts_;
-  SvgCache& svgs_;
   // Text waits here until the font or colour changes or a line, fill, plot or page end is
   // drawn: the content keeps the order it had with one cairo call per run.
   TextBatch batch_;
@@ -723,7 +733,7 @@ void write_dvhs(PdfWriter& w, const ReviewPacket& p) {
     w.paragraph("Computed by rtreview on dose " + p.dvh.dose_uid +
                     "; targets solid, organs at risk dashed, prescription dashed black.",
                 7.5, muted);
-  w.svg(render_dvh_svg(p.dvh), w.content_width());
+  w.plot(render_detail::dvh_plot(p.dvh, 760, 420), w.content_width());
   w.paragraph(p.dvh.note);
   for (const auto& r : p.dvh.rows) {
     if (!r.computed) {
@@ -886,17 +896,16 @@ RenderedPdf render_pdf_with_cairo(const ReviewPacket& packet, PaperSize paper) {
   RenderedPdf out;
   int pages = 0;
   TextCache texts;
-  SvgCache svgs;
   {
     std::string scratch;  // pass 1: count pages, so every footer can say "page n of N"
-    PdfWriter w(&scratch, paper, header, footer, 0, texts, svgs);
+    PdfWriter w(&scratch, paper, header, footer, 0, texts);
     write_packet(w, packet);
     if (std::string error = w.finish(pages); !error.empty()) {
       out.result = Result::failure(ErrorCode::render_failed, "", "cairo: " + error);
       return out;
     }
   }
-  PdfWriter w(&out.bytes, paper, header, footer, pages, texts, svgs);
+  PdfWriter w(&out.bytes, paper, header, footer, pages, texts);
   write_packet(w, packet);
   int pages2 = 0;
   if (std::string error = w.finish(pages2); !error.empty())

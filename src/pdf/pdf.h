@@ -1,4 +1,4 @@
-// The PDF renderer itself (cairo + pango, the DVH plot through librsvg), private to the PDF
+// The PDF renderer itself (cairo + pango; the DVH plot from render/dvh_plot.h), private to the PDF
 // module (rtreview-pdf.so): the program reaches it through render_pdf_bytes (render.h),
 // which loads the module (pdf_module.h) and calls its entry point (module.cpp).
 #pragma once

@@ -1,5 +1,5 @@
 // The PDF renderer is a module the program loads only for a PDF (pdf_module.h): commands that
-// write no PDF never load cairo, pango or librsvg (the dynamic loader's own trace says which
+// write no PDF never load cairo or pango (the dynamic loader's own trace says which
 // files it opened), and a copy of the binary without its module, or beside a broken one,
 // still writes the other formats, names the module file and the reason, and exits 2.
 // Likewise the front doors' libraries (web server, archives, DICOM networking) load only in
@@ -57,8 +57,7 @@ TEST(pdf_module, only_a_pdf_loads_the_renderer_and_its_libraries) {
                                   review_args("hn_imrt_7field", out / "json", " --format json,html")}) {
     const auto run = traced(RTREVIEW_BINARY, args);
     EXPECT_LT(run.exit_code, 2) << args << "\n" << run.stderr_text.substr(0, 2000);
-    for (const char* library :
-         {"rtreview-pdf.so", "libcairo.so", "libpango-1.0.so", "librsvg-2.so", "libglib-2.0.so"})
+    for (const char* library : {"rtreview-pdf.so", "libcairo.so", "libpango-1.0.so", "libglib-2.0.so"})
       EXPECT_FALSE(loaded(run, library)) << args << " loaded " << library;
   }
   const auto pdf = traced(RTREVIEW_BINARY, review_args("hn_imrt_7field", out / "pdf", " --format pdf"));

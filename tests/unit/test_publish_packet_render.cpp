@@ -3,6 +3,7 @@
 // PDF (cairo) and the batch index.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -216,6 +217,60 @@ TEST(packet, pdf_text_reads_back_with_pdftotext) {
        {"Résumé Ünïcode ☃ · largest step 3 mm", "DOSE_GRID_SPACING", "RTL_NAME", "patient", "שלו", "עול",
         "plan", "PRIVATE_USE", "before", "after", "Technical checks"})
     EXPECT_NE(text.stdout_text.find(expected), std::string::npos) << expected << "\n" << text.stdout_text;
+  fs::remove_all(dir);
+}
+
+// The PDF draws the DVH plot itself (cairo, from the shapes the SVG is written from): poppler
+// reads its labels back and its raster shows the curve in the ROI's colour, the prescription
+// line in black; a packet without curves has neither, only its note.
+TEST(packet, pdf_dvh_plot_reads_back_with_poppler) {
+  if (rtreview::test::run_command("command -v pdftotext && command -v pdftoppm").exit_code != 0)
+    GTEST_SKIP() << "pdftotext / pdftoppm (poppler-utils) are not installed";
+  fs::path dir = rtreview::test::make_temp_dir("rtreview-packet-pdf-plot");
+  // The document's red pixels (the curve's #ff0000; nothing else in it is red) when poppler
+  // rasterises every page, and its text.
+  auto red_pixels = [&](const ReviewPacket& p, const std::string& name, std::string& text) {
+    std::string bytes;
+    EXPECT_EQ(render_packet(p, OutputFormat::pdf, PaperSize::a4, bytes).message(), "");
+    const fs::path pdf = dir / (name + ".pdf");
+    EXPECT_EQ(write_file_atomically(pdf, bytes).message(), "");
+    text = rtreview::test::run_command("pdftotext -enc UTF-8 " + pdf.string() + " -").stdout_text;
+    const auto pages = std::count(text.begin(), text.end(), '\f');  // pdftotext ends each page so
+    int red = 0;
+    for (long page = 1; page <= pages; ++page) {
+      const fs::path image = dir / (name + "-" + std::to_string(page));
+      EXPECT_EQ(rtreview::test::run_command("pdftoppm -r 60 -f " + std::to_string(page) + " -l " +
+                                            std::to_string(page) + " -singlefile " + pdf.string() + " " +
+                                            image.string())
+                    .exit_code,
+                0);
+      std::ifstream in(image.string() + ".ppm", std::ios::binary);
+      std::string magic;
+      int width = 0, height = 0, max = 0;
+      in >> magic >> width >> height >> max;
+      in.get();
+      std::string rgb(static_cast<std::size_t>(width) * height * 3, '\0');
+      in.read(rgb.data(), static_cast<std::streamsize>(rgb.size()));
+      EXPECT_EQ(magic, "P6");
+      for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
+        const auto r = static_cast<unsigned char>(rgb[i]), g = static_cast<unsigned char>(rgb[i + 1]),
+                   b = static_cast<unsigned char>(rgb[i + 2]);
+        if (r > 200 && g < 60 && b < 60) ++red;
+      }
+    }
+    return red;
+  };
+  std::string text;
+  const int red = red_pixels(sample_packet(), "plot", text);
+  for (const char* expected : {"Rx 70.00 Gy", "Dose (Gy)", "Volume (%)", "PTV<70>", "100", "80"})
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  EXPECT_GT(red, 100) << "the curve (2.2 px wide, most of the plot's width) is drawn in its colour";
+  ReviewPacket none = sample_packet();
+  none.dvh.curves.clear();
+  none.dvh.note = "no dose grid in this plan set";
+  EXPECT_EQ(red_pixels(none, "none", text), 0);
+  EXPECT_NE(text.find("no dose grid in this plan set"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Dose (Gy)"), std::string::npos);
   fs::remove_all(dir);
 }
 
