@@ -40,9 +40,14 @@ std::string render_html(const ReviewPacket& packet);
 // The packet's stylesheet: the web front door's pages use it too, so they look like the packet.
 const char* packet_css();
 
+// The DVH plot's picture size (pixels) in the HTML packet; the PDF scales the same picture
+// to its content width.
+inline constexpr int dvh_plot_width_px = 760, dvh_plot_height_px = 420;
+
 // The DVH plot of the packet as a standalone SVG document (axes, grid, legend,
 // one curve per ROI, prescription lines); a framed "no DVH" note when there are no curves.
-std::string render_dvh_svg(const PacketDvh& dvh, int width_px = 760, int height_px = 420);
+std::string render_dvh_svg(const PacketDvh& dvh, int width_px = dvh_plot_width_px,
+                           int height_px = dvh_plot_height_px);
 
 // A polyline with the points a drawing cannot show removed (Douglas-Peucker): the first and
 // last point are kept, and every removed point lies within `tolerance` (the points' units)

@@ -13,11 +13,12 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
+#include <cctype>
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <numbers>
 #include <numeric>
 #include <tuple>
 
@@ -51,7 +52,9 @@ Rgb outcome_color(const std::string& text) {
 // "#rrggbb" (the packet's colours); black for anything else.
 Rgb rgb_of(const std::string& hex) {
   unsigned value = 0;
-  if (hex.size() != 7 || hex[0] != '#' || std::sscanf(hex.c_str() + 1, "%6x", &value) != 1)
+  const char* digits = hex.data() + 1;
+  if (hex.size() != 7 || hex[0] != '#' || !std::all_of(digits, digits + 6, ::isxdigit) ||
+      std::from_chars(digits, digits + 6, value, 16).ec != std::errc())
     return Rgb{0, 0, 0};
   return Rgb{((value >> 16) & 0xff) / 255.0, ((value >> 8) & 0xff) / 255.0, (value & 0xff) / 255.0};
 }
@@ -100,6 +103,9 @@ class TextCache {
     PangoLayout* layout = nullptr;
     double width_pt = 0, height_pt = 0;
     int lines = 0;
+    // Where the text starts right of the layout's origin: 0 for left-to-right text; a
+    // right-to-left paragraph is aligned to the layout's right edge.
+    double left_pt = 0;
   };
   TextCache() = default;
   TextCache(const TextCache&) = delete;
@@ -136,10 +142,11 @@ class TextCache {
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     std::string v = valid_utf8(text);
     pango_layout_set_text(layout, v.c_str(), -1);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    it->second = Laid{layout, static_cast<double>(w) / PANGO_SCALE, static_cast<double>(h) / PANGO_SCALE,
-                      pango_layout_get_line_count(layout)};
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, nullptr, &logical);
+    it->second = Laid{layout, static_cast<double>(logical.width) / PANGO_SCALE,
+                      static_cast<double>(logical.height) / PANGO_SCALE, pango_layout_get_line_count(layout),
+                      static_cast<double>(logical.x) / PANGO_SCALE};
     return it->second;
   }
 
@@ -259,6 +266,15 @@ class TextBatch {
   std::string utf8_;
 };
 
+constexpr double page_margin_pt = 40;
+double page_width_pt(PaperSize paper) { return paper == PaperSize::a4 ? 595.28 : 612.0; }
+double page_height_pt(PaperSize paper) { return paper == PaperSize::a4 ? 841.89 : 792.0; }
+
+// The DVH plot's text size (points) once its picture is scaled to `width_pt`.
+double plot_text_pt(const render_detail::DvhPlot& plot, double width_pt) {
+  return plot.font_size_px * width_pt / plot.width_px;
+}
+
 class PdfWriter {
  public:
   // `total_pages` 0: the measuring pass (nothing is drawn; finish() gives the page count).
@@ -269,8 +285,8 @@ class PdfWriter {
         footer_left_(std::move(footer_left)),
         total_pages_(total_pages),
         measuring_(total_pages == 0) {
-    page_w_ = paper == PaperSize::a4 ? 595.28 : 612.0;
-    page_h_ = paper == PaperSize::a4 ? 841.89 : 792.0;
+    page_w_ = page_width_pt(paper);
+    page_h_ = page_height_pt(paper);
     surface_ = cairo_pdf_surface_create_for_stream(stream_to_string, out, page_w_, page_h_);
     cr_ = cairo_create(surface_);
     // Fixed metadata: no wall clock in the document info (cairo 1.16 still adds
@@ -364,15 +380,22 @@ class PdfWriter {
   }
 
   // Draws the DVH plot scaled to `width` points (its pixels become width / width_px points
-  // each). The measuring pass only reserves its height.
+  // each), clipped to its box as the HTML's inline SVG is (a long legend name ends there).
+  // The measuring pass only reserves its height.
   void plot(const render_detail::DvhPlot& plot, double width) {
     const double scale = width / plot.width_px, height = plot.height_px * scale;
     ensure_space(height + 4);
     if (!measuring_) {
       batch_.flush(cr_);
       const double x0 = margin_, y0 = y_;
+      cairo_save(cr_);
+      cairo_rectangle(cr_, x0, y0, width, height);
+      cairo_clip(cr_);
       auto at = [&](const PlotPoint& p) { return PlotPoint{x0 + p.x * scale, y0 + p.y * scale}; };
-      for (const auto& shape : plot.shapes) draw_shape(shape, at, scale, plot.font_size_px * scale);
+      const double text_pt = plot_text_pt(plot, width);
+      for (const auto& shape : plot.shapes) draw_shape(shape, at, scale, text_pt);
+      batch_.flush(cr_);  // inside the clip
+      cairo_restore(cr_);
     }
     y_ += height + 6;
   }
@@ -394,9 +417,10 @@ class PdfWriter {
     if (shape.kind == Kind::text) {
       const Rgb color = shape.fill.empty() ? Rgb{0, 0, 0} : rgb_of(shape.fill);
       const TextCache::Laid& laid = texts_.get(shape.text, unwrapped_pt, font_pt, false);
-      const double shift = shape.anchor == render_detail::TextAnchor::start    ? 0
-                           : shape.anchor == render_detail::TextAnchor::middle ? laid.width_pt / 2
-                                                                               : laid.width_pt;
+      const double anchored = shape.anchor == render_detail::TextAnchor::start    ? 0
+                              : shape.anchor == render_detail::TextAnchor::middle ? laid.width_pt / 2
+                                                                                  : laid.width_pt;
+      const double shift = laid.left_pt + anchored;  // from the layout's origin to the anchor
       const double baseline = static_cast<double>(pango_layout_get_baseline(laid.layout)) / PANGO_SCALE;
       const PlotPoint a = at(p[0]);
       if (!shape.rotated) {
@@ -406,7 +430,7 @@ class PdfWriter {
       batch_.flush(cr_);  // the batch draws in the coordinates current when it flushes
       cairo_save(cr_);
       cairo_translate(cr_, a.x, a.y);
-      cairo_rotate(cr_, -M_PI / 2);
+      cairo_rotate(cr_, -std::numbers::pi / 2);
       draw_text(shape.text, -shift, -baseline, unwrapped_pt, font_pt, false, color, true);
       batch_.flush(cr_);
       cairo_restore(cr_);
@@ -418,14 +442,20 @@ class PdfWriter {
       cairo_rectangle(cr_, a.x, a.y, p[1].x * scale, p[1].y * scale);
       if (!shape.fill.empty()) {
         set_color(rgb_of(shape.fill));
-        shape.stroke.empty() ? cairo_fill(cr_) : cairo_fill_preserve(cr_);
+        cairo_fill_preserve(cr_);
       }
-      if (shape.stroke.empty()) return cairo_new_path(cr_);
     } else {
       for (std::size_t i = 0; i < p.size(); ++i) {
         const PlotPoint a = at(p[i]);
-        i == 0 ? cairo_move_to(cr_, a.x, a.y) : cairo_line_to(cr_, a.x, a.y);
+        if (i == 0)
+          cairo_move_to(cr_, a.x, a.y);
+        else
+          cairo_line_to(cr_, a.x, a.y);
       }
+    }
+    if (shape.stroke.empty()) {  // no outline (SVG's stroke="none")
+      cairo_new_path(cr_);
+      return;
     }
     set_color(rgb_of(shape.stroke));
     cairo_set_line_width(cr_, (shape.stroke_width_px > 0 ? shape.stroke_width_px : 1.0) * scale);
@@ -560,7 +590,7 @@ class PdfWriter {
   int total_pages_ = 0;
   bool measuring_ = false;
   int page_ = 0;
-  double page_w_ = 0, page_h_ = 0, margin_ = 40, y_ = 0, pad_ = 2.5;
+  double page_w_ = 0, page_h_ = 0, margin_ = page_margin_pt, y_ = 0, pad_ = 2.5;
 };
 
 std::string evidence_text(const std::vector<Evidence>& evidence) {
@@ -733,7 +763,7 @@ void write_dvhs(PdfWriter& w, const ReviewPacket& p) {
     w.paragraph("Computed by rtreview on dose " + p.dvh.dose_uid +
                     "; targets solid, organs at risk dashed, prescription dashed black.",
                 7.5, muted);
-  w.plot(render_detail::dvh_plot(p.dvh, 760, 420), w.content_width());
+  w.plot(render_detail::dvh_plot(p.dvh, dvh_plot_width_px, dvh_plot_height_px), w.content_width());
   w.paragraph(p.dvh.note);
   for (const auto& r : p.dvh.rows) {
     if (!r.computed) {
@@ -883,6 +913,12 @@ void warm_up_pdf_fonts() {
     // Every size and weight the packet's text uses (PdfWriter's callers and write_* below).
     for (double size : {6.5, 7.0, 7.5, 8.0, 8.5, 11.0, 14.0})
       for (bool bold : {false, true}) texts.get("Warm-up 0123456789 \u2022 \u00b7 \u2212 %", 200, size, bold);
+    // The DVH plot's text, scaled with the plot to the content width of either paper size.
+    render_detail::DvhPlot plot;
+    plot.width_px = dvh_plot_width_px;
+    for (PaperSize paper : {PaperSize::a4, PaperSize::letter})
+      texts.get("Warm-up 0123456789 (Gy) %", 200,
+                plot_text_pt(plot, page_width_pt(paper) - 2 * page_margin_pt), false);
   }
   cairo_destroy(cr);
   cairo_surface_destroy(surface);

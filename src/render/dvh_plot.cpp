@@ -54,25 +54,24 @@ class Shapes {
     s.stroke = std::move(stroke);
     plot_.shapes.push_back(std::move(s));
   }
-  PlotShape& line(double x1, double y1, double x2, double y2, std::string stroke, double width_px = 0,
-                  std::vector<double> dash_px = {}, PlotLayer layer = PlotLayer::none) {
+  void line(double x1, double y1, double x2, double y2, std::string stroke, double width_px = 0,
+            std::vector<double> dash_px = {}, PlotLayer layer = PlotLayer::none) {
     PlotShape s = shape_of(PlotShape::Kind::line, layer);
     s.points = {{x1, y1}, {x2, y2}};
     s.stroke = std::move(stroke);
     s.stroke_width_px = width_px;
     s.dash_px = std::move(dash_px);
     plot_.shapes.push_back(std::move(s));
-    return plot_.shapes.back();
   }
-  PlotShape& text(double x, double y, std::string content, std::string fill, TextAnchor anchor,
-                  PlotLayer layer = PlotLayer::none) {
+  void text(double x, double y, std::string content, std::string fill, TextAnchor anchor,
+            PlotLayer layer = PlotLayer::none, bool rotated = false) {
     PlotShape s = shape_of(PlotShape::Kind::text, layer);
     s.points = {{x, y}};
     s.text = std::move(content);
     s.fill = std::move(fill);
     s.anchor = anchor;
+    s.rotated = rotated;
     plot_.shapes.push_back(std::move(s));
-    return plot_.shapes.back();
   }
   void polyline(std::vector<PlotPoint> points, std::string stroke, double width_px,
                 std::vector<double> dash_px, std::string title) {
@@ -101,8 +100,10 @@ void fit_dose_axis(const PacketDvh& dvh, PlotFrame& f) {
   f.xmax = std::ceil(max_dose * 1.05 / f.xstep) * f.xstep;
 }
 
+constexpr const char* label_color = "#333333";
+
 void grid_and_axes(const PacketDvh& dvh, const PlotFrame& f, Shapes& s) {
-  const std::string grid = "#dddddd", label = "#333333";
+  const std::string grid = "#dddddd", label = label_color;
   for (double x = 0; x <= f.xmax + 1e-9; x += f.xstep)
     s.line(f.X(x), f.top, f.X(x), f.top + f.ph, grid, 1, {}, PlotLayer::grid);
   for (int v = 0; v <= 100; v += 10)
@@ -114,7 +115,7 @@ void grid_and_axes(const PacketDvh& dvh, const PlotFrame& f, Shapes& s) {
     s.text(f.left - 6, f.Y(v) + 4, std::to_string(v), label, TextAnchor::end, PlotLayer::labels);
   const std::string unit = dvh.dose_units == "RELATIVE" ? "relative dose" : "Dose (Gy)";
   s.text(f.left + f.pw / 2, f.h - 8, unit, label, TextAnchor::middle, PlotLayer::labels);
-  s.text(14, f.top + f.ph / 2, "Volume (%)", label, TextAnchor::middle, PlotLayer::labels).rotated = true;
+  s.text(14, f.top + f.ph / 2, "Volume (%)", label, TextAnchor::middle, PlotLayer::labels, true);
   s.rect(f.left, f.top, f.pw, f.ph, "", label);
 }
 
@@ -131,8 +132,8 @@ void curves(const PacketDvh& dvh, const PlotFrame& f, Shapes& s) {
     for (std::size_t i = 0; i < c.dose_gy.size() && i < c.volume_percent.size(); ++i)
       points.push_back({f.X(c.dose_gy[i]), f.Y(c.volume_percent[i])});
     // Points a drawing cannot show cost HTML bytes and, in the PDF, path, stroke and deflate
-    // work: a point within half the 0.1 px the SVG writes coordinates with of the simplified
-    // curve is left out, so plateaus and straight runs become one segment and the drawn line
+    // work: a point closer than 0.05 px (half the SVG's 0.1 px precision) to the simplified
+    // curve is dropped, so plateaus and straight runs become one segment and the drawn line
     // moves by at most 0.05 px (0.034 pt on the PDF page).
     constexpr double curve_tolerance_px = 0.05;
     s.polyline(simplify_polyline(points, curve_tolerance_px), c.color, curve_width_px(c.is_target),
@@ -147,7 +148,7 @@ void legend(const PacketDvh& dvh, const PlotFrame& f, Shapes& s) {
   int shown = 0;
   for (const auto& c : dvh.curves) {
     if (shown + 1 == capacity && static_cast<int>(dvh.curves.size()) > capacity) {
-      s.text(lx, ly + 4, "+ " + std::to_string(dvh.curves.size() - shown) + " more (see table)", "#333333",
+      s.text(lx, ly + 4, "+ " + std::to_string(dvh.curves.size() - shown) + " more (see table)", label_color,
              TextAnchor::start);
       break;
     }

@@ -11,8 +11,8 @@
 
 namespace rtreview::render_detail {
 
-// Shapes of one layer share the style they are drawn with; the SVG writes each run of them
-// as one group carrying that style (<g>), which keeps the document small.
+// Shapes of one layer are drawn with the same style; the SVG writes each run of them as one
+// group carrying that style (<g>), which keeps the document small.
 enum class PlotLayer { none, grid, labels };
 enum class TextAnchor { start, middle, end };
 
@@ -26,7 +26,7 @@ struct PlotShape {
   std::string fill;             // "#rrggbb", "" for none
   std::string stroke;           // "#rrggbb", "" for none
   double stroke_width_px = 0;   // 0: the default of 1 px, not written
-  std::vector<double> dash_px;  // on, off, ... ("" solid)
+  std::vector<double> dash_px;  // on, off, ... (empty: solid)
   std::string text;             // text: its content; polyline: its title (the ROI)
   TextAnchor anchor = TextAnchor::start;
   bool rotated = false;  // text turned 90° counter-clockwise about its anchor point

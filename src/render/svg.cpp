@@ -3,8 +3,8 @@
 #include <charconv>
 
 #include "render/dvh_plot.h"
-#include "render/text_util.h"
 #include "rtreview/render.h"
+#include "rtreview/text.h"
 
 namespace rtreview {
 
@@ -33,34 +33,37 @@ std::string svg_open(int width_px, int height_px, double font_size_px) {
          shortest(font_size_px) + "\">\n";
 }
 
-// The stroke and fill attributes of `shape` a group does not already give it.
-std::string paint(const PlotShape& shape, bool grouped) {
+std::string dash_text(const std::vector<double>& dash_px) {
   std::string s;
-  if (grouped) return s;
-  if (!shape.stroke.empty()) s += " stroke=\"" + shape.stroke + "\"";
-  if (shape.stroke_width_px > 0) s += " stroke-width=\"" + shortest(shape.stroke_width_px) + "\"";
-  if (!shape.dash_px.empty()) {
-    s += " stroke-dasharray=\"";
-    for (std::size_t i = 0; i < shape.dash_px.size(); ++i) s += (i ? " " : "") + shortest(shape.dash_px[i]);
-    s += "\"";
-  }
+  for (std::size_t i = 0; i < dash_px.size(); ++i) s += (i ? " " : "") + shortest(dash_px[i]);
   return s;
 }
 
-void write_shape(const PlotShape& shape, bool grouped, std::string& s) {
+// The stroke attributes of `shape` that its group (null: none) does not give it already.
+std::string stroke(const PlotShape& shape, const PlotShape* group) {
+  std::string s;
+  if (!shape.stroke.empty() && !(group && group->stroke == shape.stroke))
+    s += " stroke=\"" + shape.stroke + "\"";
+  if (shape.stroke_width_px > 0 && !(group && group->stroke_width_px == shape.stroke_width_px))
+    s += " stroke-width=\"" + shortest(shape.stroke_width_px) + "\"";
+  if (!shape.dash_px.empty()) s += " stroke-dasharray=\"" + dash_text(shape.dash_px) + "\"";
+  return s;
+}
+
+void write_shape(const PlotShape& shape, const PlotShape* group, std::string& s) {
   const auto& p = shape.points;
   switch (shape.kind) {
     case PlotShape::Kind::rect:
       s += "<rect x=\"" + f1(p[0].x) + "\" y=\"" + f1(p[0].y) + "\" width=\"" + f1(p[1].x) + "\" height=\"" +
            f1(p[1].y) + "\" fill=\"" + (shape.fill.empty() ? "none" : shape.fill) + "\"" +
-           (shape.stroke.empty() ? "" : " stroke=\"" + shape.stroke + "\"") + "/>\n";
+           stroke(shape, group) + "/>\n";
       return;
     case PlotShape::Kind::line:
       s += "<line x1=\"" + f1(p[0].x) + "\" y1=\"" + f1(p[0].y) + "\" x2=\"" + f1(p[1].x) + "\" y2=\"" +
-           f1(p[1].y) + "\"" + paint(shape, grouped) + "/>\n";
+           f1(p[1].y) + "\"" + stroke(shape, group) + "/>\n";
       return;
     case PlotShape::Kind::polyline:
-      s += "<polyline fill=\"none\"" + paint(shape, grouped) + " points=\"";
+      s += "<polyline fill=\"none\"" + stroke(shape, group) + " points=\"";
       for (std::size_t i = 0; i < p.size(); ++i) {
         if (i) s += ' ';
         s += f1(p[i].x) + "," + f1(p[i].y);
@@ -71,7 +74,7 @@ void write_shape(const PlotShape& shape, bool grouped, std::string& s) {
       s += "<text x=\"" + f1(p[0].x) + "\" y=\"" + f1(p[0].y) + "\"";
       if (shape.anchor != TextAnchor::start)
         s += std::string(" text-anchor=\"") + (shape.anchor == TextAnchor::middle ? "middle" : "end") + "\"";
-      if (!grouped && !shape.fill.empty()) s += " fill=\"" + shape.fill + "\"";
+      if (!shape.fill.empty() && !(group && group->fill == shape.fill)) s += " fill=\"" + shape.fill + "\"";
       if (shape.rotated) s += " transform=\"rotate(-90 " + f1(p[0].x) + " " + f1(p[0].y) + ")\"";
       s += ">" + html_escape(shape.text) + "</text>\n";
       return;
@@ -79,7 +82,7 @@ void write_shape(const PlotShape& shape, bool grouped, std::string& s) {
   }
 }
 
-// A group's style: that of its first shape (the shapes of a layer share it).
+// A group's style: that of its first shape; its other shapes write what differs from it.
 std::string group_open(const PlotShape& first) {
   std::string s = "<g";
   if (!first.stroke.empty()) s += " stroke=\"" + first.stroke + "\"";
@@ -93,16 +96,16 @@ std::string group_open(const PlotShape& first) {
 std::string render_dvh_svg(const PacketDvh& dvh, int width_px, int height_px) {
   const DvhPlot plot = render_detail::dvh_plot(dvh, width_px, height_px);
   std::string s = svg_open(plot.width_px, plot.height_px, plot.font_size_px);
-  PlotLayer open = PlotLayer::none;
+  const PlotShape* group = nullptr;  // the open group's first shape
   for (const PlotShape& shape : plot.shapes) {
-    if (shape.layer != open) {
-      if (open != PlotLayer::none) s += "</g>\n";
-      if (shape.layer != PlotLayer::none) s += group_open(shape);
-      open = shape.layer;
+    if (shape.layer != (group ? group->layer : PlotLayer::none)) {
+      if (group) s += "</g>\n";
+      group = shape.layer == PlotLayer::none ? nullptr : &shape;
+      if (group) s += group_open(shape);
     }
-    write_shape(shape, open != PlotLayer::none, s);
+    write_shape(shape, group, s);
   }
-  if (open != PlotLayer::none) s += "</g>\n";
+  if (group) s += "</g>\n";
   return s + "</svg>\n";
 }
 

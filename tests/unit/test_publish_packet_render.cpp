@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
 
 #include "rtreview/packet.h"
 #include "rtreview/publish.h"
@@ -221,27 +224,37 @@ TEST(packet, pdf_text_reads_back_with_pdftotext) {
 }
 
 // The PDF draws the DVH plot itself (cairo, from the shapes the SVG is written from): poppler
-// reads its labels back and its raster shows the curve in the ROI's colour, the prescription
-// line in black; a packet without curves has neither, only its note.
+// (the peer reader) reads its labels back, the y-axis title turned to read upwards, a
+// right-to-left ROI name in the legend on the page, and its raster shows the curve in the
+// ROI's colour; a packet without curves shows its note in the plot's frame and no curve.
 TEST(packet, pdf_dvh_plot_reads_back_with_poppler) {
   if (rtreview::test::run_command("command -v pdftotext && command -v pdftoppm").exit_code != 0)
     GTEST_SKIP() << "pdftotext / pdftoppm (poppler-utils) are not installed";
   fs::path dir = rtreview::test::make_temp_dir("rtreview-packet-pdf-plot");
-  // The document's red pixels (the curve's #ff0000; nothing else in it is red) when poppler
-  // rasterises every page, and its text.
-  auto red_pixels = [&](const ReviewPacket& p, const std::string& name, std::string& text) {
+  struct Read {
+    std::string text, words;  // pdftotext's text and its words with their boxes (-bbox)
+    int red = 0;              // pixels of the curve's #ff0000 (nothing else in the packet is red)
+  };
+  auto read = [&](const ReviewPacket& p, const std::string& name) {
+    Read out;
     std::string bytes;
     EXPECT_EQ(render_packet(p, OutputFormat::pdf, PaperSize::a4, bytes).message(), "");
     const fs::path pdf = dir / (name + ".pdf");
     EXPECT_EQ(write_file_atomically(pdf, bytes).message(), "");
-    text = rtreview::test::run_command("pdftotext -enc UTF-8 " + pdf.string() + " -").stdout_text;
-    const auto pages = std::count(text.begin(), text.end(), '\f');  // pdftotext ends each page so
-    int red = 0;
+    const auto text = rtreview::test::run_command("pdftotext -enc UTF-8 " + pdf.string() + " -");
+    const auto words = rtreview::test::run_command("pdftotext -bbox -enc UTF-8 " + pdf.string() + " -");
+    EXPECT_EQ(text.exit_code, 0);
+    EXPECT_EQ(words.exit_code, 0);
+    out.text = text.stdout_text;
+    out.words = words.stdout_text;
+    const auto pages = std::count(out.text.begin(), out.text.end(), '\f');  // one per page
+    EXPECT_GE(pages, 1);
     for (long page = 1; page <= pages; ++page) {
+      // Without anti-aliasing every pixel of a line has the line's colour exactly.
       const fs::path image = dir / (name + "-" + std::to_string(page));
-      EXPECT_EQ(rtreview::test::run_command("pdftoppm -r 60 -f " + std::to_string(page) + " -l " +
-                                            std::to_string(page) + " -singlefile " + pdf.string() + " " +
-                                            image.string())
+      EXPECT_EQ(rtreview::test::run_command("pdftoppm -r 72 -aa no -aaVector no -f " + std::to_string(page) +
+                                            " -l " + std::to_string(page) + " -singlefile " + pdf.string() +
+                                            " " + image.string())
                     .exit_code,
                 0);
       std::ifstream in(image.string() + ".ppm", std::ios::binary);
@@ -252,25 +265,53 @@ TEST(packet, pdf_dvh_plot_reads_back_with_poppler) {
       std::string rgb(static_cast<std::size_t>(width) * height * 3, '\0');
       in.read(rgb.data(), static_cast<std::streamsize>(rgb.size()));
       EXPECT_EQ(magic, "P6");
-      for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
-        const auto r = static_cast<unsigned char>(rgb[i]), g = static_cast<unsigned char>(rgb[i + 1]),
-                   b = static_cast<unsigned char>(rgb[i + 2]);
-        if (r > 200 && g < 60 && b < 60) ++red;
-      }
+      for (std::size_t i = 0; i + 2 < rgb.size(); i += 3)
+        if (rgb[i] == '\xff' && rgb[i + 1] == 0 && rgb[i + 2] == 0) ++out.red;
     }
-    return red;
+    return out;
   };
-  std::string text;
-  const int red = red_pixels(sample_packet(), "plot", text);
-  for (const char* expected : {"Rx 70.00 Gy", "Dose (Gy)", "Volume (%)", "PTV<70>", "100", "80"})
-    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
-  EXPECT_GT(red, 100) << "the curve (2.2 px wide, most of the plot's width) is drawn in its colour";
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  // The box of the first word `word` whose box is taller than wide (turned text), if any.
+  auto turned = [](const std::string& words,
+                   const std::string& word) -> std::optional<std::array<double, 4>> {
+    const std::regex box(R"re(<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">)re" +
+                         word + "</word>");
+    for (std::sregex_iterator it(words.begin(), words.end(), box), end; it != end; ++it) {
+      const std::array<double, 4> b{std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]),
+                                    std::stod((*it)[4])};
+      if (b[3] - b[1] > b[2] - b[0]) return b;
+    }
+    return std::nullopt;
+  };
+
+  ReviewPacket p = sample_packet();
+  PacketDvhCurve lung = p.dvh.curves.front();
+  lung.roi_name = "ריאה";  // lung, a right-to-left name: pango aligns such a line to the right
+  lung.is_target = false;
+  lung.color = "#0000ff";
+  lung.dose_gy = {0, 20, 40};
+  lung.volume_percent = {100, 30, 0};
+  p.dvh.curves.push_back(lung);
+  const Read plot = read(p, "plot");
+  for (const char* expected : {"Rx 70.00 Gy", "Dose (Gy)", "100", "80", "ריאה"})
+    EXPECT_NE(plot.text.find(expected), std::string::npos) << expected << "\n" << plot.text;
+  EXPECT_EQ(count(plot.text, "PTV<70>"), 2u) << "the legend and the DVH table";
+  const auto volume = turned(plot.words, "Volume"), percent = turned(plot.words, R"(\(%\))");
+  ASSERT_TRUE(volume && percent) << "the y-axis title is drawn turned\n" << plot.words;
+  EXPECT_LT((*percent)[1], (*volume)[1]) << "it reads upwards: \"(%)\" above \"Volume\"";
+  EXPECT_GT(plot.red, 150) << "the curve (2.2 px wide, most of the plot's width) is drawn in its colour";
+
   ReviewPacket none = sample_packet();
   none.dvh.curves.clear();
   none.dvh.note = "no dose grid in this plan set";
-  EXPECT_EQ(red_pixels(none, "none", text), 0);
-  EXPECT_NE(text.find("no dose grid in this plan set"), std::string::npos) << text;
-  EXPECT_EQ(text.find("Dose (Gy)"), std::string::npos);
+  const Read empty = read(none, "none");
+  EXPECT_EQ(empty.red, 0);
+  EXPECT_EQ(count(empty.text, "no dose grid in this plan set"), 2u) << "in the plot's frame and below it";
+  EXPECT_EQ(empty.text.find("Dose (Gy)"), std::string::npos);
   fs::remove_all(dir);
 }
 
