@@ -88,13 +88,21 @@ class Shapes {
   DvhPlot& plot_;
 };
 
+// A point of a curve with both values finite: only such points are drawn (a coordinate that
+// is not a number would make the SVG invalid and the PDF's path undefined).
+bool drawable(double dose_gy, double volume_percent) {
+  return std::isfinite(dose_gy) && std::isfinite(volume_percent);
+}
+
 // The dose axis ends a nice step past 105 % of the highest dose any curve or prescription reaches.
 void fit_dose_axis(const PacketDvh& dvh, PlotFrame& f) {
   double max_dose = 0;
   for (const auto& c : dvh.curves)
-    for (std::size_t i = 0; i < c.dose_gy.size(); ++i)
-      if (c.volume_percent[i] > 0) max_dose = std::max(max_dose, c.dose_gy[i]);
-  for (double rx : dvh.prescription_gy) max_dose = std::max(max_dose, rx);
+    for (std::size_t i = 0; i < c.dose_gy.size() && i < c.volume_percent.size(); ++i)
+      if (drawable(c.dose_gy[i], c.volume_percent[i]) && c.volume_percent[i] > 0)
+        max_dose = std::max(max_dose, c.dose_gy[i]);
+  for (double rx : dvh.prescription_gy)
+    if (std::isfinite(rx)) max_dose = std::max(max_dose, rx);
   if (!(max_dose > 0)) max_dose = 1;
   f.xstep = nice_step(max_dose * 1.05, 8);
   f.xmax = std::ceil(max_dose * 1.05 / f.xstep) * f.xstep;
@@ -121,6 +129,7 @@ void grid_and_axes(const PacketDvh& dvh, const PlotFrame& f, Shapes& s) {
 
 void prescription_lines(const PacketDvh& dvh, const PlotFrame& f, Shapes& s) {
   for (double rx : dvh.prescription_gy) {
+    if (!std::isfinite(rx)) continue;
     s.line(f.X(rx), f.top, f.X(rx), f.top + f.ph, "#000000", 1.2, {6, 3});
     s.text(f.X(rx) - 3, f.top + 11, "Rx " + format_number(rx, 2) + " Gy", "#000000", TextAnchor::end);
   }
@@ -130,7 +139,8 @@ void curves(const PacketDvh& dvh, const PlotFrame& f, Shapes& s) {
   for (const auto& c : dvh.curves) {
     std::vector<PlotPoint> points;
     for (std::size_t i = 0; i < c.dose_gy.size() && i < c.volume_percent.size(); ++i)
-      points.push_back({f.X(c.dose_gy[i]), f.Y(c.volume_percent[i])});
+      if (drawable(c.dose_gy[i], c.volume_percent[i]))
+        points.push_back({f.X(c.dose_gy[i]), f.Y(c.volume_percent[i])});
     // Points a drawing cannot show cost HTML bytes and, in the PDF, path, stroke and deflate
     // work: a point closer than 0.05 px (half the SVG's 0.1 px precision) to the simplified
     // curve is dropped, so plateaus and straight runs become one segment and the drawn line

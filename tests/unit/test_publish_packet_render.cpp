@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -161,6 +162,45 @@ TEST(packet, dvh_svg_has_axes_curve_legend_and_prescription) {
   std::string empty = render_dvh_svg(none);
   EXPECT_NE(empty.find("no dose"), std::string::npos);
   EXPECT_EQ(empty.find("<polyline"), std::string::npos);
+}
+
+// A curve point or prescription that is not a number is left out of the plot: every
+// coordinate the SVG writes is a number (a browser drops a shape with "n/a" in it), and the
+// PDF still renders and poppler reads it.
+TEST(packet, dvh_plot_leaves_out_values_that_are_not_numbers) {
+  ReviewPacket p = sample_packet();
+  PacketDvhCurve& c = p.dvh.curves.front();
+  c.dose_gy = {0, 35, std::nan(""), 70, std::numeric_limits<double>::infinity(), 75};
+  c.volume_percent = {100, 100, 50, 95, 10, 0};
+  p.dvh.prescription_gy = {70, std::numeric_limits<double>::infinity()};
+  const std::string svg = render_dvh_svg(p.dvh);
+  for (const char* bad : {"n/a", "nan", "inf"})
+    EXPECT_EQ(svg.find(bad), std::string::npos) << bad << "\n" << svg;
+  const std::regex number_attribute(R"re( (?:x|y|x1|y1|x2|y2|width|height)="([^"]*)")re");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), number_attribute), end; it != end; ++it)
+    EXPECT_TRUE(std::regex_match((*it)[1].str(), std::regex(R"(-?[0-9]+(\.[0-9]+)?)"))) << (*it)[0];
+  const std::smatch points = [&] {
+    std::smatch m;
+    std::regex_search(svg, m, std::regex(R"re(points="([^"]*)")re"));
+    return m;
+  }();
+  ASSERT_FALSE(points.empty());
+  EXPECT_TRUE(std::regex_match(points[1].str(), std::regex(R"(-?[0-9.]+,-?[0-9.]+( -?[0-9.]+,-?[0-9.]+)*)")))
+      << points[1];
+  std::size_t rx_lines = 0;
+  for (std::size_t at = svg.find("stroke-dasharray=\"6 3\""); at != std::string::npos;
+       at = svg.find("stroke-dasharray=\"6 3\"", at + 1))
+    ++rx_lines;
+  EXPECT_EQ(rx_lines, 1u) << "the finite prescription's line only";
+  std::string bytes;
+  ASSERT_EQ(render_packet(p, OutputFormat::pdf, PaperSize::a4, bytes).message(), "");
+  if (rtreview::test::run_command("command -v pdftotext").exit_code != 0) return;
+  const fs::path dir = rtreview::test::make_temp_dir("rtreview-packet-pdf-nan");
+  ASSERT_EQ(write_file_atomically(dir / "p.pdf", bytes).message(), "");
+  const auto text = rtreview::test::run_command("pdftotext -enc UTF-8 " + (dir / "p.pdf").string() + " -");
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.stdout_text.find("Rx 70.00 Gy"), std::string::npos) << text.stdout_text;
+  fs::remove_all(dir);
 }
 
 TEST(packet, pdf_is_written_paginated_and_stable) {
