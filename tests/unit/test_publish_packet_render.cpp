@@ -39,6 +39,13 @@ Determination determination(const std::string& id, Outcome outcome) {
   return d;
 }
 
+// How many times `what` occurs in `text` (overlaps counted).
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 ReviewPacket sample_packet() {
   ReviewPacket p;
   p.tool_version = "test";
@@ -187,11 +194,7 @@ TEST(packet, dvh_plot_leaves_out_values_that_are_not_numbers) {
   ASSERT_FALSE(points.empty());
   EXPECT_TRUE(std::regex_match(points[1].str(), std::regex(R"(-?[0-9.]+,-?[0-9.]+( -?[0-9.]+,-?[0-9.]+)*)")))
       << points[1];
-  std::size_t rx_lines = 0;
-  for (std::size_t at = svg.find("stroke-dasharray=\"6 3\""); at != std::string::npos;
-       at = svg.find("stroke-dasharray=\"6 3\"", at + 1))
-    ++rx_lines;
-  EXPECT_EQ(rx_lines, 1u) << "the finite prescription's line only";
+  EXPECT_EQ(occurrences(svg, "stroke-dasharray=\"6 3\""), 1u) << "the finite prescription's line only";
   std::string bytes;
   ASSERT_EQ(render_packet(p, OutputFormat::pdf, PaperSize::a4, bytes).message(), "");
   if (rtreview::test::run_command("command -v pdftotext").exit_code != 0) return;
@@ -310,11 +313,6 @@ TEST(packet, pdf_dvh_plot_reads_back_with_poppler) {
     }
     return out;
   };
-  auto count = [](const std::string& text, const std::string& what) {
-    std::size_t n = 0;
-    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-  };
   // The box of the first word `word` whose box is taller than wide (turned text), if any.
   auto turned = [](const std::string& words,
                    const std::string& word) -> std::optional<std::array<double, 4>> {
@@ -339,7 +337,7 @@ TEST(packet, pdf_dvh_plot_reads_back_with_poppler) {
   const Read plot = read(p, "plot");
   for (const char* expected : {"Rx 70.00 Gy", "Dose (Gy)", "100", "80", "ריאה"})
     EXPECT_NE(plot.text.find(expected), std::string::npos) << expected << "\n" << plot.text;
-  EXPECT_EQ(count(plot.text, "PTV<70>"), 2u) << "the legend and the DVH table";
+  EXPECT_EQ(occurrences(plot.text, "PTV<70>"), 2u) << "the legend and the DVH table";
   const auto volume = turned(plot.words, "Volume"), percent = turned(plot.words, R"(\(%\))");
   ASSERT_TRUE(volume && percent) << "the y-axis title is drawn turned\n" << plot.words;
   EXPECT_LT((*percent)[1], (*volume)[1]) << "it reads upwards: \"(%)\" above \"Volume\"";
@@ -350,7 +348,8 @@ TEST(packet, pdf_dvh_plot_reads_back_with_poppler) {
   none.dvh.note = "no dose grid in this plan set";
   const Read empty = read(none, "none");
   EXPECT_EQ(empty.red, 0);
-  EXPECT_EQ(count(empty.text, "no dose grid in this plan set"), 2u) << "in the plot's frame and below it";
+  EXPECT_EQ(occurrences(empty.text, "no dose grid in this plan set"), 2u)
+      << "in the plot's frame and below it";
   EXPECT_EQ(empty.text.find("Dose (Gy)"), std::string::npos);
   fs::remove_all(dir);
 }
