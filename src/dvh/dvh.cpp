@@ -867,29 +867,39 @@ bool joined(const RoiPlane& lower, const RoiPlane& upper) {
 using Double4 = double __attribute__((vector_size(32)));
 using Mask4 = decltype(Double4{} > 0);  // lanes of all ones (true) or zeros
 
-// Four bisections at once (one per lane) for where the signed distance between two planes
-// crosses zero: a cubic Hermite in t ∈ [0, 1] from d(0) = da, d(1) = db (of opposite signs)
-// and tangents ta, tb, a Catmull-Rom interpolation of the shape, which follows a sphere's
-// curved profile where a linear one cuts a chord.
-RTREVIEW_SIMD_CLONES void bisect4(const double* da_in, const double* db_in, const double* ta_in,
-                                  const double* tb_in, double* t) {
-  Double4 da, db, ta, tb;
-  std::memcpy(&da, da_in, sizeof da), std::memcpy(&db, db_in, sizeof db);
-  std::memcpy(&ta, ta_in, sizeof ta), std::memcpy(&tb, tb_in, sizeof tb);
-  Double4 lo = {0, 0, 0, 0}, hi = {1, 1, 1, 1};
-  const Mask4 positive = da > 0;
-  for (int it = 0; it < 24; ++it) {
-    const Double4 mid = 0.5 * (lo + hi), t2 = mid * mid, t3 = t2 * mid;
-    const Double4 d = (2.0 * t3 - 3.0 * t2 + 1.0) * da + (t3 - 2.0 * t2 + mid) * ta +
-                      (-2.0 * t3 + 3.0 * t2) * db + (t3 - t2) * tb;
-    const Mask4 same = (d > 0) == positive;  // mid becomes lo, else hi
-    lo = reinterpret_cast<Double4>((reinterpret_cast<Mask4>(mid) & same) |
-                                   (reinterpret_cast<Mask4>(lo) & ~same));
-    hi = reinterpret_cast<Double4>((reinterpret_cast<Mask4>(hi) & same) |
-                                   (reinterpret_cast<Mask4>(mid) & ~same));
+// Bisections for where the signed distance between two planes crosses zero, one per lane:
+// a cubic Hermite in t ∈ [0, 1] from d(0) = da, d(1) = db (of opposite signs) and tangents
+// ta, tb, a Catmull-Rom interpolation of the shape, which follows a sphere's curved profile
+// where a linear one cuts a chord. A step of one vector waits on the previous one (about 30
+// cycles of latency), so a group is four independent vectors whose steps interleave.
+constexpr std::size_t bisect_vectors = 4;
+constexpr std::size_t bisect_lanes = 4 * bisect_vectors;
+RTREVIEW_SIMD_CLONES void bisect_group(const double* da_in, const double* db_in, const double* ta_in,
+                                       const double* tb_in, double* t) {
+  Double4 da[bisect_vectors], db[bisect_vectors], ta[bisect_vectors], tb[bisect_vectors];
+  Double4 lo[bisect_vectors], hi[bisect_vectors];
+  Mask4 positive[bisect_vectors];
+  for (std::size_t v = 0; v < bisect_vectors; ++v) {
+    std::memcpy(&da[v], da_in + 4 * v, sizeof da[v]), std::memcpy(&db[v], db_in + 4 * v, sizeof db[v]);
+    std::memcpy(&ta[v], ta_in + 4 * v, sizeof ta[v]), std::memcpy(&tb[v], tb_in + 4 * v, sizeof tb[v]);
+    lo[v] = Double4{0, 0, 0, 0}, hi[v] = Double4{1, 1, 1, 1};
+    positive[v] = da[v] > 0;
   }
-  const Double4 out = 0.5 * (lo + hi);
-  std::memcpy(t, &out, sizeof out);
+  for (int it = 0; it < 24; ++it)
+    for (std::size_t v = 0; v < bisect_vectors; ++v) {
+      const Double4 mid = 0.5 * (lo[v] + hi[v]), t2 = mid * mid, t3 = t2 * mid;
+      const Double4 d = (2.0 * t3 - 3.0 * t2 + 1.0) * da[v] + (t3 - 2.0 * t2 + mid) * ta[v] +
+                        (-2.0 * t3 + 3.0 * t2) * db[v] + (t3 - t2) * tb[v];
+      const Mask4 same = (d > 0) == positive[v];  // mid becomes lo, else hi
+      lo[v] = reinterpret_cast<Double4>((reinterpret_cast<Mask4>(mid) & same) |
+                                        (reinterpret_cast<Mask4>(lo[v]) & ~same));
+      hi[v] = reinterpret_cast<Double4>((reinterpret_cast<Mask4>(hi[v]) & same) |
+                                        (reinterpret_cast<Mask4>(mid) & ~same));
+    }
+  for (std::size_t v = 0; v < bisect_vectors; ++v) {
+    const Double4 out = 0.5 * (lo[v] + hi[v]);
+    std::memcpy(t + 4 * v, &out, sizeof out);
+  }
 }
 
 // Where the signed distance crosses zero, for n points (t[i] from da[i], db[i], ta[i], tb[i]):
@@ -903,14 +913,14 @@ void crossings(std::size_t n, const double* da, const double* db, const double* 
     else
       t[i] = da[i] - db[i] != 0 ? std::clamp(da[i] / (da[i] - db[i]), 0.0, 1.0) : 0.5;
   }
-  for (std::size_t k = 0; k < bracketed.size(); k += 4) {
-    double a[4], b[4], pa[4], pb[4], out[4];
-    for (std::size_t l = 0; l < 4; ++l) {  // a short last group repeats its last point
+  for (std::size_t k = 0; k < bracketed.size(); k += bisect_lanes) {
+    double a[bisect_lanes], b[bisect_lanes], pa[bisect_lanes], pb[bisect_lanes], out[bisect_lanes];
+    for (std::size_t l = 0; l < bisect_lanes; ++l) {  // a short last group repeats its last point
       const std::size_t i = bracketed[std::min(k + l, bracketed.size() - 1)];
       a[l] = da[i], b[l] = db[i], pa[l] = ta[i], pb[l] = tb[i];
     }
-    bisect4(a, b, pa, pb, out);
-    for (std::size_t l = 0; l < 4 && k + l < bracketed.size(); ++l) t[bracketed[k + l]] = out[l];
+    bisect_group(a, b, pa, pb, out);
+    for (std::size_t l = 0; l < bisect_lanes && k + l < bracketed.size(); ++l) t[bracketed[k + l]] = out[l];
   }
 }
 
