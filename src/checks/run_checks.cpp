@@ -48,12 +48,14 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
 
   // DVHs on the plan dose even when the frames differ: DVH_COMPUTABLE judges the frame
   // itself and does not use the DVH of an ROI in another frame.
-  // The geometric supporting evidence needs no DVH: it is computed on its own thread while the
-  // DVH's workers run (they share the cores), and added in its fixed place below.
-  auto support_geometry = std::async(std::launch::async, [&] {
-    return std::make_pair(support_ptv_oar_proximity(plan_set, report.structures, options),
-                          support_target_concavity(plan_set, report.structures, options));
-  });
+  // The geometric supporting evidence needs no DVH: each kind is computed on its own thread
+  // while the DVH's workers run (they share the cores), and added in its fixed place below.
+  // Two threads, not one: a large target's convex hull can outlast the DVHs, and the
+  // proximity then runs beside it instead of before it.
+  auto proximity = std::async(
+      std::launch::async, [&] { return support_ptv_oar_proximity(plan_set, report.structures, options); });
+  auto concavity = std::async(std::launch::async,
+                              [&] { return support_target_concavity(plan_set, report.structures, options); });
   const DoseGrid* dose = select_plan_dose(plan_set);
   bool dvhs_attempted = false;
   if (options.compute_dvhs && dose && plan_set.structure_set && dose->has_pixels()) {
@@ -75,9 +77,8 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
   add(check_dose_constraints(plan_set, report.structures));
   add(check_plan_approval(plan_set));
   add(check_structure_set_approval(plan_set));
-  auto [proximity, concavity] = support_geometry.get();
-  add_all(std::move(proximity));
-  add_all(std::move(concavity));
+  add_all(proximity.get());
+  add_all(concavity.get());
   add(support_dose_per_fraction(plan_set, report.plan_summary, options));
   add(support_prior_plan(plan_set));
   add_all(check_conformance(plan_set));
