@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -634,17 +635,25 @@ std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budg
     while (it != heights.begin() && *it - *std::prev(it) <= z_tolerance) --it;
     return *it;
   };
-  std::vector<Eigen::Vector3d> pts;
+  // Each plane's 2D hull at its slab's bottom and top height. A slab's top is the next one's
+  // bottom: of the points at one height only those on the 2D hull of all of them can be
+  // vertices of the 3D hull (the others lie inside that flat face or on it), so each height
+  // keeps its own 2D hull: about half the points, which the 3D hull pays for more than
+  // linearly.
+  std::map<double, std::vector<std::pair<double, double>>> at_height;
   for (const auto& plane : s.planes) {
     std::vector<std::pair<double, double>> xy;
     for (const auto& p : plane.polygons)
       for (std::size_t k = 0; k < p.x_mm.size(); ++k) xy.emplace_back(p.x_mm[k], p.y_mm[k]);
-    const double z_lo = height(plane.z_lo_mm), z_hi = height(plane.z_hi_mm);
-    for (const auto& [x, y] : hull_2d(std::move(xy))) {
-      pts.emplace_back(x, y, z_lo);
-      pts.emplace_back(x, y, z_hi);
+    const auto outline = hull_2d(std::move(xy));
+    for (const double z : {height(plane.z_lo_mm), height(plane.z_hi_mm)}) {
+      auto& level = at_height[z];
+      level.insert(level.end(), outline.begin(), outline.end());
     }
   }
+  std::vector<Eigen::Vector3d> pts;
+  for (auto& [z, xy] : at_height)
+    for (const auto& [x, y] : hull_2d(std::move(xy))) pts.emplace_back(x, y, z);
   // Of the points above one another (the same x, y) only the lowest and the highest can be
   // vertices: the others lie on the segment between them. Keeping them made degenerate faces
   // (three points on one vertical line) that no later point could see or remove.
