@@ -1,5 +1,6 @@
 // run_checks: every check on one plan set, in a fixed order.
 #include <future>
+#include <system_error>
 #include <utility>
 
 #include "checks/check_util.h"
@@ -21,6 +22,16 @@ void mark_not_applicable(Finding& f, DeliveryKind kind) {
   f.status = Status::info;
   f.severity = Severity::info;
   f.message = "not applicable to " + std::string(describe(kind)) + " plans";
+}
+
+// `work` on a thread of its own, or, when no thread can be started, where its result is taken.
+template <class Work>
+auto beside(Work work) {
+  try {
+    return std::async(std::launch::async, work);
+  } catch (const std::system_error&) {
+    return std::async(std::launch::deferred, work);
+  }
 }
 
 }  // namespace
@@ -52,10 +63,8 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
   // while the DVH's workers run (they share the cores), and added in its fixed place below.
   // Two threads, not one: a large target's convex hull can outlast the DVHs, and the
   // proximity then runs beside it instead of before it.
-  auto proximity = std::async(
-      std::launch::async, [&] { return support_ptv_oar_proximity(plan_set, report.structures, options); });
-  auto concavity = std::async(std::launch::async,
-                              [&] { return support_target_concavity(plan_set, report.structures, options); });
+  auto proximity = beside([&] { return support_ptv_oar_proximity(plan_set, report.structures, options); });
+  auto concavity = beside([&] { return support_target_concavity(plan_set, report.structures, options); });
   const DoseGrid* dose = select_plan_dose(plan_set);
   bool dvhs_attempted = false;
   if (options.compute_dvhs && dose && plan_set.structure_set && dose->has_pixels()) {

@@ -870,18 +870,21 @@ using Mask4 = decltype(Double4{} > 0);  // lanes of all ones (true) or zeros
 // Bisections for where the signed distance between two planes crosses zero, one per lane:
 // a cubic Hermite in t ∈ [0, 1] from d(0) = da, d(1) = db (of opposite signs) and tangents
 // ta, tb, a Catmull-Rom interpolation of the shape, which follows a sphere's curved profile
-// where a linear one cuts a chord. A step of one vector waits on the previous one (about 30
-// cycles of latency), so a group is four independent vectors whose steps interleave.
+// where a linear one cuts a chord. Each step of a vector waits on that vector's previous step
+// (about 30 cycles of latency), so a group is four independent vectors whose steps interleave.
+constexpr std::size_t double4_lanes = sizeof(Double4) / sizeof(double);
 constexpr std::size_t bisect_vectors = 4;
-constexpr std::size_t bisect_lanes = 4 * bisect_vectors;
+constexpr std::size_t bisect_lanes = double4_lanes * bisect_vectors;
 RTREVIEW_SIMD_CLONES void bisect_group(const double* da_in, const double* db_in, const double* ta_in,
                                        const double* tb_in, double* t) {
   Double4 da[bisect_vectors], db[bisect_vectors], ta[bisect_vectors], tb[bisect_vectors];
   Double4 lo[bisect_vectors], hi[bisect_vectors];
   Mask4 positive[bisect_vectors];
   for (std::size_t v = 0; v < bisect_vectors; ++v) {
-    std::memcpy(&da[v], da_in + 4 * v, sizeof da[v]), std::memcpy(&db[v], db_in + 4 * v, sizeof db[v]);
-    std::memcpy(&ta[v], ta_in + 4 * v, sizeof ta[v]), std::memcpy(&tb[v], tb_in + 4 * v, sizeof tb[v]);
+    std::memcpy(&da[v], da_in + double4_lanes * v, sizeof da[v]),
+        std::memcpy(&db[v], db_in + double4_lanes * v, sizeof db[v]);
+    std::memcpy(&ta[v], ta_in + double4_lanes * v, sizeof ta[v]),
+        std::memcpy(&tb[v], tb_in + double4_lanes * v, sizeof tb[v]);
     lo[v] = Double4{0, 0, 0, 0}, hi[v] = Double4{1, 1, 1, 1};
     positive[v] = da[v] > 0;
   }
@@ -898,7 +901,7 @@ RTREVIEW_SIMD_CLONES void bisect_group(const double* da_in, const double* db_in,
     }
   for (std::size_t v = 0; v < bisect_vectors; ++v) {
     const Double4 out = 0.5 * (lo[v] + hi[v]);
-    std::memcpy(t + 4 * v, &out, sizeof out);
+    std::memcpy(t + double4_lanes * v, &out, sizeof out);
   }
 }
 

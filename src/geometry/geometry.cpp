@@ -619,7 +619,8 @@ double hull_upper_bound_mm3(const std::vector<Eigen::Vector3d>& pts) {
 }  // namespace
 
 std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budget) {
-  if (!budget.spend(contour_points(roi))) return std::nullopt;  // slabs and the planes' 2D hulls
+  // Slabs and the 2D hulls (each plane's, then each height's of those): O(n log n) in the points.
+  if (!budget.spend(contour_points(roi))) return std::nullopt;
   const RoiSlabs s = geometry::build_slabs(roi, EndCaps::half_slab);
   // A slab's top and the next one's bottom are one height computed twice (z + t/2, z' − t'/2)
   // and can differ in the last bit: points a rounding apart make hull faces of no area whose
@@ -635,11 +636,11 @@ std::optional<double> convex_hull_volume_cc(const Roi& roi, GeometryBudget& budg
     while (it != heights.begin() && *it - *std::prev(it) <= z_tolerance) --it;
     return *it;
   };
-  // Each plane's 2D hull at its slab's bottom and top height. A slab's top is the next one's
-  // bottom: of the points at one height only those on the 2D hull of all of them can be
-  // vertices of the 3D hull (the others lie inside that flat face or on it), so each height
-  // keeps its own 2D hull: about half the points, which the 3D hull pays for more than
-  // linearly.
+  // Each plane's 2D hull at its slab's bottom and top height. Where slabs join, a slab's top
+  // is the next one's bottom: of the points at one height only the vertices of the 2D hull of
+  // all of them can be vertices of the 3D hull (the others are convex combinations of those),
+  // so each height keeps its own 2D hull. Where the outlines differ from plane to plane that
+  // is about half the points, which the 3D hull pays for more than linearly.
   std::map<double, std::vector<std::pair<double, double>>> at_height;
   for (const auto& plane : s.planes) {
     std::vector<std::pair<double, double>> xy;

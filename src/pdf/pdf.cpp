@@ -415,7 +415,7 @@ class PdfWriter {
     using Kind = render_detail::PlotShape::Kind;
     const auto& p = shape.points;
     if (shape.kind == Kind::text) {
-      const Rgb color = rgb_of(shape.fill);  // black when none, as SVG's default fill
+      const Rgb color = rgb_of(shape.fill);  // black when empty or unreadable, as SVG's default fill
       const TextCache::Laid& laid = texts_.get(shape.text, unwrapped_pt, font_pt, false);
       const double anchored = shape.anchor == render_detail::TextAnchor::start    ? 0
                               : shape.anchor == render_detail::TextAnchor::middle ? laid.width_pt / 2

@@ -94,5 +94,36 @@ TEST(dvh_convex_hull, random_convex_prisms_with_inner_contours) {
   std::printf("not computable: %zu of %d stacks\n", not_computable.size(), kTrials);
 }
 
+// Concentric squares shrinking plane by plane (or growing): at each height where two slabs
+// join, the smaller square lies inside the larger, and only the larger's corners can be hull
+// vertices. The hull of squares of half-side c_m at heights L_m is, at every height, the square
+// of the concave envelope of the c_m (an L∞ ball of varying radius is convex exactly when the
+// radius is concave). With half-sides a_k falling linearly over N slabs of thickness t, the
+// heights carry a_0, a_0, a_1, ..., a_{N-1}: a prism of side 2 a_0 and height t, then a square
+// frustum from 2 a_0 to 2 a_{N-1} over (N - 1) t, V = h / 3 (S0 + S1 + √(S0 S1)).
+TEST(dvh_convex_hull, stepped_squares_keep_each_heights_outer_square) {
+  std::mt19937 rng(20261202);
+  std::uniform_int_distribution<int> planes(2, 40);
+  std::uniform_real_distribution<double> half_side(5.0, 60.0), unit(0.0, 1.0), centre(-150.0, 150.0);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int n = planes(rng);
+    const double a0 = half_side(rng), spacing_mm = 0.5 + 3 * unit(rng);
+    const double cx = centre(rng), cy = centre(rng);
+    const bool growing = trial % 2 == 1;
+    Roi roi;
+    std::vector<double> a(static_cast<std::size_t>(n));
+    for (int k = 0; k < n; ++k) a[static_cast<std::size_t>(k)] = a0 * (1.0 - 0.9 * k / n);
+    for (int k = 0; k < n; ++k) {
+      const double h = a[static_cast<std::size_t>(growing ? n - 1 - k : k)];
+      add_contour(roi, Polygon{{cx - h, cx + h, cx + h, cx - h}, {cy - h, cy - h, cy + h, cy + h}},
+                  10.0 + k * spacing_mm);
+    }
+    const double s0 = 4 * a.front() * a.front(), s1 = 4 * a.back() * a.back();
+    const double expected_mm3 = s0 * spacing_mm + (n - 1) * spacing_mm / 3 * (s0 + s1 + std::sqrt(s0 * s1));
+    EXPECT_NEAR(convex_hull_volume_cc(roi), expected_mm3 / 1000.0, 1e-9 * expected_mm3 / 1000.0)
+        << "trial " << trial << ": " << n << " planes, " << (growing ? "growing" : "shrinking");
+  }
+}
+
 }  // namespace
 }  // namespace rtreview

@@ -65,8 +65,9 @@ TEST(geometry_budget, interleaved_stacks_far_apart_are_refused) {
 }
 
 TEST(geometry_budget, hull_of_a_finely_contoured_sphere_stops_at_the_limit) {
-  // 100 planes of 4,000-point circles: every point is on the hull (800,000 slab points), and
-  // the incremental hull tests each against every live face, ~10^12 tests unbounded.
+  // 100 planes of 4,000-point circles: at each of the 101 slab heights the larger circle's
+  // points (404,000, nearly all on the hull), and the incremental hull tests each against
+  // every live face, ~10^11 tests unbounded.
   Roi ptv;
   for (int k = 0; k < 100; ++k) {
     const double z = -49.5 + k;
