@@ -881,11 +881,12 @@ RTREVIEW_SIMD_CLONES void bisect_group(const double* da_in, const double* db_in,
   Double4 lo[bisect_vectors], hi[bisect_vectors];
   Mask4 positive[bisect_vectors];
   for (std::size_t v = 0; v < bisect_vectors; ++v) {
-    std::memcpy(&da[v], da_in + double4_lanes * v, sizeof da[v]),
-        std::memcpy(&db[v], db_in + double4_lanes * v, sizeof db[v]);
-    std::memcpy(&ta[v], ta_in + double4_lanes * v, sizeof ta[v]),
-        std::memcpy(&tb[v], tb_in + double4_lanes * v, sizeof tb[v]);
-    lo[v] = Double4{0, 0, 0, 0}, hi[v] = Double4{1, 1, 1, 1};
+    std::memcpy(&da[v], da_in + double4_lanes * v, sizeof da[v]);
+    std::memcpy(&db[v], db_in + double4_lanes * v, sizeof db[v]);
+    std::memcpy(&ta[v], ta_in + double4_lanes * v, sizeof ta[v]);
+    std::memcpy(&tb[v], tb_in + double4_lanes * v, sizeof tb[v]);
+    lo[v] = Double4{0, 0, 0, 0};
+    hi[v] = Double4{1, 1, 1, 1};
     positive[v] = da[v] > 0;
   }
   for (int it = 0; it < 24; ++it)

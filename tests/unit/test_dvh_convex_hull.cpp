@@ -100,7 +100,8 @@ TEST(dvh_convex_hull, random_convex_prisms_with_inner_contours) {
 // of the concave envelope of the c_m (an L∞ ball of varying radius is convex exactly when the
 // radius is concave). With half-sides a_k falling linearly over N slabs of thickness t, the
 // heights carry a_0, a_0, a_1, ..., a_{N-1}: a prism of side 2 a_0 and height t, then a square
-// frustum from 2 a_0 to 2 a_{N-1} over (N - 1) t, V = h / 3 (S0 + S1 + √(S0 S1)).
+// frustum from 2 a_0 to 2 a_{N-1} over (N - 1) t, V = h / 3 (S0 + S1 + √(S0 S1)); growing
+// squares are its mirror image.
 TEST(dvh_convex_hull, stepped_squares_keep_each_heights_outer_square) {
   std::mt19937 rng(20261202);
   std::uniform_int_distribution<int> planes(2, 40);
