@@ -186,29 +186,59 @@ double PlaneDistance::nearest_squared(const EdgePair* pair, const EdgePair* end,
   return std::min(out[0], out[1]);
 }
 
+double PlaneDistance::cell_squared(int i, int j, double x, double y, double best) const {
+  const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
+  return nearest_squared(cell_pairs_.data() + cell_start_[c], cell_pairs_.data() + cell_start_[c + 1], x, y,
+                         best);
+}
+
 double PlaneDistance::unsigned_mm(double x, double y) const {
   if (cell_pairs_.empty()) return std::numeric_limits<double>::infinity();
-  const int ci = clamped_int(std::floor((x - x0_) / cell_), 0, nx_ - 1);
-  const int cj = clamped_int(std::floor((y - y0_) / cell_), 0, ny_ - 1);
+  // The point's cell, clamped to the grid. Truncation is the floor here: the only values where
+  // the two differ, in (−1, 0), clamp to 0 either way (and std::floor is a library call on the
+  // baseline x86-64 target).
+  const int ci = clamped_int((x - x0_) / cell_, 0, nx_ - 1);
+  const int cj = clamped_int((y - y0_) / cell_, 0, ny_ - 1);
+  const double fx = x - (x0_ + ci * cell_), fy = y - (y0_ + cj * cell_);
+  double best = std::numeric_limits<double>::infinity();
+  int first_ring = 0;
+  if (x >= x0_ && x <= x1_ && y >= y0_ && y <= y1_) {
+    // The usual query, inside the grid: the point's cell, then (unless every edge there is
+    // nearer than the cell's sides) its eight neighbours, each skipped when its box is no
+    // nearer than the best edge so far, sides before corners. The general search below does
+    // the same with more arithmetic per cell; this is where most queries end.
+    const double left = std::max(fx, 0.0), right = std::max(cell_ - fx, 0.0);
+    const double down = std::max(fy, 0.0), up = std::max(cell_ - fy, 0.0);
+    best = cell_squared(ci, cj, x, y, best);
+    const double margin = std::min({left, right, down, up});
+    if (margin * margin >= best) return std::sqrt(best);
+    const bool has_left = ci > 0, has_right = ci + 1 < nx_, has_down = cj > 0, has_up = cj + 1 < ny_;
+    const double l2 = left * left, r2 = right * right, d2 = down * down, u2 = up * up;
+    if (has_left && l2 < best) best = cell_squared(ci - 1, cj, x, y, best);
+    if (has_right && r2 < best) best = cell_squared(ci + 1, cj, x, y, best);
+    if (has_down && d2 < best) best = cell_squared(ci, cj - 1, x, y, best);
+    if (has_up && u2 < best) best = cell_squared(ci, cj + 1, x, y, best);
+    if (has_left && has_down && l2 + d2 < best) best = cell_squared(ci - 1, cj - 1, x, y, best);
+    if (has_right && has_down && r2 + d2 < best) best = cell_squared(ci + 1, cj - 1, x, y, best);
+    if (has_left && has_up && l2 + u2 < best) best = cell_squared(ci - 1, cj + 1, x, y, best);
+    if (has_right && has_up && r2 + u2 < best) best = cell_squared(ci + 1, cj + 1, x, y, best);
+    first_ring = 2;
+  }
   // Distance from the point to the grid's box: every cell is at least this far.
   const double bx = std::max({x0_ - x, 0.0, x - x1_}), by = std::max({y0_ - y, 0.0, y - y1_});
   const double d_box = std::sqrt(bx * bx + by * by);
   // Inside the grid, ring r is also at least (r − 1) cells plus the point's margin in its cell.
-  const double fx = x - (x0_ + ci * cell_), fy = y - (y0_ + cj * cell_);
   const double margin = d_box > 0 ? 0.0 : std::max(0.0, std::min({fx, cell_ - fx, fy, cell_ - fy}));
-  double best = std::numeric_limits<double>::infinity();
   auto visit = [&](int i, int j) {
     // Skip a cell whose box is already further than the best edge.
     const double cx = x0_ + i * cell_, cy = y0_ + j * cell_;
     const double gx = std::max({cx - x, 0.0, x - (cx + cell_)}),
                  gy = std::max({cy - y, 0.0, y - (cy + cell_)});
     if (gx * gx + gy * gy >= best) return;
-    const std::size_t c = static_cast<std::size_t>(j) * nx_ + i;
-    best = nearest_squared(cell_pairs_.data() + cell_start_[c], cell_pairs_.data() + cell_start_[c + 1], x, y,
-                           best);
+    best = cell_squared(i, j, x, y, best);
   };
   const int rings = std::max(nx_, ny_);
-  for (int r = 0; r <= rings; ++r) {
+  for (int r = first_ring; r <= rings; ++r) {
     // Cells of ring r are at least (r − 1) cells from the point's (clamped) cell.
     const double lower = std::max(d_box, (r - 1) * cell_ + margin);
     if (r > 0 && lower * lower >= best) break;

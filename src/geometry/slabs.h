@@ -72,6 +72,7 @@ class PlaneDistance {
   static constexpr double kFarMm = 1e150;  // squared, still finite
   static double nearest_squared(const EdgePair* pair, const EdgePair* end, double x_mm, double y_mm,
                                 double best_mm2);
+  double cell_squared(int i, int j, double x_mm, double y_mm, double best_mm2) const;  // cell (i, j)'s edges
   std::vector<int> cell_start_;       // CSR: edge pairs of cell i at [start[i], start[i + 1])
   std::vector<EdgePair> cell_pairs_;  // each cell's edges stored contiguously (no indirection)
 };
