@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <vector>
 
 #include "rtreview/model.h"
 
@@ -78,6 +79,12 @@ struct RoiPairMetrics {
 // nullopt when `budget` runs out (the pair costs at least pair_fixed_operations).
 std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, GeometryBudget& budget);
 RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b);  // unbounded: tests, small inputs
+// roi_pair_metrics of every pair, row by row: element i · bs.size() + j is (as[i], bs[j]).
+// The same results, and the same charges to `budget`, as those calls in that order; each
+// ROI's slab stack and plane grids are built once for all its pairs instead of per pair.
+std::vector<std::optional<RoiPairMetrics>> roi_pair_metrics_table(const std::vector<const Roi*>& as,
+                                                                  const std::vector<const Roi*>& bs,
+                                                                  GeometryBudget& budget);
 
 // What one call of roi_pair_metrics costs before any geometry: two slab stacks built and a
 // result the caller keeps (a finding's evidence line), so that a budget also bounds how many

@@ -61,13 +61,16 @@ std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
                          "supporting evidence: needs at least one contoured PTV and OAR", rule)};
   std::vector<Finding> out;
   GeometryBudget budget(options.max_geometry_operations);
-  for (const Roi* ptv : ptvs) {
+  const std::vector<std::optional<RoiPairMetrics>> table = roi_pair_metrics_table(ptvs, oars, budget);
+  for (std::size_t i = 0; i < ptvs.size(); ++i) {
+    const Roi* ptv = ptvs[i];
     Finding f = make_finding(check_id::support_ptv_oar_proximity, Status::info, Severity::info,
                              "ROI '" + ptv->name + "'", "", rule);
     double closest_mm = INFINITY;
     std::string closest_name;
-    for (const Roi* oar : oars) {
-      const std::optional<RoiPairMetrics> m = roi_pair_metrics(*ptv, *oar, budget);
+    for (std::size_t j = 0; j < oars.size(); ++j) {
+      const Roi* oar = oars[j];
+      const std::optional<RoiPairMetrics>& m = table[i * oars.size() + j];
       if (!m) {
         f.evidence.push_back({"to '" + oar->name + "' and every later OAR", over_budget(ss, budget)});
         break;

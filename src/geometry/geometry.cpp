@@ -488,28 +488,44 @@ double pair_bound2(const RoiPlane& a, const RoiPlane& b) {
   return dz * dz + gap * gap;
 }
 
-// The edge grids of a slab stack's planes, each built when a plane pair first needs it and
-// its build charged then. `keep_all` keeps every grid; otherwise only the last one built
-// (the pairs run through a's planes in order, so each of a's is built about once).
+// A ROI as its pairs use it: the slab stack, built at its first pair, and each plane's edge
+// grid, built the first time a plane pair needs it; both kept for the ROI's later pairs.
+struct PairRoi {
+  explicit PairRoi(const Roi& r) : roi(r) {}
+  const RoiSlabs& slabs() {
+    if (!built)
+      stack = geometry::build_slabs(roi, EndCaps::half_slab), grids.resize(stack.planes.size()), built = true;
+    return stack;
+  }
+  const Roi& roi;
+  RoiSlabs stack;
+  std::vector<std::unique_ptr<EdgeGrid>> grids;
+  bool built = false;
+};
+
+// The edge grids one pair of ROIs uses, charged to the budget as if this pair built them:
+// `keep_all` keeps every grid it took; otherwise only the last one (the pairs run through
+// a's planes in order, so each of a's is taken about once). The grids themselves come from
+// the ROI's store, so a ROI's pairs build each grid once, but every pair pays as it did when
+// each pair built its own: the budget, and where it runs out, do not depend on the reuse.
 class PlaneGrids {
  public:
-  PlaneGrids(const RoiSlabs& slabs, bool keep_all)
-      : slabs_(slabs), grids_(keep_all ? slabs.planes.size() : 1), index_(grids_.size(), kNone) {}
+  PlaneGrids(PairRoi& roi, bool keep_all) : roi_(roi), index_(keep_all ? roi.grids.size() : 1, kNone) {}
   // Plane i's grid; nullptr once the budget is spent.
   const EdgeGrid* get(std::size_t i, GeometryBudget& budget) {
-    const std::size_t slot = grids_.size() == 1 ? 0 : i;
+    const std::size_t slot = index_.size() == 1 ? 0 : i;
+    std::unique_ptr<EdgeGrid>& grid = roi_.grids[i];
     if (index_[slot] != i) {
-      grids_[slot] = std::make_unique<EdgeGrid>(slabs_.planes[i]);
+      if (!grid) grid = std::make_unique<EdgeGrid>(roi_.stack.planes[i]);
       index_[slot] = i;
-      budget.spend(grids_[slot]->build_operations());
+      budget.spend(grid->build_operations());
     }
-    return budget.exhausted() ? nullptr : grids_[slot].get();
+    return budget.exhausted() ? nullptr : grid.get();
   }
 
  private:
   static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-  const RoiSlabs& slabs_;
-  std::vector<std::unique_ptr<EdgeGrid>> grids_;
+  PairRoi& roi_;
   std::vector<std::size_t> index_;
 };
 
@@ -531,7 +547,8 @@ double planes_dist2(const RoiSlabs& sa, std::size_t ia, PlaneGrids& grids_a, con
 // other pairs be skipped on their bound alone. The minimum of exact values does not
 // depend on the order, so neither does the result. Two passes over the plane pairs, O(1)
 // memory (a forged stack can have millions of planes).
-std::optional<double> slabs_distance_mm(const RoiSlabs& sa, const RoiSlabs& sb, GeometryBudget& budget) {
+std::optional<double> slabs_distance_mm(PairRoi& a, PairRoi& b, GeometryBudget& budget) {
+  const RoiSlabs &sa = a.stack, &sb = b.stack;
   const std::uint64_t plane_pairs = static_cast<std::uint64_t>(sa.planes.size()) * sb.planes.size();
   if (!budget.spend(2 * plane_pairs)) return std::nullopt;
   std::size_t seed_a = 0, seed_b = 0;
@@ -540,7 +557,7 @@ std::optional<double> slabs_distance_mm(const RoiSlabs& sa, const RoiSlabs& sb, 
     for (std::size_t ib = 0; ib < sb.planes.size(); ++ib)
       if (const double bound2 = pair_bound2(sa.planes[ia], sb.planes[ib]); bound2 < seed_bound2)
         seed_bound2 = bound2, seed_a = ia, seed_b = ib;
-  PlaneGrids grids_a(sa, false), grids_b(sb, true);
+  PlaneGrids grids_a(a, false), grids_b(b, true);
   double best2 =
       planes_dist2(sa, seed_a, grids_a, sb, seed_b, grids_b, std::numeric_limits<double>::infinity(), budget);
   for (std::size_t ia = 0; ia < sa.planes.size(); ++ia)
@@ -576,10 +593,13 @@ std::optional<Bounds3> roi_bounds(const Roi& roi) {
   return b;
 }
 
-std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, GeometryBudget& budget) {
-  if (!budget.spend(pair_fixed_operations + contour_points(a) + contour_points(b))) return std::nullopt;
-  const RoiSlabs sa = geometry::build_slabs(a, EndCaps::half_slab);
-  const RoiSlabs sb = geometry::build_slabs(b, EndCaps::half_slab);
+namespace {
+
+std::optional<RoiPairMetrics> pair_metrics(PairRoi& a, PairRoi& b, GeometryBudget& budget) {
+  if (!budget.spend(pair_fixed_operations + contour_points(a.roi) + contour_points(b.roi)))
+    return std::nullopt;
+  const RoiSlabs& sa = a.slabs();
+  const RoiSlabs& sb = b.slabs();
   RoiPairMetrics m;
   if (sa.empty() || sb.empty()) {
     m.min_distance_mm = std::numeric_limits<double>::quiet_NaN();
@@ -589,10 +609,31 @@ std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, Geome
   if (!overlap_mm3) return std::nullopt;
   m.overlap_cc = *overlap_mm3 / 1000.0;
   if (*overlap_mm3 > 0.0) return m;
-  const std::optional<double> distance_mm = slabs_distance_mm(sa, sb, budget);
+  const std::optional<double> distance_mm = slabs_distance_mm(a, b, budget);
   if (!distance_mm) return std::nullopt;
   m.min_distance_mm = *distance_mm;
   return m;
+}
+
+}  // namespace
+
+std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, GeometryBudget& budget) {
+  PairRoi pa(a), pb(b);
+  return pair_metrics(pa, pb, budget);
+}
+
+std::vector<std::optional<RoiPairMetrics>> roi_pair_metrics_table(const std::vector<const Roi*>& as,
+                                                                  const std::vector<const Roi*>& bs,
+                                                                  GeometryBudget& budget) {
+  std::vector<PairRoi> a_rois, b_rois;
+  a_rois.reserve(as.size()), b_rois.reserve(bs.size());
+  for (const Roi* r : as) a_rois.emplace_back(*r);
+  for (const Roi* r : bs) b_rois.emplace_back(*r);
+  std::vector<std::optional<RoiPairMetrics>> table;
+  table.reserve(as.size() * bs.size());
+  for (PairRoi& a : a_rois)
+    for (PairRoi& b : b_rois) table.push_back(pair_metrics(a, b, budget));
+  return table;
 }
 
 RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <vector>
 
 #include "rtreview/geometry.h"
 #include "rtreview/limits.h"
@@ -145,6 +146,46 @@ TEST(geometry_budget, the_count_is_exact_and_a_spent_budget_stays_spent) {
   // Once spent, even the smallest pair is refused rather than half measured.
   EXPECT_FALSE(roi_pair_metrics(square_stack(0, 0, 2, 1), square_stack(20, 0, 2, 1), short_by_one));
   EXPECT_FALSE(convex_hull_volume_cc(a, short_by_one));
+}
+
+// The table's contract: each pair's closed form, and pair by pair the same charges, so a
+// budget runs out at the same pair (every later one refused too) although the table builds
+// each ROI's slabs and plane grids once.
+TEST(geometry_budget, a_table_measures_and_charges_as_its_pairs_do) {
+  const Roi near_ptv = square_stack(0, 0, 2, 10);  // z 0..18 (caps -1..19), x, y 0..10
+  const Roi high_ptv = square_stack(0, 40, 2, 5);  // z 40..48
+  const Roi beside = square_stack(25, 0, 2, 10);   // 15 mm from near_ptv in x
+  const Roi shifted = square_stack(5, 0, 2, 10);   // overlaps near_ptv: 5 × 10 × 20 mm
+  const std::vector<const Roi*> ptvs{&near_ptv, &high_ptv}, oars{&beside, &shifted};
+
+  GeometryBudget unbounded;
+  const auto table = roi_pair_metrics_table(ptvs, oars, unbounded);
+  ASSERT_EQ(table.size(), 4u);
+  for (const auto& m : table) ASSERT_TRUE(m);
+  EXPECT_NEAR(table[0]->min_distance_mm, 15.0, 1e-12);
+  EXPECT_EQ(table[0]->overlap_cc, 0.0);
+  EXPECT_EQ(table[1]->min_distance_mm, 0.0);
+  EXPECT_NEAR(table[1]->overlap_cc, 1.0, 0.01);
+  EXPECT_NEAR(table[2]->min_distance_mm, std::hypot(15.0, 22.0), 1e-12);  // planes 40 and 18
+  EXPECT_NEAR(table[3]->min_distance_mm, 22.0, 1e-12);                    // above, in-plane overlapping
+
+  // Pair by pair: what each costs, and the total the table must have spent.
+  std::vector<std::uint64_t> cost_before;  // spent before pair k
+  GeometryBudget sequential;
+  for (const Roi* a : ptvs)
+    for (const Roi* b : oars) {
+      cost_before.push_back(sequential.spent());
+      ASSERT_TRUE(roi_pair_metrics(*a, *b, sequential));
+    }
+  EXPECT_EQ(unbounded.spent(), sequential.spent());
+  // A budget one short of pair k's end refuses pair k and every pair after it.
+  for (std::size_t k = 0; k < 4; ++k) {
+    const std::uint64_t end_of_k = k + 1 < 4 ? cost_before[k + 1] : sequential.spent();
+    GeometryBudget short_budget(end_of_k - 1);
+    const auto cut = roi_pair_metrics_table(ptvs, oars, short_budget);
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(cut[i].has_value(), i < k) << "budget short in pair " << k;
+    EXPECT_TRUE(short_budget.exhausted());
+  }
 }
 
 }  // namespace
