@@ -222,6 +222,8 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
     if (has_right && has_down && r2 + d2 < best) best = cell_squared(ci + 1, cj - 1, x, y, best);
     if (has_left && has_up && l2 + u2 < best) best = cell_squared(ci - 1, cj + 1, x, y, best);
     if (has_right && has_up && r2 + u2 < best) best = cell_squared(ci + 1, cj + 1, x, y, best);
+    const double ring_2 = cell_ + margin;  // the least distance of any cell further out
+    if (ring_2 * ring_2 >= best) return std::sqrt(best);
     first_ring = 2;
   }
   // Distance from the point to the grid's box: every cell is at least this far.
