@@ -81,7 +81,8 @@ std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, Geome
 RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b);  // unbounded: tests, small inputs
 // roi_pair_metrics of every pair, row by row: element i · bs.size() + j is (as[i], bs[j]).
 // The same results, and the same charges to `budget`, as those calls in that order; each
-// ROI's slab stack and plane grids are built once for all its pairs instead of per pair.
+// ROI's slab stack and plane grids are built once for all its pairs instead of per pair
+// (and kept until it returns: memory linear in the ROIs' contour points).
 std::vector<std::optional<RoiPairMetrics>> roi_pair_metrics_table(const std::vector<const Roi*>& as,
                                                                   const std::vector<const Roi*>& bs,
                                                                   GeometryBudget& budget);
