@@ -79,10 +79,12 @@ struct RoiPairMetrics {
 // nullopt when `budget` runs out (the pair costs at least pair_fixed_operations).
 std::optional<RoiPairMetrics> roi_pair_metrics(const Roi& a, const Roi& b, GeometryBudget& budget);
 RoiPairMetrics roi_pair_metrics(const Roi& a, const Roi& b);  // unbounded: tests, small inputs
-// roi_pair_metrics of every pair, row by row: element i · bs.size() + j is (as[i], bs[j]).
-// The same results, and the same charges to `budget`, as those calls in that order; each
-// ROI's slab stack and plane grids are built once for all its pairs instead of per pair
-// (and kept until it returns: memory linear in the ROIs' contour points).
+// roi_pair_metrics of the pairs row by row, element i · bs.size() + j being (as[i], bs[j]),
+// up to the first pair `budget` cannot afford: that one is nullopt and the last element (the
+// pairs after it would all be nullopt, and there can be many). The same results, and the same
+// charges to `budget`, as those calls in that order; each ROI's slab stack and plane grids are
+// built once for all its pairs instead of per pair (and kept until it returns: memory linear
+// in the ROIs' contour points).
 std::vector<std::optional<RoiPairMetrics>> roi_pair_metrics_table(const std::vector<const Roi*>& as,
                                                                   const std::vector<const Roi*>& bs,
                                                                   GeometryBudget& budget);

@@ -68,23 +68,25 @@ std::vector<Finding> support_ptv_oar_proximity(const PlanSet& plan_set,
                              "ROI '" + ptv->name + "'", "", rule);
     double closest_mm = INFINITY;
     std::string closest_name;
+    bool out_of_budget = false;  // this PTV's pairs ran out (a later PTV's may not concern it)
     for (std::size_t j = 0; j < oars.size(); ++j) {
       const Roi* oar = oars[j];
-      const std::optional<RoiPairMetrics>& m = table[i * oars.size() + j];
-      if (!m) {
+      const std::size_t k = i * oars.size() + j;
+      if (k >= table.size() || !table[k]) {
         f.evidence.push_back({"to '" + oar->name + "' and every later OAR", over_budget(ss, budget)});
+        out_of_budget = true;
         break;
       }
-      if (!std::isfinite(m->min_distance_mm)) continue;
-      f.evidence.push_back({"to '" + oar->name + "'", "min distance " +
-                                                          num_unit(m->min_distance_mm, "mm", 1) +
-                                                          ", overlap " + num_unit(m->overlap_cc, "cc", 2)});
-      if (m->min_distance_mm < closest_mm) {
-        closest_mm = m->min_distance_mm;
+      const RoiPairMetrics& m = *table[k];
+      if (!std::isfinite(m.min_distance_mm)) continue;
+      f.evidence.push_back({"to '" + oar->name + "'", "min distance " + num_unit(m.min_distance_mm, "mm", 1) +
+                                                          ", overlap " + num_unit(m.overlap_cc, "cc", 2)});
+      if (m.min_distance_mm < closest_mm) {
+        closest_mm = m.min_distance_mm;
         closest_name = oar->name;
       }
     }
-    if (budget.exhausted())
+    if (out_of_budget)
       f.message = "supporting evidence: " + over_budget(ss, budget);
     else
       f.message = closest_name.empty() ? "supporting evidence: no OAR distance computable"

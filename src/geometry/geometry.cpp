@@ -503,11 +503,11 @@ struct PairRoi {
   bool built = false;
 };
 
-// The edge grids one pair of ROIs uses, charged to the budget as if this pair built them:
-// `keep_all` keeps every grid it took; otherwise only the last one (the pairs run through
-// a's planes in order, so each of a's is taken about once). The grids themselves come from
-// the ROI's store, so a ROI's pairs build each grid once, but every pair pays as it did when
-// each pair built its own: the budget, and where it runs out, do not depend on the reuse.
+// The edge grids one pair of ROIs uses, charged to the budget as if this pair built them as
+// a pair measured alone does: every grid of b once, a's grid again whenever the plane changes
+// (the pairs run through a's planes in order, so each of a's about once). The grids come from
+// the ROI's store, so a ROI's pairs build each grid once, but every pair pays what it would
+// alone: the budget, and where it runs out, do not depend on the reuse.
 class PlaneGrids {
  public:
   PlaneGrids(PairRoi& roi, bool keep_all) : roi_(roi), index_(keep_all ? roi.grids.size() : 1, kNone) {}
@@ -545,8 +545,8 @@ double planes_dist2(const RoiSlabs& sa, std::size_t ia, PlaneGrids& grids_a, con
 // Closest approach of two slab stacks' contour planes. The pair with the smallest lower
 // bound is measured first: its distance is an upper bound of the minimum that lets most
 // other pairs be skipped on their bound alone. The minimum of exact values does not
-// depend on the order, so neither does the result. Two passes over the plane pairs, O(1)
-// memory (a forged stack can have millions of planes).
+// depend on the order, so neither does the result. Two passes over the plane pairs instead
+// of a list of them (a forged stack can have millions of planes).
 std::optional<double> slabs_distance_mm(PairRoi& a, PairRoi& b, GeometryBudget& budget) {
   const RoiSlabs &sa = a.stack, &sb = b.stack;
   const std::uint64_t plane_pairs = static_cast<std::uint64_t>(sa.planes.size()) * sb.planes.size();
@@ -630,9 +630,11 @@ std::vector<std::optional<RoiPairMetrics>> roi_pair_metrics_table(const std::vec
   for (const Roi* r : as) a_rois.emplace_back(*r);
   for (const Roi* r : bs) b_rois.emplace_back(*r);
   std::vector<std::optional<RoiPairMetrics>> table;
-  table.reserve(as.size() * bs.size());
   for (PairRoi& a : a_rois)
-    for (PairRoi& b : b_rois) table.push_back(pair_metrics(a, b, budget));
+    for (PairRoi& b : b_rois) {
+      table.push_back(pair_metrics(a, b, budget));
+      if (!table.back()) return table;  // every later pair would be refused too
+    }
   return table;
 }
 

@@ -7,6 +7,7 @@
 
 #include "rtreview/check_ids.h"
 #include "rtreview/checks.h"
+#include "rtreview/geometry.h"
 #include "rtreview/limits.h"
 #include "test_checks_fixtures.h"
 
@@ -59,6 +60,26 @@ TEST(geometry_budget_finding, default_limit_measures_the_boxes) {
   ASSERT_NE(concavity, nullptr);
   EXPECT_EQ(concavity->message.find("not computed"), std::string::npos) << concavity->message;
   EXPECT_TRUE(evidence_contains(*concavity, "convex hull volume"));
+}
+
+TEST(geometry_budget_finding, a_budget_spent_by_a_later_ptv_leaves_the_earlier_one_measured) {
+  PlanSet set = plan_set_from_file("/cases/patient7/RS_two_ptvs.dcm");
+  auto ss = std::make_shared<StructureSet>(*set.structure_set);
+  ss->rois.push_back(make_box_roi(6, "PTV_5400", "PTV", 35, 55, 20, 30, 16, 30));  // after PTV_6000
+  set.structure_set = ss;
+  // A budget of exactly what PTV_6000's one pair costs measured alone: PTV_5400's is refused.
+  GeometryBudget first_pair;
+  ASSERT_TRUE(roi_pair_metrics(*ss->find_roi(3), *ss->find_roi(4), first_pair));
+  const CheckReport report = checks_of(set, first_pair.spent());
+  std::vector<const Finding*> proximity;
+  for (const Finding& f : report.findings)
+    if (f.id == check_id::support_ptv_oar_proximity) proximity.push_back(&f);
+  ASSERT_EQ(proximity.size(), 2u);
+  EXPECT_EQ(proximity[0]->subject, "ROI 'PTV_6000'");
+  EXPECT_EQ(proximity[0]->message, "supporting evidence: nearest OAR 'SpinalCord' at 15 mm");
+  EXPECT_EQ(proximity[1]->subject, "ROI 'PTV_5400'");
+  EXPECT_NE(proximity[1]->message.find("not computed"), std::string::npos) << proximity[1]->message;
+  EXPECT_TRUE(evidence_contains(*proximity[1], "to 'SpinalCord' and every later OAR"));
 }
 
 }  // namespace

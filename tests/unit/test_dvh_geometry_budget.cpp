@@ -149,8 +149,8 @@ TEST(geometry_budget, the_count_is_exact_and_a_spent_budget_stays_spent) {
 }
 
 // The table's contract: each pair's closed form, and pair by pair the same charges, so a
-// budget runs out at the same pair (every later one refused too) although the table builds
-// each ROI's slabs and plane grids once.
+// budget runs out at the same pair, where the table ends (every later pair would be refused
+// too), although the table builds each ROI's slabs and plane grids once.
 TEST(geometry_budget, a_table_measures_and_charges_as_its_pairs_do) {
   const Roi near_ptv = square_stack(0, 0, 2, 10);  // z 0..18 (caps -1..19), x, y 0..10
   const Roi high_ptv = square_stack(0, 40, 2, 5);  // z 40..48
@@ -183,7 +183,8 @@ TEST(geometry_budget, a_table_measures_and_charges_as_its_pairs_do) {
     const std::uint64_t end_of_k = k + 1 < 4 ? cost_before[k + 1] : sequential.spent();
     GeometryBudget short_budget(end_of_k - 1);
     const auto cut = roi_pair_metrics_table(ptvs, oars, short_budget);
-    for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(cut[i].has_value(), i < k) << "budget short in pair " << k;
+    ASSERT_EQ(cut.size(), k + 1) << "the table ends at the refused pair " << k;
+    for (std::size_t i = 0; i <= k; ++i) EXPECT_EQ(cut[i].has_value(), i < k) << "budget short in pair " << k;
     EXPECT_TRUE(short_budget.exhausted());
   }
 }

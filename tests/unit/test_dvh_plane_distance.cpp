@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <random>
 #include <vector>
 
@@ -38,7 +39,7 @@ void add_polygon(std::vector<double>& edges, std::mt19937_64& rng, double cx, do
   std::uniform_real_distribution<double> radius(0.4 * r, r);
   std::vector<double> xs, ys;
   for (int k = 0; k < n; ++k) {
-    const double a = 2 * M_PI * k / n, rk = radius(rng);
+    const double a = 2 * std::numbers::pi * k / n, rk = radius(rng);
     xs.push_back(cx + rk * std::cos(a)), ys.push_back(cy + rk * std::sin(a));
   }
   for (int k = 0, j = n - 1; k < n; j = k++) edges.insert(edges.end(), {xs[j], ys[j], xs[k], ys[k]});
@@ -105,6 +106,30 @@ TEST(dvh_plane_distance, nearest_edge_of_segment_soups_matches_every_edge_search
       if (k % 11 == 0) edges.insert(edges.end(), {x, y, x + dx, y + dy});
     }
     expect_nearest(edges, rng, "segments");
+  }
+}
+
+TEST(dvh_plane_distance, edges_on_one_line_make_a_grid_one_cell_thick) {
+  // All edges on y = 3 (then on x = −2): the grid is one row (one column) of cells, so the
+  // neighbours above and below (left and right) do not exist.
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> at(-40, 40);
+  for (int axis = 0; axis < 2; ++axis) {
+    std::vector<double> edges;
+    for (int k = 0; k < 60; ++k) {
+      const double a = at(rng), b = a + 0.5 + (k % 5);
+      if (axis == 0)
+        edges.insert(edges.end(), {a, 3.0, b, 3.0});
+      else
+        edges.insert(edges.end(), {-2.0, a, -2.0, b});
+    }
+    std::vector<double> probe = edges;  // queries() needs a box with some height: add one far edge
+    probe.insert(probe.end(), {0.0, 60.0, 0.0, 60.0});
+    const PlaneDistance distance(edges);
+    for (const auto& [x, y] : queries(probe, rng)) {
+      const double truth = brute_force(edges, x, y);
+      ASSERT_NEAR(distance.unsigned_mm(x, y), truth, 1e-9 * (1.0 + truth)) << "at (" << x << ", " << y << ")";
+    }
   }
 }
 
