@@ -199,7 +199,11 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
   // baseline x86-64 target).
   const int ci = clamped_int((x - x0_) / cell_, 0, nx_ - 1);
   const int cj = clamped_int((y - y0_) / cell_, 0, ny_ - 1);
+  // How far the point lies inside its cell from each side, and from the nearest one.
   const double fx = x - (x0_ + ci * cell_), fy = y - (y0_ + cj * cell_);
+  const double left = std::max(fx, 0.0), right = std::max(cell_ - fx, 0.0);
+  const double down = std::max(fy, 0.0), up = std::max(cell_ - fy, 0.0);
+  const double cell_margin = std::min({left, right, down, up});
   double best = std::numeric_limits<double>::infinity();
   int first_ring = 0;
   if (x >= x0_ && x <= x1_ && y >= y0_ && y <= y1_) {
@@ -207,11 +211,8 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
     // nearer than the cell's sides) its eight neighbours, each skipped when its box is no
     // nearer than the best edge so far, sides before corners. The general search below does
     // the same with more arithmetic per cell; this is where most queries end.
-    const double left = std::max(fx, 0.0), right = std::max(cell_ - fx, 0.0);
-    const double down = std::max(fy, 0.0), up = std::max(cell_ - fy, 0.0);
     best = cell_squared(ci, cj, x, y, best);
-    const double margin = std::min({left, right, down, up});
-    if (margin * margin >= best) return std::sqrt(best);
+    if (cell_margin * cell_margin >= best) return std::sqrt(best);
     const bool has_left = ci > 0, has_right = ci + 1 < nx_, has_down = cj > 0, has_up = cj + 1 < ny_;
     const double l2 = left * left, r2 = right * right, d2 = down * down, u2 = up * up;
     if (has_left && l2 < best) best = cell_squared(ci - 1, cj, x, y, best);
@@ -222,7 +223,7 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
     if (has_right && has_down && r2 + d2 < best) best = cell_squared(ci + 1, cj - 1, x, y, best);
     if (has_left && has_up && l2 + u2 < best) best = cell_squared(ci - 1, cj + 1, x, y, best);
     if (has_right && has_up && r2 + u2 < best) best = cell_squared(ci + 1, cj + 1, x, y, best);
-    const double ring_2 = cell_ + margin;  // the least distance of any cell further out
+    const double ring_2 = cell_ + cell_margin;  // the least distance of any cell further out
     if (ring_2 * ring_2 >= best) return std::sqrt(best);
     first_ring = 2;
   }
@@ -230,7 +231,7 @@ double PlaneDistance::unsigned_mm(double x, double y) const {
   const double bx = std::max({x0_ - x, 0.0, x - x1_}), by = std::max({y0_ - y, 0.0, y - y1_});
   const double d_box = std::sqrt(bx * bx + by * by);
   // Inside the grid, ring r is also at least (r − 1) cells plus the point's margin in its cell.
-  const double margin = d_box > 0 ? 0.0 : std::max(0.0, std::min({fx, cell_ - fx, fy, cell_ - fy}));
+  const double margin = d_box > 0 ? 0.0 : cell_margin;
   auto visit = [&](int i, int j) {
     // Skip a cell whose box is already further than the best edge.
     const double cx = x0_ + i * cell_, cy = y0_ + j * cell_;
