@@ -27,8 +27,10 @@ DOCS_LCD = [
 
 
 def case_xml(p):
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<!-- probe %s: %s -->' % (p['name'], p['why']), '<case version="1">']
+    comment = 'probe %s: %s' % (p['name'], p['why'])
+    for where, text in p.get('cite', []):  # the seed sentences the expectation follows from
+        comment += '\n     seed %s: "%s"' % (where, text)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<!-- %s -->' % comment, '<case version="1">']
     out.append('  <date-of-service>%s</date-of-service>' % p.get('dos', '2026-03-02'))
     if p.get('request'):
         out.append('  <request-date>%s</request-date>' % p['request'])
@@ -184,8 +186,10 @@ kp('kpwa-medicare-no-condition', 'DOES NOT MEET', S_KP_MED, 'no LCD condition', 
 kp('kpwa-original-medicare', 'NOT APPLICABLE', 'The Clinical Review Criteria only apply to Kaiser Foundation Health Plan of Washington', 'original Medicare is not a Kaiser Medicare member', mplan='original')
 kp('kpwa-commercial', 'INSUFFICIENT DOCUMENTATION', '*MCG manuals are proprietary and cannot be published and/or distributed.', 'non-Medicare: manual review against MCG', lob='commercial', mplan=None, docs=[])
 kp('kpwa-commercial-notes', 'INSUFFICIENT DOCUMENTATION', 'Kaiser Permanente has elected to use the Intensity Modulated Radiation Therapy (IMRT) (KP-0455 06012023) MCG* for medical necessity determinations.', 'non-Medicare with six months of notes: still manual review', lob='commercial', mplan=None, request='2026-02-25', docs=[('clinical-note', '2026-01-10', [('Dr. M. Oncologist', 'medical oncologist', '2026-01-10')]), ('clinical-note', '2026-02-01', [(RO, 'radiation oncologist', '2026-02-01')])])
-kp('kpwa-before-effective', 'NOT APPLICABLE', 'MPC approved to adopt the revised changes the IMRT criteria to include indications for Breast Cancer (APBI). Requires 60-day notice effective 06/01/2023.', 'date of service 2023-05-31', dos='2023-05-31')
-kp('kpwa-on-effective', 'MEETS', 'MPC approved to adopt the revised changes the IMRT criteria to include indications for Breast Cancer (APBI). Requires 60-day notice effective 06/01/2023.', 'date of service 2023-06-01', dos='2023-06-01')
+S_KP_FROM = 'MPC approved to reinstate IMRT criteria for medical necessity review. New criteria effective date 11/2015.'
+S_KP_APBI = 'MPC approved to adopt the revised changes the IMRT criteria to include indications for Breast Cancer (APBI). Requires 60-day notice effective 06/01/2023.'
+kp('kpwa-before-effective', 'NOT APPLICABLE', S_KP_FROM, 'date of service 2015-10-31, before the criteria took effect (11/2015)', dos='2015-10-31', cite=[('002 revision history 07/07/2015', S_KP_FROM)])
+kp('kpwa-on-effective', 'MEETS', S_KP_FROM, 'date of service 2015-11-01, the first day of 11/2015', dos='2015-11-01', cite=[('002 revision history 07/07/2015', S_KP_FROM)])
 kp('kpwa-washington', 'MEETS', 'Therefore, continue to use LCD L34080 for determining medical necessity.', 'Medicare member treated in Washington (Noridian jurisdiction)', state='WA')
 kp('kpwa-florida', 'NOT APPLICABLE', 'Therefore, continue to use LCD L34080 for determining medical necessity.', 'service in Florida: outside the jurisdiction of Noridian\'s L34080', state='FL')
 kp('kpwa-brachy', 'NOT APPLICABLE', 'Intensity Modulated Radiation Therapy (IMRT)', 'brachytherapy plan', plan='brachy')
@@ -262,7 +266,7 @@ fb('fb-fep', 'NOT APPLICABLE', 'Federal Employee Program (FEP): Follow FEP guide
 fb('fb-sao', 'NOT APPLICABLE', 'State Account Organization (SAO): Follow SAO guidelines.', 'SAO member', lob='sao')
 fb('fb-medicare-advantage', 'MEETS', 'Medicare Advantage products: No National Coverage Determination (NCD) and/or Local Coverage Determination (LCD) were found at the time of the last guideline review date.', 'Medicare Advantage member', lob='medicare', mplan='advantage')
 fb('fb-original-medicare', 'NOT APPLICABLE', 'Medicare Advantage products: No National Coverage Determination (NCD) and/or Local Coverage Determination (LCD) were found', 'original Medicare is not a Florida Blue product', lob='medicare', mplan='original')
-fb('fb-no-indication-3d', 'DOES NOT MEET', S_FB, '3D plan, no indication asserted', plan='3d', **{'assert': []})
+fb('fb-no-indication-3d', 'MEETS', 'During radiation therapy (e.g., intensity-modulated radiation therapy (IMRT), proton beam therapy, stereotactic body radiation therapy (SBRT))', '3D plan, no indication asserted: IGRT during a 3-D conformal course (IMRT is an example, not a limit)', plan='3d', cite=[('004 Position Statement', 'During radiation therapy (e.g., intensity-modulated radiation therapy (IMRT), proton beam therapy, stereotactic body radiation therapy (SBRT))'), ('004 Description', 'IGRT is applicable to highly conformal treatment modalities, such as 3-D conformal radiation therapy (CRT), intensity-modulated radiation therapy (IMRT), or heavy particle therapy (e.g., proton).')], **{'assert': []})
 fb('fb-during-imrt', 'MEETS', 'During radiation therapy (e.g., intensity-modulated radiation therapy (IMRT), proton beam therapy, stereotactic body radiation therapy (SBRT))', 'IGRT during an IMRT plan, nothing asserted', **{'assert': []})
 fb('fb-hp-by-np', 'MEETS', 'The following information may be required documentation to support medical necessity', 'H&P signed by a nurse practitioner: the documents are requested, not mandatory', docs=[('history-and-physical', '2026-02-01', [('N. Practitioner', 'nurse practitioner', '2026-02-01')])])
 fb('fb-old-hp', 'MEETS', 'The following information may be required documentation to support medical necessity', 'H&P nine months old', docs=[('history-and-physical', '2025-06-01', [(RO, 'radiation oncologist', '2025-06-01')])])
@@ -277,6 +281,46 @@ probe('err-exclusion-as-indication', 'MC.CP.MP.69', 'imrt', 'ERROR', 'II. ... IM
 probe('err-unknown-criterion', 'MC.CP.MP.69', 'imrt', 'ERROR', 'A. One of the following', 'I.A.9 does not exist', mplan='advantage', dx=['C61'], rationale=True, reviewed=True, **{'assert': [('indication', 'MC.CP.MP.69:I.A.9')]})
 probe('err-impossible-date', 'MC.CP.MP.69', 'imrt', 'ERROR', '(case-file format)', '2026-02-30 is not a day', dos='2026-02-30', mplan='advantage', dx=['C61'], **{'assert': []})
 probe('err-unknown-document-kind', 'LCD-IMRT-FL', 'imrt', 'ERROR', '(case-file format)', 'document kind "physics-qa" is not known', state='FL', dx=['C61'], docs=[('physics-qa', '2026-02-27', [])], **{'assert': [('indication', 'LCD-IMRT-FL:Conditions.1')]})
+
+
+# ---------------------------------------------------------------- policy audit (C7A/C7B, nodes, CNS, dates)
+# Appended here so the earlier probes keep their numbers. Each case file's comment quotes the
+# seed sentence its expectation follows from.
+S_MC_CNS = '1. Primary, metastatic or benign tumors of the central nervous system including the brain, the brain stem, and spinal cord'
+S_MC_ABD = '5. Abdominal malignancies when dose constraints to small bowel or other normal abdominal tissue are exceeded and present administration of a therapeutic dose'
+S_MC_PELVIC = '6. Pelvic malignancies including: prostatic, gynecological and anal carcinoma'
+S_MC_RETRO = '7. Other pelvic or retroperitoneal malignancies'
+S_CP_1C = 'c. Primary CNS tumors, primary spine, or metastatic tumors to the spine or spinal cord where organ at risk tolerance may be exceeded with 3-D conformal treatments;'
+S_CP_THORACIC = '4. Thoracic, any of the following:'
+
+# Carcinoids sit with their organ (disease-sites.xml), not wholesale in "abdominal".
+mc('mc-lung-carcinoid', 'MEETS', '4. Thoracic malignancies', 'bronchopulmonary carcinoid (C7A.090) is a thoracic malignancy, not an abdominal one needing the I.B.5 qualifier', dx=['C7A.090'], cite=[('000 I.B.4', '4. Thoracic malignancies;')])
+mc('mc-thymic-carcinoid', 'MEETS', '4. Thoracic malignancies', 'thymic carcinoid (C7A.091) is thoracic, as the thymus (C37)', dx=['C7A.091'], cite=[('000 I.B.4', '4. Thoracic malignancies;')])
+mc('mc-kidney-carcinoid', 'MEETS', S_MC_RETRO, 'renal carcinoid (C7A.093) sits with the kidney (C64), a retroperitoneal malignancy', dx=['C7A.093'], cite=[('000 I.B.7', S_MC_RETRO + ';')])
+mc('mc-rectal-carcinoid', 'MEETS', S_MC_PELVIC, 'rectal carcinoid (C7A.026) is pelvic, as the rectum (C20)', dx=['C7A.026'], cite=[('000 I.B.6', S_MC_PELVIC + ';')])
+mc('mc-ileal-carcinoid-no-qualifier', 'DOES NOT MEET', S_MC_ABD, 'ileal carcinoid (C7A.012) stays abdominal: without the I.B.5 qualifier no site is met', dx=['C7A.012'], cite=[('000 I.B.5', S_MC_ABD + ';')])
+cp('cp-lung-carcinoid', 'DOES NOT MEET', S_CP_THORACIC, 'bronchopulmonary carcinoid (C7A.090) is a lung cancer, not an abdominal malignancy: the lung items need their qualifiers (none documented)', dx=['C7A.090'], cite=[('001 I.E.4.b', 'b. Early-stage lung cancer for which SBRT is not feasible secondary to anatomic considerations;'), ('001 I.E.4.c', 'c. Locally advanced lung cancer in which IMRT significantly reduces dose to normal tissues (ex: bilateral mediastinal disease, paraspinal tumors, N3 disease, reducing esophageal dose);')])
+cp('cp-bone-carcinoid-metastasis', 'DOES NOT MEET', S_CP_1C, 'secondary carcinoid of bone (C7B.03) is a bone metastasis, not abdominal: I.E.1.c needs its organ-at-risk qualifier (not documented)', dx=['C7B.03'], cite=[('001 I.E.1.c', S_CP_1C)])
+cp('cp-spine-carcinoid-metastasis', 'MEETS', S_CP_1C, 'secondary carcinoid of bone (C7B.03) of the spine with the I.E.1.c qualifier asserted', dx=['C7B.03'], cite=[('001 I.E.1.c', S_CP_1C)], **{'assert': [('indication', 'CP.MP.69:I.E.1.c')]})
+
+# Lymphoma of the head, face and neck nodes (C81-C85, site character 1).
+mc('mc-neck-lymphoma', 'MEETS', S_MC_HN, 'Hodgkin lymphoma of the neck nodes (C81.11): a head and neck malignancy, as C77.0', dx=['C81.11'], cite=[('000 I.B.3', S_MC_HN + ';')])
+mc('mc-axillary-lymphoma', 'DOES NOT MEET', S_MC_SITES, 'DLBCL of the axillary nodes (C83.34) is none of the seven sites', dx=['C83.34'], cite=[('000 I.B', S_MC_SITES + ':')])
+
+# CP.MP.69 I.E.1.c names metastases to the spine or spinal cord only.
+cp('cp-brain-metastasis-1c', 'DOES NOT MEET', S_CP_1C, 'brain metastasis (C79.31) asserted under I.E.1.c: that item admits metastases to the spine or spinal cord only; brain metastases are I.E.1.e (not asserted)', dx=['C79.31'], cite=[('001 I.E.1.c', S_CP_1C), ('001 I.E.1.e', 'e. Brain metastases requiring hippocampal-sparing whole brain radiotherapy;')], **{'assert': [('indication', 'CP.MP.69:I.E.1.c')]})
+cp('cp-cord-metastasis-1c', 'MEETS', S_CP_1C, 'spinal cord metastasis (C79.49) with the I.E.1.c qualifier asserted', dx=['C79.49'], cite=[('001 I.E.1.c', S_CP_1C)], **{'assert': [('indication', 'CP.MP.69:I.E.1.c')]})
+
+# D49.7 spans endocrine glands and the nervous system: a CNS tumour only when stated.
+mc('mc-d497-site-not-stated', 'INSUFFICIENT DOCUMENTATION', S_MC_CNS, 'neoplasm of unspecified behaviour of endocrine glands and other parts of the nervous system (D49.7), CNS not stated: manual review', dx=['D49.7'], cite=[('000 I.B.1', S_MC_CNS + ';')])
+mc('mc-d497-cns-asserted', 'MEETS', S_MC_CNS, 'D49.7 with I.B.1 asserted (a spinal cord tumour of unspecified behaviour)', dx=['D49.7'], cite=[('000 I.B.1', S_MC_CNS + ';')], **{'assert': [('indication', 'MC.CP.MP.69:I.A.4'), ('indication', 'MC.CP.MP.69:I.B.1')]})
+
+# Secondary retroperitoneum and peritoneum (C78.6) is abdominal: I.B.5 with its qualifier.
+mc('mc-retroperitoneal-metastasis', 'MEETS', S_MC_RETRO, 'secondary retroperitoneum and peritoneum (C78.6): the code holds retroperitoneal metastases, which I.B.7 covers with no qualifier', dx=['C78.6'], cite=[('000 I.B.7', S_MC_RETRO + ';')])
+mc('mc-peritoneal-metastasis-qualifier', 'MEETS', S_MC_ABD, 'peritoneal metastases (C78.6) with the I.B.5 qualifier asserted', dx=['C78.6'], cite=[('000 I.B.5', S_MC_ABD + ';')], **{'assert': [('indication', 'MC.CP.MP.69:I.A.4'), ('indication', 'MC.CP.MP.69:I.B.5')]})
+
+# KPWA-IMRT's criteria date from 11/2015; 06/01/2023 dates the APBI revision only.
+kp('kpwa-before-apbi-revision', 'MEETS', S_KP_FROM, 'date of service 2023-05-31: the day before the APBI revision, inside the criteria (11/2015)', dos='2023-05-31', cite=[('002 revision history 07/07/2015', S_KP_FROM), ('002 revision history 01/10/2023', S_KP_APBI)])
 
 
 def main():

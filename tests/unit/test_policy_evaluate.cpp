@@ -350,7 +350,13 @@ TEST(policy_evaluate, florida_blue_meets) {
   EXPECT_NE(d.code_notes[0].find("77387 is professional-component only"), std::string::npos);
 }
 
-TEST(policy_evaluate, florida_blue_no_indication) {
+// Seed 004: IGRT is medically necessary "During radiation therapy (e.g., intensity-modulated
+// radiation therapy (IMRT), proton beam therapy, stereotactic body radiation therapy (SBRT))",
+// and "IGRT is applicable to highly conformal treatment modalities, such as 3-D conformal
+// radiation therapy (CRT), intensity-modulated radiation therapy (IMRT)...": IMRT is an example.
+// A 3D-CRT course with every other indication denied still meets Position.3 (before, a failed
+// TECHNIQUE_IMRT refuted it: a wrongful denial).
+TEST(policy_evaluate, florida_blue_3d_course_is_during_radiation_therapy) {
   auto plan = good_plan();
   for (auto& f : plan)
     if (f.id == check_id::technique_imrt) {
@@ -358,10 +364,12 @@ TEST(policy_evaluate, florida_blue_no_indication) {
       f.message = "3D-CRT: static MLC apertures";
     }
   auto d = run("04-77260-19", "fb-igrt-no-indication.xml", plan);
-  EXPECT_EQ(d.outcome, Outcome::does_not_meet);
-  EXPECT_EQ(d.deciding.size(), 10u);
-  EXPECT_NE(d.deciding[3].evidence.find("denied by Dr. A. Example"), std::string::npos)
-      << d.deciding[3].evidence;
+  EXPECT_EQ(d.outcome, Outcome::meets);
+  const auto position3 = std::find_if(d.deciding.begin(), d.deciding.end(), [](const auto& leaf) {
+    return leaf.outline_id.find("Position.3") == 0;
+  });
+  ASSERT_NE(position3, d.deciding.end());
+  EXPECT_EQ(position3->result, Truth::met) << position3->evidence;
 }
 
 // "The following information may be required documentation": requested, never mandatory by
