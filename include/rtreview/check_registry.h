@@ -32,6 +32,8 @@ enum class CheckKind {
 enum class CheckScope {
   every_plan,
   photon_imrt_delivery,   // c-arm, ring and MR linacs, TomoTherapy (IMRT is photon modulation)
+  photon_external_beam,   // photon linacs of every kind, CyberKnife too: the plans the policies'
+                          // photon delivery class judges (policy/evaluate.cpp delivery_class_of)
   linac_accessory_tray,   // c-arm photon linacs (compensators sit in the accessory tray)
   external_beam_portals,  // every external beam with real beams (not brachy, not Gamma Knife)
 };

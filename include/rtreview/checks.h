@@ -299,6 +299,12 @@ struct TechniqueResult {
 // Classifies the plan's delivery technique from its treatment beams.
 TechniqueResult classify_technique(const Plan& plan, const std::vector<BeamSummary>& beams,
                                    const CheckOptions& options = {});
+// A static beam of a few MLC segments is forward-planned field-in-field or a step-and-shoot
+// IMRT field only by the plan's other beams and labels (classify_technique): such a beam
+// (field_in_field or imrt_step_and_shoot on its own) takes the plan's technique when that is
+// one of the two; any other beam keeps its own.
+Technique settled_beam_technique(const BeamSummary& beam, Technique plan_technique);
+void settle_beam_techniques(std::vector<BeamSummary>& beams, Technique plan_technique);
 
 // ---------------------------------------------------------- the checks
 
@@ -318,7 +324,10 @@ Finding check_dvh_matches_file(const DoseGrid* dose, const std::vector<RoiDvh>& 
 // BEAM_DESCRIPTION: the number and location of each portal / arc.
 Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSummary>& beams,
                                const PlanSummary& summary);
-// The delivery kind the checks use: the reader's, else classified from the plan now.
+// The delivery kind the checks use, with its rule: the reader's, else classified from
+// the plan now; a plan set without its plan, what its doses say.
+DeliveryKindResult delivery_of(const Plan& plan);
+DeliveryKindResult delivery_of(const PlanSet& plan_set);
 DeliveryKind delivery_kind_of(const Plan& plan);
 
 // TECHNIQUE_IMRT: pass when the technique is IMRT, fail otherwise (incl. field-in-field).
@@ -335,7 +344,7 @@ Finding check_plan_approval(const PlanSet& plan_set);
 // STRUCTURE_SET_APPROVAL: same for the structure set.
 Finding check_structure_set_approval(const PlanSet& plan_set);
 // PLAN_KIND_UNSUPPORTED: one info finding for ion / brachy / unknown plans, else none.
-std::vector<Finding> check_plan_kind(const PlanSet& plan_set);
+std::vector<Finding> check_plan_kind(const PlanSet& plan_set, const DeliveryKindResult& delivery);
 
 // CONFORMANCE_RT_PLAN / _RT_ION_PLAN / _RT_DOSE / _RT_STRUCTURE_SET: per object of the set,
 // one fail per attribute that breaks its IOD (module, keyword, tag, requirement, what the file

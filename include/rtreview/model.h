@@ -24,6 +24,14 @@ namespace rtreview {
 
 using Point3 = std::array<double, 3>;  // x, y, z in mm (patient LPS)
 
+// The SOP Class UIDs of the RT objects rtreview reads (PS3.4 B.5).
+namespace sop_class {
+inline constexpr const char* rt_plan = "1.2.840.10008.5.1.4.1.1.481.5";
+inline constexpr const char* rt_ion_plan = "1.2.840.10008.5.1.4.1.1.481.8";
+inline constexpr const char* rt_dose = "1.2.840.10008.5.1.4.1.1.481.2";
+inline constexpr const char* rt_structure_set = "1.2.840.10008.5.1.4.1.1.481.3";
+}  // namespace sop_class
+
 // Where an object came from: enough to cite it in a packet appendix.
 struct SourceFile {
   std::string path;    // as given on the command line / found in the folder
@@ -161,6 +169,14 @@ struct Beam {
   std::string referenced_patient_setup;  // patient position of the referenced setup, e.g. HFS
 };
 
+// The scan spot positions an ion beam delivers: PS3.3 C.8.8.25 gives a control point's spot
+// weights the meterset "of the current control point to the following control point", so a
+// control point whose cumulative meterset weight does not rise to the next one delivers no
+// spot (the second control point of each energy layer repeats the layer's spots with zero
+// weights, and the last one delivers nothing). A control point whose weight or next weight is
+// absent counts (cannot tell).
+int delivered_scan_spot_positions(const Beam& beam);
+
 struct ReferencedBeam {
   int beam_number = 0;
   std::optional<double> meterset;      // BeamMeterset (MU for photons)
@@ -242,6 +258,7 @@ enum class DeliveryKind {
   mr_linac,              // Elekta Unity, ViewRay MRIdian
   ion_scanned,           // proton/ion pencil-beam scanning
   ion_scattered,         // proton/ion passive scattering / uniform scanning
+  ion_unspecified,       // a proton/ion dose whose plan is absent: scanning or scattering not known
   brachy_hdr,
   brachy_pdr,
   brachy_ldr,         // LDR, MDR and manual loading
@@ -264,6 +281,12 @@ struct DeliveryKindResult {
 };
 // Pure function of the plan's attributes (the reader stores its result in Plan).
 DeliveryKindResult classify_delivery_kind(const Plan& plan);
+struct DoseGrid;
+// Without the plan, what its doses say of it (PS3.3 C.8.8.3): a dose whose
+// ReferencedRTPlanSequence names the RT Ion Plan SOP Class is ion_unspecified, a dose of
+// summation type BRACHY or BRACHY_SESSION is brachy_unspecified; else (or when they
+// disagree) unknown.
+DeliveryKindResult classify_delivery_kind(const std::vector<std::shared_ptr<const DoseGrid>>& doses);
 
 struct Plan {
   ObjectInfo info;
@@ -298,11 +321,25 @@ struct Plan {
   std::vector<std::string> notes;  // reader remarks on quirks, e.g. "NumberOfControlPoints 3 but 2 items"
 };
 
+// Whether a referenced plan was delivered before this one (PS3.3 C.8.8.9, RT Plan
+// Relationship): only PRIOR, "plan delivered prior to current treatment". PREDECESSOR is a plan
+// "used in derivation of current plan" (an earlier version of it), not earlier irradiation;
+// ALTERNATIVE, CONCURRENT, SUCCESSOR and VERIFIED_PLAN are not either. Case-insensitive.
+bool means_prior_treatment(const Plan::ReferencedPlan& reference);
+// A QA plan (PlanIntent VERIFICATION, any case): its references name the plan it verifies.
+bool is_verification_plan(const Plan& plan);
+// A plan that references a prior treatment, unless it is a verification plan.
+bool references_prior_treatment(const Plan& plan);
+
 // ---------------------------------------------------------------- RT Dose
 
 // A DVH carried in the RT Dose's DVHSequence (the TPS's own DVH).
 struct FileDvh {
-  std::optional<int> referenced_roi_number;
+  std::optional<int> referenced_roi_number;  // the first DVHReferencedROISequence item's
+  // The region when it is not one ROI included whole (DVHReferencedROISequence with several
+  // items, or an EXCLUDED one; PS3.3 C.8.8.4): every item as "ROI n INCLUDED|EXCLUDED", e.g. a
+  // target minus the urethra. Empty for the usual single INCLUDED ROI.
+  std::vector<std::string> composite_region;
   std::string type;        // CUMULATIVE, DIFFERENTIAL, NATURAL
   std::string dose_units;  // GY, RELATIVE
   std::string dose_type;
@@ -344,6 +381,7 @@ struct DoseGrid {
   int bits_allocated = 0;
   bool pixel_signed = false;
   std::string referenced_plan_uid;
+  std::string referenced_plan_sop_class_uid;  // RT Plan or RT Ion Plan (sop_class)
   std::optional<int> referenced_fraction_group_number;
   std::vector<int> referenced_beam_numbers;
   std::vector<FileDvh> dvhs;

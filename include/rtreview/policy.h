@@ -379,7 +379,6 @@ struct DicomFacts {
   std::string plan_date;    // YYYYMMDD (RTPlanDate)
   std::string review_date;  // YYYYMMDD (ReviewDate: the approval date)
   DeliveryClass delivery = DeliveryClass::unknown;
-  std::optional<bool> prior_plan_present;
   std::optional<double> prescription_dose_gy;
   std::optional<int> fractions;
   std::optional<double> dose_per_fraction_gy;

@@ -260,10 +260,16 @@ std::string modulation_text(const BeamSummary& b) {
   return t;
 }
 
-DeliveryKind delivery_kind_of(const Plan& plan) {
-  if (plan.delivery_kind != DeliveryKind::unknown) return plan.delivery_kind;
-  return classify_delivery_kind(plan).kind;
+DeliveryKindResult delivery_of(const Plan& plan) {
+  if (plan.delivery_kind != DeliveryKind::unknown) return {plan.delivery_kind, plan.delivery_kind_rule};
+  return classify_delivery_kind(plan);
 }
+
+DeliveryKindResult delivery_of(const PlanSet& plan_set) {
+  return plan_set.plan ? delivery_of(*plan_set.plan) : classify_delivery_kind(plan_set.doses);
+}
+
+DeliveryKind delivery_kind_of(const Plan& plan) { return delivery_of(plan).kind; }
 
 namespace {
 
@@ -420,11 +426,10 @@ TechniqueResult technique_by_segments(const Plan& plan, const std::vector<const 
 
 TechniqueResult classify_technique(const Plan& plan, const std::vector<BeamSummary>& beams,
                                    const CheckOptions& options) {
-  const DeliveryKind kind = delivery_kind_of(plan);
-  std::vector<Evidence> evidence = {
-      {"plan kind", std::string(describe(kind)) + " (" + to_string(kind) + ")"}};
-  evidence.push_back({"plan kind rule", plan.delivery_kind_rule.empty() ? classify_delivery_kind(plan).rule
-                                                                        : plan.delivery_kind_rule});
+  const DeliveryKindResult delivery = delivery_of(plan);
+  const DeliveryKind kind = delivery.kind;
+  std::vector<Evidence> evidence = {{"plan kind", std::string(describe(kind)) + " (" + to_string(kind) + ")"},
+                                    {"plan kind rule", delivery.rule}};
   auto finish = [&](TechniqueResult r) {
     r.evidence.insert(r.evidence.begin(), evidence.begin(), evidence.end());
     return r;
@@ -442,21 +447,37 @@ TechniqueResult classify_technique(const Plan& plan, const std::vector<BeamSumma
   if (photon.empty())
     return finish({Technique::electron, "every treatment beam has RadiationType ELECTRON", {}});
   evidence.push_back({"photon treatment beams", std::to_string(photon.size())});
-  for (const auto* b : photon)
+  const BeamCounts c = count_beams(photon);
+  const std::optional<TechniqueResult> dynamic = technique_by_dynamic_beams(c, photon.size(), options);
+  const TechniqueResult decided = dynamic ? *dynamic : technique_by_segments(plan, photon, c, options);
+  for (const auto* b : photon) {
+    BeamSummary settled = *b;
+    settled.technique = settled_beam_technique(*b, decided.technique);
     evidence.push_back(
-        {"beam " + std::to_string(b->number) + " '" + b->name + "' modulation", modulation_text(*b)});
+        {"beam " + std::to_string(b->number) + " '" + b->name + "' modulation", modulation_text(settled)});
+  }
   evidence.push_back(
       {"thresholds", "dynamic conformal arc: MU/degree CV <= " + num(options.dca_max_mu_per_degree_cv, 3) +
                          ", AAV >= " + num(options.dca_min_aav, 2) + ", aperture irregularity <= " +
                          num(options.dca_max_aperture_irregularity, 2) + "; field-in-field: <= " +
                          std::to_string(options.field_in_field_max_segments_per_beam) +
                          " static segments per beam"});
-  const BeamCounts c = count_beams(photon);
-  if (auto r = technique_by_dynamic_beams(c, photon.size(), options)) return finish(*r);
+  if (dynamic) return finish(*dynamic);
   evidence.push_back({"beams with > 1 segment", std::to_string(c.multi_segment)});
   evidence.push_back({"largest segment count on a beam", std::to_string(c.max_segments)});
   evidence.push_back({"segments (all treatment beams)", std::to_string(c.total_segments)});
-  return finish(technique_by_segments(plan, photon, c, options));
+  return finish(decided);
+}
+
+Technique settled_beam_technique(const BeamSummary& beam, Technique plan_technique) {
+  auto segmented = [](Technique t) {
+    return t == Technique::field_in_field || t == Technique::imrt_step_and_shoot;
+  };
+  return segmented(beam.technique) && segmented(plan_technique) ? plan_technique : beam.technique;
+}
+
+void settle_beam_techniques(std::vector<BeamSummary>& beams, Technique plan_technique) {
+  for (auto& b : beams) b.technique = settled_beam_technique(b, plan_technique);
 }
 
 namespace {

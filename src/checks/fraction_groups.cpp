@@ -160,9 +160,9 @@ PlanSummary summarize_plan(const Plan& plan, const std::vector<BeamSummary>& bea
   p.label = plan.label;
   p.sop_instance_uid = plan.info.sop_instance_uid;
   p.kind = plan.kind;
-  p.delivery_kind = delivery_kind_of(plan);
-  p.delivery_kind_rule =
-      plan.delivery_kind_rule.empty() ? classify_delivery_kind(plan).rule : plan.delivery_kind_rule;
+  const DeliveryKindResult delivery = delivery_of(plan);
+  p.delivery_kind = delivery.kind;
+  p.delivery_kind_rule = delivery.rule;
   p.fraction_group_count = static_cast<int>(plan.fraction_groups.size());
   summarize_portals(beams, p);
 

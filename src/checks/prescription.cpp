@@ -6,6 +6,7 @@
 
 #include "checks/check_util.h"
 #include "rtreview/check_ids.h"
+#include "rtreview/check_registry.h"
 #include "rtreview/checks.h"
 
 namespace rtreview {
@@ -239,20 +240,22 @@ Finding check_structure_set_approval(const PlanSet& plan_set) {
                           upper(ss.approval_status), ss.reviewer_name, ss.review_date, Severity::info);
 }
 
-std::vector<Finding> check_plan_kind(const PlanSet& plan_set) {
-  if (!plan_set.plan) return {};
-  const DeliveryKind kind = delivery_kind_of(*plan_set.plan);
+std::vector<Finding> check_plan_kind(const PlanSet& plan_set, const DeliveryKindResult& delivery) {
+  const DeliveryKind kind = delivery.kind;
+  // A set without a plan or anything that names its kind has nothing to report here:
+  // the plan's own checks say it is missing.
+  if (!plan_set.plan && kind == DeliveryKind::unknown) return {};
   const std::string rule =
       "plan kind from SOP class, manufacturer/model/machine names, radiation type, scan mode, brachy "
-      "treatment type and beam-limiting devices (README, Plan kinds); each check declares the plan kinds it "
-      "applies to";
+      "treatment type and beam-limiting devices, or without a plan from its doses (README, Plan kinds); "
+      "each check declares the plan kinds it applies to";
   const std::string subject = plan_subject(plan_set);
   if (kind == DeliveryKind::c_arm_linac_photon || kind == DeliveryKind::ring_linac ||
       kind == DeliveryKind::mr_linac)
     return {};
   std::vector<std::string> not_applicable;
-  for (auto id : {check_id::beam_description, check_id::technique_imrt, check_id::compensator_design})
-    if (!check_applies(id, kind)) not_applicable.push_back(std::string(id));
+  for (const CheckSpec& spec : check_registry())
+    if (!applies(spec.applies_to, kind)) not_applicable.push_back(std::string(spec.id));
   std::string what = std::string("plan kind ") + describe(kind) +
                      (not_applicable.empty() ? std::string(": every check applies")
                                              : ": not applicable here: " + join(not_applicable));
@@ -260,9 +263,7 @@ std::vector<Finding> check_plan_kind(const PlanSet& plan_set) {
   if (kind == DeliveryKind::unknown) what = "plan kind unknown: beam checks may be incomplete";
   Finding f = make_finding(check_id::plan_kind_unsupported, Status::info, severity, subject, what, rule);
   f.evidence.push_back({"plan kind", std::string(to_string(kind))});
-  f.evidence.push_back({"rule", plan_set.plan->delivery_kind_rule.empty()
-                                    ? classify_delivery_kind(*plan_set.plan).rule
-                                    : plan_set.plan->delivery_kind_rule});
+  f.evidence.push_back({"rule", delivery.rule});
   return {f};
 }
 
@@ -308,30 +309,21 @@ Finding support_dose_per_fraction(const PlanSet& plan_set, const PlanSummary& su
   return f;
 }
 
-namespace {
-
-// PS3.3 C.8.8.9: PRIOR and PREDECESSOR name earlier treatment; CONCURRENT, ALTERNATIVE,
-// SUCCESSOR and VERIFIED_PLAN do not.
-bool means_prior_treatment(const std::string& relationship) {
-  return relationship == "PRIOR" || relationship == "PREDECESSOR";
-}
-
-}  // namespace
-
 Finding support_prior_plan(const PlanSet& plan_set) {
   const std::string rule =
-      "supporting evidence only: a plan referenced as PRIOR or PREDECESSOR, or a dose of another plan in the "
-      "set, suggests previous irradiation; CONCURRENT, ALTERNATIVE, SUCCESSOR and VERIFIED_PLAN references "
-      "and "
-      "verification plans (PlanIntent VERIFICATION) do not";
+      "supporting evidence only: a plan referenced as PRIOR (delivered before this one), or a dose of "
+      "another "
+      "plan in the set, suggests previous irradiation; PREDECESSOR (a plan this one was derived from), "
+      "CONCURRENT, ALTERNATIVE, SUCCESSOR and VERIFIED_PLAN references and verification plans (PlanIntent "
+      "VERIFICATION) do not";
   const std::string subject = plan_subject(plan_set);
   Finding f = make_finding(check_id::support_prior_plan, Status::info, Severity::info, subject, "", rule);
-  const bool verification = plan_set.plan && upper(plan_set.plan->intent) == "VERIFICATION";
+  const bool verification = plan_set.plan && is_verification_plan(*plan_set.plan);
   int prior = 0;
   if (plan_set.plan)
     for (const auto& ref : plan_set.plan->referenced_plans) {
       const std::string rel = upper(ref.relationship);
-      const bool counts = !verification && means_prior_treatment(rel);
+      const bool counts = !verification && means_prior_treatment(ref);
       prior += counts;
       f.evidence.push_back(
           {"referenced plan (" + (rel.empty() ? std::string("relationship absent") : rel) + ")",

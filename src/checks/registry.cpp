@@ -22,8 +22,8 @@ constexpr std::array<CheckSpec, 33> registry = {{
   {id::plan_kind_unsupported,        "plan kinds rtreview cannot judge by IMRT rules (ion, brachy, unknown)", K::input,     S::info,    A::every_plan, {}},
   {id::dose_grid_spacing,            "largest dose grid step (row, column, slice) <= 10 mm",          K::plan_property,      S::error,   A::every_plan, {}},
   {id::dose_object_fit,              "dose summation type, units, frame of reference, referenced plan", K::documentation,    S::error,   A::every_plan, {}},
-  {id::gtv_contoured,                ">= 1 GTV ROI with closed planar contours",                      K::plan_property,      S::error,   A::every_plan, {}},
-  {id::ptv_contoured,                ">= 1 PTV ROI with closed planar contours",                      K::plan_property,      S::error,   A::every_plan, {}},
+  {id::gtv_contoured,                ">= 1 GTV ROI with closed planar contours",                      K::plan_property,      S::error,   A::photon_external_beam, {}},
+  {id::ptv_contoured,                ">= 1 PTV ROI with closed planar contours",                      K::plan_property,      S::error,   A::photon_external_beam, {}},
   {id::oar_contoured,                ">= 1 organ-at-risk ROI with closed planar contours",            K::plan_property,      S::error,   A::every_plan, {}},
   {id::empty_rois,                   "ROIs with no closed contour (empty, open or points only)",      K::documentation,      S::warning, A::every_plan, {}},
   {id::dvh_computable,               "a DVH for every target and organ at risk on the plan dose",     K::documentation,      S::error,   A::every_plan, {}},
@@ -82,6 +82,12 @@ bool applies(CheckScope scope, DeliveryKind kind) {
       // brachytherapy, Gamma Knife or robotic radiosurgery (billed under their own codes).
       return kind == D::c_arm_linac_photon || kind == D::ring_linac || kind == D::mr_linac ||
              kind == D::tomotherapy_helical || kind == D::tomotherapy_direct;
+    case A::photon_external_beam:
+      // The IMRT policies' contouring rule (GTV and PTV) for the plans they judge as photon
+      // plans: an HDR prostate implant targets the gland (a CTV) without margins, a proton
+      // plan may be optimised robustly on a CTV, a Gamma Knife target is its GTV.
+      return kind == D::c_arm_linac_photon || kind == D::ring_linac || kind == D::mr_linac ||
+             kind == D::tomotherapy_helical || kind == D::tomotherapy_direct || kind == D::cyberknife;
     case A::linac_accessory_tray:
       return kind == D::c_arm_linac_photon;
     case A::external_beam_portals:

@@ -50,11 +50,17 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
     for (auto& f : fs) report.findings.push_back(std::move(f));
   };
 
+  const DeliveryKindResult delivery = delivery_of(plan_set);
   if (plan_set.structure_set) report.structures = classify_structures(*plan_set.structure_set, vocabulary);
   if (plan_set.plan) {
     report.beams = summarize_beams(*plan_set.plan, options);
     report.plan_summary = summarize_plan(*plan_set.plan, report.beams);
     report.technique = classify_technique(*plan_set.plan, report.beams, options);
+    settle_beam_techniques(report.beams, report.technique.technique);
+  } else {  // what the doses say of the absent plan: the facts and the checks' scope use it
+    report.plan_summary.kind = coarse_kind(delivery.kind);
+    report.plan_summary.delivery_kind = delivery.kind;
+    report.plan_summary.delivery_kind_rule = delivery.rule;
   }
 
   // DVHs on the plan dose even when the frames differ: DVH_COMPUTABLE judges the frame
@@ -73,7 +79,7 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
     dvhs_attempted = true;
   }
 
-  add_all(check_plan_kind(plan_set));
+  add_all(check_plan_kind(plan_set, delivery));
   add_all(check_dose_grid_spacing(plan_set, options));
   add(check_dose_object_fit(plan_set));
   add_all(check_structures(plan_set, report.structures));
@@ -91,8 +97,7 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
   add(support_dose_per_fraction(plan_set, report.plan_summary, options));
   add(support_prior_plan(plan_set));
   add_all(check_conformance(plan_set));
-  if (plan_set.plan)
-    for (auto& f : report.findings) mark_not_applicable(f, delivery_kind_of(*plan_set.plan));
+  for (auto& f : report.findings) mark_not_applicable(f, delivery.kind);
   return report;
 }
 

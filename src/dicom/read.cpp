@@ -29,11 +29,6 @@ namespace fs = std::filesystem;
 namespace rtreview {
 namespace {
 
-constexpr const char* kRtPlan = "1.2.840.10008.5.1.4.1.1.481.5";
-constexpr const char* kRtIonPlan = "1.2.840.10008.5.1.4.1.1.481.8";
-constexpr const char* kRtDose = "1.2.840.10008.5.1.4.1.1.481.2";
-constexpr const char* kRtStructureSet = "1.2.840.10008.5.1.4.1.1.481.3";
-
 // How `path` is shown (SourceFile::path, UnreadableFile::path): see ReadOptions::display_root.
 std::string shown_path(const fs::path& path, const ReadOptions& options) {
   if (options.display_root.empty()) return path.string();
@@ -302,10 +297,10 @@ void add_plan(DcmDataset& ds, ObjectInfo info, const ReadOptions& options, const
   plan->info = std::move(info);
   dicom::read_plan(ds, *plan);
   note_text_problems(plan->info, plan->notes);
-  if (sop == kRtPlan || sop == kRtIonPlan) {
+  if (sop == sop_class::rt_plan || sop == sop_class::rt_ion_plan) {
     if (options.capture_conformance)
       plan->info.conformance =
-          dicom::capture_conformance(ds, sop == kRtPlan ? Iod::rt_plan : Iod::rt_ion_plan);
+          dicom::capture_conformance(ds, sop == sop_class::rt_plan ? Iod::rt_plan : Iod::rt_ion_plan);
   } else {
     plan->notes.push_back((sop.empty() ? std::string("no SOP Class UID") : "vendor SOP Class " + sop) +
                           " with Modality RTPLAN: read as an RT Plan");
@@ -328,7 +323,7 @@ void add_dose(const fs::path& path, DcmDataset& ds, ObjectInfo info, const ReadO
   std::string problem = dicom::read_dose(ds, xfer.isBigEndian(), limits, *dose);
   if (!problem.empty()) return add_unreadable(inventory, path, problem);
   note_text_problems(dose->info, dose->notes);
-  if (dose->info.sop_class_uid == kRtDose && options.capture_conformance)
+  if (dose->info.sop_class_uid == sop_class::rt_dose && options.capture_conformance)
     dose->info.conformance = dicom::capture_conformance(ds, Iod::rt_dose);
   inventory.doses.push_back(std::move(dose));
 }
@@ -341,7 +336,7 @@ void add_structure_set(DcmDataset& ds, ObjectInfo info, const ReadOptions& optio
   structure_set->info = std::move(info);
   dicom::read_structure_set(ds, *structure_set);
   note_text_problems(structure_set->info, structure_set->notes);
-  if (structure_set->info.sop_class_uid == kRtStructureSet && options.capture_conformance)
+  if (structure_set->info.sop_class_uid == sop_class::rt_structure_set && options.capture_conformance)
     structure_set->info.conformance = dicom::capture_conformance(ds, Iod::rt_structure_set);
   inventory.structure_sets.push_back(std::move(structure_set));
 }
@@ -407,12 +402,12 @@ void read_object(Source source, Inventory& inventory, const ReadOptions& options
   if (sop.empty() && modality.empty() && info.sop_instance_uid.empty())
     return add_unreadable(inventory, path,
                           "not a DICOM object: no SOP Class UID, SOP Instance UID or Modality");
-  if (sop == kRtPlan || sop == kRtIonPlan ||
-      (modality == "RTPLAN" && sop != kRtDose && sop != kRtStructureSet))
+  if (sop == sop_class::rt_plan || sop == sop_class::rt_ion_plan ||
+      (modality == "RTPLAN" && sop != sop_class::rt_dose && sop != sop_class::rt_structure_set))
     return add_plan(*ds, std::move(info), options, limits, inventory);
-  if (sop == kRtDose || (sop.empty() && modality == "RTDOSE"))
+  if (sop == sop_class::rt_dose || (sop.empty() && modality == "RTDOSE"))
     return add_dose(path, *ds, std::move(info), options, limits, inventory);
-  if (sop == kRtStructureSet || (sop.empty() && modality == "RTSTRUCT"))
+  if (sop == sop_class::rt_structure_set || (sop.empty() && modality == "RTSTRUCT"))
     return add_structure_set(*ds, std::move(info), options, limits, inventory);
   add_other(std::move(info), inventory);
 }

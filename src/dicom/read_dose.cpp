@@ -13,6 +13,7 @@
 #include <dcmtk/dcmdata/dcfcache.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -71,6 +72,7 @@ void read_references(DcmItem& ds, DoseGrid& dose) {
   const auto plans = get_items(ds, DCM_ReferencedRTPlanSequence);
   if (plans.empty()) return;
   dose.referenced_plan_uid = get_string(*plans.front(), DCM_ReferencedSOPInstanceUID);
+  dose.referenced_plan_sop_class_uid = get_string(*plans.front(), DCM_ReferencedSOPClassUID);
   if (plans.size() > 1)
     dose.notes.push_back("ReferencedRTPlanSequence has " + std::to_string(plans.size()) +
                          " items: using the first");
@@ -88,6 +90,18 @@ void read_dvhs(DcmItem& ds, DoseGrid& dose) {
     FileDvh d;
     const auto rois = get_items(*item, DCM_DVHReferencedROISequence);
     if (!rois.empty()) d.referenced_roi_number = get_int(*rois.front(), DCM_ReferencedROINumber);
+    bool excluded = false;
+    std::vector<std::string> region;
+    for (DcmItem* roi : rois) {
+      const auto number = get_int(*roi, DCM_ReferencedROINumber);
+      std::string contribution = get_string(*roi, DCM_DVHROIContributionType);
+      std::transform(contribution.begin(), contribution.end(), contribution.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      excluded = excluded || contribution == "EXCLUDED";
+      region.push_back("ROI " + (number ? std::to_string(*number) : std::string("?")) + " " +
+                       (contribution.empty() ? std::string("(contribution absent)") : contribution));
+    }
+    if (rois.size() > 1 || excluded) d.composite_region = std::move(region);
     d.type = get_string(*item, DCM_DVHType);
     d.dose_units = get_string(*item, DCM_DoseUnits);
     d.dose_type = get_string(*item, DCM_DoseType);

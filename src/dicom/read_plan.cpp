@@ -11,8 +11,6 @@
 namespace rtreview::dicom {
 namespace {
 
-constexpr const char* kRtIonPlan = "1.2.840.10008.5.1.4.1.1.481.8";
-
 std::vector<std::string> referenced_uids(DcmItem& ds, const DcmTagKey& sequence) {
   std::vector<std::string> out;
   for (DcmItem* item : get_items(ds, sequence))
@@ -261,7 +259,7 @@ void read_plan(DcmDataset& ds, Plan& plan) {
     plan.fraction_groups.push_back(read_fraction_group(*item));
 
   const bool has_ion_beams = has_tag(ds, DCM_IonBeamSequence);
-  const bool ion = plan.info.sop_class_uid == kRtIonPlan || has_ion_beams;
+  const bool ion = plan.info.sop_class_uid == sop_class::rt_ion_plan || has_ion_beams;
   for (DcmItem* item : get_items(ds, ion && has_ion_beams ? DCM_IonBeamSequence : DCM_BeamSequence))
     plan.beams.push_back(read_beam(*item, ion && has_ion_beams, setup_positions, plan.notes));
   for (DcmItem* item : get_items(ds, DCM_ApplicationSetupSequence))

@@ -707,9 +707,9 @@ void boundary_contours(const DoseSampler& sampler, const RoiPlane& plane, double
     const std::size_t n = p.x_mm.size();
     for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
       const double dx = p.x_mm[i] - p.x_mm[j], dy = p.y_mm[i] - p.y_mm[j];
-      const int pieces = std::max(1, static_cast<int>(std::ceil(std::sqrt(dx * dx + dy * dy) / step)));
-      for (int k = 0; k < pieces; ++k) {
-        const double u = static_cast<double>(k) / pieces;
+      const long pieces = static_cast<long>(dvh::boundary_pieces(dx, dy, step));
+      for (long k = 0; k < pieces; ++k) {
+        const double u = static_cast<double>(k) / static_cast<double>(pieces);
         boundary_point_at(sampler, p.x_mm[j] + u * dx, p.y_mm[j] + u * dy, hz, acc);
       }
     }

@@ -76,7 +76,11 @@ const RoiDvh* match_and_vet(const FileDvh& f, const std::vector<RoiDvh>& ours, c
   cmp.volume_in_percent = vunits == "PERCENT";
   if (cmp.volume_in_percent) notes.push_back("file volumes in PERCENT: volumes compared in %");
   const bool relative_file = dunits == "RELATIVE", relative_ours = upper(dose.units) == "RELATIVE";
-  if (!mine || !mine->computed) {
+  if (!f.composite_region.empty()) {
+    std::string region;
+    for (const auto& part : f.composite_region) region += (region.empty() ? "" : ", ") + part;
+    notes.push_back("the file's DVH is of a composite region (" + region + "), not of one ROI");
+  } else if (!mine || !mine->computed) {
     notes.push_back(mine ? "our DVH not computed: " + mine->not_computed_reason : "ROI not in our DVHs");
   } else if (n == 0) {
     notes.push_back("file DVH has no data");

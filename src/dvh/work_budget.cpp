@@ -23,7 +23,7 @@ double boundary_points(const RoiPlane& p, double h) {
   for (const auto& poly : p.polygons) {
     const std::size_t k = poly.x_mm.size();
     for (std::size_t i = 0, j = k - 1; i < k; j = i++)
-      n += std::max(1.0, std::ceil(std::hypot(poly.x_mm[i] - poly.x_mm[j], poly.y_mm[i] - poly.y_mm[j]) / h));
+      n += boundary_pieces(poly.x_mm[i] - poly.x_mm[j], poly.y_mm[i] - poly.y_mm[j], h);
   }
   return n;
 }

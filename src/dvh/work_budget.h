@@ -3,11 +3,23 @@
 // (InputLimits::max_dvh_points_per_roi and max_dvh_points_per_structure_set).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "geometry/slabs.h"
 
 namespace rtreview::dvh {
+
+// The boundary extremes' dose lookups along a contour edge (dx, dy) (mm): the edge in equal
+// pieces no longer than step_mm, one lookup at the start of each. The engine takes them and
+// the budget counts them with this one formula. A square root, not std::hypot: a library call
+// that guards against overflow no contour coordinate can reach, and the largest item of the
+// planning's own work. At least 1 (also for NaN); a double, so that the budget sees a forged
+// edge's count whole (the engine runs only on edges the budget allowed).
+inline double boundary_pieces(double dx_mm, double dy_mm, double step_mm) {
+  const double pieces = std::ceil(std::sqrt(dx_mm * dx_mm + dy_mm * dy_mm) / step_mm);
+  return pieces > 1 ? pieces : 1;
+}
 
 // An upper bound of the lattice points (samples, column points, boundary points, distance
 // queries) the engine visits for `slabs` on a lattice of step h_mm: each segment's lattice

@@ -13,16 +13,17 @@
 //  7. ring linac: 'halcyon', 'ethos', Varian's Halcyon SOP class 1.2.246.352.70.1.70, or a
 //     dual-layer MLC (MLCX1 + MLCX2: only Halcyon/Ethos have stacked MLCs)
 //  8. C-arm linac: electron when every treatment beam is ELECTRON, else photon
+// A plan set without its plan takes what its doses say (the second overload).
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
+#include <optional>
 
 #include "rtreview/model.h"
 
 namespace rtreview {
 namespace {
 
-constexpr const char* kRtIonPlan = "1.2.840.10008.5.1.4.1.1.481.8";
 constexpr const char* kHalcyonPlan = "1.2.246.352.70.1.70";
 
 // Lowercase letters and digits only: "Hi-Art" -> "hiart", "Leksell GammaPlan®" -> "leksellgammaplan".
@@ -119,7 +120,7 @@ DeliveryKindResult ion_kind(const Plan& plan) {
 }
 
 bool is_ion_plan(const Plan& plan) {
-  if (plan.kind == PlanKind::ion || plan.info.sop_class_uid == kRtIonPlan) return true;
+  if (plan.kind == PlanKind::ion || plan.info.sop_class_uid == sop_class::rt_ion_plan) return true;
   return std::any_of(plan.beams.begin(), plan.beams.end(), [](const Beam& b) {
     return b.is_ion || b.radiation_type == "PROTON" || b.radiation_type == "ION";
   });
@@ -181,6 +182,30 @@ DeliveryKindResult classify_delivery_kind(const Plan& plan) {
               "' with no ring, robotic, helical, MR or Gamma Knife marker: C-arm linac"};
 }
 
+DeliveryKindResult classify_delivery_kind(const std::vector<std::shared_ptr<const DoseGrid>>& doses) {
+  std::optional<DeliveryKindResult> said;
+  for (const auto& dose : doses) {
+    if (!dose) continue;
+    DeliveryKindResult kind;
+    if (dose->referenced_plan_sop_class_uid == sop_class::rt_ion_plan)
+      kind = {DeliveryKind::ion_unspecified,
+              "no plan in the set: its RT Dose references an RT Ion Plan (ReferencedRTPlanSequence "
+              "ReferencedSOPClassUID " +
+                  std::string(sop_class::rt_ion_plan) + ")"};
+    else if (dose->summation_type == "BRACHY" || dose->summation_type == "BRACHY_SESSION")
+      kind = {DeliveryKind::brachy_unspecified,
+              "no plan in the set: its RT Dose has DoseSummationType " + dose->summation_type};
+    else
+      continue;
+    if (said && said->kind != kind.kind)
+      return {DeliveryKind::unknown, "no plan in the set, and its doses disagree on the kind of plan"};
+    if (!said) said = kind;
+  }
+  if (said) return *said;
+  return {DeliveryKind::unknown,
+          "no plan in the set, and its doses do not say what kind of plan they are for"};
+}
+
 const char* to_string(DeliveryKind kind) {
   switch (kind) {
     case DeliveryKind::c_arm_linac_photon:
@@ -203,6 +228,8 @@ const char* to_string(DeliveryKind kind) {
       return "ion_scanned";
     case DeliveryKind::ion_scattered:
       return "ion_scattered";
+    case DeliveryKind::ion_unspecified:
+      return "ion_unspecified";
     case DeliveryKind::brachy_hdr:
       return "brachy_hdr";
     case DeliveryKind::brachy_pdr:
@@ -239,6 +266,8 @@ const char* describe(DeliveryKind kind) {
       return "proton/ion, pencil-beam scanning";
     case DeliveryKind::ion_scattered:
       return "proton/ion, passive scattering";
+    case DeliveryKind::ion_unspecified:
+      return "proton/ion (plan absent: scanning or scattering not known)";
     case DeliveryKind::brachy_hdr:
       return "brachytherapy, HDR";
     case DeliveryKind::brachy_pdr:
@@ -259,7 +288,8 @@ bool is_brachy(DeliveryKind kind) {
 }
 
 bool is_ion(DeliveryKind kind) {
-  return kind == DeliveryKind::ion_scanned || kind == DeliveryKind::ion_scattered;
+  return kind == DeliveryKind::ion_scanned || kind == DeliveryKind::ion_scattered ||
+         kind == DeliveryKind::ion_unspecified;
 }
 
 PlanKind coarse_kind(DeliveryKind kind) {

@@ -1,6 +1,11 @@
 #include "rtreview/model.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string_view>
 
 namespace rtreview {
 
@@ -93,6 +98,40 @@ std::optional<FailLevel> parse_fail_on(std::string_view text) {
   if (text == "fail") return FailLevel::fail;
   if (text == "warning") return FailLevel::warning;
   return std::nullopt;
+}
+
+namespace {
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+         });
+}
+}  // namespace
+
+bool means_prior_treatment(const Plan::ReferencedPlan& reference) {
+  return equals_ignoring_case(reference.relationship, "PRIOR");
+}
+
+bool is_verification_plan(const Plan& plan) { return equals_ignoring_case(plan.intent, "VERIFICATION"); }
+
+bool references_prior_treatment(const Plan& plan) {
+  return !is_verification_plan(plan) &&
+         std::any_of(plan.referenced_plans.begin(), plan.referenced_plans.end(),
+                     [](const Plan::ReferencedPlan& r) { return means_prior_treatment(r); });
+}
+
+int delivered_scan_spot_positions(const Beam& beam) {
+  const auto& cps = beam.control_points;
+  auto weight = [](const std::optional<double>& w) { return w && std::isfinite(*w) ? w : std::nullopt; };
+  long long spots = 0;
+  for (std::size_t i = 0; i < cps.size(); ++i) {
+    const auto here = weight(cps[i].cumulative_meterset_weight);
+    const bool last = i + 1 == cps.size();
+    const auto next = last ? std::optional<double>{} : weight(cps[i + 1].cumulative_meterset_weight);
+    const bool delivers = last ? !here : !here || !next || *next > *here;
+    if (delivers) spots += std::max(cps[i].scan_spot_count, 0);
+  }
+  return static_cast<int>(std::min<long long>(spots, std::numeric_limits<int>::max()));
 }
 
 }  // namespace rtreview

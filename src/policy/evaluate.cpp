@@ -721,13 +721,17 @@ Applicability applicability(const PolicyHeader& p, const CaseFile& c) {
 Applicability delivery_applicability(const PolicyHeader& p, const DicomFacts& dicom) {
   if (p.deliveries.empty() || dicom.delivery == DeliveryClass::unknown)
     return {true, "treatment kind " + std::string(to_string(dicom.delivery))};
+  // "an ion plan", "an electron plan", "a photon plan"
+  const std::string kind = to_string(dicom.delivery);
+  const std::string a_kind = (kind.find_first_of("aeiou") == 0 ? "an " : "a ") + kind + " plan";
   if (std::find(p.deliveries.begin(), p.deliveries.end(), dicom.delivery) != p.deliveries.end())
-    return {true, std::string("a ") + to_string(dicom.delivery) + " plan"};
+    return {true, a_kind};
   std::vector<std::string> kinds;
   for (auto k : p.deliveries) kinds.push_back(to_string(k));
-  return {false, p.id + " covers " + join_nonempty(kinds, ", ") + " plans; " +
-                     (dicom.source.empty() ? "the plan" : dicom.source) + " is a " +
-                     to_string(dicom.delivery) + " plan (another policy covers it)"};
+  // Without a plan the kind is what the set's doses say of it (facts.cpp).
+  const std::string subject = !dicom.source.empty() ? dicom.source : "the plan set (by its doses)";
+  return {false, p.id + " covers " + join_nonempty(kinds, ", ") + " plans; " + subject + " is " + a_kind +
+                     " (another policy covers it)"};
 }
 
 std::vector<std::string> procedure_code_notes(const Ruleset& rs, const CaseFile& c) {
@@ -793,6 +797,7 @@ DeliveryClass delivery_class_of(DeliveryKind kind) {
       return DeliveryClass::electron;
     case DeliveryKind::ion_scanned:
     case DeliveryKind::ion_scattered:
+    case DeliveryKind::ion_unspecified:
       return DeliveryClass::ion;
     case DeliveryKind::brachy_hdr:
     case DeliveryKind::brachy_pdr:

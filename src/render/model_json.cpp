@@ -128,11 +128,9 @@ json beam_json(const Plan& plan, const Beam& b) {
            {"last_control_point",
             b.control_points.empty() ? json(nullptr) : control_point_summary(b.control_points.back())}};
   if (b.is_ion) {
-    int spots = 0;
-    for (const auto& cp : b.control_points) spots += cp.scan_spot_count;
     out["ion"] = {{"scan_mode", b.scan_mode},
                   {"range_shifter_count", b.range_shifter_count},
-                  {"scan_spot_positions", spots}};
+                  {"scan_spot_positions", delivered_scan_spot_positions(b)}};
   }
   return out;
 }

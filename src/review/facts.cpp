@@ -23,14 +23,13 @@ DicomFacts dicom_facts(const PlanSet& plan_set, const CheckReport& report) {
     f.patient_birth_date = info->patient.birth_date;
     f.patient_sex = info->patient.sex;
   }
+  // The check report's summary is the one reading of the plan kind (without a plan: its doses').
+  f.delivery = delivery_class_of(report.plan_summary.delivery_kind);
   const Plan* plan = plan_set.plan.get();
   if (!plan) return f;
   f.plan_date = plan->date;
   f.review_date = plan->review_date;
-  f.delivery = delivery_class_of(plan->delivery_kind);
   f.source = "plan " + plan_set_label(plan_set);
-  for (const auto& r : plan->referenced_plans)
-    if (r.relationship == "PRIOR" || r.relationship == "PREDECESSOR") f.prior_plan_present = true;
   // Prescription and fractions: the check report's summary is the one reading of them.
   const PlanSummary& summary = report.plan_summary;
   f.prescription_dose_gy = summary.prescription_dose_gy;

@@ -13,9 +13,6 @@ namespace {
 
 using namespace detail;
 
-constexpr const char* rt_plan_class = "1.2.840.10008.5.1.4.1.1.481.5";
-constexpr const char* rt_dose_class = "1.2.840.10008.5.1.4.1.1.481.2";
-constexpr const char* rt_struct_class = "1.2.840.10008.5.1.4.1.1.481.3";
 constexpr const char* dose_comment =
     "synthetic dose (rtreview make-samples), not a calculation";  // LO: <= 64 chars
 
@@ -46,7 +43,7 @@ GridSpec hn_grid(const StructureSet& ss) { return grid_covering(roi_named(ss, "B
 
 ObjectInfo dose_info(const SetIds& ids, const std::string& frame_of_reference_uid) {
   ObjectInfo info =
-      object_info(ids, "RTDOSE", rt_dose_class, ids.dose_series_uid(), ids.dose_uid(), "Sample RT Dose");
+      object_info(ids, "RTDOSE", sop_class::rt_dose, ids.dose_series_uid(), ids.dose_uid(), "Sample RT Dose");
   info.frame_of_reference_uid = frame_of_reference_uid;
   return info;
 }
@@ -312,8 +309,9 @@ void add_delivery_sets(std::vector<SampleSet>& sets, const GridSpec& grid,
 
 StructureSet make_hn_structure_set(int set_index) {
   const SetIds ids{set_index};
-  const ObjectInfo info = object_info(ids, "RTSTRUCT", rt_struct_class, ids.structure_series_uid(),
-                                      ids.structure_set_uid(), "Sample RT Structure Set");
+  const ObjectInfo info =
+      object_info(ids, "RTSTRUCT", sop_class::rt_structure_set, ids.structure_series_uid(),
+                  ids.structure_set_uid(), "Sample RT Structure Set");
   return build_structure_set(hn_anatomy(), hn_z_min_mm, hn_z_max_mm, hn_slice_mm, info, "HN_PHANTOM",
                              "Head and neck phantom");
 }
@@ -328,7 +326,7 @@ DoseGrid make_hn_dose(const StructureSet& structure_set, int set_index, const st
 Plan make_hn_plan(Technique technique, const StructureSet& structure_set, int set_index) {
   const SetIds ids{set_index};
   const ObjectInfo info =
-      object_info(ids, "RTPLAN", rt_plan_class, ids.plan_series_uid(), ids.plan_uid(), "Sample RT Plan");
+      object_info(ids, "RTPLAN", sop_class::rt_plan, ids.plan_series_uid(), ids.plan_uid(), "Sample RT Plan");
   return build_plan(hn_plan_spec(technique), structure_set, ids, info);
 }
 
@@ -413,7 +411,7 @@ SampleSet make_large_case() {
   set.summary = "benchmark: breast/thorax phantom, 17 ROIs, 200x160x130 dose at 2.5 mm, 6-field IMRT";
   set.expected = "passes; used for DVH timing";
 
-  ObjectInfo ss_info = object_info(ids, "RTSTRUCT", rt_struct_class, ids.structure_series_uid(),
+  ObjectInfo ss_info = object_info(ids, "RTSTRUCT", sop_class::rt_structure_set, ids.structure_series_uid(),
                                    ids.structure_set_uid(), "Sample RT Structure Set (large)");
   ss_info.patient = thorax_patient();
   set.structure_set = build_structure_set(thorax_anatomy(), -160.0, 162.5, 2.5, ss_info, "THORAX_PHANTOM",
@@ -435,7 +433,7 @@ SampleSet make_large_case() {
                       {.roi_name = "Lung_L", .limit_gy = 15.0, .description = "Lung_L mean < 15 Gy"},
                       {.roi_name = "SpinalCord", .maximum_gy = 30.0, .description = "SpinalCord max < 30 Gy"},
                       {.roi_name = "Breast_R", .maximum_gy = 6.0, .description = "Breast_R max < 6 Gy"}};
-  ObjectInfo plan_info = object_info(ids, "RTPLAN", rt_plan_class, ids.plan_series_uid(), ids.plan_uid(),
+  ObjectInfo plan_info = object_info(ids, "RTPLAN", sop_class::rt_plan, ids.plan_series_uid(), ids.plan_uid(),
                                      "Sample RT Plan (large)");
   plan_info.patient = thorax_patient();
   set.plan = build_plan(spec, set.structure_set, ids, plan_info);

@@ -154,8 +154,32 @@ TEST(corpus_checks, proton_and_brachy_plans_are_recognised_not_crashed) {
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->technique.technique, Technique::brachytherapy);
   EXPECT_EQ(all(*r, check_id::plan_kind_unsupported).size(), 1u);
-  for (auto id : {check_id::technique_imrt, check_id::beam_description, check_id::compensator_design})
+  // The HDR implant's target is the prostate (a CTV, no margins; no GTV or PTV ROI): the IMRT
+  // policies' GTV/PTV rule does not apply (it failed at error severity before session 15).
+  for (auto id : {check_id::technique_imrt, check_id::beam_description, check_id::compensator_design,
+                  check_id::gtv_contoured, check_id::ptv_contoured})
     EXPECT_EQ(all(*r, id)[0]->status, Status::info) << id;
+}
+
+// dcpt_let/plan03_ramp_full holds a dose and structure set whose PatientID differs from the RT
+// Ion Plan's, so they assemble into a set of their own. Their doses reference the plan as an RT
+// Ion Plan (pydicom: ReferencedRTPlanSequence[0].ReferencedSOPClassUID ...481.8): the set is a
+// proton set, not held to the IMRT policies' GTV/PTV rule (it failed GTV_CONTOURED before).
+TEST(corpus_checks, a_proton_dose_without_its_plan_is_judged_as_a_proton_set) {
+  RTREVIEW_REQUIRE_CORPUS(corpus);
+  auto c = check({corpus / "dcpt_let" / "plan03_ramp_full"});
+  const CheckReport* planless = nullptr;
+  for (std::size_t i = 0; i < c.sets.size(); ++i)
+    if (!c.sets[i].plan && !c.sets[i].doses.empty()) planless = &c.reports[i];
+  ASSERT_NE(planless, nullptr);
+  EXPECT_EQ(planless->plan_summary.delivery_kind, DeliveryKind::ion_unspecified);
+  EXPECT_EQ(planless->plan_summary.kind, PlanKind::ion);
+  ASSERT_EQ(all(*planless, check_id::plan_kind_unsupported).size(), 1u);
+  for (auto id : {check_id::gtv_contoured, check_id::ptv_contoured}) {
+    auto fs = all(*planless, id);
+    ASSERT_FALSE(fs.empty()) << id;
+    EXPECT_EQ(fs[0]->status, Status::info) << id;
+  }
 }
 
 TEST(corpus_checks, every_corpus_folder_checks_without_crashing) {

@@ -60,4 +60,39 @@ TEST(corpus, batch_review_writes_a_packet_per_plan_set_and_an_index) {
   fs::remove_all(out);
 }
 
+// A proton dose and structure set whose RT Ion Plan has another PatientID (dcpt_let) form a plan
+// set of their own. The IMRT policies cover photon plans only (policy-domain: proton, brachy and
+// Gamma Knife plans are another policy's), so each is NOT APPLICABLE to it; before session 17
+// the set was an unknown kind and MC.CP.MP.69 denied it for want of a GTV.
+TEST(corpus, a_proton_dose_without_its_plan_is_not_judged_by_the_imrt_policies) {
+  RTREVIEW_REQUIRE_CORPUS(corpus);
+  fs::path out = rtreview::test::make_temp_dir("rtreview-corpus-planless");
+  fs::path case_file = rtreview::test::source_dir() / "dicom_samples" / "hn_imrt_7field" / "case.xml";
+  auto r =
+      rtreview::test::run_rtreview("review " + quote(corpus / "dcpt_let" / "plan03_ramp_full") + " --case " +
+                                   quote(case_file) + " --out " + quote(out) + " --format json");
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.stderr_text.substr(0, 3000);
+  json summary = json::parse(read_file_text(out / "summary.json"));
+  int planless = 0;
+  for (const auto& entry : summary["packets"]) {
+    json packet = json::parse(read_file_text(out / entry["folder"].get<std::string>() / "packet.json"));
+    bool has_plan = false, has_dose = false;
+    for (const auto& input : packet["inputs"]) {
+      has_plan = has_plan || input["role"] == "RTPLAN";
+      has_dose = has_dose || input["role"] == "RTDOSE";
+    }
+    if (has_plan || !has_dose) continue;
+    ++planless;
+    EXPECT_EQ(packet["facts"]["plan_kind"], "ion");
+    for (const auto& d : packet["determinations"]) {
+      const std::string id = d["policy"]["id"];
+      if (id == "MC.CP.MP.69" || id == "KPWA-IMRT" || id == "LCD-IMRT-FL") {
+        EXPECT_EQ(d["outcome"], "NOT APPLICABLE") << id << ": " << d["summary"];
+      }
+    }
+  }
+  EXPECT_EQ(planless, 1);
+  fs::remove_all(out);
+}
+
 }  // namespace

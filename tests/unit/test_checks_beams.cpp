@@ -1,6 +1,8 @@
 // Beam summaries, technique classification, BEAM_DESCRIPTION, TECHNIQUE_IMRT, COMPENSATOR_DESIGN.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "rtreview/check_ids.h"
 #include "test_checks_fixtures.h"
 
@@ -248,4 +250,53 @@ TEST(beam_description, multi_turn_rotation_counts_rotations) {
   EXPECT_NEAR(beams[0].arc_length_deg, 720.0, 1e-6);
   auto f = check_beam_description(set_with(plan), beams, summarize_plan(*plan, beams));
   EXPECT_TRUE(evidence_contains(f, "(720 deg, 2 rotations)"));
+}
+
+// PS3.3 C.8.8.25: a control point's scan spot weights are the meterset "of the current control
+// point to the following control point". Exports write each energy layer as two control
+// points with the same spot map, the second with zero weights (cumulative weight unchanged),
+// so the delivered positions are those of the first of each pair.
+TEST(ion_beam, delivered_spots_are_those_of_control_points_whose_meterset_rises) {
+  Beam b;
+  b.is_ion = true;
+  auto cp = [](double cumulative, int spots) {
+    ControlPoint c;
+    c.cumulative_meterset_weight = cumulative;
+    c.scan_spot_count = spots;
+    return c;
+  };
+  // Two layers of 448 and 300 spots, each as a pair; the final control point ends the beam.
+  b.control_points = {cp(0, 448), cp(10, 448), cp(10, 300), cp(16, 300)};
+  EXPECT_EQ(delivered_scan_spot_positions(b), 748);
+  // A weight that is not a number cannot tell: that control point's spots count.
+  b.control_points[1].cumulative_meterset_weight = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(delivered_scan_spot_positions(b), 448 + 448 + 300);
+  // Without weights nothing can be told: every control point's spots count.
+  for (auto& c : b.control_points) c.cumulative_meterset_weight.reset();
+  EXPECT_EQ(delivered_scan_spot_positions(b), 1496);
+}
+
+// A beam of a few static segments is field-in-field or a step-and-shoot field only by its plan:
+// in a plan its planner labelled IMRT (the corpus' RayStation "imrt" and Pinnacle plans mix
+// 4-6 and 10+ segment beams) it is not called forward-planned, in a 3-field FiF plan it is.
+TEST(settle_beam_techniques, a_few_segments_take_the_plans_segment_technique) {
+  auto imrt = make_plan({segmented_beam(1, 0, 12), segmented_beam(2, 72, 4), segmented_beam(3, 144, 1)});
+  auto beams = summarize_beams(*imrt);
+  ASSERT_EQ(beams[1].technique, Technique::field_in_field);  // on its own
+  const auto t = classify_technique(*imrt, beams);
+  ASSERT_EQ(t.technique, Technique::imrt_step_and_shoot);
+  for (const auto& e : t.evidence)
+    EXPECT_EQ(e.value.find("field-in-field (forward"), std::string::npos) << e.value;
+  settle_beam_techniques(beams, t.technique);
+  EXPECT_EQ(beams[0].technique, Technique::imrt_step_and_shoot);
+  EXPECT_EQ(beams[1].technique, Technique::imrt_step_and_shoot);
+  EXPECT_EQ(beams[2].technique, Technique::conformal_3d);  // one aperture stays what it is
+
+  auto fif = make_plan({segmented_beam(1, 0, 3), segmented_beam(2, 180, 2)});
+  auto fif_beams = summarize_beams(*fif);
+  const auto ft = classify_technique(*fif, fif_beams);
+  ASSERT_EQ(ft.technique, Technique::field_in_field);
+  settle_beam_techniques(fif_beams, ft.technique);
+  EXPECT_EQ(fif_beams[0].technique, Technique::field_in_field);
+  EXPECT_EQ(fif_beams[1].technique, Technique::field_in_field);
 }

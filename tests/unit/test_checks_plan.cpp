@@ -137,14 +137,14 @@ TEST(structure_set_approval, absent_is_not_evaluable_info) {
 
 TEST(plan_kind, ion_and_brachy_get_info) {
   PlanSet set = make_good_plan_set();
-  EXPECT_TRUE(check_plan_kind(set).empty());
+  EXPECT_TRUE(check_plan_kind(set, delivery_of(set)).empty());
   auto plan = std::make_shared<Plan>(*set.plan);
   plan->kind = PlanKind::brachy;
   plan->beams.clear();
   plan->brachy_treatment_type = "HDR";
   plan->application_setups.push_back({});
   set.plan = plan;
-  auto fs = check_plan_kind(set);
+  auto fs = check_plan_kind(set, delivery_of(set));
   ASSERT_EQ(fs.size(), 1u);
   EXPECT_EQ(fs[0].id, check_id::plan_kind_unsupported);
   EXPECT_EQ(fs[0].status, Status::info);
@@ -270,13 +270,22 @@ TEST(prescription, unattributable_plan_level_rx_with_two_groups_is_not_a_pass) {
 TEST(support, prior_plan_only_from_prior_relationships) {
   PlanSet set = make_good_plan_set();
   auto plan = std::make_shared<Plan>(*set.plan);
-  plan->referenced_plans = {
-      {"1.2.3.7", "CONCURRENT"}, {"1.2.3.8", "VERIFIED_PLAN"}, {"1.2.3.10", "SUCCESSOR"}};
+  // PS3.3 C.8.8.9 RT Plan Relationship: PREDECESSOR is a "plan used in derivation of current
+  // plan" (an earlier version of it, e.g. before a re-plan), not a delivered one; only PRIOR
+  // ("plan delivered prior to current treatment") is earlier irradiation.
+  plan->referenced_plans = {{"1.2.3.7", "CONCURRENT"},
+                            {"1.2.3.8", "VERIFIED_PLAN"},
+                            {"1.2.3.10", "SUCCESSOR"},
+                            {"1.2.3.11", "ALTERNATIVE"},
+                            {"1.2.3.12", "PREDECESSOR"}};
   set.plan = plan;
   auto f = support_prior_plan(set);
   EXPECT_NE(f.message.find("no prior plan"), std::string::npos) << f.message;
-  plan->referenced_plans.push_back({"1.2.3.9", "PREDECESSOR"});
+  EXPECT_FALSE(references_prior_treatment(*plan));
+  plan->referenced_plans.push_back({"1.2.3.9", "PRIOR"});
   EXPECT_NE(support_prior_plan(set).message.find("1 prior plan reference"), std::string::npos);
+  EXPECT_TRUE(references_prior_treatment(*plan));
   plan->intent = "VERIFICATION";  // a QA plan referencing its clinical plan: never re-irradiation
   EXPECT_NE(support_prior_plan(set).message.find("no prior plan"), std::string::npos);
+  EXPECT_FALSE(references_prior_treatment(*plan));
 }

@@ -113,4 +113,45 @@ TEST(applicability, registry) {
   EXPECT_FALSE(check_applies(check_id::beam_description, DeliveryKind::brachy_ldr));
   EXPECT_TRUE(check_applies(check_id::prescription, DeliveryKind::gamma_knife));
   EXPECT_TRUE(check_applies(check_id::dose_grid_spacing, DeliveryKind::brachy_hdr));
+  // GTV and PTV contouring is the IMRT policies' rule: the kinds they judge as photon plans,
+  // every unknown kind.
+  for (auto id : {check_id::gtv_contoured, check_id::ptv_contoured}) {
+    EXPECT_TRUE(check_applies(id, DeliveryKind::c_arm_linac_photon)) << id;
+    EXPECT_TRUE(check_applies(id, DeliveryKind::unknown)) << id;
+    EXPECT_TRUE(check_applies(id, DeliveryKind::cyberknife)) << id;  // judged as a photon plan
+    EXPECT_FALSE(check_applies(id, DeliveryKind::c_arm_linac_electron)) << id;
+    EXPECT_FALSE(check_applies(id, DeliveryKind::brachy_hdr)) << id;
+    EXPECT_FALSE(check_applies(id, DeliveryKind::ion_scanned)) << id;
+    EXPECT_FALSE(check_applies(id, DeliveryKind::gamma_knife)) << id;
+  }
+  EXPECT_TRUE(check_applies(check_id::oar_contoured, DeliveryKind::brachy_hdr));
+}
+
+// A plan set without its plan: the doses' own attributes (PS3.3 C.8.8.3) name the kind. The
+// UIDs are PS3.4 B.5's, written out here rather than taken from the code's constants.
+TEST(delivery_kind, without_a_plan_from_its_doses) {
+  auto dose = [](std::string plan_sop_class, std::string summation) {
+    auto d = std::make_shared<DoseGrid>();
+    d->referenced_plan_sop_class_uid = std::move(plan_sop_class);
+    d->summation_type = std::move(summation);
+    return std::shared_ptr<const DoseGrid>(d);
+  };
+  const std::string ion_plan = "1.2.840.10008.5.1.4.1.1.481.8";
+  const std::string photon_plan = "1.2.840.10008.5.1.4.1.1.481.5";
+  EXPECT_EQ(classify_delivery_kind({dose(ion_plan, "BEAM"), dose(ion_plan, "BEAM")}).kind,
+            DeliveryKind::ion_unspecified);
+  EXPECT_EQ(classify_delivery_kind({dose(photon_plan, "BRACHY")}).kind, DeliveryKind::brachy_unspecified);
+  EXPECT_EQ(classify_delivery_kind({dose("", "BRACHY_SESSION")}).kind, DeliveryKind::brachy_unspecified);
+  // A photon plan's dose does not tell C-arm from ring, helical or robotic: unknown.
+  EXPECT_EQ(classify_delivery_kind({dose(photon_plan, "PLAN")}).kind, DeliveryKind::unknown);
+  const std::vector<std::shared_ptr<const DoseGrid>> none;
+  EXPECT_EQ(classify_delivery_kind(none).kind, DeliveryKind::unknown);
+  // Doses that disagree decide nothing.
+  EXPECT_EQ(classify_delivery_kind({dose(ion_plan, "PLAN"), dose(photon_plan, "BRACHY")}).kind,
+            DeliveryKind::unknown);
+  // A photon dose beside an ion one does not contradict it (it says nothing).
+  EXPECT_EQ(classify_delivery_kind({dose(photon_plan, "PLAN"), dose(ion_plan, "BEAM")}).kind,
+            DeliveryKind::ion_unspecified);
+  EXPECT_TRUE(is_ion(DeliveryKind::ion_unspecified));
+  EXPECT_EQ(coarse_kind(DeliveryKind::ion_unspecified), PlanKind::ion);
 }

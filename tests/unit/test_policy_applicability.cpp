@@ -33,7 +33,16 @@ TEST(policy_applicability, plan_kinds_the_imrt_policies_do_not_cover) {
     f.delivery = k;
     auto d = evaluate_policy(rs, base_case(), {}, f, patient_age(base_case(), f.patient_birth_date));
     EXPECT_EQ(d.outcome, Outcome::not_applicable) << to_string(k);
-    EXPECT_NE(d.summary.find(std::string("is a ") + to_string(k) + " plan"), std::string::npos) << d.summary;
+    EXPECT_NE(d.summary.find(std::string(" ") + to_string(k) + " plan (another policy"), std::string::npos)
+        << d.summary;
+  }
+  // English articles: "an ion plan", "an electron plan", "a brachy plan".
+  for (auto [k, phrase] : {std::pair{DeliveryClass::ion, "is an ion plan"},
+                           std::pair{DeliveryClass::electron, "is an electron plan"},
+                           std::pair{DeliveryClass::brachy, "is a brachy plan"}}) {
+    f.delivery = k;
+    auto d = evaluate_policy(rs, base_case(), {}, f, patient_age(base_case(), f.patient_birth_date));
+    EXPECT_NE(d.summary.find(phrase), std::string::npos) << d.summary;
   }
   f.delivery = DeliveryClass::photon;
   EXPECT_NE(evaluate_policy(rs, base_case(), {}, f, patient_age(base_case(), f.patient_birth_date)).outcome,
