@@ -122,7 +122,9 @@ struct RuleNode {
   // age comparison, document kinds/LOINC/window/signers, asserted criterion id, lines.
   std::string check_id, check_status;
   std::string fact, fact_value;
-  std::optional<Truth> fact_if_absent;  // <fact if-absent="not-met">: result when the fact is not given
+  // <fact if-absent="not-met">, <asserted if-absent="unknown">: the result when the case file
+  // gives no such fact or assertion (else: fact unknown, indication not met).
+  std::optional<Truth> if_absent;
   std::string value_set;
   std::string age_op;  // lt | le | gt | ge
   double age_years = 0.0;

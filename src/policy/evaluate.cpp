@@ -362,7 +362,7 @@ class Evaluator {
     auto v = fact_value(n.fact, origin);
     e.origin = origin;
     if (!v) {
-      e.result = n.fact_if_absent.value_or(Truth::unknown);
+      e.result = n.if_absent.value_or(Truth::unknown);
       e.evidence = "fact '" + n.fact + "' not given in the case file";
       return;
     }
@@ -507,9 +507,11 @@ class Evaluator {
       return;
     }
     if (!in_exclusions) {
-      // An indication the submission does not claim is not met (payers need it documented).
-      e.result = Truth::not_met;
-      e.evidence = "not asserted in the case file";
+      // An indication the submission does not claim is not met (payers need it documented),
+      // unless the ruleset asks the clinician to say either way (if-absent="unknown").
+      e.result = n.if_absent.value_or(Truth::not_met);
+      e.evidence = e.result == Truth::unknown ? "neither asserted nor denied in the case file"
+                                              : "not asserted in the case file";
     } else if (case_.exclusions_reviewed) {
       const auto& s = *case_.exclusions_reviewed;
       e.result = Truth::not_met;

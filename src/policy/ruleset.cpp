@@ -417,6 +417,7 @@ class RulesetReader {
   bool read_criterion(pugi::xml_node el, RuleNode& node, Result& r) {
     common(el, node);
     if (!register_id(el, node.outline_id, r)) return false;
+    criterion_id_ = node.outline_id;  // criteria do not nest: the one being read
     node.kind = RuleKind::criterion;
     RuleNode combo;
     if (!read_group_type(el, combo, "all", r)) return false;
@@ -509,7 +510,19 @@ class RulesetReader {
         return read_document_test(c, t, r);
       case RuleKind::asserted:
         t.asserted_id = trim(c.attribute("criterion").value());
-        if (t.asserted_id.empty()) t.asserted_id = parent.outline_id;
+        // Without criterion="...": the enclosing criterion's id, also from inside an <any> or <all>.
+        if (t.asserted_id.empty()) t.asserted_id = parent.outline_id.empty() ? criterion_id_ : parent.outline_id;
+        // if-absent="unknown": an indication the clinician must either assert or deny (its
+        // absence is missing documentation, not a denial).
+        if (c.attribute("if-absent")) {
+          if (std::string_view(c.attribute("if-absent").value()) != "unknown" &&
+              std::string_view(c.attribute("if-absent").value()) != "not-met") {
+            r = fail(src_, c, "<asserted> if-absent must be unknown or not-met");
+            return false;
+          }
+          t.if_absent = std::string_view(c.attribute("if-absent").value()) == "unknown" ? Truth::unknown
+                                                                                        : Truth::not_met;
+        }
         return true;
       case RuleKind::line_of_business:
         t.negate = c.attribute("not-in");
@@ -574,7 +587,7 @@ class RulesetReader {
       r = fail(src_, c, "if-absent must be met or not-met");
       return false;
     }
-    t.fact_if_absent = if_absent == "met" ? Truth::met : Truth::not_met;
+    t.if_absent = if_absent == "met" ? Truth::met : Truth::not_met;
     return true;
   }
 
@@ -648,6 +661,7 @@ class RulesetReader {
   const std::vector<ValueSet>& shared_;
   std::set<std::string> ids_;
   std::vector<std::pair<std::string, int>> value_set_refs_;
+  std::string criterion_id_;  // the outline id of the <criterion> or <item> being read
 };
 
 }  // namespace
@@ -715,7 +729,7 @@ RulesetLoad parse_ruleset(std::string_view xml, const std::string& file_label,
       {"diagnosis", {"in", "text"}},
       {"age", {"lt", "le", "gt", "ge", "text"}},
       {"document", {"kinds", "within-months", "signers", "text", "window-from", "signature-dated"}},
-      {"asserted", {"criterion", "text"}},
+      {"asserted", {"criterion", "text", "if-absent"}},
       {"line-of-business", {"in", "not-in", "text"}},
       {"manual", {"text"}},
       {"documentation", {}},

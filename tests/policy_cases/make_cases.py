@@ -314,6 +314,7 @@ cp('cp-cord-metastasis-1c', 'MEETS', S_CP_1C, 'spinal cord metastasis (C79.49) w
 # D49.7 spans endocrine glands and the nervous system: a CNS tumour only when stated.
 mc('mc-d497-site-not-stated', 'INSUFFICIENT DOCUMENTATION', S_MC_CNS, 'neoplasm of unspecified behaviour of endocrine glands and other parts of the nervous system (D49.7), CNS not stated: manual review', dx=['D49.7'], cite=[('000 I.B.1', S_MC_CNS + ';')])
 mc('mc-d497-cns-asserted', 'MEETS', S_MC_CNS, 'D49.7 with I.B.1 asserted (a spinal cord tumour of unspecified behaviour)', dx=['D49.7'], cite=[('000 I.B.1', S_MC_CNS + ';')], **{'assert': [('indication', 'MC.CP.MP.69:I.A.4'), ('indication', 'MC.CP.MP.69:I.B.1')]})
+mc('mc-d497-cns-denied', 'DOES NOT MEET', 'B. IMRT is requested for one of the following disease sites', 'D49.7 with I.B.1 denied by the clinician (an endocrine tumour): no site of the closed list is met', dx=['D49.7'], cite=[('000 I.B', 'B. IMRT is requested for one of the following disease sites:'), ('000 I.B.1', S_MC_CNS + ';')], raw=['<indication criterion="MC.CP.MP.69:I.B.1" present="false" by="%s" role="radiation oncologist">an adrenal tumour, not of the nervous system</indication>' % RO])
 
 # Secondary retroperitoneum and peritoneum (C78.6) is abdominal: I.B.5 with its qualifier.
 mc('mc-retroperitoneal-metastasis', 'MEETS', S_MC_RETRO, 'secondary retroperitoneum and peritoneum (C78.6): the code holds retroperitoneal metastases, which I.B.7 covers with no qualifier', dx=['C78.6'], cite=[('000 I.B.7', S_MC_RETRO + ';')])

@@ -425,6 +425,29 @@ TEST(policy_evaluate, kleene_groups_and_at_least) {
   EXPECT_EQ(evaluate_policy(l.ruleset, c, {fail}, {}, patient_age(c, "")).outcome, Outcome::does_not_meet);
 }
 
+// <asserted/> without criterion="..." asserts its criterion, also from inside an <any> or <all>
+// (it looked for an empty id there, so the clinician's assertion was never found).
+TEST(policy_evaluate, nested_asserted_names_its_enclosing_criterion) {
+  const char* xml = R"(<ruleset version="1">
+  <policy id="T" lines-of-business="any"/>
+  <criteria id="R" type="any" text="one of">
+    <criterion id="R.1" text="a"><any><fact name="medically_inoperable"/><all><asserted/></all></any></criterion>
+  </criteria>
+</ruleset>)";
+  auto l = parse_ruleset(xml, "inline.xml");
+  ASSERT_TRUE(l.result) << l.result.message();
+  CaseFile c;
+  c.file = "case.xml";
+  c.date_of_service = "2026-01-05";
+  c.line_of_business = "commercial";
+  c.facts.push_back({"medically_inoperable", "false", 4});
+  EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, "")).criteria.result, Truth::not_met);
+  c.indications.push_back({"R.1", true, "Dr X", "radiation oncologist", "", 3});
+  EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, "")).criteria.result, Truth::met);
+  c.indications.back().present = false;  // denied by the clinician
+  EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, "")).criteria.result, Truth::not_met);
+}
+
 TEST(policy_evaluate, policy_prefixed_assertion_targets_one_policy) {
   CaseFile c = fixture("mc-cp-mp-69-meets.xml");
   c.indications = {{"CP.MP.69:I.A.4", true, "Dr X", "radiation oncologist", "", 9}};
