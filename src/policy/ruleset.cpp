@@ -511,17 +511,17 @@ class RulesetReader {
       case RuleKind::asserted:
         t.asserted_id = trim(c.attribute("criterion").value());
         // Without criterion="...": the enclosing criterion's id, also from inside an <any> or <all>.
-        if (t.asserted_id.empty()) t.asserted_id = parent.outline_id.empty() ? criterion_id_ : parent.outline_id;
+        if (t.asserted_id.empty())
+          t.asserted_id = parent.outline_id.empty() ? criterion_id_ : parent.outline_id;
         // if-absent="unknown": an indication the clinician must either assert or deny (its
         // absence is missing documentation, not a denial).
         if (c.attribute("if-absent")) {
-          if (std::string_view(c.attribute("if-absent").value()) != "unknown" &&
-              std::string_view(c.attribute("if-absent").value()) != "not-met") {
+          const std::string_view if_absent = c.attribute("if-absent").value();
+          if (if_absent != "unknown" && if_absent != "not-met") {
             r = fail(src_, c, "<asserted> if-absent must be unknown or not-met");
             return false;
           }
-          t.if_absent = std::string_view(c.attribute("if-absent").value()) == "unknown" ? Truth::unknown
-                                                                                        : Truth::not_met;
+          t.if_absent = if_absent == "unknown" ? Truth::unknown : Truth::not_met;
         }
         return true;
       case RuleKind::line_of_business:

@@ -52,6 +52,19 @@ TEST(policy_errors, unknown_element) {
       "unknown element <maybe>");
 }
 
+TEST(policy_errors, asserted_if_absent_values) {
+  expect_error(
+      parse_ruleset(
+          ruleset_with("    <criterion id=\"I.B\" text=\"b\"><asserted if-absent=\"met\"/></criterion>"),
+          "bad.xml"),
+      6, "<asserted> if-absent must be unknown or not-met");
+  EXPECT_TRUE(
+      parse_ruleset(
+          ruleset_with("    <criterion id=\"I.B\" text=\"b\"><asserted if-absent=\"unknown\"/></criterion>"),
+          "ok.xml")
+          .result);
+}
+
 TEST(policy_errors, unknown_attribute) {
   expect_error(
       parse_ruleset(
