@@ -203,6 +203,10 @@ struct BeamSummary {
   bool is_treatment = true;          // false for SETUP / portal-film / imaging beams
   std::string radiation_type;        // PHOTON, ELECTRON, PROTON, ...
   std::optional<double> energy_mev;  // nominal energy of control point 0
+  std::string fluence_mode;          // non-standard fluence, e.g. "FFF" ("" for a flattened beam)
+  // Ion beams: the lowest and highest nominal energy over the energy layers.
+  std::optional<double> lowest_energy_mev;
+  std::optional<double> highest_energy_mev;
   std::string machine;
   std::string beam_type;  // STATIC, DYNAMIC
   bool is_arc = false;    // gantry rotates (CW/CC) while delivering
@@ -227,6 +231,10 @@ struct BeamSummary {
   BeamModulation modulation;                 // measured from the control points
   Technique technique = Technique::unknown;  // this beam's delivery, by the README's per-beam rules
 };
+
+// The beam's energy as the packet shows it (HTML, PDF, BEAM_DESCRIPTION): "6 MV", "10 MV FFF",
+// "12 MeV" (electrons), "70.2-150.4 MeV" (an ion beam's layers), "energy n/a".
+std::string beam_energy_text(const BeamSummary& beam);
 
 // Where a prescription value came from. Only dose_reference and fraction_group are
 // prescriptions; a BeamDose sum is a derived number and never passes PRESCRIPTION.

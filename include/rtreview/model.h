@@ -154,6 +154,10 @@ struct Beam {
   std::string treatment_delivery_type;  // TREATMENT, OPEN_PORTFILM, TRMT_PORTFILM, CONTINUATION, SETUP
   std::string treatment_machine_name;
   std::string primary_dosimeter_unit;  // MU, MINUTE, NP
+  // PrimaryFluenceModeSequence (PS3.3 C.8.8.14): FluenceModeID when FluenceMode is
+  // NON_STANDARD, e.g. "FFF" (flattening filter free) or "SRS"; "" for a standard
+  // (flattened) beam or when absent.
+  std::string fluence_mode_id;
   std::optional<double> source_axis_distance_mm;
   std::optional<double> final_cumulative_meterset_weight;
   std::optional<int> declared_control_point_count;  // NumberOfControlPoints as written

@@ -23,8 +23,9 @@ namespace rtreview {
 
 // Version of the packet JSON layout (src/render/packet.schema.json); bump on any
 // change a consumer could notice (renamed/removed key, changed meaning).
-// 2: "facts", FailLevel texts; 3: facts carry the plan kind, technique and fraction groups
-inline constexpr int packet_schema_version = 3;
+// 2: "facts", FailLevel texts; 3: facts carry the plan kind, technique and fraction groups;
+// 4: beams carry "energy" (as shown) and "fluence_mode" (FFF)
+inline constexpr int packet_schema_version = 4;
 
 struct PacketPatient {
   std::string name;  // DICOM PN as stored ("Doe^Jane"); may contain any text

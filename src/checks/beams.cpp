@@ -89,11 +89,6 @@ bool devices_equal(const ControlPoint& a, const ControlPoint& b, Predicate which
   return true;
 }
 
-std::string energy_text(const BeamSummary& b) {
-  if (!b.energy_mev) return "energy n/a";
-  return num(*b.energy_mev, 2) + (b.radiation_type == "PHOTON" ? " MV" : " MeV");
-}
-
 // The first of `words` found in `text` with case and separators ignored ("Plano1_FiF" has "fif"), or "".
 std::string first_contained(const std::string& text, std::initializer_list<const char*> words) {
   const std::string squashed = squash(text);
@@ -172,6 +167,7 @@ BeamSummary summarize_beam(const Beam& beam, std::optional<double> meterset_mu) 
   s.machine = beam.treatment_machine_name;
   s.beam_type = beam.beam_type;
   s.dosimeter_unit = beam.primary_dosimeter_unit;
+  s.fluence_mode = beam.fluence_mode_id;
   s.control_point_count = static_cast<int>(beam.control_points.size());
   s.compensator_count = static_cast<int>(beam.compensators.size());
   s.compensator_has_thickness_data =
@@ -197,6 +193,10 @@ BeamSummary summarize_beam(const Beam& beam, std::optional<double> meterset_mu) 
     for (const auto& cp : cps)
       if (cp.nominal_energy_mev) energies_kev.insert(std::lround(*cp.nominal_energy_mev * 1000.0));
     s.energy_layer_count = static_cast<int>(energies_kev.size());
+    if (!energies_kev.empty()) {
+      s.lowest_energy_mev = static_cast<double>(*energies_kev.begin()) / 1000.0;
+      s.highest_energy_mev = static_cast<double>(*energies_kev.rbegin()) / 1000.0;
+    }
     return s;
   }
   const bool mu_known = meterset_mu && (s.dosimeter_unit.empty() || s.dosimeter_unit == "MU");
@@ -538,7 +538,7 @@ Finding check_beam_description(const PlanSet& plan_set, const std::vector<BeamSu
                                      : std::to_string(b.segment_count) + " segment(s)";
     std::string what = (b.is_treatment ? "treatment" : "non-treatment (" + b.delivery_type + ")") +
                        std::string(", ") + (b.radiation_type.empty() ? "radiation n/a" : b.radiation_type) +
-                       " " + energy_text(b) + (b.machine.empty() ? "" : ", " + b.machine) + ", " +
+                       " " + beam_energy_text(b) + (b.machine.empty() ? "" : ", " + b.machine) + ", " +
                        std::to_string(b.control_point_count) + " control points, " + delivery;
     if (b.meterset_mu)
       what += ", " + num(*b.meterset_mu, 1) + " " + (b.dosimeter_unit.empty() ? "MU" : b.dosimeter_unit);

@@ -1,9 +1,20 @@
-// The checks layer's enum names, kept apart from the checks: the PDF module
-// (CMakeLists.txt, src/pdf) compiles this file into itself, since it does not link the
-// program's libraries.
+// The checks layer's enum names and display texts, kept apart from the checks: the PDF
+// module (CMakeLists.txt, src/pdf) compiles this file into itself, since it does not link
+// the program's libraries.
 #include "rtreview/checks.h"
+#include "rtreview/text.h"
 
 namespace rtreview {
+
+std::string beam_energy_text(const BeamSummary& b) {
+  if (b.lowest_energy_mev && b.highest_energy_mev && *b.highest_energy_mev > *b.lowest_energy_mev)
+    return format_trimmed(*b.lowest_energy_mev, 2) + "-" + format_trimmed(*b.highest_energy_mev, 2) + " MeV";
+  if (!b.energy_mev) return "energy n/a";
+  // Photon energies are nominal accelerating potentials (MV); particles' are kinetic (MeV).
+  std::string text = format_trimmed(*b.energy_mev, 2) + (b.radiation_type == "PHOTON" ? " MV" : " MeV");
+  if (!b.fluence_mode.empty()) text += " " + b.fluence_mode;
+  return text;
+}
 
 const char* to_string(StructureCategory category) {
   switch (category) {

@@ -184,6 +184,13 @@ Beam read_beam(DcmItem& item, bool ion, const std::map<int, std::string>& setup_
   b.treatment_delivery_type = get_string(item, DCM_TreatmentDeliveryType);
   b.treatment_machine_name = get_string(item, DCM_TreatmentMachineName);
   b.primary_dosimeter_unit = get_string(item, DCM_PrimaryDosimeterUnit);
+  if (auto modes = get_items(item, DCM_PrimaryFluenceModeSequence); !modes.empty()) {
+    // NON_STANDARD without an ID is still not the standard beam: say so rather than nothing.
+    if (get_string(*modes.front(), DCM_FluenceMode) == "NON_STANDARD") {
+      b.fluence_mode_id = get_string(*modes.front(), DCM_FluenceModeID);
+      if (b.fluence_mode_id.empty()) b.fluence_mode_id = "non-standard fluence";
+    }
+  }
   b.source_axis_distance_mm = get_number(item, DCM_SourceAxisDistance);
   if (!b.source_axis_distance_mm && ion)
     b.source_axis_distance_mm = get_number(item, DCM_VirtualSourceAxisDistances);

@@ -813,7 +813,7 @@ void write_beams(PdfWriter& w, const ReviewPacket& p) {
     rows.push_back({cell(std::to_string(b.number)), cell(b.name),
                     cell(b.is_treatment ? "treatment" : dash(b.delivery_type)),
                     cell(b.radiation_type + " " + b.beam_type),
-                    cell(b.energy_mev ? format_number(*b.energy_mev, 0) + " MV" : "-"), cell(gantry),
+                    cell(b.energy_mev || b.lowest_energy_mev ? beam_energy_text(b) : "-"), cell(gantry),
                     cell(format_number(b.collimator_deg, 1)), cell(format_number(b.couch_deg, 1)), cell(iso),
                     cell(std::to_string(b.control_point_count)), cell(std::to_string(b.segment_count)),
                     cell(format_number(b.meterset_mu, 1)), cell(dash(join(mods)))});

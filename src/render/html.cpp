@@ -326,7 +326,7 @@ void beams_html(std::string& s, const ReviewPacket& p) {
          "</td><td>" +
          (b.is_treatment ? "treatment" : esc(b.delivery_type.empty() ? "setup" : b.delivery_type)) +
          "</td><td>" + esc(b.radiation_type) + " " + esc(b.beam_type) + "</td><td>" +
-         (b.energy_mev ? format_number(*b.energy_mev, 0) + " MV" : "-") + "</td><td>" + esc(gantry) +
+         or_dash(b.energy_mev || b.lowest_energy_mev ? beam_energy_text(b) : "") + "</td><td>" + esc(gantry) +
          "</td><td class=\"num\">" + format_number(b.collimator_deg, 1) + "</td><td class=\"num\">" +
          format_number(b.couch_deg, 1) + "</td><td>" + esc(iso) + "</td><td class=\"num\">" +
          std::to_string(b.control_point_count) + "</td><td class=\"num\">" + std::to_string(b.segment_count) +

@@ -155,6 +155,8 @@ json beam_json_impl(const BeamSummary& b) {
               {"is_treatment", b.is_treatment},
               {"radiation_type", b.radiation_type},
               {"energy_mev", number(b.energy_mev)},
+              {"energy", beam_energy_text(b)},
+              {"fluence_mode", b.fluence_mode},
               {"machine", b.machine},
               {"beam_type", b.beam_type},
               {"is_arc", b.is_arc},

@@ -171,6 +171,35 @@ TEST(beam_description, lists_every_beam_with_location) {
   EXPECT_TRUE(evidence_contains(f, "non-treatment (SETUP)"));
 }
 
+// The energy as shown: photons in MV (nominal accelerating potential), electrons and ions in
+// MeV, an FFF beam named, an ion beam's layers as their range.
+TEST(beam_description, energy_text_by_particle_and_layers) {
+  BeamSummary photon;
+  photon.radiation_type = "PHOTON";
+  photon.energy_mev = 10.0;
+  EXPECT_EQ(beam_energy_text(photon), "10 MV");
+  photon.fluence_mode = "FFF";
+  EXPECT_EQ(beam_energy_text(photon), "10 MV FFF");
+  BeamSummary electron;
+  electron.radiation_type = "ELECTRON";
+  electron.energy_mev = 12.0;
+  EXPECT_EQ(beam_energy_text(electron), "12 MeV");
+  EXPECT_EQ(beam_energy_text(BeamSummary{}), "energy n/a");
+
+  Beam proton = segmented_beam(1, 90, 3);
+  proton.is_ion = true;
+  proton.radiation_type = "PROTON";
+  const double layers_mev[] = {150.4, 120.0, 70.2};  // distal layer first, as delivered
+  for (std::size_t i = 0; i < proton.control_points.size(); ++i)
+    proton.control_points[i].nominal_energy_mev = layers_mev[i / 2];  // two points per layer
+  auto plan = make_plan({proton});
+  plan->kind = PlanKind::ion;
+  const auto beams = summarize_beams(*plan);
+  ASSERT_EQ(beams.size(), 1u);
+  EXPECT_EQ(beams[0].energy_layer_count, 3);
+  EXPECT_EQ(beam_energy_text(beams[0]), "70.2-150.4 MeV");
+}
+
 TEST(beam_description, beam_without_isocentre_fails_no_plan_not_evaluable) {
   auto plan = make_plan({segmented_beam(1, 0, 2)});
   plan->beams[0].control_points[0].isocenter_mm.reset();
