@@ -203,7 +203,7 @@ struct BeamSummary {
   bool is_treatment = true;          // false for SETUP / portal-film / imaging beams
   std::string radiation_type;        // PHOTON, ELECTRON, PROTON, ...
   std::optional<double> energy_mev;  // nominal energy of control point 0
-  std::string fluence_mode;          // non-standard fluence, e.g. "FFF" ("" for a flattened beam)
+  std::string fluence_mode;          // non-standard fluence mode, e.g. "FFF" ("" for the standard mode)
   // Ion beams: the lowest and highest nominal energy over the energy layers.
   std::optional<double> lowest_energy_mev;
   std::optional<double> highest_energy_mev;
@@ -233,7 +233,8 @@ struct BeamSummary {
 };
 
 // The beam's energy as the packet shows it (HTML, PDF, BEAM_DESCRIPTION): "6 MV", "10 MV FFF",
-// "12 MeV" (electrons), "70.2-150.4 MeV" (an ion beam's layers), "energy n/a".
+// "12 MeV" (electrons), "70.2-150.4 MeV" (a proton beam's layers), "290 MeV/u" (carbon ions:
+// per nucleon), "energy n/a".
 std::string beam_energy_text(const BeamSummary& beam);
 
 // Where a prescription value came from. Only dose_reference and fraction_group are

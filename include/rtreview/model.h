@@ -155,8 +155,8 @@ struct Beam {
   std::string treatment_machine_name;
   std::string primary_dosimeter_unit;  // MU, MINUTE, NP
   // PrimaryFluenceModeSequence (PS3.3 C.8.8.14): FluenceModeID when FluenceMode is
-  // NON_STANDARD, e.g. "FFF" (flattening filter free) or "SRS"; "" for a standard
-  // (flattened) beam or when absent.
+  // NON_STANDARD, e.g. "FFF" (flattening filter free) or "SRS" ("NON_STANDARD" when the ID is
+  // missing); "" for the machine's STANDARD fluence mode or when absent.
   std::string fluence_mode_id;
   std::optional<double> source_axis_distance_mm;
   std::optional<double> final_cumulative_meterset_weight;

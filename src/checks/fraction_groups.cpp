@@ -159,8 +159,9 @@ PlanSummary summarize_plan(const Plan& plan, const std::vector<BeamSummary>& bea
   PlanSummary p;
   p.label = plan.label;
   p.sop_instance_uid = plan.info.sop_instance_uid;
-  p.kind = plan.kind;
   const DeliveryKindResult delivery = delivery_of(plan);
+  // The coarse kind follows the delivery kind (an RT Plan with PROTON beams is an ion plan).
+  p.kind = delivery.kind == DeliveryKind::unknown ? plan.kind : coarse_kind(delivery.kind);
   p.delivery_kind = delivery.kind;
   p.delivery_kind_rule = delivery.rule;
   p.fraction_group_count = static_cast<int>(plan.fraction_groups.size());

@@ -7,11 +7,14 @@
 namespace rtreview {
 
 std::string beam_energy_text(const BeamSummary& b) {
+  // Photon energies are nominal accelerating potentials (MV); particles' are kinetic: MeV, and
+  // for ions heavier than protons MeV per nucleon (PS3.3 C.8.8.25 NominalBeamEnergy).
+  const char* unit = b.radiation_type == "PHOTON" ? " MV" : b.radiation_type == "ION" ? " MeV/u" : " MeV";
   if (b.lowest_energy_mev && b.highest_energy_mev && *b.highest_energy_mev > *b.lowest_energy_mev)
-    return format_trimmed(*b.lowest_energy_mev, 2) + "-" + format_trimmed(*b.highest_energy_mev, 2) + " MeV";
-  if (!b.energy_mev) return "energy n/a";
-  // Photon energies are nominal accelerating potentials (MV); particles' are kinetic (MeV).
-  std::string text = format_trimmed(*b.energy_mev, 2) + (b.radiation_type == "PHOTON" ? " MV" : " MeV");
+    return format_trimmed(*b.lowest_energy_mev, 2) + "-" + format_trimmed(*b.highest_energy_mev, 2) + unit;
+  const std::optional<double> energy = b.energy_mev ? b.energy_mev : b.lowest_energy_mev;
+  if (!energy) return "energy n/a";
+  std::string text = format_trimmed(*energy, 2) + unit;
   if (!b.fluence_mode.empty()) text += " " + b.fluence_mode;
   return text;
 }

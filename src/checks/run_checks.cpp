@@ -24,6 +24,18 @@ void mark_not_applicable(Finding& f, DeliveryKind kind) {
   f.message = "not applicable to " + std::string(describe(kind)) + " plans";
 }
 
+// A set without its plan whose doses do not say what kind of plan it is: a check that applies
+// only to some kinds (the GTV/PTV rule is photon plans') cannot fail it, since the rule may not
+// apply. Not evaluable, not a denial: the plan must be supplied.
+void hold_scoped_failure(Finding& f) {
+  const CheckSpec* spec = find_check(f.id);
+  if (!spec || spec->applies_to == CheckScope::every_plan || f.status != Status::fail) return;
+  f.evidence.insert(f.evidence.begin(),
+                    {"applies to this plan kind", "not known: no plan, and its doses do not say its kind"});
+  f.status = Status::not_evaluable;
+  f.message += " (plan absent: whether this rule applies to its kind is not known)";
+}
+
 // `work` on a thread of its own, or, when no thread can be started, where its result is taken.
 template <class Work>
 auto beside(Work work) {
@@ -98,6 +110,8 @@ CheckReport run_checks(const PlanSet& plan_set, const CheckOptions& options,
   add(support_prior_plan(plan_set));
   add_all(check_conformance(plan_set));
   for (auto& f : report.findings) mark_not_applicable(f, delivery.kind);
+  if (!plan_set.plan && delivery.kind == DeliveryKind::unknown)
+    for (auto& f : report.findings) hold_scoped_failure(f);
   return report;
 }
 

@@ -185,10 +185,10 @@ Beam read_beam(DcmItem& item, bool ion, const std::map<int, std::string>& setup_
   b.treatment_machine_name = get_string(item, DCM_TreatmentMachineName);
   b.primary_dosimeter_unit = get_string(item, DCM_PrimaryDosimeterUnit);
   if (auto modes = get_items(item, DCM_PrimaryFluenceModeSequence); !modes.empty()) {
-    // NON_STANDARD without an ID is still not the standard beam: say so rather than nothing.
+    // NON_STANDARD without its (Type 1C) ID is still not the standard mode: keep the mode.
     if (get_string(*modes.front(), DCM_FluenceMode) == "NON_STANDARD") {
       b.fluence_mode_id = get_string(*modes.front(), DCM_FluenceModeID);
-      if (b.fluence_mode_id.empty()) b.fluence_mode_id = "non-standard fluence";
+      if (b.fluence_mode_id.empty()) b.fluence_mode_id = "NON_STANDARD";
     }
   }
   b.source_axis_distance_mm = get_number(item, DCM_SourceAxisDistance);
@@ -292,6 +292,8 @@ void read_plan(DcmDataset& ds, Plan& plan) {
   const DeliveryKindResult delivery = classify_delivery_kind(plan);
   plan.delivery_kind = delivery.kind;
   plan.delivery_kind_rule = delivery.rule;
+  // One reading of the kind: PROTON beams in an RT Plan (not an RT Ion Plan) make an ion plan.
+  if (delivery.kind != DeliveryKind::unknown) plan.kind = coarse_kind(delivery.kind);
 
   if (plan.kind == PlanKind::unknown)
     plan.notes.push_back("no BeamSequence, IonBeamSequence or ApplicationSetupSequence");

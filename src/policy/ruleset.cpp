@@ -164,7 +164,10 @@ class RulesetReader {
         if ((name == "criteria" && have_criteria) || (name == "exclusions" && rs_.exclusions))
           return fail(src_, el, "second <" + name + ">");
         RuleNode node;
-        if (!read_group(el, node, name == "criteria" ? "all" : "any", r)) return r;
+        reading_exclusions_ = name == "exclusions";
+        const bool read = read_group(el, node, name == "criteria" ? "all" : "any", r);
+        reading_exclusions_ = false;
+        if (!read) return r;
         if (name == "criteria") {
           rs_.criteria = std::move(node);
           have_criteria = true;
@@ -478,14 +481,14 @@ class RulesetReader {
       t.kind = *kind;
       t.line = src_.line_of(c);
       t.text = trim(c.attribute("text").value());
-      if (!read_test(c, node, t, r)) return false;
+      if (!read_test(c, t, r)) return false;
       node.children.push_back(std::move(t));
     }
     return true;
   }
 
-  // The attributes (and children) of one test element `c` of `parent`, by its kind.
-  bool read_test(pugi::xml_node c, const RuleNode& parent, RuleNode& t, Result& r) {
+  // The attributes (and children) of one test element `c`, by its kind.
+  bool read_test(pugi::xml_node c, RuleNode& t, Result& r) {
     switch (t.kind) {
       case RuleKind::all:
       case RuleKind::any:
@@ -511,11 +514,14 @@ class RulesetReader {
       case RuleKind::asserted:
         t.asserted_id = trim(c.attribute("criterion").value());
         // Without criterion="...": the enclosing criterion's id, also from inside an <any> or <all>.
-        if (t.asserted_id.empty())
-          t.asserted_id = parent.outline_id.empty() ? criterion_id_ : parent.outline_id;
+        if (t.asserted_id.empty()) t.asserted_id = criterion_id_;
         // if-absent="unknown": an indication the clinician must either assert or deny (its
         // absence is missing documentation, not a denial).
         if (c.attribute("if-absent")) {
+          if (reading_exclusions_) {  // an unaddressed exclusion has its own rule (exclusions-reviewed)
+            r = fail(src_, c, "<asserted if-absent> is for indications, not inside <exclusions>");
+            return false;
+          }
           const std::string_view if_absent = c.attribute("if-absent").value();
           if (if_absent != "unknown" && if_absent != "not-met") {
             r = fail(src_, c, "<asserted> if-absent must be unknown or not-met");
@@ -662,6 +668,7 @@ class RulesetReader {
   std::set<std::string> ids_;
   std::vector<std::pair<std::string, int>> value_set_refs_;
   std::string criterion_id_;  // the outline id of the <criterion> or <item> being read
+  bool reading_exclusions_ = false;
 };
 
 }  // namespace

@@ -312,7 +312,7 @@ cp('cp-brain-metastasis-1c', 'DOES NOT MEET', S_CP_1C, 'brain metastasis (C79.31
 cp('cp-cord-metastasis-1c', 'MEETS', S_CP_1C, 'spinal cord metastasis (C79.49) with the I.E.1.c qualifier asserted', dx=['C79.49'], cite=[('001 I.E.1.c', S_CP_1C)], **{'assert': [('indication', 'CP.MP.69:I.E.1.c')]})
 
 # D49.7 spans endocrine glands and the nervous system: a CNS tumour only when stated.
-mc('mc-d497-site-not-stated', 'INSUFFICIENT DOCUMENTATION', S_MC_CNS, 'neoplasm of unspecified behaviour of endocrine glands and other parts of the nervous system (D49.7), CNS not stated: manual review', dx=['D49.7'], cite=[('000 I.B.1', S_MC_CNS + ';')])
+mc('mc-d497-site-not-stated', 'INSUFFICIENT DOCUMENTATION', S_MC_CNS, 'neoplasm of unspecified behaviour of endocrine glands and other parts of the nervous system (D49.7), CNS neither asserted nor denied: missing documentation', dx=['D49.7'], cite=[('000 I.B.1', S_MC_CNS + ';')])
 mc('mc-d497-cns-asserted', 'MEETS', S_MC_CNS, 'D49.7 with I.B.1 asserted (a spinal cord tumour of unspecified behaviour)', dx=['D49.7'], cite=[('000 I.B.1', S_MC_CNS + ';')], **{'assert': [('indication', 'MC.CP.MP.69:I.A.4'), ('indication', 'MC.CP.MP.69:I.B.1')]})
 mc('mc-d497-cns-denied', 'DOES NOT MEET', 'B. IMRT is requested for one of the following disease sites', 'D49.7 with I.B.1 denied by the clinician (an endocrine tumour): no site of the closed list is met', dx=['D49.7'], cite=[('000 I.B', 'B. IMRT is requested for one of the following disease sites:'), ('000 I.B.1', S_MC_CNS + ';')], raw=['<indication criterion="MC.CP.MP.69:I.B.1" present="false" by="%s" role="radiation oncologist">an adrenal tumour, not of the nervous system</indication>' % RO])
 

@@ -198,6 +198,11 @@ TEST(beam_description, energy_text_by_particle_and_layers) {
   ASSERT_EQ(beams.size(), 1u);
   EXPECT_EQ(beams[0].energy_layer_count, 3);
   EXPECT_EQ(beam_energy_text(beams[0]), "70.2-150.4 MeV");
+  // Heavier ions: MeV per nucleon (PS3.3 C.8.8.25).
+  BeamSummary carbon;
+  carbon.radiation_type = "ION";
+  carbon.lowest_energy_mev = carbon.highest_energy_mev = 290.0;  // one layer, control point 0 silent
+  EXPECT_EQ(beam_energy_text(carbon), "290 MeV/u");
 }
 
 TEST(beam_description, beam_without_isocentre_fails_no_plan_not_evaluable) {

@@ -155,3 +155,36 @@ TEST(delivery_kind, without_a_plan_from_its_doses) {
   EXPECT_TRUE(is_ion(DeliveryKind::ion_unspecified));
   EXPECT_EQ(coarse_kind(DeliveryKind::ion_unspecified), PlanKind::ion);
 }
+
+// Without the plan and with doses that do not name its kind, the GTV/PTV rule (photon plans
+// only) may not apply: a missing GTV is not evaluable, never a failure. With the doses naming
+// an RT Ion Plan it does not apply at all; the OAR rule (every kind) still fails.
+TEST(applicability, plan_absent_and_kind_unknown_holds_scoped_failures) {
+  PlanSet set = make_good_plan_set();
+  set.plan.reset();
+  set.structure_set = make_structure_set({make_box_roi(1, "BODY", "EXTERNAL", 5, 95, 5, 95, 4, 40),
+                                          make_box_roi(3, "PTV_6000", "PTV", 35, 55, 35, 55, 16, 30)});
+  CheckReport r = run_checks(set);
+  ASSERT_TRUE(find(r, check_id::gtv_contoured));
+  EXPECT_EQ(find(r, check_id::gtv_contoured)->status, Status::not_evaluable)
+      << find(r, check_id::gtv_contoured)->message;
+  ASSERT_TRUE(find(r, check_id::oar_contoured));
+  EXPECT_EQ(find(r, check_id::oar_contoured)->status, Status::fail);
+
+  auto dose = std::make_shared<DoseGrid>(*set.doses[0]);
+  dose->referenced_plan_sop_class_uid = "1.2.840.10008.5.1.4.1.1.481.8";  // RT Ion Plan (PS3.4 B.5)
+  set.doses = {dose};
+  r = run_checks(set);
+  EXPECT_EQ(find(r, check_id::gtv_contoured)->status, Status::info);
+  EXPECT_EQ(find(r, check_id::oar_contoured)->status, Status::fail);
+}
+
+// An RT Plan (not an RT Ion Plan) with PROTON beams is an ion plan in every output.
+TEST(delivery_kind, proton_beams_in_an_rt_plan_make_an_ion_plan) {
+  Beam proton = segmented_beam(1, 90, 2);
+  proton.radiation_type = "PROTON";
+  auto plan = make_plan({proton});
+  plan->kind = PlanKind::photon_electron;  // what the reader's SOP-class test alone would say
+  const auto beams = summarize_beams(*plan);
+  EXPECT_EQ(summarize_plan(*plan, beams).kind, PlanKind::ion);
+}

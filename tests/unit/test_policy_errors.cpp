@@ -63,6 +63,15 @@ TEST(policy_errors, asserted_if_absent_values) {
           ruleset_with("    <criterion id=\"I.B\" text=\"b\"><asserted if-absent=\"unknown\"/></criterion>"),
           "ok.xml")
           .result);
+  // Inside <exclusions> an unaddressed exclusion is ruled by <exclusions-reviewed>: refused.
+  expect_error(
+      parse_ruleset(
+          ruleset_with("",
+                       "  <exclusions id=\"II\" type=\"any\" text=\"x\">\n"
+                       "    <criterion id=\"II.A\" text=\"e\"><asserted if-absent=\"unknown\"/></criterion>\n"
+                       "  </exclusions>\n"),
+          "bad.xml"),
+      5, "<asserted if-absent> is for indications, not inside <exclusions>");
 }
 
 TEST(policy_errors, unknown_attribute) {
