@@ -31,6 +31,15 @@ CaseFile fixture(const std::string& name) {
   return l.case_file;
 }
 
+// A case file with only what applicability needs (a commercial line, a date of service).
+CaseFile bare_case() {
+  CaseFile c;
+  c.file = "case.xml";
+  c.date_of_service = "2026-01-05";
+  c.line_of_business = "commercial";
+  return c;
+}
+
 Finding finding(std::string_view id, Status status, std::string message = "") {
   Finding f;
   f.id = std::string(id);
@@ -406,10 +415,7 @@ TEST(policy_evaluate, kleene_groups_and_at_least) {
 </ruleset>)";
   auto l = parse_ruleset(xml, "inline.xml");
   ASSERT_TRUE(l.result) << l.result.message();
-  CaseFile c;
-  c.file = "case.xml";
-  c.date_of_service = "2026-01-05";
-  c.line_of_business = "commercial";
+  CaseFile c = bare_case();
   c.indications.push_back({"R.1", true, "Dr X", "radiation oncologist", "", 3});
   // R.1 met, R.2 unknown (no finding), R.3 unknown (fact absent): 1 met + 2 unknown -> unknown.
   EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, "")).criteria.result, Truth::unknown);
@@ -436,10 +442,7 @@ TEST(policy_evaluate, nested_asserted_names_its_enclosing_criterion) {
 </ruleset>)";
   auto l = parse_ruleset(xml, "inline.xml");
   ASSERT_TRUE(l.result) << l.result.message();
-  CaseFile c;
-  c.file = "case.xml";
-  c.date_of_service = "2026-01-05";
-  c.line_of_business = "commercial";
+  CaseFile c = bare_case();
   c.facts.push_back({"medically_inoperable", "false", 4});
   EXPECT_EQ(evaluate_policy(l.ruleset, c, {}, {}, patient_age(c, "")).criteria.result, Truth::not_met);
   c.indications.push_back({"R.1", true, "Dr X", "radiation oncologist", "", 3});
