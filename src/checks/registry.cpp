@@ -86,8 +86,8 @@ bool applies(CheckScope scope, DeliveryKind kind) {
       // The IMRT policies' contouring rule (GTV and PTV) for the plans they judge as photon
       // plans: an HDR prostate implant targets the gland (a CTV) without margins, a proton
       // plan may be optimised robustly on a CTV, a Gamma Knife target is its GTV.
-      return kind == D::c_arm_linac_photon || kind == D::ring_linac || kind == D::mr_linac ||
-             kind == D::tomotherapy_helical || kind == D::tomotherapy_direct || kind == D::cyberknife;
+      // The IMRT delivery kinds and CyberKnife.
+      return applies(A::photon_imrt_delivery, kind) || kind == D::cyberknife;
     case A::linac_accessory_tray:
       return kind == D::c_arm_linac_photon;
     case A::external_beam_portals:
